@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {DatanetRegistry} from "./DatanetRegistry.sol";
+
+/// @title ModelRegistry — specialised models (a low-rank adapter on a base model) and their prices.
+/// @notice Registering pays the governed deployment fee in OPEN to the treasury. The owner (the
+///         model's creator) may change the price, publish a new adapter version, or retire it.
+contract ModelRegistry is AccessControl {
+    using SafeERC20 for IERC20;
+
+    /// @dev owner, price and retired share one storage slot so a settlement reads one slot per model.
+    struct Model {
+        address owner;
+        uint88 pricePerUnit;
+        bool retired;
+    }
+
+    struct ModelMeta {
+        bytes32 baseModel;
+        bytes32 adapterHash;
+        uint32 adapterVersion;
+    }
+
+    IERC20 public immutable token;
+    DatanetRegistry public immutable datanets;
+    address public treasury;
+    uint256 public deploymentFee;
+
+    Model[] internal _models;
+    mapping(uint256 => ModelMeta) internal _meta;
+    mapping(uint256 => uint256[]) internal _datanetsOf;
+
+    event ModelRegistered(
+        uint256 indexed modelId,
+        address indexed owner,
+        bytes32 indexed baseModel,
+        bytes32 adapterHash,
+        uint256[] datanetIds,
+        uint256 pricePerUnit,
+        uint256 deploymentFee
+    );
+    event ModelPriceChanged(uint256 indexed modelId, uint256 oldPrice, uint256 newPrice);
+    event AdapterUpdated(uint256 indexed modelId, uint32 version, bytes32 adapterHash);
+    event ModelRetired(uint256 indexed modelId);
+    event DeploymentFeeChanged(uint256 oldFee, uint256 newFee);
+    event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
+
+    error ZeroAddress();
+    error UnknownModel(uint256 modelId);
+    error ModelIsRetired(uint256 modelId);
+    error NotModelOwner(uint256 modelId, address caller);
+    error ZeroPrice();
+    error PriceTooLarge(uint256 price);
+    error NoDatanets();
+    error UnknownDatanet(uint256 datanetId);
+    error ZeroAdapterHash();
+
+    constructor(IERC20 token_, DatanetRegistry datanets_, address treasury_, address governance, uint256 deploymentFee_) {
+        if (address(token_) == address(0) || address(datanets_) == address(0) || treasury_ == address(0)) {
+            revert ZeroAddress();
+        }
+        token = token_;
+        datanets = datanets_;
+        treasury = treasury_;
+        deploymentFee = deploymentFee_;
+        _grantRole(DEFAULT_ADMIN_ROLE, governance);
+    }
+
+    function registerModel(bytes32 baseModel, bytes32 adapterHash, uint256[] calldata datanetIds, uint256 pricePerUnit)
+        external
+        returns (uint256 modelId)
+    {
+        if (adapterHash == bytes32(0)) revert ZeroAdapterHash();
+        _checkPrice(pricePerUnit);
+        if (datanetIds.length == 0) revert NoDatanets();
+        for (uint256 i = 0; i < datanetIds.length; i++) {
+            if (!datanets.exists(datanetIds[i])) revert UnknownDatanet(datanetIds[i]);
+        }
+        modelId = _models.length;
+        _models.push(Model(msg.sender, uint88(pricePerUnit), false));
+        _meta[modelId] = ModelMeta(baseModel, adapterHash, 1);
+        _datanetsOf[modelId] = datanetIds;
+        uint256 fee = deploymentFee;
+        emit ModelRegistered(modelId, msg.sender, baseModel, adapterHash, datanetIds, pricePerUnit, fee);
+        if (fee > 0) token.safeTransferFrom(msg.sender, treasury, fee);
+    }
+
+    function setPrice(uint256 modelId, uint256 newPrice) external {
+        Model storage m = _owned(modelId);
+        _checkPrice(newPrice);
+        uint256 old = m.pricePerUnit;
+        m.pricePerUnit = uint88(newPrice);
+        emit ModelPriceChanged(modelId, old, newPrice);
+    }
+
+    function updateAdapter(uint256 modelId, bytes32 adapterHash) external {
+        _owned(modelId);
+        if (adapterHash == bytes32(0)) revert ZeroAdapterHash();
+        ModelMeta storage meta = _meta[modelId];
+        meta.adapterHash = adapterHash;
+        meta.adapterVersion += 1;
+        emit AdapterUpdated(modelId, meta.adapterVersion, adapterHash);
+    }
+
+    /// @notice The owner or governance may retire a model; a retired model cannot be settled.
+    function retire(uint256 modelId) external {
+        Model storage m = _get(modelId);
+        if (m.owner != msg.sender && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) revert NotModelOwner(modelId, msg.sender);
+        if (m.retired) revert ModelIsRetired(modelId);
+        m.retired = true;
+        emit ModelRetired(modelId);
+    }
+
+    function setDeploymentFee(uint256 newFee) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit DeploymentFeeChanged(deploymentFee, newFee);
+        deploymentFee = newFee;
+    }
+
+    function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newTreasury == address(0)) revert ZeroAddress();
+        emit TreasuryChanged(treasury, newTreasury);
+        treasury = newTreasury;
+    }
+
+    function modelCount() external view returns (uint256) {
+        return _models.length;
+    }
+
+    function model(uint256 modelId) external view returns (Model memory, ModelMeta memory, uint256[] memory) {
+        return (_get(modelId), _meta[modelId], _datanetsOf[modelId]);
+    }
+
+    function ownerOf(uint256 modelId) external view returns (address) {
+        return _get(modelId).owner;
+    }
+
+    /// @notice Prices of live models, one slot read each; reverts on an unknown or retired model.
+    function livePrices(uint256[] calldata modelIds) external view returns (uint256[] memory prices) {
+        prices = new uint256[](modelIds.length);
+        for (uint256 i = 0; i < modelIds.length; i++) {
+            Model storage m = _get(modelIds[i]);
+            if (m.retired) revert ModelIsRetired(modelIds[i]);
+            prices[i] = m.pricePerUnit;
+        }
+    }
+
+    function _checkPrice(uint256 price) internal pure {
+        if (price == 0) revert ZeroPrice();
+        if (price > type(uint88).max) revert PriceTooLarge(price);
+    }
+
+    function _get(uint256 modelId) internal view returns (Model storage) {
+        if (modelId >= _models.length) revert UnknownModel(modelId);
+        return _models[modelId];
+    }
+
+    function _owned(uint256 modelId) internal view returns (Model storage m) {
+        m = _get(modelId);
+        if (m.owner != msg.sender) revert NotModelOwner(modelId, msg.sender);
+        if (m.retired) revert ModelIsRetired(modelId);
+    }
+}
