@@ -11,8 +11,9 @@ import {FeePolicy} from "./FeePolicy.sol";
 /// @notice Payers pre-fund an escrow here. An operator settles its receipts in order: request ids
 ///         are (operatorId << 64 | sequence), and a batch must start at the operator's next
 ///         sequence number, so a request id can never be settled twice and no storage slot is
-///         spent per request. Each receipt's fee must equal units * the model's current price;
-///         it is split by the FeePolicy version in force: creator and contributors' pool accrue per
+///         spent per request. Each receipt's fee must equal units * the model's current price
+///         (or, within the registry's grace period after a price change, units * the previous
+///         price); it is split by the FeePolicy version in force: creator and contributors' pool accrue per
 ///         model, infrastructure accrues to the serving operator, the treasury share is
 ///         transferred and the burn share burned once per batch.
 ///
@@ -263,7 +264,11 @@ contract InferenceSettlement is AccessControl {
                 revert BadReceipt(i);
             }
             uint256 expected = units * prices[modelIdx];
-            if (fee != expected) revert FeeMismatch(i, expected, fee);
+            if (fee != expected) {
+                // served before a price change: the previous price holds during the grace period
+                uint256 previous = units * models.gracePrice(modelIds[modelIdx]);
+                if (fee != previous || previous == 0) revert FeeMismatch(i, expected, fee);
+            }
 
             uint256 creator = (fee * split.creatorBps) / 10_000;
             uint256 contributors = (fee * split.contributorsBps) / 10_000;

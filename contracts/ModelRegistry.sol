@@ -9,14 +9,23 @@ import {DatanetRegistry} from "./DatanetRegistry.sol";
 /// @title ModelRegistry — specialised models (a low-rank adapter on a base model) and their prices.
 /// @notice Registering pays the governed deployment fee in OPEN to the treasury. The owner (the
 ///         model's creator) may change the price, publish a new adapter version, or retire it.
+///         Receipts are settled after they are served, so a change must not strand them: for
+///         `priceGrace` seconds after a price change the previous price is still accepted, and a
+///         retired model still settles for `priceGrace` seconds after retirement.
 contract ModelRegistry is AccessControl {
     using SafeERC20 for IERC20;
 
-    /// @dev owner, price and retired share one storage slot so a settlement reads one slot per model.
+    /// @dev owner, price and retirement time share one storage slot: a settlement reads one slot
+    ///      per model in the common case.
     struct Model {
         address owner;
-        uint88 pricePerUnit;
-        bool retired;
+        uint64 pricePerUnit;
+        uint32 retiredAt; // 0 = live
+    }
+
+    struct PreviousPrice {
+        uint64 price;
+        uint64 validUntil;
     }
 
     struct ModelMeta {
@@ -29,10 +38,12 @@ contract ModelRegistry is AccessControl {
     DatanetRegistry public immutable datanets;
     address public treasury;
     uint256 public deploymentFee;
+    uint64 public priceGrace;
 
     Model[] internal _models;
     mapping(uint256 => ModelMeta) internal _meta;
     mapping(uint256 => uint256[]) internal _datanetsOf;
+    mapping(uint256 => PreviousPrice) public previousPrice;
 
     event ModelRegistered(
         uint256 indexed modelId,
@@ -48,6 +59,7 @@ contract ModelRegistry is AccessControl {
     event ModelRetired(uint256 indexed modelId);
     event DeploymentFeeChanged(uint256 oldFee, uint256 newFee);
     event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
+    event PriceGraceChanged(uint64 oldGrace, uint64 newGrace);
 
     error ZeroAddress();
     error UnknownModel(uint256 modelId);
@@ -59,7 +71,14 @@ contract ModelRegistry is AccessControl {
     error UnknownDatanet(uint256 datanetId);
     error ZeroAdapterHash();
 
-    constructor(IERC20 token_, DatanetRegistry datanets_, address treasury_, address governance, uint256 deploymentFee_) {
+    constructor(
+        IERC20 token_,
+        DatanetRegistry datanets_,
+        address treasury_,
+        address governance,
+        uint256 deploymentFee_,
+        uint64 priceGrace_
+    ) {
         if (address(token_) == address(0) || address(datanets_) == address(0) || treasury_ == address(0)) {
             revert ZeroAddress();
         }
@@ -67,6 +86,7 @@ contract ModelRegistry is AccessControl {
         datanets = datanets_;
         treasury = treasury_;
         deploymentFee = deploymentFee_;
+        priceGrace = priceGrace_;
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
     }
 
@@ -81,7 +101,7 @@ contract ModelRegistry is AccessControl {
             if (!datanets.exists(datanetIds[i])) revert UnknownDatanet(datanetIds[i]);
         }
         modelId = _models.length;
-        _models.push(Model(msg.sender, uint88(pricePerUnit), false));
+        _models.push(Model(msg.sender, uint64(pricePerUnit), 0));
         _meta[modelId] = ModelMeta(baseModel, adapterHash, 1);
         _datanetsOf[modelId] = datanetIds;
         uint256 fee = deploymentFee;
@@ -93,7 +113,8 @@ contract ModelRegistry is AccessControl {
         Model storage m = _owned(modelId);
         _checkPrice(newPrice);
         uint256 old = m.pricePerUnit;
-        m.pricePerUnit = uint88(newPrice);
+        m.pricePerUnit = uint64(newPrice);
+        previousPrice[modelId] = PreviousPrice(uint64(old), uint64(block.timestamp) + priceGrace);
         emit ModelPriceChanged(modelId, old, newPrice);
     }
 
@@ -110,14 +131,19 @@ contract ModelRegistry is AccessControl {
     function retire(uint256 modelId) external {
         Model storage m = _get(modelId);
         if (m.owner != msg.sender && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) revert NotModelOwner(modelId, msg.sender);
-        if (m.retired) revert ModelIsRetired(modelId);
-        m.retired = true;
+        if (m.retiredAt != 0) revert ModelIsRetired(modelId);
+        m.retiredAt = uint32(block.timestamp);
         emit ModelRetired(modelId);
     }
 
     function setDeploymentFee(uint256 newFee) external onlyRole(DEFAULT_ADMIN_ROLE) {
         emit DeploymentFeeChanged(deploymentFee, newFee);
         deploymentFee = newFee;
+    }
+
+    function setPriceGrace(uint64 newGrace) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit PriceGraceChanged(priceGrace, newGrace);
+        priceGrace = newGrace;
     }
 
     function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -138,19 +164,31 @@ contract ModelRegistry is AccessControl {
         return _get(modelId).owner;
     }
 
-    /// @notice Prices of live models, one slot read each; reverts on an unknown or retired model.
+    /// @notice Current prices of settleable models, one slot read each; reverts on an unknown model
+    ///         or one retired more than `priceGrace` ago.
     function livePrices(uint256[] calldata modelIds) external view returns (uint256[] memory prices) {
         prices = new uint256[](modelIds.length);
+        uint64 grace = priceGrace;
         for (uint256 i = 0; i < modelIds.length; i++) {
             Model storage m = _get(modelIds[i]);
-            if (m.retired) revert ModelIsRetired(modelIds[i]);
+            if (m.retiredAt != 0 && block.timestamp > uint256(m.retiredAt) + grace) revert ModelIsRetired(modelIds[i]);
             prices[i] = m.pricePerUnit;
         }
     }
 
+    /// @notice The price before the last change, while it is still accepted (0 once expired).
+    function gracePrice(uint256 modelId) external view returns (uint256) {
+        PreviousPrice memory p = previousPrice[modelId];
+        return block.timestamp <= p.validUntil ? p.price : 0;
+    }
+
+    function isLive(uint256 modelId) external view returns (bool) {
+        return modelId < _models.length && _models[modelId].retiredAt == 0;
+    }
+
     function _checkPrice(uint256 price) internal pure {
         if (price == 0) revert ZeroPrice();
-        if (price > type(uint88).max) revert PriceTooLarge(price);
+        if (price > type(uint64).max) revert PriceTooLarge(price);
     }
 
     function _get(uint256 modelId) internal view returns (Model storage) {
@@ -161,6 +199,6 @@ contract ModelRegistry is AccessControl {
     function _owned(uint256 modelId) internal view returns (Model storage m) {
         m = _get(modelId);
         if (m.owner != msg.sender) revert NotModelOwner(modelId, msg.sender);
-        if (m.retired) revert ModelIsRetired(modelId);
+        if (m.retiredAt != 0) revert ModelIsRetired(modelId);
     }
 }

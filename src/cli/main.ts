@@ -1,0 +1,30 @@
+// `upkeep` — the command line (commander). One file per command under ./commands.
+import { Command, CommanderError } from 'commander'
+import { registerDevnet } from './commands/devnet'
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export function buildCli(): Command {
+  const program = new Command('upkeep')
+    .description('Indexes OpenLedger\'s inference economy and proves whether usage pays for model upkeep')
+    .showHelpAfterError()
+    .exitOverride()
+  registerDevnet(program)
+  return program
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv)
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode
+      return
+    }
+    // one actionable line, no stack trace, for every expected failure
+    process.stderr.write(`upkeep: ${(e as Error).message}\n`)
+    process.exitCode = e instanceof UsageError ? 2 : 1
+  }
+}

@@ -1,0 +1,104 @@
+// Starts anvil (npm @foundry-rs/anvil, the binary ships inside the registry package) on a free
+// loopback port and stops it cleanly. Nothing is downloaded at run time.
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const DEVNET_CHAIN_ID = 31337
+/** 2025-09-08T00:00:00Z, OPEN's token generation event: the devnet's genesis time. */
+export const GENESIS_TIMESTAMP = 1757289600
+export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
+
+export interface AnvilOptions {
+  accounts?: number
+  /** genesis timestamp (ignored when loading a state) */
+  timestamp?: number
+  /** false: blocks are mined only by evm_mine (the workload packs many txs per block) */
+  automine?: boolean
+  gasLimit?: bigint
+  stateIn?: string
+  stateOut?: string
+  /** extra CLI flags */
+  args?: string[]
+}
+
+export interface Anvil {
+  rpcUrl: string
+  port: number
+  chainId: number
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+export function anvilBinary(): string {
+  const pkg = `@foundry-rs/anvil-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`
+  try {
+    const dir = path.dirname(require.resolve(`${pkg}/package.json`))
+    const bin = path.join(dir, 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil')
+    if (fs.existsSync(bin)) return bin
+  } catch {
+    // fall through to the generic launcher
+  }
+  const launcher = path.join(path.dirname(require.resolve('@foundry-rs/anvil/package.json')), 'bin.mjs')
+  if (fs.existsSync(launcher)) return launcher
+  throw new Error(`anvil binary not found: is @foundry-rs/anvil installed (npm ci)? looked for ${pkg}`)
+}
+
+export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
+  const args = [
+    '--host', '127.0.0.1',
+    '--port', '0',
+    '--chain-id', String(DEVNET_CHAIN_ID),
+    '--accounts', String(opts.accounts ?? 200),
+    '--mnemonic', DEVNET_MNEMONIC,
+    '--gas-limit', String(opts.gasLimit ?? 300_000_000n),
+    '--order', 'fifo', // arrival order inside a block: same seed, same block hashes
+    '--code-size-limit', '49152',
+  ]
+  if (opts.stateIn) args.push('--load-state', opts.stateIn)
+  else args.push('--timestamp', String(opts.timestamp ?? GENESIS_TIMESTAMP))
+  if (opts.stateOut) args.push('--dump-state', opts.stateOut)
+  if (opts.automine === false) args.push('--no-mining')
+  if (opts.args) args.push(...opts.args)
+
+  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`anvil did not start within 30s:\n${out.slice(-2000)}`)), 30_000)
+    const onData = (b: Buffer) => {
+      out += b.toString()
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        child.stdout!.off('data', onData)
+        child.stdout!.resume() // keep draining so anvil never blocks on a full pipe
+        resolve(Number(m[1]))
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`anvil exited with code ${code} before listening:\n${out.slice(-2000)}`))
+    })
+  })
+  child.stderr!.resume()
+
+  let stopped: Promise<void> | undefined
+  return {
+    rpcUrl: `http://127.0.0.1:${port}`,
+    port,
+    chainId: DEVNET_CHAIN_ID,
+    process: child,
+    stop() {
+      // SIGINT (not SIGKILL) so that --dump-state is written on exit
+      stopped ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGINT')
+        setTimeout(() => child.kill('SIGKILL'), 20_000).unref()
+      })
+      return stopped
+    },
+  }
+}
