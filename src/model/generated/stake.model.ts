@@ -1,0 +1,74 @@
+import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, ManyToOne as ManyToOne_, Index as Index_, BigIntColumn as BigIntColumn_, StringColumn as StringColumn_, IntColumn as IntColumn_, DateTimeColumn as DateTimeColumn_, OneToMany as OneToMany_} from "@subsquid/typeorm-store"
+import {StakeConfig} from "./stakeConfig.model"
+import {Account} from "./account.model"
+import {StakeEvent} from "./stakeEvent.model"
+
+/**
+ * status: active | unstake_requested | unstaked
+ */
+@Entity_()
+export class Stake {
+    constructor(props?: Partial<Stake>) {
+        Object.assign(this, props)
+    }
+
+    /**
+     * staking id
+     */
+    @PrimaryColumn_()
+    id!: string
+
+    @Index_()
+    @ManyToOne_(() => StakeConfig, {nullable: true})
+    config!: StakeConfig
+
+    @Index_()
+    @ManyToOne_(() => Account, {nullable: true})
+    staker!: Account
+
+    @BigIntColumn_({nullable: false})
+    initialAmount!: bigint
+
+    @BigIntColumn_({nullable: false})
+    toppedUp!: bigint
+
+    /**
+     * initial amount plus top-ups: what the staker put in
+     */
+    @BigIntColumn_({nullable: false})
+    principal!: bigint
+
+    @Index_()
+    @StringColumn_({nullable: false})
+    status!: string
+
+    @IntColumn_({nullable: false})
+    stakedAtBlock!: number
+
+    @DateTimeColumn_({nullable: false})
+    stakedAt!: Date
+
+    @IntColumn_({nullable: true})
+    requestedAtBlock!: number | undefined | null
+
+    @IntColumn_({nullable: true})
+    unstakedAtBlock!: number | undefined | null
+
+    @DateTimeColumn_({nullable: true})
+    unstakedAt!: Date | undefined | null
+
+    /**
+     * bank to staker transfer at unstake
+     */
+    @BigIntColumn_({nullable: true})
+    payout!: bigint | undefined | null
+
+    /**
+     * payout minus principal
+     */
+    @BigIntColumn_({nullable: true})
+    interest!: bigint | undefined | null
+
+    @OneToMany_(() => StakeEvent, e => e.stake)
+    events!: StakeEvent[]
+}

@@ -1,0 +1,73 @@
+// The processor's database: typeorm-store (Postgres, hot blocks on) wrapped so that the fold's
+// caches are dropped whenever the chain forks, and so that a warehouse sink (ClickHouse) can
+// follow each committed batch.
+import { TypeormDatabase, type Store } from '@subsquid/typeorm-store'
+import type { DatabaseState, FinalTxInfo, HotTxInfo, HashAndHeight } from '@subsquid/typeorm-store/lib/interfaces'
+import { PROJECT_ROOT } from '../chain/artifacts'
+
+export interface BatchSink {
+  /** before the Postgres transaction: rows above `keepUpTo` are about to be replaced */
+  beforeCommit?(keepUpTo: number, nextHead: number): Promise<void>
+  /** after the Postgres transaction committed up to `head` */
+  afterCommit?(head: number): Promise<void>
+}
+
+export class IndexerDatabase {
+  readonly supportsHotBlocks = true as const
+  private readonly pg: TypeormDatabase
+  private head = -1
+
+  constructor(
+    private readonly onFork: () => void,
+    private readonly sink?: BatchSink,
+    private readonly onCommitted?: (head: number) => void,
+  ) {
+    this.pg = new TypeormDatabase({ supportHotBlocks: true, stateSchema: 'squid_processor', projectDir: PROJECT_ROOT })
+  }
+
+  async connect(): Promise<DatabaseState> {
+    const state = await this.pg.connect()
+    this.head = state.top.length ? state.top[state.top.length - 1].height : state.height
+    return state
+  }
+
+  disconnect(): Promise<void> {
+    return this.pg.disconnect()
+  }
+
+  async transact(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
+    // a final batch continues from prevHead; if prevHead is below what we had, hot blocks are undone
+    if (info.prevHead.height < this.head) this.onFork()
+    await this.sink?.beforeCommit?.(info.prevHead.height, info.nextHead.height)
+    let attempts = 0
+    await this.pg.transact(info, async (store) => {
+      // typeorm-store retries a transaction after a serialization failure: the fold must restart clean
+      if (attempts++ > 0) this.onFork()
+      await cb(store)
+    })
+    this.head = info.nextHead.height
+    await this.sink?.afterCommit?.(this.head)
+    this.onCommitted?.(this.head)
+  }
+
+  async transactHot(info: HotTxInfo, cb: (store: Store, block: HashAndHeight) => Promise<void>): Promise<void> {
+    return this.transactHot2(info, async (store, beg, end) => {
+      for (let i = beg; i < end; i++) await cb(store, info.newBlocks[i])
+    })
+  }
+
+  async transactHot2(info: HotTxInfo, cb: (store: Store, sliceBeg: number, sliceEnd: number) => Promise<void>): Promise<void> {
+    if (info.baseHead.height < this.head) this.onFork()
+    const next = info.newBlocks.length ? info.newBlocks[info.newBlocks.length - 1].height : info.baseHead.height
+    await this.sink?.beforeCommit?.(info.baseHead.height, next)
+    const seen = new Set<number>()
+    await this.pg.transactHot2(info, async (store, beg, end) => {
+      if (seen.has(beg)) this.onFork() // a retried transaction replays its slices: restart clean
+      seen.add(beg)
+      await cb(store, beg, end)
+    })
+    this.head = next
+    await this.sink?.afterCommit?.(this.head)
+    this.onCommitted?.(this.head)
+  }
+}

@@ -1,0 +1,246 @@
+// The in-memory fold of one batch: mutable entities live in caches (loaded lazily, kept across
+// batches, dropped on a rollback), event rows accumulate in arrays, and everything is written
+// once per batch: one upsert per mutable table, one insert per event table, parents first.
+import type { Store } from '@subsquid/typeorm-store'
+import type { FindOptionsRelations } from 'typeorm'
+import * as M from '../../model'
+import type { ContractName } from '../../chain/artifacts'
+import type { ConfigsReturn } from '../../abi/Staking'
+import type { ProtocolEvent } from '../decode'
+
+export interface EventContext {
+  /** "<block:10>-<logIndex:6>", sorts in chain order */
+  id: string
+  blockNumber: number
+  timestamp: Date
+  txHash: string
+  logIndex: number
+}
+
+export interface DecodedLog {
+  ctx: EventContext
+  event: ProtocolEvent
+}
+
+/** Contract state the events do not carry, read at the event's block (deterministic). */
+export interface ChainReader {
+  stakeConfig(configId: bigint, blockNumber: number): Promise<ConfigsReturn>
+  stakeConfigIdOf(stakingId: bigint, blockNumber: number): Promise<bigint>
+}
+
+type Ctor<E> = new (props?: Partial<E>) => E
+
+class EntityCache<E extends { id: string }> {
+  private readonly map = new Map<string, E>()
+  private readonly dirty = new Set<string>()
+  constructor(
+    readonly cls: Ctor<E>,
+    private readonly relations: FindOptionsRelations<E> = {},
+  ) {}
+
+  async get(store: Store, id: string): Promise<E | undefined> {
+    let e = this.map.get(id)
+    if (e === undefined) {
+      // relations are loaded too: an upsert of an entity whose relation is unset would null its FK
+      e = await store.get(this.cls, { where: { id } as never, relations: this.relations })
+      if (e) this.map.set(id, e)
+    }
+    return e
+  }
+
+  async must(store: Store, id: string, what: string): Promise<E> {
+    const e = await this.get(store, id)
+    if (!e) throw new Error(`indexer state is missing ${what} ${id}`)
+    return e
+  }
+
+  /** Returns the entity, creating it with `init` if it does not exist; marks it for writing. */
+  async upsert(store: Store, id: string, init: () => E): Promise<E> {
+    let e = await this.get(store, id)
+    if (!e) {
+      e = init()
+      this.map.set(id, e)
+    }
+    this.dirty.add(id)
+    return e
+  }
+
+  touch(e: E): void {
+    this.map.set(e.id, e)
+    this.dirty.add(e.id)
+  }
+
+  async flush(store: Store): Promise<number> {
+    if (!this.dirty.size) return 0
+    const rows = [...this.dirty].map((id) => this.map.get(id)!)
+    this.dirty.clear()
+    await store.upsert(rows)
+    return rows.length
+  }
+
+  clear(): void {
+    this.map.clear()
+    this.dirty.clear()
+  }
+}
+
+export class FoldState {
+  readonly accounts = new EntityCache(M.Account)
+  readonly datanets = new EntityCache(M.Datanet, { owner: true })
+  readonly datanetContributors = new EntityCache(M.DatanetContributor, { datanet: true, contributor: true })
+  readonly policies = new EntityCache(M.FeePolicyVersion)
+  readonly models = new EntityCache(M.Model, { owner: true })
+  readonly operators = new EntityCache(M.Operator, { account: true })
+  readonly escrows = new EntityCache(M.EscrowAccount, { account: true })
+  readonly stakeConfigs = new EntityCache(M.StakeConfig)
+  readonly stakes = new EntityCache(M.Stake, { config: true, staker: true })
+  readonly schedules = new EntityCache(M.VestingSchedule, { beneficiary: true })
+  readonly agents = new EntityCache(M.Agent, { account: true, operator: true })
+  readonly daily = new EntityCache(M.DailyNetworkStats)
+
+  // event rows of this batch, in dependency order of their tables
+  readonly rows = {
+    batches: [] as M.SettlementBatch[],
+    transfers: [] as M.TokenTransfer[],
+    burns: [] as M.Burn[],
+    contributions: [] as M.Contribution[],
+    modelDatanets: [] as M.ModelDatanet[],
+    priceChanges: [] as M.ModelPriceChange[],
+    adapters: [] as M.AdapterVersion[],
+    inferences: [] as M.Inference[],
+    escrowMovements: [] as M.EscrowMovement[],
+    creatorPayouts: [] as M.CreatorPayout[],
+    operatorPayouts: [] as M.OperatorPayout[],
+    epochs: [] as M.AttributionEpoch[],
+    attributionPayouts: [] as M.AttributionPayout[],
+    incentives: [] as M.IncentivePayment[],
+    bucketTransfers: [] as M.BucketTransfer[],
+    stakeEvents: [] as M.StakeEvent[],
+    vestingReleases: [] as M.VestingRelease[],
+    agentStakeChanges: [] as M.AgentStakeChange[],
+    slashes: [] as M.Slash[],
+    roleChanges: [] as M.RoleChange[],
+    unknownLogs: [] as M.UnknownLog[],
+  }
+
+  /** InferenceSettled rows of a transaction waiting for its BatchSettled (emitted after them). */
+  readonly pendingInferences = new Map<string, M.Inference[]>()
+  /** AttributionPaid rows waiting for their EpochClosed (emitted after them). */
+  readonly pendingAttribution = new Map<string, M.AttributionPayout[]>()
+
+  private txLogs = new Map<string, DecodedLog[]>()
+  store!: Store
+  chain!: ChainReader
+
+  constructor(readonly contracts: Record<ContractName, string>) {}
+
+  /** Called at the start of each batch: caches stay unless the chain was rolled back. */
+  begin(store: Store, chain: ChainReader, logs: DecodedLog[]): void {
+    this.store = store
+    this.chain = chain
+    this.txLogs.clear()
+    for (const l of logs) {
+      const list = this.txLogs.get(l.ctx.txHash)
+      if (list) list.push(l)
+      else this.txLogs.set(l.ctx.txHash, [l])
+    }
+  }
+
+  /** The protocol events emitted after `ev` in the same transaction. */
+  laterInTx(ev: EventContext): DecodedLog[] {
+    return (this.txLogs.get(ev.txHash) ?? []).filter((l) => l.ctx.logIndex > ev.logIndex)
+  }
+
+  /** After a rollback the database moved under the caches: forget them. */
+  invalidate(): void {
+    for (const c of this.caches()) c.clear()
+  }
+
+  private caches() {
+    return [
+      this.accounts,
+      this.datanets,
+      this.datanetContributors,
+      this.policies,
+      this.models,
+      this.operators,
+      this.escrows,
+      this.stakeConfigs,
+      this.stakes,
+      this.schedules,
+      this.agents,
+      this.daily,
+    ]
+  }
+
+  async account(address: string, blockNumber: number): Promise<M.Account> {
+    const id = address.toLowerCase()
+    return this.accounts.upsert(this.store, id, () =>
+      new M.Account({
+        id,
+        balance: 0n,
+        totalReceived: 0n,
+        totalSent: 0n,
+        isCreator: false,
+        isContributor: false,
+        isPayer: false,
+        isOperator: false,
+        isStaker: false,
+        isAgent: false,
+        isVestingBeneficiary: false,
+        firstSeenBlock: blockNumber,
+      }),
+    )
+  }
+
+  async day(ts: Date): Promise<M.DailyNetworkStats> {
+    const id = ts.toISOString().slice(0, 10)
+    return this.daily.upsert(this.store, id, () => {
+      const d = new M.DailyNetworkStats({ id, date: new Date(id + 'T00:00:00.000Z'), inferences: 0, contributions: 0, modelsRegistered: 0 })
+      for (const k of DAILY_AMOUNTS) d[k] = 0n
+      return d
+    })
+  }
+
+  /** Writes the batch: mutable tables (upsert) then event tables (insert), parents first. */
+  async flush(): Promise<{ upserted: number; inserted: number }> {
+    const s = this.store
+    if (this.pendingInferences.size) throw new Error(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
+    if (this.pendingAttribution.size) throw new Error(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
+    let upserted = 0
+    for (const c of this.caches()) upserted += await c.flush(s)
+    let inserted = 0
+    for (const rows of Object.values(this.rows) as { id: string }[][]) {
+      if (rows.length) {
+        await s.insert(rows as never[])
+        inserted += rows.length
+        rows.length = 0
+      }
+    }
+    return { upserted, inserted }
+  }
+}
+
+export const DAILY_AMOUNTS = [
+  'units',
+  'fees',
+  'creatorShare',
+  'contributorsShare',
+  'infraShare',
+  'treasuryShare',
+  'burnShare',
+  'agentFees',
+  'attributionPaid',
+  'creatorPaid',
+  'operatorPaid',
+  'incentives',
+  'incentivesToCreators',
+  'incentivesToContributors',
+  'incentivesToStakers',
+  'incentivesToOperators',
+  'stakingInterest',
+  'vestingReleased',
+  'burned',
+  'deploymentFees',
+  'slashed',
+] as const satisfies readonly (keyof M.DailyNetworkStats)[]

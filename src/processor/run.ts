@@ -1,0 +1,96 @@
+// Runs the indexer: Postgres (embedded or DB_URL) with migrations applied, preflight checks with
+// one-line errors, then the squid processor to a block (and exit) or following the head forever.
+import http from 'node:http'
+import { createLogger } from '@subsquid/logger'
+import { JsonRpc } from '../chain/rpc'
+import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
+import type { DeploymentManifest } from '../devnet/manifest'
+import { ConfigError, indexerConfig, type IndexerConfig } from './config'
+import { IndexerDatabase, type BatchSink } from './database'
+import { BatchHandler } from './handler'
+import { createProcessor } from './processor'
+
+export interface IndexerOptions {
+  manifest: string | DeploymentManifest
+  toBlock?: number
+  dataDir: string
+  env?: NodeJS.ProcessEnv
+  sink?: (cfg: IndexerConfig) => Promise<BatchSink | undefined>
+}
+
+/** Checks the RPC before the processor starts, so a wrong config fails in one line. */
+export async function preflight(cfg: IndexerConfig): Promise<number> {
+  const rpc = new JsonRpc(cfg.rpcUrl, 10_000)
+  let chainId: number
+  let head: number
+  try {
+    chainId = Number(BigInt(await rpc.call<string>('eth_chainId')))
+    head = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
+  } catch (e) {
+    throw new ConfigError(`RPC ${cfg.rpcUrl} is unreachable: ${(e as Error).message}`)
+  }
+  if (chainId !== cfg.chainId) throw new ConfigError(`RPC ${cfg.rpcUrl} serves chain ${chainId}, the manifest is for chain ${cfg.chainId}`)
+  if (cfg.startBlock > head) throw new ConfigError(`start block ${cfg.startBlock} is beyond the chain head ${head} (check START_BLOCK / the manifest)`)
+  const code = await rpc.call<string>('eth_getCode', [cfg.contracts.InferenceSettlement, 'latest'])
+  if (code === '0x') throw new ConfigError(`no contract at InferenceSettlement address ${cfg.contracts.InferenceSettlement} on chain ${chainId}`)
+  return head
+}
+
+export async function runIndexer(opts: IndexerOptions): Promise<never> {
+  const env = opts.env ?? process.env
+  const log = createLogger('upkeep:indexer')
+  const cfg = indexerConfig(opts.manifest, env, opts.toBlock)
+  const head = await preflight(cfg)
+  const pg = await ensurePostgres(opts.dataDir, env)
+  const applied = await applyMigrations(pg.url)
+  if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
+  process.env.DB_URL = pg.url // typeorm-store reads its connection from the environment
+  const sink = opts.sink ? await opts.sink(cfg) : undefined
+  const handler = new BatchHandler(cfg.contracts)
+  // --to: exit once the block is committed, final or not (an idle devnet never finalizes its tip;
+  // hot blocks are kept with their rollback log, so a later run continues correctly)
+  const db = new IndexerDatabase(() => handler.state.invalidate(), sink, (committed) => {
+    if (cfg.toBlock !== undefined && committed >= cfg.toBlock) {
+      log.info(`reached block ${committed}, exiting`)
+      process.exit(0)
+    }
+  })
+  log.info(
+    `indexing chain ${cfg.chainId} from block ${cfg.startBlock}${cfg.toBlock !== undefined ? ` to ${cfg.toBlock}` : ' and following the head'} (head ${head}, finality ${cfg.finalityConfirmation}) into ${redact(pg.url)}`,
+  )
+  const processor = createProcessor(cfg)
+  serveProcessorMetricsOnLoopback(processor)
+  processor.run(db, async (ctx) => {
+    const s = await handler.handle(ctx, ctx.log)
+    ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
+  })
+  // processor.run owns the process from here (it exits when --to is reached or on a fatal error)
+  return new Promise<never>(() => {})
+}
+
+/**
+ * The squid runner always starts a Prometheus endpoint, by default on every interface; ours binds
+ * to 127.0.0.1 (PROCESSOR_PROMETHEUS_PORT, else an ephemeral port) like every other server here.
+ */
+function serveProcessorMetricsOnLoopback(processor: ReturnType<typeof createProcessor>): void {
+  const prom = (processor as unknown as { getPrometheusServer(): { registry: { metrics(): Promise<string>; contentType: string }; serve: unknown } }).getPrometheusServer()
+  prom.serve = () =>
+    new Promise((resolve, reject) => {
+      const server = http.createServer((req, res) => {
+        if (req.url !== '/metrics') {
+          res.writeHead(404).end()
+          return
+        }
+        prom.registry.metrics().then(
+          (text) => res.writeHead(200, { 'content-type': prom.registry.contentType }).end(text),
+          (e: Error) => res.writeHead(500).end(e.message),
+        )
+      })
+      server.on('error', reject)
+      server.listen(Number(process.env.PROCESSOR_PROMETHEUS_PORT ?? 0), '127.0.0.1', () => {
+        const port = (server.address() as { port: number }).port
+        resolve({ port, close: () => new Promise<void>((r) => server.close(() => r())) })
+      })
+      server.unref()
+    })
+}
