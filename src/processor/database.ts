@@ -20,7 +20,7 @@ export class IndexerDatabase {
   constructor(
     private readonly onFork: () => void,
     private readonly sink?: BatchSink,
-    private readonly onCommitted?: (head: number) => void,
+    private readonly onCommitted?: (head: number) => Promise<void>,
   ) {
     this.pg = new TypeormDatabase({ supportHotBlocks: true, stateSchema: 'squid_processor', projectDir: PROJECT_ROOT })
   }
@@ -47,7 +47,7 @@ export class IndexerDatabase {
     })
     this.head = info.nextHead.height
     await this.sink?.afterCommit?.(this.head)
-    this.onCommitted?.(this.head)
+    await this.onCommitted?.(this.head)
   }
 
   async transactHot(info: HotTxInfo, cb: (store: Store, block: HashAndHeight) => Promise<void>): Promise<void> {
@@ -68,6 +68,6 @@ export class IndexerDatabase {
     })
     this.head = next
     await this.sink?.afterCommit?.(this.head)
-    this.onCommitted?.(this.head)
+    await this.onCommitted?.(this.head)
   }
 }

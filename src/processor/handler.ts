@@ -37,6 +37,9 @@ export class BatchHandler {
     this.decoder = new EventDecoder(contracts)
   }
 
+  /** Receives every batch's new event rows after they are written (the warehouse sink). */
+  onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void
+
   async handle(ctx: ProcessorContext, log: Logger): Promise<BatchStats> {
     const decoded: DecodedLog[] = []
     let logs = 0
@@ -59,7 +62,7 @@ export class BatchHandler {
     }
     this.state.begin(ctx.store, chainReader(ctx, this.contracts.Staking), decoded)
     for (const d of decoded) await this.apply(d.ctx, d.event)
-    const w = await this.state.flush()
+    const w = await this.state.flush(this.onRows)
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
   }
 

@@ -6,7 +6,11 @@ import { JsonRpc } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
 import type { DeploymentManifest } from '../devnet/manifest'
 import { ConfigError, indexerConfig, type IndexerConfig } from './config'
-import { IndexerDatabase, type BatchSink } from './database'
+import { IndexerDatabase } from './database'
+import { openWarehouse, type Warehouse } from '../warehouse/client'
+import { warehouseConfig } from '../warehouse/config'
+import { migrateWarehouse } from '../warehouse/migrate'
+import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from './handler'
 import { createProcessor } from './processor'
 
@@ -15,7 +19,10 @@ export interface IndexerOptions {
   toBlock?: number
   dataDir: string
   env?: NodeJS.ProcessEnv
-  sink?: (cfg: IndexerConfig) => Promise<BatchSink | undefined>
+  /** an already open warehouse (npm start shares one with the API); else opened from env */
+  warehouse?: Warehouse
+  /** UPKEEP_WAREHOUSE=off indexes into Postgres only */
+  withWarehouse?: boolean
 }
 
 /** Checks the RPC before the processor starts, so a wrong config fails in one line. */
@@ -45,12 +52,29 @@ export async function runIndexer(opts: IndexerOptions): Promise<never> {
   const applied = await applyMigrations(pg.url)
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
   process.env.DB_URL = pg.url // typeorm-store reads its connection from the environment
-  const sink = opts.sink ? await opts.sink(cfg) : undefined
   const handler = new BatchHandler(cfg.contracts)
+  let sink: WarehouseSink | undefined
+  if (opts.withWarehouse ?? env.UPKEEP_WAREHOUSE !== 'off') {
+    const w = opts.warehouse ?? (await openWarehouse(warehouseConfig(opts.dataDir, env)))
+    const appliedCh = await migrateWarehouse(w)
+    if (appliedCh.length) log.info(`applied ClickHouse migrations: ${appliedCh.join(', ')}`)
+    sink = new WarehouseSink(w, pg.url, log, undefined, undefined, (e) => {
+      log.fatal(e.message)
+      process.exit(1)
+    })
+    await sink.reconcile()
+    sink.start()
+    handler.onRows = (entity, rows) => sink!.addRows(entity, rows)
+  }
+  const onFork = () => {
+    handler.state.invalidate()
+    sink?.discardPending()
+  }
   // --to: exit once the block is committed, final or not (an idle devnet never finalizes its tip;
   // hot blocks are kept with their rollback log, so a later run continues correctly)
-  const db = new IndexerDatabase(() => handler.state.invalidate(), sink, (committed) => {
+  const db = new IndexerDatabase(onFork, sink, async (committed) => {
     if (cfg.toBlock !== undefined && committed >= cfg.toBlock) {
+      await sink?.flush()
       log.info(`reached block ${committed}, exiting`)
       process.exit(0)
     }

@@ -23,6 +23,12 @@ export class StakeEvent {
     @BigIntColumn_({nullable: true})
     amount!: bigint | undefined | null
 
+    /**
+     * on unstaked: payout minus principal
+     */
+    @BigIntColumn_({nullable: true})
+    interest!: bigint | undefined | null
+
     @Index_()
     @IntColumn_({nullable: false})
     blockNumber!: number

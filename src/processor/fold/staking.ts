@@ -27,8 +27,8 @@ export async function onConfigChanged(s: FoldState, ev: EventContext, configId: 
   if (!created) cfg.changes++
 }
 
-function stakeEvent(ev: EventContext, stake: M.Stake, kind: string, amount: bigint | null): M.StakeEvent {
-  return new M.StakeEvent({ id: ev.id, stake, kind, amount, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash })
+function stakeEvent(ev: EventContext, stake: M.Stake, kind: string, amount: bigint | null, interest: bigint | null = null): M.StakeEvent {
+  return new M.StakeEvent({ id: ev.id, stake, kind, amount, interest, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash })
 }
 
 export async function onStaked(s: FoldState, ev: EventContext, a: Args<'Staking.Staked'>): Promise<void> {
@@ -89,6 +89,6 @@ export async function onUnstaked(s: FoldState, ev: EventContext, a: Args<'Stakin
   stake.payout = amount
   stake.interest = amount - stake.principal
   s.stakes.touch(stake)
-  s.rows.stakeEvents.push(stakeEvent(ev, stake, 'unstaked', amount))
+  s.rows.stakeEvents.push(stakeEvent(ev, stake, 'unstaked', amount, stake.interest))
   ;(await s.day(ev.timestamp)).stakingInterest += stake.interest
 }

@@ -203,7 +203,7 @@ export class FoldState {
   }
 
   /** Writes the batch: mutable tables (upsert) then event tables (insert), parents first. */
-  async flush(): Promise<{ upserted: number; inserted: number }> {
+  async flush(onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void): Promise<{ upserted: number; inserted: number }> {
     const s = this.store
     if (this.pendingInferences.size) throw new Error(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
     if (this.pendingAttribution.size) throw new Error(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
@@ -213,6 +213,7 @@ export class FoldState {
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
         await s.insert(rows as never[])
+        onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
         inserted += rows.length
         rows.length = 0
       }

@@ -1,0 +1,282 @@
+// Keeps ClickHouse exactly equal to the Postgres record, though ClickHouse is not transactional.
+//
+// Postgres (typeorm-store) is the system of record; ClickHouse follows it batch by batch:
+//  - before a Postgres commit that forks (rolls back hot blocks), an 'intent' row is journaled
+//    in _sync with the fork point;
+//  - after the commit, facts above the fork point are deleted, the batch's facts inserted, the
+//    touched days' aggregates refreshed, and a 'done' row journaled with the new head;
+//  - on start, anything above the last clean point (the last 'done' head, or an unfinished
+//    intent's fork point) is deleted and re-exported from Postgres by block range.
+// So a kill -9 anywhere, a ClickHouse error mid-batch or a fork leaves no orphaned or missing fact.
+import pg from 'pg'
+import type { Logger } from '@subsquid/logger'
+import { queryRows, WarehouseError, type Warehouse } from './client'
+import { chNow, deleteStatement } from './ddl'
+import { entityToFactRow, factTables, pgRowToFactRow, type FactTable } from './facts'
+import type { BatchSink } from '../processor/database'
+
+const RETRY_DELAYS_MS = [500, 2_000, 5_000]
+const EXPORT_CHUNK = 50_000
+
+export class WarehouseSink implements BatchSink {
+  private seq = 0
+  /** highest block whose facts are in ClickHouse (journaled 'done') */
+  private chHead = -1
+  /** highest block committed in Postgres and queued here */
+  private pgHead = -1
+  private forkPoint: number | null = null
+  private pending = new Map<FactTable, Record<string, unknown>[]>()
+  /** facts of committed Postgres batches not yet written, per table */
+  private buffer = new Map<FactTable, Record<string, unknown>[]>()
+  private buffered = 0
+  private lastFlush = Date.now()
+  private flushing: Promise<void> = Promise.resolve()
+  private failure: Error | undefined
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly w: Warehouse,
+    private readonly pgUrl: string,
+    private readonly log: Logger,
+    /** facts are written in batches of this many rows, or after this long (ClickHouse likes big inserts) */
+    private readonly flushRows = 50_000,
+    private readonly flushMs = 1_000,
+    /** called when a background flush gives up (the indexer exits with the message) */
+    private readonly onFatal: (e: Error) => void = (e) => {
+      throw e
+    },
+  ) {}
+
+  private get target() {
+    return { database: this.w.cfg.database, cluster: this.w.cfg.cluster }
+  }
+
+  /** Queue a batch's new event rows (entity objects) for ClickHouse. */
+  addRows(entity: new (...a: never[]) => object, rows: object[]): void {
+    const t = factTables().get(entity)
+    if (!t || !rows.length) return
+    const list = this.pending.get(t) ?? []
+    for (const r of rows) list.push(entityToFactRow(t, r as Record<string, unknown>))
+    this.pending.set(t, list)
+  }
+
+  /** The fold restarted (fork or retried transaction): drop what it queued. */
+  discardPending(): void {
+    this.pending.clear()
+  }
+
+  /** Starts the periodic flush (facts reach ClickHouse within flushMs even when idle). */
+  start(): void {
+    this.timer ??= setInterval(() => {
+      if (this.buffered && Date.now() - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
+    }, Math.max(50, Math.floor(this.flushMs / 2)))
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  async beforeCommit(keepUpTo: number): Promise<void> {
+    this.throwIfFailed()
+    if (keepUpTo >= this.pgHead) return
+    await this.flushing
+    // the fork drops blocks above keepUpTo: queued facts of those blocks go, and if ClickHouse
+    // already holds some, the fork point is journaled before Postgres commits
+    for (const [t, rows] of this.buffer) {
+      const kept = rows.filter((r) => (r.block_number as number) <= keepUpTo)
+      this.buffered -= rows.length - kept.length
+      this.buffer.set(t, kept)
+    }
+    if (keepUpTo < this.chHead) {
+      this.forkPoint = Math.min(this.forkPoint ?? keepUpTo, keepUpTo)
+      await this.journal('intent', this.forkPoint, this.chHead)
+    }
+  }
+
+  async afterCommit(head: number): Promise<void> {
+    this.throwIfFailed()
+    for (const [t, rows] of this.pending) {
+      const list = this.buffer.get(t)
+      if (list) for (const r of rows) list.push(r)
+      else this.buffer.set(t, rows)
+      this.buffered += rows.length
+    }
+    this.pending = new Map()
+    this.pgHead = head
+    if (this.buffered >= this.flushRows || this.forkPoint !== null || Date.now() - this.lastFlush >= this.flushMs) await this.flush()
+  }
+
+  /** Writes everything queued; serialized, idempotent, retried, then fatal. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushOnce())
+    return this.flushing
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.failure) throw this.failure
+    const head = this.pgHead
+    if (head <= this.chHead && this.forkPoint === null && !this.buffered) return
+    const failAt = this.w.cfg.failAtBlock
+    let lastError: unknown
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
+      try {
+        // a retry starts from a clean slate: whatever the failed attempt inserted is removed
+        const base = attempt > 0 ? Math.min(this.forkPoint ?? this.chHead, this.chHead) : this.forkPoint
+        const days = base !== null ? await this.deleteAbove(base) : new Set<string>()
+        let n = 0
+        for (const [t, rows] of this.buffer) {
+          if (!rows.length) continue
+          await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
+          if (failAt !== undefined && failAt > this.chHead && failAt <= head && ++n === 1) {
+            throw new WarehouseError(`fault injected by UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK=${failAt}`)
+          }
+          if (t.table === 'inference') for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
+        }
+        await this.refreshAggregates(days)
+        await this.journal('done', head, head)
+        this.chHead = head
+        this.forkPoint = null
+        this.buffer.clear()
+        this.buffered = 0
+        this.lastFlush = Date.now()
+        return
+      } catch (e) {
+        lastError = e
+        if ((e as Error).message.includes('fault injected')) break
+        if (attempt < RETRY_DELAYS_MS.length) {
+          this.log.warn(`ClickHouse write up to block ${head} failed (${(e as Error).message.split('\n')[0]}); retrying in ${RETRY_DELAYS_MS[attempt]} ms`)
+          await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]))
+        }
+      }
+    }
+    this.failure = new WarehouseError(
+      `ClickHouse write failed for blocks up to ${head}: ${(lastError as Error).message.split('\n')[0]}. ` +
+        `Postgres is committed up to block ${head}; restart the indexer and ClickHouse is reconciled from Postgres.`,
+    )
+    this.log.error(this.failure.message)
+    throw this.failure
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure
+  }
+
+  /** On start: bring ClickHouse to exactly the Postgres head. Returns rows re-exported. */
+  async reconcile(): Promise<{ from: number; pgHead: number; exported: number }> {
+    const pgHead = await this.postgresHead()
+    const journal = await queryRows<{ seq: string; kind: string; keep_up_to: string; head: string }>(
+      this.w,
+      `SELECT seq, kind, keep_up_to, head FROM ${this.w.table('_sync')} ORDER BY seq DESC LIMIT 50`,
+    )
+    this.seq = journal.length ? Number(journal[0].seq) : 0
+    const lastDone = journal.find((r) => r.kind === 'done')
+    let from = lastDone ? Number(lastDone.head) : -1
+    for (const r of journal) {
+      if (lastDone && Number(r.seq) < Number(lastDone.seq)) break
+      if (r.kind === 'intent') from = Math.min(from, Number(r.keep_up_to))
+    }
+    from = Math.min(from, pgHead)
+    const days = await this.deleteAbove(from)
+    let exported = 0
+    if (pgHead > from) exported = await this.exportFromPostgres(from, pgHead, days)
+    await this.refreshAggregates(days)
+    await this.journal('done', pgHead, pgHead)
+    this.chHead = pgHead
+    this.pgHead = pgHead
+    this.forkPoint = null
+    this.pending.clear()
+    this.buffer.clear()
+    this.buffered = 0
+    if (exported || journal.length === 0 || from !== pgHead) {
+      this.log.info(`ClickHouse reconciled with Postgres: kept blocks <= ${from}, re-exported ${exported} rows up to block ${pgHead}`)
+    }
+    return { from, pgHead, exported }
+  }
+
+  private async postgresHead(): Promise<number> {
+    const client = new pg.Client({ connectionString: this.pgUrl })
+    await client.connect()
+    try {
+      const exists = await client.query(`select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status'`)
+      if (!exists.rowCount) return -1
+      const status = await client.query<{ height: number }>('select height from squid_processor.status where id = 0')
+      const hot = await client.query<{ h: number | null }>('select max(height) as h from squid_processor.hot_block')
+      return Math.max(status.rows[0]?.height ?? -1, hot.rows[0]?.h ?? -1)
+    } finally {
+      await client.end()
+    }
+  }
+
+  /** Deletes every fact above `block`; returns the days whose aggregates must be recomputed. */
+  private async deleteAbove(block: number): Promise<Set<string>> {
+    const days = new Set(
+      (await queryRows<{ d: string }>(this.w, `SELECT DISTINCT toString(toDate(timestamp)) AS d FROM ${this.w.table('inference')} WHERE block_number > {b:Int64}`, { b: block })).map(
+        (r) => r.d,
+      ),
+    )
+    for (const t of factTables().values()) {
+      await this.w.client.command({ query: deleteStatement(t.table, `block_number > ${Math.max(block, -1)}`, this.target) })
+    }
+    return days
+  }
+
+  private async exportFromPostgres(from: number, to: number, days: Set<string>): Promise<number> {
+    const client = new pg.Client({ connectionString: this.pgUrl })
+    await client.connect()
+    let total = 0
+    try {
+      for (const t of factTables().values()) {
+        const cols = t.columns.map((c) => `"${c.column}"`).join(', ')
+        let after: [number, string] = [from, '']
+        for (;;) {
+          const res = await client.query(
+            `select ${cols} from "${t.table}" where block_number <= $1 and (block_number, id) > ($2, $3) order by block_number, id limit ${EXPORT_CHUNK}`,
+            [to, after[0], after[1]],
+          )
+          if (!res.rows.length) break
+          const rows = res.rows.map((r) => pgRowToFactRow(t, r))
+          await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
+          if (t.table === 'inference') for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
+          total += rows.length
+          const last = res.rows[res.rows.length - 1]
+          after = [last.block_number as number, last.id as string]
+          if (res.rows.length < EXPORT_CHUNK) break
+        }
+      }
+    } finally {
+      await client.end()
+    }
+    return total
+  }
+
+  /** Recomputes the daily aggregates of the given days from the facts (delete + insert). */
+  private async refreshAggregates(days: Set<string>): Promise<void> {
+    if (!days.size) return
+    const list = [...days].sort().map((d) => `'${d}'`).join(',')
+    const inf = this.w.table('inference')
+    await this.w.client.command({ query: deleteStatement('agg_daily', `day IN (${list})`, this.target) })
+    await this.w.client.command({ query: deleteStatement('agg_model_daily', `day IN (${list})`, this.target) })
+    await this.w.client.command({
+      query: `INSERT INTO ${this.w.table('agg_daily')}
+        SELECT toDate(timestamp) AS day, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share),
+               sum(infra_share), sum(treasury_share), sum(burn_share), sumIf(fee, payer_is_agent), uniqExact(payer_id)
+        FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,
+    })
+    await this.w.client.command({
+      query: `INSERT INTO ${this.w.table('agg_model_daily')}
+        SELECT toDate(timestamp) AS day, model_id, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share)
+        FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day, model_id`,
+    })
+  }
+
+  private async journal(kind: 'intent' | 'done', keepUpTo: number, head: number): Promise<void> {
+    this.seq++
+    await this.w.client.insert({
+      table: this.w.table('_sync'),
+      values: [{ seq: this.seq, kind, keep_up_to: keepUpTo, head, at: chNow() }],
+      format: 'JSONEachRow',
+    })
+  }
+}
