@@ -1,10 +1,9 @@
 // The batch handler: decode every log, fold the events in chain order into FoldState, write once.
 import type { Logger } from '@subsquid/logger'
-import * as StakingAbi from '../abi/Staking'
 import * as M from '../model'
 import type { ContractName } from '../chain/artifacts'
-import { EventDecoder, type ProtocolEvent } from './decode'
-import { FoldState, type ChainReader, type DecodedLog, type EventContext } from './fold/state'
+import { EventDecoder } from './decode'
+import { FoldState, type DecodedLog, type EventContext } from './fold/state'
 import * as token from './fold/token'
 import * as registry from './fold/registry'
 import * as settlement from './fold/settlement'
@@ -51,7 +50,7 @@ export class BatchHandler {
         const ev: EventContext = { id: eventId(block.header.height, l.logIndex), blockNumber: block.header.height, timestamp, txHash: l.transactionHash, logIndex: l.logIndex }
         const r = this.decoder.decode(l)
         if (r.ok) {
-          decoded.push({ ctx: ev, event: r.event })
+          decoded.push({ ctx: ev, event: r.event, tx: l.transaction ? { from: l.transaction.from, to: l.transaction.to, input: l.transaction.input } : undefined })
         } else {
           // skipped and counted, never a crash: an unknown event must not stop the index
           unknown++
@@ -60,14 +59,16 @@ export class BatchHandler {
         }
       }
     }
-    this.state.begin(ctx.store, chainReader(ctx, this.contracts.Staking), decoded)
-    for (const d of decoded) await this.apply(d.ctx, d.event)
+    this.state.begin(ctx.store, decoded)
+    for (const d of decoded) await this.apply(d)
     const w = await this.state.flush(this.onRows)
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
   }
 
-  private async apply(ev: EventContext, e: ProtocolEvent): Promise<void> {
+  private async apply(d: DecodedLog): Promise<void> {
     const s = this.state
+    const ev = d.ctx
+    const e = d.event
     switch (e.key) {
       case 'OpenToken.Transfer':
         return token.onTransfer(s, ev, e.args)
@@ -114,11 +115,11 @@ export class BatchHandler {
       case 'RewardsDistributor.BucketTransfer':
         return incentives.onBucketTransfer(s, ev, e.args)
       case 'Staking.ConfigCreated':
-        return staking.onConfigChanged(s, ev, e.args.configId, true)
+        return staking.onConfigChanged(s, ev, e.args.configId, true, d.tx)
       case 'Staking.ConfigSet':
-        return staking.onConfigChanged(s, ev, e.args.configId, false)
+        return staking.onConfigChanged(s, ev, e.args.configId, false, d.tx)
       case 'Staking.Staked':
-        return staking.onStaked(s, ev, e.args)
+        return staking.onStaked(s, ev, e.args, d.tx)
       case 'Staking.ToppedUp':
         return staking.onToppedUp(s, ev, e.args)
       case 'Staking.RequestUnstake':
@@ -146,15 +147,5 @@ export class BatchHandler {
         }
       // Approval, RoleAdminChanged and governance parameter events carry nothing the index keeps
     }
-  }
-}
-
-function chainReader(ctx: ProcessorContext, stakingAddress: string): ChainReader {
-  const at = (blockNumber: number) => new StakingAbi.Contract(ctx, { height: blockNumber }, stakingAddress)
-  return {
-    stakeConfig: (configId, blockNumber) => at(blockNumber).configs(configId),
-    async stakeConfigIdOf(stakingId, blockNumber) {
-      return (await at(blockNumber).stakes(stakingId)).configId
-    },
   }
 }

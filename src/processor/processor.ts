@@ -9,10 +9,12 @@ import {
 } from '@subsquid/evm-processor'
 import type { Store } from '@subsquid/typeorm-store'
 import type { IndexerConfig } from './config'
+import * as StakingAbi from '../abi/Staking'
 
 export const FIELDS = {
   block: { timestamp: true },
   log: { transactionHash: true, topics: true, data: true },
+  transaction: { from: true, to: true, input: true },
 } as const
 
 export function createProcessor(cfg: IndexerConfig) {
@@ -29,6 +31,12 @@ export function createProcessor(cfg: IndexerConfig) {
     .setFields(FIELDS)
     .setBlockRange({ from: cfg.startBlock, to: cfg.toBlock })
     .addLog({ address: cfg.watchedAddresses })
+    // Staking's events carry no parameters: the calls that emitted them do (no archive eth_call needed)
+    .addLog({
+      address: [cfg.contracts.Staking.toLowerCase()],
+      topic0: [StakingAbi.events.ConfigCreated.topic, StakingAbi.events.ConfigSet.topic, StakingAbi.events.Staked.topic],
+      transaction: true,
+    })
   if (cfg.gatewayUrl) p.setGateway(cfg.gatewayUrl)
   return p
 }

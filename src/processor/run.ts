@@ -43,7 +43,12 @@ export async function preflight(cfg: IndexerConfig): Promise<number> {
   return head
 }
 
-export async function runIndexer(opts: IndexerOptions): Promise<never> {
+export interface RunningIndexer {
+  /** flushes what ClickHouse has not received yet; call before exiting */
+  stop(): Promise<void>
+}
+
+export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> {
   const env = opts.env ?? process.env
   const log = createLogger('upkeep:indexer')
   const cfg = indexerConfig(opts.manifest, env, opts.toBlock)
@@ -88,8 +93,13 @@ export async function runIndexer(opts: IndexerOptions): Promise<never> {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
   })
-  // processor.run owns the process from here (it exits when --to is reached or on a fatal error)
-  return new Promise<never>(() => {})
+  // processor.run owns the loop from here (it exits the process at --to or on a fatal error)
+  return {
+    async stop() {
+      sink?.stop()
+      await sink?.flush().catch((e: Error) => log.error(`final ClickHouse flush failed: ${e.message}`))
+    },
+  }
 }
 
 /**

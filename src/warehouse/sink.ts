@@ -118,6 +118,10 @@ export class WarehouseSink implements BatchSink {
     if (this.failure) throw this.failure
     const head = this.pgHead
     if (head <= this.chHead && this.forkPoint === null && !this.buffered) return
+    // take what is queued now: batches committed while this flush runs queue for the next one
+    const batch = this.buffer
+    this.buffer = new Map()
+    this.buffered = 0
     const failAt = this.w.cfg.failAtBlock
     let lastError: unknown
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
@@ -126,7 +130,7 @@ export class WarehouseSink implements BatchSink {
         const base = attempt > 0 ? Math.min(this.forkPoint ?? this.chHead, this.chHead) : this.forkPoint
         const days = base !== null ? await this.deleteAbove(base) : new Set<string>()
         let n = 0
-        for (const [t, rows] of this.buffer) {
+        for (const [t, rows] of batch) {
           if (!rows.length) continue
           await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
           if (failAt !== undefined && failAt > this.chHead && failAt <= head && ++n === 1) {
@@ -138,8 +142,6 @@ export class WarehouseSink implements BatchSink {
         await this.journal('done', head, head)
         this.chHead = head
         this.forkPoint = null
-        this.buffer.clear()
-        this.buffered = 0
         this.lastFlush = Date.now()
         return
       } catch (e) {

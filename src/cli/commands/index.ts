@@ -12,6 +12,12 @@ export function registerIndex(program: Command): void {
     .option('--to <block>', 'stop after this block and exit', intOption('--to'))
     .option('--manifest <file>', 'deployment manifest', path.join(dataDir(), 'manifest.json'))
     .action(async (o: { to?: number; manifest: string }) => {
-      await runIndexer({ manifest: o.manifest, toBlock: o.to, dataDir: dataDir() })
+      const indexer = await runIndexer({ manifest: o.manifest, toBlock: o.to, dataDir: dataDir() })
+      const shutdown = () => {
+        void indexer.stop().finally(() => process.exit(0))
+      }
+      process.once('SIGTERM', shutdown)
+      process.once('SIGINT', shutdown)
+      await new Promise(() => {}) // the processor exits the process when it is done
     })
 }

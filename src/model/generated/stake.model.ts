@@ -18,9 +18,12 @@ export class Stake {
     @PrimaryColumn_()
     id!: string
 
+    /**
+     * from the stake() call that emitted Staked (null if made through another contract)
+     */
     @Index_()
     @ManyToOne_(() => StakeConfig, {nullable: true})
-    config!: StakeConfig
+    config!: StakeConfig | undefined | null
 
     @Index_()
     @ManyToOne_(() => Account, {nullable: true})

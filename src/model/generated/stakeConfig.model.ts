@@ -1,7 +1,7 @@
 import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, StringColumn as StringColumn_, BigIntColumn as BigIntColumn_, BooleanColumn as BooleanColumn_, IntColumn as IntColumn_} from "@subsquid/typeorm-store"
 
 /**
- * A staking config; its parameters are read from the contract at the block of each change.
+ * A staking config. Its events carry only the id: the parameters come from the setConfig call that emitted them (null if it was made through another contract).
  */
 @Entity_()
 export class StakeConfig {
@@ -15,38 +15,38 @@ export class StakeConfig {
     @PrimaryColumn_()
     id!: string
 
-    @StringColumn_({nullable: false})
-    bank!: string
+    @StringColumn_({nullable: true})
+    bank!: string | undefined | null
 
-    @StringColumn_({nullable: false})
-    token!: string
+    @StringColumn_({nullable: true})
+    token!: string | undefined | null
 
     /**
      * WAD per year
      */
-    @BigIntColumn_({nullable: false})
-    interestRate!: bigint
+    @BigIntColumn_({nullable: true})
+    interestRate!: bigint | undefined | null
 
-    @BigIntColumn_({nullable: false})
-    stakeDuration!: bigint
+    @BigIntColumn_({nullable: true})
+    stakeDuration!: bigint | undefined | null
 
-    @BigIntColumn_({nullable: false})
-    cooldownDuration!: bigint
+    @BigIntColumn_({nullable: true})
+    cooldownDuration!: bigint | undefined | null
 
-    @BigIntColumn_({nullable: false})
-    minStake!: bigint
+    @BigIntColumn_({nullable: true})
+    minStake!: bigint | undefined | null
 
-    @BigIntColumn_({nullable: false})
-    maxStake!: bigint
+    @BigIntColumn_({nullable: true})
+    maxStake!: bigint | undefined | null
 
-    @BooleanColumn_({nullable: false})
-    isActive!: boolean
+    @BooleanColumn_({nullable: true})
+    isActive!: boolean | undefined | null
 
-    @BooleanColumn_({nullable: false})
-    isTopupEnabled!: boolean
+    @BooleanColumn_({nullable: true})
+    isTopupEnabled!: boolean | undefined | null
 
-    @BooleanColumn_({nullable: false})
-    isPublic!: boolean
+    @BooleanColumn_({nullable: true})
+    isPublic!: boolean | undefined | null
 
     @IntColumn_({nullable: false})
     createdAtBlock!: number

@@ -5,7 +5,6 @@ import type { Store } from '@subsquid/typeorm-store'
 import type { FindOptionsRelations } from 'typeorm'
 import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
-import type { ConfigsReturn } from '../../abi/Staking'
 import type { ProtocolEvent } from '../decode'
 
 export interface EventContext {
@@ -20,12 +19,8 @@ export interface EventContext {
 export interface DecodedLog {
   ctx: EventContext
   event: ProtocolEvent
-}
-
-/** Contract state the events do not carry, read at the event's block (deterministic). */
-export interface ChainReader {
-  stakeConfig(configId: bigint, blockNumber: number): Promise<ConfigsReturn>
-  stakeConfigIdOf(stakingId: bigint, blockNumber: number): Promise<bigint>
+  /** the emitting transaction's target and input, when the processor requested them */
+  tx?: { from?: string; to?: string; input?: string }
 }
 
 type Ctor<E> = new (props?: Partial<E>) => E
@@ -130,14 +125,12 @@ export class FoldState {
 
   private txLogs = new Map<string, DecodedLog[]>()
   store!: Store
-  chain!: ChainReader
 
   constructor(readonly contracts: Record<ContractName, string>) {}
 
   /** Called at the start of each batch: caches stay unless the chain was rolled back. */
-  begin(store: Store, chain: ChainReader, logs: DecodedLog[]): void {
+  begin(store: Store, logs: DecodedLog[]): void {
     this.store = store
-    this.chain = chain
     this.txLogs.clear()
     for (const l of logs) {
       const list = this.txLogs.get(l.ctx.txHash)

@@ -1,5 +1,5 @@
-module.exports = class Data1795478166188 {
-    name = 'Data1795478166188'
+module.exports = class Data1795478610437 {
+    name = 'Data1795478610437'
 
     async up(db) {
         await db.query(`CREATE TABLE "account" ("id" character varying NOT NULL, "balance" numeric NOT NULL, "total_received" numeric NOT NULL, "total_sent" numeric NOT NULL, "is_creator" boolean NOT NULL, "is_contributor" boolean NOT NULL, "is_payer" boolean NOT NULL, "is_operator" boolean NOT NULL, "is_staker" boolean NOT NULL, "is_agent" boolean NOT NULL, "is_vesting_beneficiary" boolean NOT NULL, "first_seen_block" integer NOT NULL, CONSTRAINT "PK_54115ee388cdb6d86bb4bf5b2ea" PRIMARY KEY ("id"))`)
@@ -82,7 +82,7 @@ module.exports = class Data1795478166188 {
         await db.query(`CREATE INDEX "IDX_1b8419af8bd0ccdd6510f61541" ON "incentive_payment" ("timestamp") `)
         await db.query(`CREATE TABLE "bucket_transfer" ("id" character varying NOT NULL, "bucket" text NOT NULL, "amount" numeric NOT NULL, "purpose" text NOT NULL, "block_number" integer NOT NULL, "timestamp" TIMESTAMP WITH TIME ZONE NOT NULL, "tx_hash" text NOT NULL, "to_id" character varying, CONSTRAINT "PK_725a7be3b2a3342216a150d5136" PRIMARY KEY ("id"))`)
         await db.query(`CREATE INDEX "IDX_1ae5724c2e76ebb51f14d77029" ON "bucket_transfer" ("to_id") `)
-        await db.query(`CREATE TABLE "stake_config" ("id" character varying NOT NULL, "bank" text NOT NULL, "token" text NOT NULL, "interest_rate" numeric NOT NULL, "stake_duration" numeric NOT NULL, "cooldown_duration" numeric NOT NULL, "min_stake" numeric NOT NULL, "max_stake" numeric NOT NULL, "is_active" boolean NOT NULL, "is_topup_enabled" boolean NOT NULL, "is_public" boolean NOT NULL, "created_at_block" integer NOT NULL, "updated_at_block" integer NOT NULL, "changes" integer NOT NULL, CONSTRAINT "PK_8b162b67b5e897fcddfb6ddd17e" PRIMARY KEY ("id"))`)
+        await db.query(`CREATE TABLE "stake_config" ("id" character varying NOT NULL, "bank" text, "token" text, "interest_rate" numeric, "stake_duration" numeric, "cooldown_duration" numeric, "min_stake" numeric, "max_stake" numeric, "is_active" boolean, "is_topup_enabled" boolean, "is_public" boolean, "created_at_block" integer NOT NULL, "updated_at_block" integer NOT NULL, "changes" integer NOT NULL, CONSTRAINT "PK_8b162b67b5e897fcddfb6ddd17e" PRIMARY KEY ("id"))`)
         await db.query(`CREATE TABLE "stake_event" ("id" character varying NOT NULL, "kind" text NOT NULL, "amount" numeric, "interest" numeric, "block_number" integer NOT NULL, "timestamp" TIMESTAMP WITH TIME ZONE NOT NULL, "tx_hash" text NOT NULL, "stake_id" character varying, CONSTRAINT "PK_991cc0713b262d0c22242590628" PRIMARY KEY ("id"))`)
         await db.query(`CREATE INDEX "IDX_a10043db948f13fa551c3526aa" ON "stake_event" ("stake_id") `)
         await db.query(`CREATE INDEX "IDX_23d52003f040ec6429abb218da" ON "stake_event" ("block_number") `)

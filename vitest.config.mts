@@ -3,6 +3,7 @@ import swc from 'unplugin-swc'
 
 // SWC (not esbuild) transforms tests so TypeORM decorators get their design-time metadata.
 export default defineConfig({
+  oxc: false,
   plugins: [
     swc.vite({
       jsc: {
@@ -14,6 +15,7 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',

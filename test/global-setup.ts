@@ -1,0 +1,32 @@
+// Builds the small seeded devnet chain once per test run (anvil state + manifest + content
+// store); test files load it into their own anvil in a second or two.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { startDevnet, manifestPathFor } from '../src/devnet/devnet'
+
+export interface DevnetFixture {
+  stateFile: string
+  manifestFile: string
+  contentDir: string
+  endBlock: number
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    devnet: DevnetFixture
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-devnet-'))
+  const stateFile = path.join(dir, 'small-7.state.json')
+  const contentDir = path.join(dir, 'content')
+  const devnet = await startDevnet({ workload: 'small', seed: 7, contentDir, stateOut: stateFile })
+  const endBlock = devnet.endBlock
+  await devnet.anvil.stop()
+  if (!fs.existsSync(stateFile)) throw new Error('anvil did not write its state file')
+  project.provide('devnet', { stateFile, manifestFile: manifestPathFor(stateFile), contentDir, endBlock })
+  return () => fs.rmSync(dir, { recursive: true, force: true })
+}
