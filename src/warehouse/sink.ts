@@ -234,8 +234,8 @@ export class WarehouseSink implements BatchSink {
         let after: [number, string] = [from, '']
         for (;;) {
           const res = await client.query(
-            `select ${cols} from "${t.table}" where block_number <= $1 and (block_number, id) > ($2, $3) order by block_number, id limit ${EXPORT_CHUNK}`,
-            [to, after[0], after[1]],
+            `select ${cols} from "${t.table}" where block_number > $1 and block_number <= $2 and (block_number, id) > ($3, $4) order by block_number, id limit ${EXPORT_CHUNK}`,
+            [from, to, after[0], after[1]],
           )
           if (!res.rows.length) break
           const rows = res.rows.map((r) => pgRowToFactRow(t, r))

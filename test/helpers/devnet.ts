@@ -35,7 +35,7 @@ export async function loadDevnet(): Promise<LoadedDevnet> {
     manifestFile,
     contentDir: fx.contentDir,
     endBlock: devnet.endBlock,
-    publicClient: createPublicClient({ chain, transport }),
+    publicClient: createPublicClient({ chain, transport, pollingInterval: 50 }),
     testClient: createTestClient({ chain, transport, mode: 'anvil' }),
     wallet: (account) => createWalletClient({ chain, transport, account }),
     async stop() {
