@@ -11,7 +11,6 @@ export class UsageError extends Error {
 export function buildCli(): Command {
   const program = new Command('upkeep')
     .description('Indexes OpenLedger\'s inference economy and proves whether usage pays for model upkeep')
-    .showHelpAfterError()
     .exitOverride()
   registerDevnet(program)
   registerIndex(program)

@@ -1,5 +1,5 @@
 // A fault-injecting JSON-RPC proxy for tests and the soak (loopback only). Each request is
-// forwarded to the real RPC unless a fault is drawn: HTTP 429/500, a hang (timeout), truncated
+// forwarded to the real RPC unless a fault is drawn: HTTP 429/503, a hang (timeout), truncated
 // JSON, a null block, logs that do not match their block, or a head that goes backwards.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -8,7 +8,7 @@ import { Rng } from '../workload/rng'
 export interface FaultMix {
   /** probability of an HTTP 429 (rate limit) */
   rateLimit?: number
-  /** probability of an HTTP 500 */
+  /** probability of an HTTP 503 (overloaded upstream) */
   serverError?: number
   /** probability of never answering (the client's timeout fires) */
   hang?: number
@@ -51,7 +51,7 @@ export async function startFaultProxy(target: string, mix: FaultMix = {}, seed =
     }
     if (draw(current.serverError)) {
       count('serverError')
-      return res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error')
+      return res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable')
     }
     if (draw(current.hang)) {
       count('hang')

@@ -28,13 +28,18 @@ export interface IndexerOptions {
 /** Checks the RPC before the processor starts, so a wrong config fails in one line. */
 export async function preflight(cfg: IndexerConfig): Promise<number> {
   const rpc = new JsonRpc(cfg.rpcUrl, 10_000)
-  let chainId: number
-  let head: number
-  try {
-    chainId = Number(BigInt(await rpc.call<string>('eth_chainId')))
-    head = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
-  } catch (e) {
-    throw new ConfigError(`RPC ${cfg.rpcUrl} is unreachable: ${(e as Error).message}`)
+  let chainId = 0
+  let head = 0
+  // a few tries: a rate limit or a blip at start is not a configuration error
+  for (let attempt = 1; ; attempt++) {
+    try {
+      chainId = Number(BigInt(await rpc.call<string>('eth_chainId')))
+      head = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
+      break
+    } catch (e) {
+      if (attempt >= 4) throw new ConfigError(`RPC ${cfg.rpcUrl} is unreachable: ${(e as Error).message}`)
+      await new Promise((r) => setTimeout(r, 250 * attempt))
+    }
   }
   if (chainId !== cfg.chainId) throw new ConfigError(`RPC ${cfg.rpcUrl} serves chain ${chainId}, the manifest is for chain ${cfg.chainId}`)
   if (cfg.startBlock > head) throw new ConfigError(`start block ${cfg.startBlock} is beyond the chain head ${head} (check START_BLOCK / the manifest)`)
@@ -54,13 +59,15 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const cfg = indexerConfig(opts.manifest, env, opts.toBlock)
   const head = await preflight(cfg)
   const pg = await ensurePostgres(opts.dataDir, env)
+  // open every store before changing any, so a bad config changes nothing
+  const withWarehouse = opts.withWarehouse ?? env.UPKEEP_WAREHOUSE !== 'off'
+  const w = withWarehouse ? (opts.warehouse ?? (await openWarehouse(warehouseConfig(opts.dataDir, env)))) : undefined
   const applied = await applyMigrations(pg.url)
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
   process.env.DB_URL = pg.url // typeorm-store reads its connection from the environment
   const handler = new BatchHandler(cfg.contracts)
   let sink: WarehouseSink | undefined
-  if (opts.withWarehouse ?? env.UPKEEP_WAREHOUSE !== 'off') {
-    const w = opts.warehouse ?? (await openWarehouse(warehouseConfig(opts.dataDir, env)))
+  if (w) {
     const appliedCh = await migrateWarehouse(w)
     if (appliedCh.length) log.info(`applied ClickHouse migrations: ${appliedCh.join(', ')}`)
     sink = new WarehouseSink(w, pg.url, log, undefined, undefined, (e) => {

@@ -1,6 +1,6 @@
 // The one ClickHouse path: @clickhouse/client, over embedded chDB (createChdbConnection) or HTTP.
 import fs from 'node:fs'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { WarehouseConfig } from './config'
 
 export class WarehouseError extends Error {
@@ -25,7 +25,8 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     const { createChdbConnection } = require('chdb/connection') as { createChdbConnection(o: { path: string }): never }
     client = createClient({ connection: createChdbConnection({ path: cfg.path! }) })
   } else {
-    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 30_000 })
+    // errors reach the caller as exceptions; the client's own logger would print them again
+    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 30_000, log: { level: ClickHouseLogLevel.OFF } })
   }
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${cfg.database}${cfg.cluster ? ` ON CLUSTER ${cfg.cluster}` : ''}` })
