@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { registerDevnet } from './commands/devnet'
 import { registerIndex } from './commands/index'
 import { registerDigest } from './commands/digest'
+import { registerStart } from './commands/start'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -15,6 +16,7 @@ export function buildCli(): Command {
   registerDevnet(program)
   registerIndex(program)
   registerDigest(program)
+  registerStart(program)
   return program
 }
 

@@ -1,0 +1,118 @@
+// `upkeep start` (npm start): the whole stack in one process on embedded defaults — devnet with
+// the small workload (resumed from .data/devnet on later starts), the indexer following the head
+// into Postgres + ClickHouse, then a "ready" line saying what runs where.
+import fs from 'node:fs'
+import path from 'node:path'
+import { Command } from 'commander'
+import pg from 'pg'
+import { startDevnet, manifestPathFor } from '../../devnet/devnet'
+import { writeManifest } from '../../devnet/manifest'
+import { JsonRpc } from '../../chain/rpc'
+import { ensurePostgres, redact } from '../../db/postgres'
+import { runIndexer } from '../../processor/run'
+import { openWarehouse } from '../../warehouse/client'
+import { warehouseConfig } from '../../warehouse/config'
+import { dataDir } from '../../util/paths'
+import { progress } from '../../util/progress'
+import { logger } from '../../util/log'
+import { intOption } from '../options'
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run everything on embedded defaults: devnet + workload, indexer, API, inference node')
+    .option('--seed <n>', 'workload seed', intOption('--seed'), 7)
+    .option('--fresh', 'discard .data and start from a new chain')
+    .action(async (o: { seed: number; fresh?: boolean }) => {
+      await start(o)
+    })
+}
+
+async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
+  const log = logger('start')
+  const dir = dataDir()
+  if (o.fresh) fs.rmSync(dir, { recursive: true, force: true })
+  const stateFile = path.join(dir, 'devnet', 'state.json')
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true })
+  const resume = fs.existsSync(stateFile) && fs.existsSync(manifestPathFor(stateFile))
+  log.info(resume ? `resuming the devnet from ${stateFile}` : 'starting a devnet and running the small workload')
+  let bar: ReturnType<typeof progress> | undefined
+  const devnet = await startDevnet({
+    workload: 'small',
+    seed: o.seed,
+    contentDir: path.join(dir, 'content'),
+    stateIn: resume ? stateFile : undefined,
+    stateOut: stateFile,
+    onProgress: (day, days) => {
+      bar ??= progress('workload (days)', days)
+      bar.update(day)
+    },
+  })
+  bar?.stop()
+  const manifestFile = path.join(dir, 'manifest.json')
+  writeManifest(manifestFile, devnet.manifest)
+
+  const pgHandle = await ensurePostgres(dir)
+  await resetIfDiverged(pgHandle.url, devnet.manifest.rpcUrl, dir, log)
+  const warehouse = await openWarehouse(warehouseConfig(dir))
+  const indexer = await runIndexer({ manifest: devnet.manifest, dataDir: dir, warehouse })
+
+  const shutdown = async (signal: string) => {
+    log.info(`${signal}: stopping (the chain is saved to ${stateFile})`)
+    await indexer.stop()
+    await warehouse.close().catch(() => {})
+    await devnet.anvil.stop()
+    await pgHandle.stop().catch(() => {})
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await waitCaughtUp(pgHandle.url, devnet.manifest.rpcUrl)
+  const wh = warehouse.cfg.mode === 'embedded' ? `embedded chDB ${warehouse.cfg.path}` : redact(warehouse.cfg.url ?? '')
+  process.stdout.write(`upkeep ready: chain ${devnet.manifest.chainId} at ${devnet.manifest.rpcUrl}, indexed to the head; postgres ${redact(pgHandle.url)}; clickhouse ${wh}; manifest ${manifestFile}\n`)
+}
+
+/** Highest block the processor committed (final or hot), or -1. */
+async function indexedHead(url: string): Promise<{ height: number; hash: string } | null> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    const exists = await c.query(`select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status'`)
+    if (!exists.rowCount) return null
+    const r = await c.query<{ height: number; hash: string }>(
+      `select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) h order by height desc limit 1`,
+    )
+    return r.rows[0] ?? null
+  } finally {
+    await c.end()
+  }
+}
+
+/**
+ * A chain regenerated after an unclean stop is the same up to the workload's end but not after:
+ * if the index holds a block the chain does not have, start the index over (Postgres and
+ * ClickHouse) rather than refuse to run.
+ */
+async function resetIfDiverged(url: string, rpcUrl: string, dir: string, log: ReturnType<typeof logger>): Promise<void> {
+  const head = await indexedHead(url)
+  if (!head || head.height < 0) return
+  const block = await new JsonRpc(rpcUrl).call<{ hash: string } | null>('eth_getBlockByNumber', ['0x' + head.height.toString(16), false])
+  if (block?.hash === head.hash) return
+  log.warn(`the index holds block ${head.height} ${head.hash}, which this chain does not have: re-indexing from scratch`)
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  await c.query('drop schema if exists squid_processor cascade; drop schema public cascade; create schema public')
+  await c.end()
+  fs.rmSync(path.join(dir, 'chdb'), { recursive: true, force: true })
+}
+
+async function waitCaughtUp(url: string, rpcUrl: string): Promise<void> {
+  const rpc = new JsonRpc(rpcUrl)
+  for (;;) {
+    const chainHead = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
+    const h = await indexedHead(url)
+    if (h && h.height >= chainHead) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
