@@ -1,4 +1,4 @@
-import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, ManyToOne as ManyToOne_, Index as Index_, BooleanColumn as BooleanColumn_, IntColumn as IntColumn_, BigIntColumn as BigIntColumn_} from "@subsquid/typeorm-store"
+import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, ManyToOne as ManyToOne_, Index as Index_, BooleanColumn as BooleanColumn_, IntColumn as IntColumn_, DateTimeColumn as DateTimeColumn_, BigIntColumn as BigIntColumn_} from "@subsquid/typeorm-store"
 import {Account} from "./account.model"
 
 /**
@@ -26,8 +26,14 @@ export class Operator {
     @IntColumn_({nullable: false})
     registeredAtBlock!: number
 
+    @DateTimeColumn_({nullable: false})
+    registeredAt!: Date
+
     @IntColumn_({nullable: true})
     removedAtBlock!: number | undefined | null
+
+    @DateTimeColumn_({nullable: true})
+    removedAt!: Date | undefined | null
 
     @BigIntColumn_({nullable: false})
     nextSeq!: bigint

@@ -35,7 +35,7 @@ export async function onOperatorRegistered(s: FoldState, ev: EventContext, a: Ar
   account.isOperator = true
   const id = String(a.operatorId)
   await s.operators.upsert(s.store, id, () =>
-    new M.Operator({ id, account, active: true, registeredAtBlock: ev.blockNumber, removedAtBlock: null, nextSeq: 0n, inferenceCount: 0, totalFees: 0n, infraEarned: 0n, paidOut: 0n }),
+    new M.Operator({ id, account, active: true, registeredAtBlock: ev.blockNumber, registeredAt: ev.timestamp, removedAtBlock: null, removedAt: null, nextSeq: 0n, inferenceCount: 0, totalFees: 0n, infraEarned: 0n, paidOut: 0n }),
   )
 }
 
@@ -43,6 +43,7 @@ export async function onOperatorRemoved(s: FoldState, ev: EventContext, a: Args<
   const op = await s.operators.must(s.store, String(a.operatorId), 'operator')
   op.active = false
   op.removedAtBlock = ev.blockNumber
+  op.removedAt = ev.timestamp
   s.operators.touch(op)
 }
 

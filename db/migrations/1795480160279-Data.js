@@ -1,5 +1,5 @@
-module.exports = class Data1795478610437 {
-    name = 'Data1795478610437'
+module.exports = class Data1795480160279 {
+    name = 'Data1795480160279'
 
     async up(db) {
         await db.query(`CREATE TABLE "account" ("id" character varying NOT NULL, "balance" numeric NOT NULL, "total_received" numeric NOT NULL, "total_sent" numeric NOT NULL, "is_creator" boolean NOT NULL, "is_contributor" boolean NOT NULL, "is_payer" boolean NOT NULL, "is_operator" boolean NOT NULL, "is_staker" boolean NOT NULL, "is_agent" boolean NOT NULL, "is_vesting_beneficiary" boolean NOT NULL, "first_seen_block" integer NOT NULL, CONSTRAINT "PK_54115ee388cdb6d86bb4bf5b2ea" PRIMARY KEY ("id"))`)
@@ -35,7 +35,7 @@ module.exports = class Data1795478610437 {
         await db.query(`CREATE INDEX "IDX_54def1eca4f0f8573aa58fa5dc" ON "datanet_contributor" ("contributor_id") `)
         await db.query(`CREATE TABLE "fee_policy_version" ("id" character varying NOT NULL, "version" integer NOT NULL, "creator_bps" integer NOT NULL, "contributors_bps" integer NOT NULL, "infra_bps" integer NOT NULL, "treasury_bps" integer NOT NULL, "burn_bps" integer NOT NULL, "block_number" integer NOT NULL, "timestamp" TIMESTAMP WITH TIME ZONE NOT NULL, "tx_hash" text NOT NULL, "active_until_block" integer, CONSTRAINT "PK_6b5f9c0719f83bb7aab7162a813" PRIMARY KEY ("id"))`)
         await db.query(`CREATE INDEX "IDX_81bf6b45210dbfad4fa07a718c" ON "fee_policy_version" ("version") `)
-        await db.query(`CREATE TABLE "operator" ("id" character varying NOT NULL, "active" boolean NOT NULL, "registered_at_block" integer NOT NULL, "removed_at_block" integer, "next_seq" numeric NOT NULL, "inference_count" integer NOT NULL, "total_fees" numeric NOT NULL, "infra_earned" numeric NOT NULL, "paid_out" numeric NOT NULL, "account_id" character varying, CONSTRAINT "PK_8b950e1572745d9f69be7748ae8" PRIMARY KEY ("id"))`)
+        await db.query(`CREATE TABLE "operator" ("id" character varying NOT NULL, "active" boolean NOT NULL, "registered_at_block" integer NOT NULL, "registered_at" TIMESTAMP WITH TIME ZONE NOT NULL, "removed_at_block" integer, "removed_at" TIMESTAMP WITH TIME ZONE, "next_seq" numeric NOT NULL, "inference_count" integer NOT NULL, "total_fees" numeric NOT NULL, "infra_earned" numeric NOT NULL, "paid_out" numeric NOT NULL, "account_id" character varying, CONSTRAINT "PK_8b950e1572745d9f69be7748ae8" PRIMARY KEY ("id"))`)
         await db.query(`CREATE INDEX "IDX_91b197ab29ad85b5e616289ea0" ON "operator" ("account_id") `)
         await db.query(`CREATE TABLE "settlement_batch" ("id" character varying NOT NULL, "first_seq" numeric NOT NULL, "count" integer NOT NULL, "policy_version" integer NOT NULL, "total_fees" numeric NOT NULL, "usage_log_head" text NOT NULL, "block_number" integer NOT NULL, "timestamp" TIMESTAMP WITH TIME ZONE NOT NULL, "tx_hash" text NOT NULL, "operator_id" character varying, CONSTRAINT "PK_98eadd1469b95cc0317e7cce228" PRIMARY KEY ("id"))`)
         await db.query(`CREATE INDEX "IDX_174b629bab3488a3256443002b" ON "settlement_batch" ("operator_id") `)
