@@ -4,6 +4,7 @@ import { registerDevnet } from './commands/devnet'
 import { registerIndex } from './commands/index'
 import { registerDigest } from './commands/digest'
 import { registerStart } from './commands/start'
+import { registerServe } from './commands/serve'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -17,6 +18,7 @@ export function buildCli(): Command {
   registerIndex(program)
   registerDigest(program)
   registerStart(program)
+  registerServe(program)
   return program
 }
 

@@ -159,3 +159,33 @@ export async function applyMigrations(url: string): Promise<string[]> {
     else process.env.DB_URL = saved
   }
 }
+
+/**
+ * A login role that can only read (SELECT on the index and processor status), for the API.
+ * Needs a connection allowed to create roles (the embedded server's superuser); the password
+ * is random per call and never logged.
+ */
+export async function readOnlyRoleUrl(adminUrl: string, role = 'upkeep_api'): Promise<string> {
+  const password = (await import('node:crypto')).randomBytes(18).toString('base64url')
+  const c = new pg.Client({ connectionString: adminUrl })
+  await c.connect()
+  try {
+    const db = (await c.query<{ d: string }>('select current_database() as d')).rows[0].d
+    await c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$`)
+    await c.query(`alter role ${role} with login password '${password}'`)
+    await c.query(`grant connect on database "${db}" to ${role}`)
+    for (const schema of ['public', 'squid_processor']) {
+      const exists = await c.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
+      if (!exists.rowCount) continue
+      await c.query(`grant usage on schema ${schema} to ${role}`)
+      await c.query(`grant select on all tables in schema ${schema} to ${role}`)
+      await c.query(`alter default privileges in schema ${schema} grant select on tables to ${role}`)
+    }
+  } finally {
+    await c.end()
+  }
+  const u = new URL(adminUrl)
+  u.username = role
+  u.password = password
+  return u.toString()
+}

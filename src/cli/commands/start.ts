@@ -8,7 +8,9 @@ import pg from 'pg'
 import { startDevnet, manifestPathFor } from '../../devnet/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
-import { ensurePostgres, redact } from '../../db/postgres'
+import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
+import { startApi, type ApiServer } from '../../api/server'
+import { apiOptionsFromEnv } from '../../api/config'
 import { runIndexer } from '../../processor/run'
 import { openWarehouse } from '../../warehouse/client'
 import { warehouseConfig } from '../../warehouse/config'
@@ -57,8 +59,10 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   const warehouse = await openWarehouse(warehouseConfig(dir))
   const indexer = await runIndexer({ manifest: devnet.manifest, dataDir: dir, warehouse })
 
+  let api: ApiServer | undefined
   const shutdown = async (signal: string) => {
     log.info(`${signal}: stopping (the chain is saved to ${stateFile})`)
+    await api?.close().catch(() => {})
     await indexer.stop()
     await warehouse.close().catch(() => {})
     await devnet.anvil.stop()
@@ -69,8 +73,17 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
   await waitCaughtUp(pgHandle.url, devnet.manifest.rpcUrl)
+  // the API reads through a role that can only SELECT (created once the processor's schema exists)
+  api = await startApi(
+    { dbUrl: await readOnlyRoleUrl(pgHandle.url), warehouse, ...apiOptionsFromEnv(devnet.manifest) },
+    Number(process.env.API_PORT ?? 4350),
+    process.env.API_HOST ?? '127.0.0.1',
+  )
   const wh = warehouse.cfg.mode === 'embedded' ? `embedded chDB ${warehouse.cfg.path}` : redact(warehouse.cfg.url ?? '')
-  process.stdout.write(`upkeep ready: chain ${devnet.manifest.chainId} at ${devnet.manifest.rpcUrl}, indexed to the head; postgres ${redact(pgHandle.url)}; clickhouse ${wh}; manifest ${manifestFile}\n`)
+  process.stdout.write(
+    `upkeep ready: graphql ${api.url}/graphql, dashboard ${api.url}/dashboard; chain ${devnet.manifest.chainId} at ${devnet.manifest.rpcUrl} indexed to the head; ` +
+      `postgres ${redact(pgHandle.url)}; clickhouse ${wh}; manifest ${manifestFile}\n`,
+  )
 }
 
 /** Highest block the processor committed (final or hot), or -1. */

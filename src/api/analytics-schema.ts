@@ -1,0 +1,299 @@
+// The sustainability analytics over GraphQL: thin resolvers over src/warehouse/metrics.ts.
+// Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
+// exact decimal strings; unknown is null.
+import { GraphQLError } from 'graphql'
+import type { Metrics, Period } from '../warehouse/metrics'
+import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../warehouse/metrics'
+
+export const analyticsTypeDefs = /* GraphQL */ `
+  enum Interval {
+    DAY
+    WEEK
+    MONTH
+  }
+
+  "OPEN: every BigInt amount in this API is in base units of this token."
+  type TokenInfo {
+    symbol: String!
+    decimals: Int!
+    totalSupply: BigInt!
+  }
+
+  type SquidStatus {
+    "highest block indexed (final or not)"
+    height: Int
+    "highest final block indexed"
+    finalizedHeight: Int
+    hash: String
+  }
+
+  type SustainabilityPoint {
+    periodStart: String!
+    inferences: Int!
+    units: BigInt!
+    payers: Int!
+    grossFees: BigInt!
+    creatorFees: BigInt!
+    contributorFees: BigInt!
+    infraFees: BigInt!
+    supplySideFees: BigInt!
+    protocolRevenue: BigInt!
+    feeBurns: BigInt!
+    burns: BigInt!
+    "protocol revenue / gross fees"
+    takeRate: String
+    rewardsEmissions: BigInt!
+    stakingInterest: BigInt!
+    tokenIncentives: BigInt!
+    vestingUnlocks: BigInt!
+    "protocol revenue - token incentives (may be negative)"
+    earnings: BigInt!
+    maintainerFeePayouts: BigInt!
+    maintainerIncentives: BigInt!
+    "maintainer fee payouts / (fee payouts + incentives to maintainers)"
+    feeCoverageRatio: String
+    agentFees: BigInt!
+    agentFeeShare: String
+  }
+
+  type SustainabilityReport {
+    from: DateTime!
+    to: DateTime!
+    interval: Interval!
+    token: TokenInfo!
+    totals: SustainabilityPoint!
+    series: [SustainabilityPoint!]!
+  }
+
+  type ModelRevenue {
+    modelId: String!
+    owner: String
+    retired: Boolean
+    inferences: Int!
+    units: BigInt!
+    fees: BigInt!
+    creatorFees: BigInt!
+    contributorFees: BigInt!
+    attributionPaid: BigInt!
+  }
+
+  type DatanetRevenue {
+    datanetId: String!
+    name: String
+    attributionPaid: BigInt!
+    payouts: Int!
+    contributors: Int!
+    contributions: Int!
+  }
+
+  type ContributorEarnings {
+    contributor: String!
+    attributionPaid: BigInt!
+    incentives: BigInt!
+    contributions: Int!
+    datanets: Int!
+  }
+
+  type FeePolicyPeriod {
+    version: Int!
+    creatorBps: Int!
+    contributorsBps: Int!
+    infraBps: Int!
+    treasuryBps: Int!
+    burnBps: Int!
+    fromBlock: Int!
+    toBlock: Int
+    since: DateTime!
+    inferences: Int!
+    fees: BigInt!
+  }
+
+  type RetentionCohort {
+    cohort: String!
+    size: Int!
+    active: [Int!]!
+    rates: [String!]!
+  }
+
+  type Concentration {
+    recipients: Int!
+    total: BigInt!
+    gini: String
+    "Herfindahl-Hirschman index, 0..10000"
+    hhi: String
+    top10Share: String
+  }
+
+  type ModelDecay {
+    modelId: String!
+    feesLast30: BigInt!
+    feesPrev30: BigInt!
+    change: String
+    decaying: Boolean!
+  }
+
+  type UnlockOverhang {
+    at: DateTime!
+    next30: BigInt!
+    next90: BigInt!
+    vestedUnreleased: BigInt!
+    trailing30Fees: BigInt!
+    next30ToFees: String
+    next90ToFees: String
+  }
+
+  type Runway {
+    at: DateTime!
+    treasuryBalance: BigInt!
+    treasuryMonthlyOutflow: BigInt!
+    treasuryRunwayMonths: String
+    incentiveBudget: BigInt!
+    monthlyIncentives: BigInt!
+    incentiveRunwayMonths: String
+  }
+
+  type PriceToFees {
+    priceUsd: String!
+    supply: BigInt!
+    annualizedFees: BigInt!
+    marketCapUsd: String!
+    annualizedFeesUsd: String!
+    priceToFees: String
+  }
+
+  type AgentMetrics {
+    agentFees: BigInt!
+    grossFees: BigInt!
+    agentFeeShare: String
+    agents: Int!
+    activeAgents: Int!
+    stakeAtRisk: BigInt!
+    slashed: BigInt!
+    slashedToTreasury: BigInt!
+    slashedBurned: BigInt!
+    slashes: Int!
+  }
+
+  type OperatorRevenue {
+    operatorId: String!
+    account: String
+    active: Boolean
+    inferences: Int!
+    fees: BigInt!
+    infraFees: BigInt!
+  }
+
+  type OperatorMetrics {
+    operators: [OperatorRevenue!]!
+    concentration: Concentration!
+    registered: Int!
+    removed: Int!
+  }
+
+  type Query {
+    squidStatus: SquidStatus!
+    token: TokenInfo!
+    "fees, revenue, incentives and fee coverage per interval over [from, to)"
+    networkSustainability(from: DateTime!, to: DateTime!, interval: Interval = DAY): SustainabilityReport!
+    modelRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [ModelRevenue!]!
+    datanetRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [DatanetRevenue!]!
+    contributorEarnings(from: DateTime!, to: DateTime!, limit: Int = 10, contributor: String): [ContributorEarnings!]!
+    feePolicyHistory: [FeePolicyPeriod!]!
+    contributorRetention(from: DateTime!, to: DateTime!): [RetentionCohort!]!
+    payoutConcentration(from: DateTime!, to: DateTime!): Concentration!
+    modelDecay(at: DateTime!, threshold: Float = 0.5): [ModelDecay!]!
+    unlockOverhang(at: DateTime!): UnlockOverhang!
+    runway(at: DateTime!): Runway!
+    priceToFees(at: DateTime!, priceUsd: String!): PriceToFees!
+    agentMetrics(from: DateTime!, to: DateTime!): AgentMetrics!
+    operatorMetrics(from: DateTime!, to: DateTime!): OperatorMetrics!
+  }
+`
+
+export interface AnalyticsContext {
+  metrics: Metrics
+  squidStatus(): Promise<{ height: number | null; finalizedHeight: number | null; hash: string | null }>
+  /** analytics queries slower than this are refused */
+  analyticsTimeoutMs: number
+}
+
+export function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, undefined, undefined, undefined, undefined, undefined, { code: 'BAD_USER_INPUT' })
+}
+
+const MAX_LIMIT = 100
+const MAX_PERIOD_DAYS = 3660
+
+function period(a: { from: Date; to: Date }): Period {
+  if (!(a.from < a.to)) throw badInput(`"from" (${a.from.toISOString()}) must be before "to" (${a.to.toISOString()})`)
+  if (a.to.getTime() - a.from.getTime() > MAX_PERIOD_DAYS * 86_400_000) throw badInput(`the period may span at most ${MAX_PERIOD_DAYS} days`)
+  return { from: a.from, to: a.to }
+}
+
+function limit(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw badInput(`"limit" must be between 1 and ${MAX_LIMIT}, got ${n}`)
+  return n
+}
+
+/** Runs an analytics query under the time budget: a slow one is refused, the server stays free. */
+async function timed<T>(ctx: AnalyticsContext, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new GraphQLError(`the analytics query took longer than ${ctx.analyticsTimeoutMs} ms and was stopped; narrow the period or the interval`, undefined, undefined, undefined, undefined, undefined, {
+            code: 'QUERY_TIMEOUT',
+          }),
+        ),
+      ctx.analyticsTimeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([work(), timeout])
+  } catch (e) {
+    if (e instanceof GraphQLError) throw e
+    if (e instanceof RangeError) throw badInput(e.message)
+    const msg = (e as Error).message ?? String(e)
+    if (/TIMEOUT_EXCEEDED|max_execution_time|Timeout exceeded/i.test(msg)) {
+      throw new GraphQLError('the analytics query exceeded the warehouse time limit; narrow the period', undefined, undefined, undefined, undefined, undefined, { code: 'QUERY_TIMEOUT' })
+    }
+    throw e
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const INTERVAL = { DAY: 'day', WEEK: 'week', MONTH: 'month' } as const
+const token = { symbol: 'OPEN', decimals: OPEN_DECIMALS, totalSupply: TOTAL_SUPPLY }
+
+type P = { from: Date; to: Date }
+
+export const analyticsResolvers = {
+  Query: {
+    squidStatus: (_: unknown, __: unknown, ctx: AnalyticsContext) => ctx.squidStatus(),
+    token: () => token,
+    networkSustainability: (_: unknown, a: P & { interval: keyof typeof INTERVAL }, ctx: AnalyticsContext) =>
+      timed(ctx, async () => {
+        const p = period(a)
+        const r = await ctx.metrics.sustainability(p, INTERVAL[a.interval])
+        return { from: p.from, to: p.to, interval: a.interval, token, ...r }
+      }),
+    modelRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.models(period(a), limit(a.limit))),
+    datanetRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.datanets(period(a), limit(a.limit))),
+    contributorEarnings: (_: unknown, a: P & { limit: number; contributor?: string }, ctx: AnalyticsContext) =>
+      timed(ctx, () => {
+        if (a.contributor !== undefined && a.contributor !== null && !/^0x[0-9a-fA-F]{40}$/.test(a.contributor)) throw badInput(`"contributor" must be a 0x address, got "${a.contributor}"`)
+        return ctx.metrics.contributors(period(a), limit(a.limit), a.contributor ?? undefined)
+      }),
+    feePolicyHistory: (_: unknown, __: unknown, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.feePolicyHistory()),
+    contributorRetention: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.retention(period(a))),
+    payoutConcentration: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.concentration(period(a))),
+    modelDecay: (_: unknown, a: { at: Date; threshold: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.modelDecay(a.at, a.threshold)),
+    unlockOverhang: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.unlockOverhang(a.at)),
+    runway: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.runway(a.at)),
+    priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.priceToFees(a.at, a.priceUsd)),
+    agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.agents(period(a))),
+    operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.operators(period(a))),
+  },
+}

@@ -1,0 +1,202 @@
+// The API: graphql-yoga serving entity queries (Subsquid OpenReader's schema builder over
+// Postgres, generated from schema.graphql) merged with the sustainability analytics (ClickHouse
+// via src/warehouse/metrics.ts); plus /health, /ready, /metrics (prom-client) and /dashboard.
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { GraphQLError } from 'graphql'
+import { createYoga, type Plugin } from 'graphql-yoga'
+import { mergeSchemas } from '@graphql-tools/schema'
+import pg from 'pg'
+import client from 'prom-client'
+import { loadModel } from '@subsquid/openreader/lib/tools'
+import { getSchemaBuilder } from '@subsquid/openreader/lib/dialect'
+import { PoolOpenreaderContext } from '@subsquid/openreader/lib/db'
+import { ResponseSizeLimit } from '@subsquid/openreader/lib/util/limit'
+import { PROJECT_ROOT } from '../chain/artifacts'
+import type { Warehouse } from '../warehouse/client'
+import { Metrics, type MetricsConfig } from '../warehouse/metrics'
+import { analyticsResolvers, analyticsTypeDefs, type AnalyticsContext } from './analytics-schema'
+import { armor, coded, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
+import { logger } from '../util/log'
+
+export interface ApiOptions {
+  /** Postgres for entity queries (ideally a read-only role) */
+  dbUrl: string
+  warehouse: Warehouse
+  metrics: MetricsConfig
+  limits?: Partial<Limits>
+  /** allowed CORS origins; none = same origin only */
+  corsOrigins?: string[]
+  production?: boolean
+}
+
+export interface ApiServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+const DASHBOARD_DIR = path.join(PROJECT_ROOT, 'src', 'api', 'dashboard')
+
+export async function buildSchema() {
+  const model = loadModel(path.join(PROJECT_ROOT, 'schema.graphql'))
+  const entities = (await getSchemaBuilder({ model })).build()
+  return mergeSchemas({ schemas: [entities], typeDefs: analyticsTypeDefs, resolvers: analyticsResolvers })
+}
+
+interface Ctx extends AnalyticsContext {
+  openreader: PoolOpenreaderContext
+}
+
+export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): Promise<ApiServer> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits }
+  const log = logger('api')
+  // the API only reads: every transaction is read-only, and statements are cut at the timeout
+  const pool = new pg.Pool({ connectionString: opts.dbUrl, max: 10, statement_timeout: limits.sqlTimeoutMs, options: '-c default_transaction_read_only=on' } as pg.PoolConfig)
+  const metrics = new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) })
+  const schema = await buildSchema()
+
+  const registry = new client.Registry()
+  client.collectDefaultMetrics({ register: registry })
+  const requests = new client.Counter({ name: 'upkeep_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] })
+  const operations = new client.Counter({ name: 'upkeep_graphql_operations_total', help: 'GraphQL operations by outcome', labelNames: ['outcome'], registers: [registry] })
+  const duration = new client.Histogram({ name: 'upkeep_graphql_duration_seconds', help: 'GraphQL execution time', registers: [registry], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] })
+
+  const squidStatus = async () => {
+    const r = await pool.query<{ height: number; hash: string; final: number }>(
+      `select h.height, h.hash, s.height as final from squid_processor.status s,
+        lateral (select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) x order by height desc limit 1) h`,
+    )
+    const row = r.rows[0]
+    return { height: row?.height ?? null, finalizedHeight: row?.final ?? null, hash: row?.hash ?? null }
+  }
+
+  const closeOpenreader: Plugin<Ctx> = {
+    onExecute({ args }) {
+      const started = process.hrtime.bigint()
+      return {
+        async onExecuteDone({ result }) {
+          await (args.contextValue as Ctx).openreader.close()
+          const failed = 'errors' in result && result.errors?.length
+          operations.inc({ outcome: failed ? 'error' : 'ok' })
+          duration.observe(Number(process.hrtime.bigint() - started) / 1e9)
+        },
+      }
+    },
+  }
+
+  const yoga = createYoga<object, Ctx>({
+    schema: schema as never,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: !opts.production,
+    cors: opts.corsOrigins?.length ? { origin: opts.corsOrigins, methods: ['GET', 'POST'] } : false,
+    context: () => {
+      const openreader = new PoolOpenreaderContext('postgres', pool)
+      // the class declares the field only on its OpenreaderContext interface
+      ;(openreader as unknown as { responseSizeLimit: ResponseSizeLimit }).responseSizeLimit = new ResponseSizeLimit(limits.maxResponseNodes)
+      return { openreader, metrics, squidStatus, analyticsTimeoutMs: limits.analyticsTimeoutMs }
+    },
+    plugins: [
+      armor(limits, !!opts.production),
+      {
+        onValidate({ addValidationRule }) {
+          addValidationRule(rootFieldLimit(limits.maxRootFields))
+          addValidationRule(pageSizeLimit(limits.maxPageSize))
+        },
+      } as Plugin<Ctx>,
+      closeOpenreader,
+    ],
+    maskedErrors: {
+      maskError(error, message) {
+        const e = error as GraphQLError
+        const original = (e.originalError ?? e) as Error & { code?: string }
+        if (e instanceof GraphQLError && e.extensions?.code) return e
+        if (original?.code === '57014') return coded(`the query ran longer than ${limits.sqlTimeoutMs} ms and was cancelled; ask for fewer rows or add filters`, 'QUERY_TIMEOUT')
+        if (/response size limit|Response might exceed/i.test(original?.message ?? '')) {
+          return coded(`the response would exceed ${limits.maxResponseNodes} nodes; use a smaller limit or page through the results`, 'RESPONSE_TOO_LARGE')
+        }
+        if (e instanceof GraphQLError && !e.originalError) return coded(e.message, 'GRAPHQL_VALIDATION_FAILED')
+        if (original && (original.name === 'UserInputError' || /invalid|not supported|expected/i.test(original.message))) return coded(original.message, 'BAD_USER_INPUT')
+        log.error({ err: original?.message }, 'unexpected error')
+        return coded(message, 'INTERNAL_SERVER_ERROR')
+      },
+    },
+    logging: false,
+  })
+
+  // chart.js's exports map hides its UMD build; find it next to the package's main file
+  const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js')
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const route = url.pathname
+    const send = (status: number, body: string, type = 'application/json') => {
+      requests.inc({ route: route.startsWith('/graphql') ? '/graphql' : route, status: String(status) })
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
+    }
+    try {
+      if (route === '/health') return send(200, JSON.stringify({ status: 'ok' }))
+      if (route === '/ready') {
+        const checks: Record<string, string> = {}
+        await pool.query('select 1').then(() => (checks.postgres = 'ok'), (e: Error) => (checks.postgres = e.message))
+        await opts.warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then(() => (checks.clickhouse = 'ok'), (e: Error) => (checks.clickhouse = e.message))
+        await squidStatus().then((s) => (checks.index = s.height === null ? 'no block indexed yet' : 'ok'), (e: Error) => (checks.index = e.message))
+        const ok = Object.values(checks).every((v) => v === 'ok')
+        return send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }))
+      }
+      if (route === '/metrics') return send(200, await registry.metrics(), registry.contentType)
+      if (route === '/dashboard' || route === '/dashboard/') return send(200, fs.readFileSync(path.join(DASHBOARD_DIR, 'index.html'), 'utf8'), 'text/html; charset=utf-8')
+      if (route === '/dashboard/dashboard.js') return send(200, fs.readFileSync(path.join(DASHBOARD_DIR, 'dashboard.js'), 'utf8'), 'text/javascript')
+      if (route === '/assets/chart.umd.js') return send(200, fs.readFileSync(chartJs, 'utf8'), 'text/javascript')
+      if (route !== '/graphql') return send(404, JSON.stringify({ errors: [{ message: `no route ${route}`, extensions: { code: 'NOT_FOUND' } }] }))
+
+      // the request size limit is enforced before anything is parsed
+      const declared = Number(req.headers['content-length'] ?? 0)
+      const tooLarge = () =>
+        send(413, JSON.stringify({ errors: [{ message: `the request body exceeds ${limits.maxRequestBytes} bytes; send a smaller query`, extensions: { code: 'REQUEST_TOO_LARGE' } }] }))
+      if (declared > limits.maxRequestBytes) {
+        req.resume()
+        return tooLarge()
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      for await (const c of req) {
+        size += (c as Buffer).length
+        if (size > limits.maxRequestBytes) return tooLarge()
+        chunks.push(c as Buffer)
+      }
+      const headers = new Headers()
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
+      const response = await yoga.fetch(`http://localhost${req.url}`, {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+      })
+      const out: Record<string, string> = {}
+      response.headers.forEach((v, k) => (out[k] = v))
+      requests.inc({ route: '/graphql', status: String(response.status) })
+      res.writeHead(response.status, out).end(Buffer.from(await response.arrayBuffer()))
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'request failed')
+      if (!res.headersSent) send(500, JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }))
+    }
+  })
+  server.requestTimeout = 60_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, resolve)
+  })
+  const bound = (server.address() as AddressInfo).port
+  return {
+    url: `http://${host}:${bound}`,
+    port: bound,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()))
+      server.closeAllConnections()
+      await pool.end()
+    },
+  }
+}
