@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCost: 20_000,
   maxRootFields: 20,
   maxPageSize: 1_000,
-  maxResponseNodes: 50_000,
+  maxResponseNodes: 1_000_000,
   maxRequestBytes: 256 * 1024,
   sqlTimeoutMs: 5_000,
   analyticsTimeoutMs: 5_000,

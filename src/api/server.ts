@@ -111,15 +111,20 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     ],
     maskedErrors: {
       maskError(error, message) {
-        const e = error as GraphQLError
-        const original = (e.originalError ?? e) as Error & { code?: string }
-        if (e instanceof GraphQLError && e.extensions?.code) return e
-        if (original?.code === '57014') return coded(`the query ran longer than ${limits.sqlTimeoutMs} ms and was cancelled; ask for fewer rows or add filters`, 'QUERY_TIMEOUT')
-        if (/response size limit|Response might exceed/i.test(original?.message ?? '')) {
-          return coded(`the response would exceed ${limits.maxResponseNodes} nodes; use a smaller limit or page through the results`, 'RESPONSE_TOO_LARGE')
+        // duck-typed: graphql can be loaded twice (ESM and CJS builds), so instanceof is unreliable
+        const e = error as GraphQLError & { originalError?: Error & { code?: string; extensions?: { code?: string } } }
+        const original = (e.originalError ?? e) as Error & { code?: string; extensions?: { code?: string }; name?: string }
+        if (/response might exceed the size limit/i.test(original?.message ?? '')) {
+          return coded(
+            `the response might exceed ${limits.maxResponseNodes} nodes: give every list a limit (lists of this entity have no known size) or page through the results`,
+            'RESPONSE_TOO_LARGE',
+          )
         }
-        if (e instanceof GraphQLError && !e.originalError) return coded(e.message, 'GRAPHQL_VALIDATION_FAILED')
-        if (original && (original.name === 'UserInputError' || /invalid|not supported|expected/i.test(original.message))) return coded(original.message, 'BAD_USER_INPUT')
+        if (original?.code === '57014') return coded(`the query ran longer than ${limits.sqlTimeoutMs} ms and was cancelled; ask for fewer rows or add filters`, 'QUERY_TIMEOUT')
+        const code = e.extensions?.code ?? original?.extensions?.code
+        if (code) return coded(e.message, String(code))
+        if (!e.originalError && typeof e.message === 'string') return coded(e.message, 'GRAPHQL_VALIDATION_FAILED')
+        if (original?.name === 'UserInputError' || /invalid|not supported|expected/i.test(original?.message ?? '')) return coded(original.message, 'BAD_USER_INPUT')
         log.error({ err: original?.message }, 'unexpected error')
         return coded(message, 'INTERNAL_SERVER_ERROR')
       },

@@ -58,3 +58,16 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
     await c.end()
   }
 }
+
+/** Drops a role created for one test database (after that database is gone). */
+export async function dropRole(role: string): Promise<void> {
+  admin ??= adminUrl()
+  const { url } = await admin
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query(`drop role if exists ${role}`)
+  } finally {
+    await c.end()
+  }
+}

@@ -1,0 +1,257 @@
+// The API over the indexed small workload: every query kind (lists with where/orderBy/limit/
+// offset, byId, connections with cursors, operators, nested relation filters, squidStatus,
+// analytics) returns what a direct SQL query in the test returns, with exact money strings;
+// abuse is refused with a code while the server keeps serving; HTTP endpoints behave.
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { indexedApi, type IndexedApi } from '../helpers/api'
+import { query } from '../helpers/pg'
+
+let t: IndexedApi
+const sql = <T extends pg.QueryResultRow = Record<string, string>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params)
+
+beforeAll(async () => {
+  t = await indexedApi()
+}, 180_000)
+
+afterAll(async () => {
+  await t?.close()
+})
+
+describe('entity queries (OpenReader conventions)', () => {
+  it('lists with where, orderBy, limit and offset equal SQL', async () => {
+    const [{ m }] = await sql<{ m: string }>(`select model_id as m from inference group by model_id order by count(*) desc limit 1`)
+    const [{ median }] = await sql<{ median: string }>(`select percentile_disc(0.5) within group (order by fee)::text as median from inference where model_id = $1`, [m])
+    const r = await t.gql<{ inferences: { id: string; fee: string; units: string; model: { id: string }; payer: { id: string } }[] }>(
+      `query($m: String!, $fee: BigInt!) { inferences(where: { fee_gt: $fee, model: { id_eq: $m } }, orderBy: [fee_DESC, id_ASC], limit: 7, offset: 3) { id fee units model { id } payer { id } } }`,
+      { m, fee: median },
+    )
+    expect(r.errors).toBeUndefined()
+    const want = await sql(
+      `select id, fee::text as fee, units::text as units, model_id, payer_id from inference where fee > $1 and model_id = $2 order by fee desc, id asc limit 7 offset 3`,
+      [median, m],
+    )
+    expect(want.length).toBe(7)
+    expect(r.data!.inferences).toEqual(want.map((w) => ({ id: w.id, fee: w.fee, units: w.units, model: { id: w.model_id }, payer: { id: w.payer_id } })))
+  })
+
+  it('byId and relations resolve like SQL joins', async () => {
+    const r = await t.gql<{ modelById: { id: string; pricePerUnit: string; owner: { id: string; balance: string }; datanets: { datanet: { id: string; name: string } }[] } }>(
+      `{ modelById(id: "1") { id pricePerUnit owner { id balance } datanets(orderBy: datanet_id_ASC) { datanet { id name } } } }`,
+    )
+    const [m] = await sql(`select m.id, m.price_per_unit::text as price, a.id as owner, a.balance::text as balance from model m join account a on a.id = m.owner_id where m.id = '1'`)
+    const ds = await sql(`select d.id, d.name from model_datanet md join datanet d on d.id = md.datanet_id where md.model_id = '1' order by d.id`)
+    expect(r.data!.modelById).toEqual({ id: '1', pricePerUnit: m.price, owner: { id: m.owner, balance: m.balance }, datanets: ds.map((d) => ({ datanet: { id: d.id, name: d.name } })) })
+    expect((await t.gql(`{ modelById(id: "no-such-model") { id } }`)).data).toEqual({ modelById: null })
+  })
+
+  it('connections page with totalCount and cursors exactly like SQL', async () => {
+    const where = `{ payer: { isAgent_eq: true } }`
+    const [{ n }] = await sql<{ n: string }>(`select count(*)::text as n from inference i join account a on a.id = i.payer_id where a.is_agent`)
+    const all = await sql<{ id: string }>(`select i.id from inference i join account a on a.id = i.payer_id where a.is_agent order by i.id limit 25`)
+    const page1 = await t.gql<{ inferencesConnection: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] } }>(
+      `{ inferencesConnection(where: ${where}, orderBy: id_ASC, first: 10) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+    )
+    expect(page1.data!.inferencesConnection.totalCount).toBe(Number(n))
+    expect(page1.data!.inferencesConnection.edges.map((e) => e.node.id)).toEqual(all.slice(0, 10).map((a) => a.id))
+    expect(page1.data!.inferencesConnection.pageInfo.hasNextPage).toBe(true)
+    const page2 = await t.gql<typeof page1.data>(
+      `query($after: String) { inferencesConnection(where: ${where}, orderBy: id_ASC, first: 15, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+      { after: page1.data!.inferencesConnection.pageInfo.endCursor },
+    )
+    expect(page2.data!.inferencesConnection.edges.map((e) => e.node.id)).toEqual(all.slice(10, 25).map((a) => a.id))
+  })
+
+  it('where operators: _eq _not_eq _gt _gte _lt _lte _in _not_in _isNull, string ops, AND/OR', async () => {
+    const cases: [string, string, string][] = [
+      ['models(where: { retiredAt_isNull: false }, orderBy: id_ASC)', 'select id from model where retired_at is not null order by id', 'models'],
+      ['models(where: { id_in: ["1", "3", "5"], retired_eq: false }, orderBy: id_ASC)', `select id from model where id in ('1','3','5') and not retired order by id`, 'models'],
+      ['models(where: { id_not_in: ["0", "1"], inferenceCount_gte: 100 }, orderBy: id_ASC)', `select id from model where id not in ('0','1') and inference_count >= 100 order by id`, 'models'],
+      ['datanets(where: { name_containsInsensitive: "SPAM" }, orderBy: id_ASC)', `select id from datanet where name ilike '%spam%' order by id`, 'datanets'],
+      ['datanets(where: { name_startsWith: "Spam", id_not_eq: "3" }, orderBy: id_ASC)', `select id from datanet where name like 'Spam%' and id <> '3' order by id`, 'datanets'],
+      [
+        'models(where: { OR: [{ inferenceCount_lt: 50 }, { AND: [{ retired_eq: true }, { inferenceCount_lte: 1000 }] }] }, orderBy: id_ASC)',
+        'select id from model where inference_count < 50 or (retired and inference_count <= 1000) order by id',
+        'models',
+      ],
+      [
+        'accounts(where: { balance_gt: "1000000000000000000", isContributor_eq: true }, orderBy: id_ASC, limit: 50)',
+        `select id from account where balance > 1000000000000000000 and is_contributor order by id limit 50`,
+        'accounts',
+      ],
+    ]
+    for (const [q, s, field] of cases) {
+      const r = await t.gql<Record<string, { id: string }[]>>(`{ ${q} { id } }`)
+      expect(r.errors, q).toBeUndefined()
+      const want = await sql<{ id: string }>(s)
+      expect(r.data![field].map((x) => x.id), q).toEqual(want.map((w) => w.id))
+      expect(want.length, `${q} should select something`).toBeGreaterThan(0)
+    }
+  })
+
+  it('nested relation filters (to-one and to-many) equal SQL', async () => {
+    const r = await t.gql<{ datanets: { id: string }[] }>(`{ datanets(where: { contributions_some: { contributor: { isAgent_eq: false } }, models_every: { model: { retired_eq: false } } }, orderBy: id_ASC) { id } }`)
+    const want = await sql<{ id: string }>(
+      `select d.id from datanet d where exists (select 1 from contribution c join account a on a.id = c.contributor_id where c.datanet_id = d.id and not a.is_agent)
+         and not exists (select 1 from model_datanet md join model m on m.id = md.model_id where md.datanet_id = d.id and m.retired) order by d.id`,
+    )
+    expect(r.data!.datanets.map((d) => d.id)).toEqual(want.map((w) => w.id))
+  })
+
+  it('squidStatus reports the processor height', async () => {
+    const r = await t.gql<{ squidStatus: { height: number; finalizedHeight: number } }>(`{ squidStatus { height finalizedHeight } }`)
+    const [s] = await sql<{ height: number }>('select height from squid_processor.status')
+    const [h] = await sql<{ h: number | null }>('select max(height) as h from squid_processor.hot_block')
+    expect(r.data!.squidStatus).toEqual({ height: Math.max(s.height, h.h ?? -1), finalizedHeight: s.height })
+    expect(r.data!.squidStatus.height).toBe(t.devnet.endBlock)
+  })
+
+  it('money is an exact decimal string, beyond 2^53', async () => {
+    const [big] = await sql(`select id, balance::text as balance from account where balance > 9007199254740993 order by balance desc limit 1`)
+    const r = await t.gql<{ accountById: { balance: string } }>(`query($id: String!) { accountById(id: $id) { balance } }`, { id: big.id })
+    expect(r.data!.accountById.balance).toBe(big.balance)
+    expect(typeof r.data!.accountById.balance).toBe('string')
+  })
+})
+
+describe('analytics queries', () => {
+  const from = '2025-09-01T00:00:00.000Z'
+  const to = '2026-12-01T00:00:00.000Z'
+
+  it('network sustainability per month equals SQL over the Postgres record', async () => {
+    const r = await t.gql<{ networkSustainability: { token: { symbol: string; decimals: number }; totals: Record<string, string>; series: Record<string, string>[] } }>(
+      `query($from: DateTime!, $to: DateTime!) { networkSustainability(from: $from, to: $to, interval: MONTH) {
+        token { symbol decimals } totals { grossFees protocolRevenue rewardsEmissions vestingUnlocks inferences }
+        series { periodStart grossFees creatorFees contributorFees infraFees protocolRevenue feeBurns inferences } } }`,
+      { from, to },
+    )
+    expect(r.errors).toBeUndefined()
+    const ns = r.data!.networkSustainability
+    expect(ns.token).toEqual({ symbol: 'OPEN', decimals: 18 })
+    const months = await sql(
+      `select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(fee)::text fees, sum(creator_share)::text c, sum(contributors_share)::text k,
+              sum(infra_share)::text i, sum(treasury_share)::text t, sum(burn_share)::text b, count(*)::int n
+       from inference group by 1 order by 1`,
+    )
+    expect(ns.series.map((p) => [p.periodStart, p.grossFees, p.creatorFees, p.contributorFees, p.infraFees, p.protocolRevenue, p.feeBurns, p.inferences])).toEqual(
+      months.map((m) => [m.m, m.fees, m.c, m.k, m.i, m.t, m.b, m.n]),
+    )
+    const [tot] = await sql(`select (select sum(fee)::text from inference) f, (select sum(amount)::text from incentive_payment) r, (select sum(amount)::text from vesting_release) v`)
+    expect([ns.totals.grossFees, ns.totals.rewardsEmissions, ns.totals.vestingUnlocks]).toEqual([tot.f, tot.r, tot.v])
+  })
+
+  it('model and datanet revenue, fee-policy history equal SQL', async () => {
+    const r = await t.gql<{ modelRevenue: { modelId: string; fees: string; inferences: number }[]; datanetRevenue: { datanetId: string; attributionPaid: string; name: string }[]; feePolicyHistory: { version: number; fees: string; inferences: number }[] }>(
+      `query($from: DateTime!, $to: DateTime!) { modelRevenue(from: $from, to: $to, limit: 5) { modelId fees inferences }
+        datanetRevenue(from: $from, to: $to, limit: 5) { datanetId name attributionPaid } feePolicyHistory { version fees inferences } }`,
+      { from, to },
+    )
+    const models = await sql(`select model_id as id, sum(fee)::text fees, count(*)::int n from inference group by model_id order by sum(fee) desc, model_id limit 5`)
+    expect(r.data!.modelRevenue).toEqual(models.map((m) => ({ modelId: m.id, fees: m.fees, inferences: m.n })))
+    const datanets = await sql(`select p.datanet_id as id, d.name, sum(p.amount)::text paid from attribution_payout p join datanet d on d.id = p.datanet_id group by p.datanet_id, d.name order by sum(p.amount) desc, p.datanet_id limit 5`)
+    expect(r.data!.datanetRevenue).toEqual(datanets.map((d) => ({ datanetId: d.id, name: d.name, attributionPaid: d.paid })))
+    const policies = await sql(`select v.version, coalesce((select sum(fee)::text from inference i where i.policy_version = v.version), '0') fees, (select count(*)::int from inference i where i.policy_version = v.version) n from fee_policy_version v order by v.version`)
+    expect(r.data!.feePolicyHistory).toEqual(policies.map((p) => ({ version: p.version, fees: p.fees, inferences: p.n })))
+    expect(policies.length).toBe(2)
+  })
+
+  it('refuses bad analytics input with BAD_USER_INPUT and a hint', async () => {
+    const cases = [
+      `{ modelRevenue(from: "2026-03-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelId } }`,
+      `{ modelRevenue(from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z", limit: 0) { modelId } }`,
+      `{ contributorEarnings(from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z", contributor: "bob") { contributor } }`,
+      `{ modelDecay(at: "2026-06-01T00:00:00Z", threshold: 7) { modelId } }`,
+      `{ priceToFees(at: "2026-06-01T00:00:00Z", priceUsd: "-1") { priceToFees } }`,
+    ]
+    for (const q of cases) {
+      const r = await t.gql(q)
+      expect(r.errors?.[0]?.extensions?.code, q).toBe('BAD_USER_INPUT')
+    }
+    const r = await t.gql(`{ modelRevenue(from: "yesterday", to: "2026-03-01T00:00:00Z") { modelId } }`)
+    expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+})
+
+describe('abuse is refused with a code, and the server keeps serving', () => {
+  const normal = `{ token { symbol } models(limit: 1, orderBy: id_ASC) { id } }`
+
+  it('refuses depth 50, 10k aliases, a 2 MB query and a page of 1e6', async () => {
+    // a valid cyclic path (model -> datanets -> datanet -> models -> model ...) 50 levels deep
+    let deep = 'id'
+    for (let i = 0; i < 12; i++) deep = `datanets { datanet { models { model { ${deep} } } } }`
+    const abuses: [string, string, number?][] = [
+      [`{ models(limit: 1) { ${deep} } }`, 'QUERY_TOO_DEEP'],
+      [`{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: token { symbol }`).join(' ')} }`, 'TOO_MANY_ALIASES'],
+      [`{ token { symbol } } #${'x'.repeat(2 * 1024 * 1024)}`, 'REQUEST_TOO_LARGE', 413],
+      [`{ inferences(limit: 1000000) { id } }`, 'PAGE_TOO_LARGE'],
+      [`{ ${Array.from({ length: 25 }, (_, i) => `m${i}: token { symbol }`).join(' ')} }`, 'TOO_MANY_ROOT_FIELDS'],
+    ]
+    // all at once, with a normal query among them: the normal one is answered
+    const results = await Promise.all([...abuses.map(([q]) => t.gql(q)), t.gql(normal)])
+    abuses.forEach(([q, code, status], i) => {
+      const codes = (results[i].errors ?? []).map((e) => e.extensions?.code)
+      expect(codes, q.slice(0, 60)).toContain(code)
+      if (status) expect(results[i].status).toBe(status)
+      expect(results[i].data ?? null).toBeNull()
+    })
+    expect(results.at(-1)!.errors).toBeUndefined()
+    expect((results.at(-1)!.data as { token: { symbol: string } }).token.symbol).toBe('OPEN')
+  })
+
+  it('a large page passed through a variable is refused by the response size limit', async () => {
+    const r = await t.gql(`query($n: Int!) { inferences(limit: $n) { id model { id } payer { id } } }`, { n: 1_000_000 })
+    expect(r.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE')
+  })
+
+  it('a slow analytics query is stopped with QUERY_TIMEOUT while entity queries go on', async () => {
+    const slow = await t.withLimits({ analyticsTimeoutMs: 1 })
+    const [timedOut, ok] = await Promise.all([
+      t.gql(`{ networkSustainability(from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z", interval: DAY) { totals { grossFees } } }`, undefined, slow),
+      t.gql(normal, undefined, slow),
+    ])
+    expect(timedOut.errors?.[0]?.extensions?.code).toBe('QUERY_TIMEOUT')
+    expect(timedOut.errors?.[0]?.message).toMatch(/narrow the period/)
+    expect(ok.errors).toBeUndefined()
+  })
+
+  it('a slow SQL statement is cancelled with QUERY_TIMEOUT', async () => {
+    const slow = await t.withLimits({ sqlTimeoutMs: 1 })
+    const r = await t.gql(`{ inferences(orderBy: fee_DESC, limit: 500, where: { payer: { balance_gt: "0" } }) { id } }`, undefined, slow)
+    expect(r.errors?.[0]?.extensions?.code).toBe('QUERY_TIMEOUT')
+  })
+})
+
+describe('HTTP endpoints', () => {
+  it('health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${t.api.url}/health`)).status).toBe(200)
+    const ready = await fetch(`${t.api.url}/ready`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', clickhouse: 'ok', index: 'ok' } })
+    const metrics = await (await fetch(`${t.api.url}/metrics`)).text()
+    expect(metrics).toMatch(/upkeep_graphql_operations_total\{outcome="ok"\} \d+/)
+    expect(metrics).toContain('process_resident_memory_bytes')
+    const missing = await fetch(`${t.api.url}/nope`)
+    expect(missing.status).toBe(404)
+    expect(((await missing.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND')
+  })
+
+  it('CORS: same origin only by default; configured origins allowed', async () => {
+    const probe = (url: string, origin: string) => fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } })
+    expect((await probe(t.api.url, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
+    const open = await t.withLimits({}, ['https://analyst.example'])
+    expect((await probe(open.url, 'https://analyst.example')).headers.get('access-control-allow-origin')).toBe('https://analyst.example')
+  })
+
+  it('the API database role can only read', async () => {
+    const role = `ro_${new URL(t.db.url).pathname.slice(1)}`.slice(0, 60)
+    const c = new pg.Client({ connectionString: t.db.url.replace('postgres@', `${role}@`) })
+    await c.connect()
+    try {
+      expect((await c.query('select count(*)::int as n from model')).rows[0].n).toBeGreaterThan(0)
+      await expect(c.query(`update account set balance = 0`)).rejects.toThrow(/permission denied/)
+      await expect(c.query(`create table x (a int)`)).rejects.toThrow(/permission denied/)
+    } finally {
+      await c.end()
+    }
+  })
+})

@@ -1,0 +1,61 @@
+// An indexed small chain behind a running API (free loopback port), for API and browser tests.
+import fs from 'node:fs'
+import path from 'node:path'
+import { loadDevnet, type LoadedDevnet } from './devnet'
+import { dropRole, freshDatabase, type TestDatabase } from './pg'
+import { indexTo, newDataDir } from './indexer'
+import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
+import { startApi, type ApiServer } from '../../src/api/server'
+import { readOnlyRoleUrl } from '../../src/db/postgres'
+import type { Limits } from '../../src/api/protection'
+
+export interface IndexedApi {
+  devnet: LoadedDevnet
+  db: TestDatabase
+  dataDir: string
+  warehouse: Warehouse
+  api: ApiServer
+  /** a second server on the same data, with other limits */
+  withLimits(limits: Partial<Limits>, corsOrigins?: string[]): Promise<ApiServer>
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, server?: ApiServer): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>
+  close(): Promise<void>
+}
+
+export async function indexedApi(): Promise<IndexedApi> {
+  const devnet = await loadDevnet()
+  const db = await freshDatabase('api')
+  const dataDir = newDataDir()
+  await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
+  const warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
+  const metrics = { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, stakingBank: devnet.manifest.accounts.stakingBank }
+  const role = `ro_${new URL(db.url).pathname.slice(1)}`.slice(0, 60)
+  const roUrl = await readOnlyRoleUrl(db.url, role)
+  const servers: ApiServer[] = []
+  const api = await startApi({ dbUrl: roUrl, warehouse, metrics })
+  servers.push(api)
+  return {
+    devnet,
+    db,
+    dataDir,
+    warehouse,
+    api,
+    async withLimits(limits, corsOrigins) {
+      const s = await startApi({ dbUrl: roUrl, warehouse, metrics, limits, corsOrigins })
+      servers.push(s)
+      return s
+    },
+    async gql(query, variables, server = api) {
+      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+      const body = (await res.json()) as { data?: never; errors?: never }
+      return { status: res.status, ...body }
+    },
+    async close() {
+      for (const s of servers) await s.close().catch(() => {})
+      await warehouse.close()
+      await devnet.stop()
+      await db.drop()
+      await dropRole(role)
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
