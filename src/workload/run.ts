@@ -375,7 +375,7 @@ class Workload {
     // everyone who pays gets OPEN from the liquidity account (as if bought) and approves once
     for (const a of this.acc.creators) this.onboard(a, 30_000n * OPEN, [this.c.ModelRegistry])
     for (const p of this.payers.filter((p) => !p.agentPattern)) {
-      p.wallet = 5_000n * OPEN * scale
+      p.wallet = 5_000n * OPEN * s.walletScale
       this.onboard(p.address, p.wallet, [this.c.InferenceSettlement])
     }
     // the treasury approves nothing; the distributor and slasher need no OPEN
@@ -566,7 +566,7 @@ class Workload {
   }
 
   private topUpEscrow(p: PayerState, atLeast: bigint): void {
-    const amount = 500n * OPEN * this.size.economyScale + atLeast
+    const amount = 500n * OPEN * this.size.walletScale + atLeast
     if (p.wallet < amount) {
       const grant = amount * 4n
       this.send(this.acc.liquidity, this.c.OpenToken, Token.functions.transfer.encode({ to: p.address, value: grant }), 'wallet top-up')
@@ -743,7 +743,7 @@ class Workload {
   // -------------------------------------------------------------- staking
 
   private stakingActions(day: number): void {
-    const scale = this.size.economyScale
+    const scale = this.size.walletScale
     for (const [i, staker] of this.acc.stakers.entries()) {
       const mine = this.stakes.filter((s) => s.staker === staker && !s.done)
       const firstDay = 1 + ((i * 29) % Math.floor(this.size.days * 0.6))
@@ -782,7 +782,7 @@ class Workload {
       const payer = this.payers.find((p) => p.address === a.address)!
       if (day === regDay) {
         const stake = BigInt(10_000 + this.rng.int(0, 20_000)) * OPEN
-        payer.wallet = stake + 5_000n * OPEN * s.economyScale
+        payer.wallet = stake + 5_000n * OPEN * s.walletScale
         this.onboard(a.address, payer.wallet, [this.c.AgentRegistry, this.c.InferenceSettlement])
         this.send(a.address, this.c.AgentRegistry, Agents.functions.register.encode({ operatorId: this.operators[a.operator].id, stake }), 'register agent')
         payer.wallet -= stake

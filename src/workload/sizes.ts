@@ -22,8 +22,10 @@ export interface WorkloadSize {
   uploadsPerWeek: number
   /** most entries an attribution epoch pays */
   maxAttributionEntries: number
-  /** scales incentive and staking amounts with traffic, so ratios look alike across sizes */
+  /** scales incentive amounts with traffic, so ratios look alike across sizes */
   economyScale: bigint
+  /** scales wallet, escrow and stake amounts (bounded by the 50M OPEN liquidity bucket) */
+  walletScale: bigint
 }
 
 export const SIZES: Record<WorkloadSize['name'], WorkloadSize> = {
@@ -43,6 +45,7 @@ export const SIZES: Record<WorkloadSize['name'], WorkloadSize> = {
     uploadsPerWeek: 0.5,
     maxAttributionEntries: 12,
     economyScale: 1n,
+    walletScale: 1n,
   },
   bench: {
     name: 'bench',
@@ -53,13 +56,14 @@ export const SIZES: Record<WorkloadSize['name'], WorkloadSize> = {
     stakers: 40,
     agents: 8,
     models: 40,
-    inferencesPerDay: [600, 4000],
+    inferencesPerDay: [750, 5000],
     batchSize: 100,
     settleEveryDays: 1,
     epochDays: 7,
     uploadsPerWeek: 0.6,
     maxAttributionEntries: 24,
     economyScale: 150n,
+    walletScale: 10n,
   },
 }
 

@@ -9,7 +9,7 @@ export async function countEvents(
   contracts: Record<ContractName, Address>,
   fromBlock: number,
   toBlock: number,
-  chunk = 5_000,
+  chunk = 250,
 ): Promise<{ events: Record<string, number>; total: number }> {
   const names = new Map<string, string>()
   for (const c of CONTRACT_NAMES) {
