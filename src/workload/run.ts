@@ -4,6 +4,8 @@
 // Timeline: genesis at OPEN's TGE (2025-09-08), `size.days` simulated days. Each day has an admin
 // block at 00:01 (registrations, policy, staking, vesting, incentives, epochs, claims) and traffic
 // blocks in the hours where operators settle receipts or contributors upload.
+import fs from 'node:fs'
+import path from 'node:path'
 import { keccak256, maxUint256, toHex, type Address, type Hex } from 'viem'
 import * as Token from '../abi/OpenToken'
 import * as Staking from '../abi/Staking'
@@ -26,6 +28,12 @@ import { toFixedPointWeights } from '../protocol/weights'
 import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
 import { encodeSettleEpoch } from '../protocol/calls'
 import { ChainDriver } from './driver'
+import { BlobStore } from '../content/blobs'
+import { trainAdapter } from '../inference/model/train'
+import { encodeAdapter } from '../inference/model/adapter-codec'
+import { readBaseWeights } from '../inference/model/onnx-graph'
+import { BASE_MODEL_PATH } from '../inference/model/paths'
+import type { BaseWeights } from '../inference/model/network'
 import { Rng } from './rng'
 import type { WorkloadSize } from './sizes'
 
@@ -124,6 +132,7 @@ class Workload {
   private readonly rng: Rng
   private readonly driver: ChainDriver
   private readonly store: ContentStore
+  private readonly adapters: BlobStore
   private manifest!: DeploymentManifest
   private c!: DeploymentManifest['contracts']
   private policy: FeeSplitPolicy = {
@@ -174,6 +183,7 @@ class Workload {
     this.rng = new Rng(opts.seed)
     this.driver = new ChainDriver(new JsonRpc(opts.rpcUrl))
     this.store = new ContentStore(opts.contentDir)
+    this.adapters = new BlobStore(path.join(opts.contentDir, 'adapters'))
   }
 
   private t(day: number, hour = 0, minute = 1): number {
@@ -213,8 +223,11 @@ class Workload {
       endBlock = (await this.simulateDay(day)) ?? endBlock
       this.opts.onProgress?.(day, this.size.days, { txs: this.driver.txsSent, blocks: this.driver.blocksMined })
     }
-    // settle whatever is still pending so the run ends with no unsettled receipts
+    // settle whatever is still pending, then pay out every pool, so the run ends clean: no
+    // unsettled receipt, no unattributed pool (the live inference node starts from zero)
     for (const op of this.operators) if (op.active && op.pending.length) this.settle(op, this.size.days)
+    if (this.driver.pending) endBlock = (await this.driver.mine(this.t(this.size.days, 23, 58))).number
+    this.attributionEpochs(this.size.days, true)
     if (this.driver.pending) endBlock = (await this.driver.mine(this.t(this.size.days, 23, 59))).number
     return { manifest: this.manifest, endBlock, txs: this.driver.txsSent, blocks: this.driver.blocksMined, gasUsed: this.driver.gasUsed }
   }
@@ -514,12 +527,20 @@ class Workload {
   }
 
   /**
-   * Historical traffic has no trained adapter behind it: its adapter hash commits to what the
-   * adapter would train on (the model's datanets and the contributions in them so far).
+   * Trains the model's adapter on the contributions its datanets hold now (base frozen),
+   * stores the adapter bytes content-addressed, and returns keccak256 of them: the adapter hash
+   * the registry records and the inference node loads.
    */
   private adapterHash(m: ModelState, day: number): Hex {
-    const spec = { model: m.id.toString(), version: m.adapterVersion, datanets: m.datanets, day, contributions: m.datanets.map((d) => this.datanetCursor[d]) }
-    return keccak256(toHex(JSON.stringify(spec)))
+    const examples = m.datanets.flatMap((d) => this.datanetPools[d].slice(0, this.datanetCursor[d]).map((e) => ({ text: e.text, label: e.label === 'spam' ? 1 : 0 })))
+    const adapter = trainAdapter(this.base(), examples, { seed: this.opts.seed * 1_000_003 + Number(m.id) * 101 + m.adapterVersion + day })
+    return this.adapters.put(encodeAdapter(adapter))
+  }
+
+  private baseWeights: BaseWeights | undefined
+  private base(): BaseWeights {
+    this.baseWeights ??= readBaseWeights(new Uint8Array(fs.readFileSync(BASE_MODEL_PATH)))
+    return this.baseWeights
   }
 
   private popularity(m: ModelState, day: number): number {
@@ -677,8 +698,8 @@ class Workload {
    * traffic carries no model inputs, so its weights are synthetic: proportional to a
    * contributor's uploads with seeded noise (the live inference node computes real influence).
    */
-  private attributionEpochs(day: number): void {
-    const epochNo = BigInt(Math.floor(day / this.size.epochDays))
+  private attributionEpochs(day: number, final = false): void {
+    const epochNo = BigInt(Math.floor(day / this.size.epochDays)) + (final ? 1n : 0n)
     for (const m of this.models) {
       if (m.pool === 0n) continue
       const candidates: { datanetId: number; contributor: Address; score: bigint }[] = []
