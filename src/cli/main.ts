@@ -5,6 +5,7 @@ import { registerIndex } from './commands/index'
 import { registerDigest } from './commands/digest'
 import { registerStart } from './commands/start'
 import { registerServe } from './commands/serve'
+import { registerNode } from './commands/node'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerDigest(program)
   registerStart(program)
   registerServe(program)
+  registerNode(program)
   return program
 }
 

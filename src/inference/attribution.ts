@@ -1,15 +1,22 @@
-// Proof of Attribution for the served model (docs/ATTRIBUTION.md): closed-form influence of each
-// training contribution on an inference (TracIn on the output layer, one checkpoint), summed per
-// (datanet, contributor), clipped at zero, turned into fixed-point weights that sum exactly to
-// 1e6 before any of it becomes money.
+// Proof of Attribution for the served model (docs/ATTRIBUTION.md). The influence of a training
+// contribution j on an answer z is a closed-form, single-checkpoint TracIn estimate taken in the
+// base model's shared representation:
+//     I(z, j) = (h1_z · h1_j) × ((p_z − onehot(ŷ_z)) · (p_j − onehot(y_j)))
+// with h1 the embedding-bag layer and p the output probabilities (the answer's under its
+// adapter, the example's under the base). Influences are summed per (datanet, contributor),
+// clipped at zero, and apportioned as fixed-point integers summing exactly to 1e6 before any of
+// it becomes money. The per-contribution vectors depend only on the base, so one index serves
+// every adapter (1,000 adapters cost 1,000 small adapters, not 1,000 indexes).
 import type { Address } from 'viem'
 import { toFixedPointWeights, WEIGHT_SCALE } from '../protocol/weights'
 import { featurize } from './model/featurize'
-import { CLASSES, HIDDEN, effectiveHidden, forward, type Adapter, type BaseWeights } from './model/network'
+import { CLASSES, HIDDEN, effectiveHidden, forward, zeroAdapter, type BaseWeights } from './model/network'
 
 export interface TrainingContribution {
+  contributionId: bigint
   datanetId: bigint
   contributor: Address
+  blockNumber: number
   text: string
   /** 0 = ham, 1 = spam */
   label: number
@@ -24,74 +31,97 @@ export interface WeightEntry {
 
 /** Entries in the order AttributionSettlement requires: datanet id, then contributor address. */
 export function sortEntries<T extends { datanetId: bigint; contributor: string }>(entries: T[]): T[] {
-  return entries.sort((a, b) =>
-    a.datanetId !== b.datanetId ? (a.datanetId < b.datanetId ? -1 : 1) : a.contributor.toLowerCase() < b.contributor.toLowerCase() ? -1 : a.contributor.toLowerCase() > b.contributor.toLowerCase() ? 1 : 0,
-  )
-}
-
-interface Group {
-  datanetId: bigint
-  contributor: Address
-  key: string
-  members: number[]
+  return entries.sort((a, b) => {
+    if (a.datanetId !== b.datanetId) return a.datanetId < b.datanetId ? -1 : 1
+    const x = a.contributor.toLowerCase()
+    const y = b.contributor.toLowerCase()
+    return x < y ? -1 : x > y ? 1 : 0
+  })
 }
 
 /** Influence scores are floats; they become integers at this resolution before apportioning. */
 const SCORE_RESOLUTION = 1e12
 
-export class AttributionIndex {
-  private constructor(
-    private readonly hidden: Float64Array, // contributions x HIDDEN
-    private readonly grad: Float64Array, // contributions x CLASSES: p_j - onehot(y_j)
-    private readonly groups: Group[],
-  ) {}
+/** The training side of attribution for one model version: which contributions, in which groups. */
+export interface MemberSet {
+  groups: { datanetId: bigint; contributor: Address; members: Int32Array }[]
+}
 
-  get size(): number {
-    return this.grad.length / CLASSES
+export class ContributionIndex {
+  private h1 = new Float32Array(1024 * HIDDEN)
+  private grad = new Float32Array(1024 * CLASSES)
+  private readonly meta: { contributionId: bigint; datanetId: bigint; contributor: Address; blockNumber: number }[] = []
+  private readonly ids = new Set<bigint>()
+  private readonly baseHidden: Float64Array
+
+  constructor(private readonly base: BaseWeights) {
+    this.baseHidden = effectiveHidden(base, zeroAdapter())
   }
 
-  /** Runs every training contribution through base + adapter once (when the adapter loads). */
-  static build(base: BaseWeights, adapter: Adapter, contributions: TrainingContribution[]): AttributionIndex {
-    const eff = effectiveHidden(base, adapter)
-    const hidden = new Float64Array(contributions.length * HIDDEN)
-    const grad = new Float64Array(contributions.length * CLASSES)
-    const groups = new Map<string, Group>()
-    contributions.forEach((c, j) => {
-      const f = forward(base, eff, featurize(c.text))
-      hidden.set(f.h2, j * HIDDEN)
-      for (let k = 0; k < CLASSES; k++) grad[j * CLASSES + k] = f.probs[k] - (k === c.label ? 1 : 0)
-      const key = `${c.datanetId}:${c.contributor.toLowerCase()}`
-      const g = groups.get(key) ?? { datanetId: c.datanetId, contributor: c.contributor.toLowerCase() as Address, key, members: [] }
-      g.members.push(j)
+  get size(): number {
+    return this.meta.length
+  }
+
+  has(contributionId: bigint): boolean {
+    return this.ids.has(contributionId)
+  }
+
+  /** Adds a contribution (its base representation and output gradient); idempotent by id. */
+  add(c: TrainingContribution): void {
+    if (this.ids.has(c.contributionId)) return
+    const j = this.meta.length
+    if ((j + 1) * HIDDEN > this.h1.length) {
+      const h = new Float32Array(this.h1.length * 2)
+      h.set(this.h1)
+      this.h1 = h
+      const g = new Float32Array(this.grad.length * 2)
+      g.set(this.grad)
+      this.grad = g
+    }
+    const f = forward(this.base, this.baseHidden, featurize(c.text))
+    this.h1.set(f.h1, j * HIDDEN)
+    for (let k = 0; k < CLASSES; k++) this.grad[j * CLASSES + k] = f.probs[k] - (k === c.label ? 1 : 0)
+    this.meta.push({ contributionId: c.contributionId, datanetId: c.datanetId, contributor: c.contributor.toLowerCase() as Address, blockNumber: c.blockNumber })
+    this.ids.add(c.contributionId)
+  }
+
+  /** Contributions of `datanets` recorded up to `atBlock` (the block of the adapter version), grouped. */
+  members(datanets: bigint[], atBlock: number): MemberSet {
+    const want = new Set(datanets.map(String))
+    const groups = new Map<string, { datanetId: bigint; contributor: Address; list: number[] }>()
+    this.meta.forEach((m, j) => {
+      if (!want.has(String(m.datanetId)) || m.blockNumber > atBlock) return
+      const key = `${m.datanetId}:${m.contributor}`
+      const g = groups.get(key) ?? { datanetId: m.datanetId, contributor: m.contributor, list: [] }
+      g.list.push(j)
       groups.set(key, g)
     })
-    return new AttributionIndex(hidden, grad, sortEntries([...groups.values()]))
+    return { groups: sortEntries([...groups.values()]).map((g) => ({ datanetId: g.datanetId, contributor: g.contributor, members: Int32Array.from(g.list) })) }
   }
 
   /**
-   * Fixed-point weights of the (datanet, contributor) groups for one answer: the top `topK`
-   * groups by positive influence, apportioned to sum exactly to 1e6. If no group has positive
-   * influence, weights follow the number of contributions (documented fallback).
+   * Fixed-point weights of the groups for one answer: the top `topK` groups by positive
+   * influence, apportioned to sum exactly to 1e6. If no group has positive influence, the
+   * weights follow the number of contributions (the documented fallback).
    */
-  weights(zHidden: ArrayLike<number>, zProbs: ArrayLike<number>, zLabel: number, topK = 32): WeightEntry[] {
-    if (!this.groups.length) return []
-    const gz = new Float64Array(CLASSES)
-    for (let k = 0; k < CLASSES; k++) gz[k] = Number(zProbs[k]) - (k === zLabel ? 1 : 0)
-    const scores = this.groups.map((g) => {
+  weights(set: MemberSet, zH1: ArrayLike<number>, zProbs: ArrayLike<number>, zLabel: number, topK = 32): WeightEntry[] {
+    if (!set.groups.length) return []
+    const gz0 = Number(zProbs[0]) - (zLabel === 0 ? 1 : 0)
+    const gz1 = Number(zProbs[1]) - (zLabel === 1 ? 1 : 0)
+    const scored = set.groups.map((g, order) => {
       let s = 0
       for (const j of g.members) {
         let hh = 0
-        for (let k = 0; k < HIDDEN; k++) hh += zHidden[k] * this.hidden[j * HIDDEN + k]
-        let gg = 0
-        for (let k = 0; k < CLASSES; k++) gg += gz[k] * this.grad[j * CLASSES + k]
-        s += hh * gg
+        const o = j * HIDDEN
+        for (let k = 0; k < HIDDEN; k++) hh += zH1[k] * this.h1[o + k]
+        s += hh * (gz0 * this.grad[j * CLASSES] + gz1 * this.grad[j * CLASSES + 1])
       }
-      return s > 0 ? BigInt(Math.round(s * SCORE_RESOLUTION)) : 0n
+      return { g, order, score: s > 0 ? BigInt(Math.round(s * SCORE_RESOLUTION)) : 0n }
     })
-    let ranked = this.groups.map((g, i) => ({ g, score: scores[i] })).filter((x) => x.score > 0n)
-    if (!ranked.length) ranked = this.groups.map((g) => ({ g, score: BigInt(g.members.length) }))
-    // highest score first; ties in the sorted (datanet, contributor) order
-    ranked.sort((a, b) => (a.score !== b.score ? (b.score > a.score ? 1 : -1) : this.groups.indexOf(a.g) - this.groups.indexOf(b.g)))
+    let ranked = scored.filter((x) => x.score > 0n)
+    if (!ranked.length) ranked = scored.map((x) => ({ ...x, score: BigInt(x.g.members.length) }))
+    // highest score first; ties keep the (datanet, contributor) order
+    ranked.sort((a, b) => (a.score !== b.score ? (b.score > a.score ? 1 : -1) : a.order - b.order))
     const kept = ranked.slice(0, topK)
     const w = toFixedPointWeights(kept.map((k) => k.score))
     return sortEntries(kept.map((k, i) => ({ datanetId: k.g.datanetId, contributor: k.g.contributor, weight: Number(w[i]) })).filter((e) => e.weight > 0))
@@ -114,7 +144,10 @@ export function combineEpochWeights(answers: { contributorsShare: bigint; weight
   }
   const list = sortEntries([...acc.values()].filter((x) => x.score > 0n))
   if (!list.length) return []
-  const kept = [...list].sort((a, b) => (a.score !== b.score ? (b.score > a.score ? 1 : -1) : list.indexOf(a) - list.indexOf(b))).slice(0, maxEntries)
-  const w = toFixedPointWeights(kept.map((k) => k.score), WEIGHT_SCALE)
-  return sortEntries(kept.map((k, i) => ({ datanetId: k.datanetId, contributor: k.contributor, weight: Number(w[i]) })).filter((e) => e.weight > 0))
+  const kept = list
+    .map((x, order) => ({ x, order }))
+    .sort((a, b) => (a.x.score !== b.x.score ? (b.x.score > a.x.score ? 1 : -1) : a.order - b.order))
+    .slice(0, maxEntries)
+  const w = toFixedPointWeights(kept.map((k) => k.x.score), WEIGHT_SCALE)
+  return sortEntries(kept.map((k, i) => ({ datanetId: k.x.datanetId, contributor: k.x.contributor, weight: Number(w[i]) })).filter((e) => e.weight > 0))
 }

@@ -1,6 +1,7 @@
 // The base as an ONNX graph (onnx-proto): base weights are initializers, the adapter (A, B) and
 // the sparse input are graph inputs, so one onnxruntime session serves every adapter.
-// Outputs: probs [1, C] and hidden [1, H] (the last hidden layer, for attribution).
+// Outputs: probs [1, C], hidden [1, H] (the adapted layer) and h1 [1, H] (the shared base
+// representation attribution compares in).
 import { onnx } from 'onnx-proto'
 import { CLASSES, DIM, HIDDEN, RANK, type BaseWeights } from './network'
 
@@ -40,7 +41,7 @@ export function buildOnnxModel(w: BaseWeights, meta: Record<string, string> = {}
       int64Tensor('axis1', [1]),
     ],
     input: [valueInfo('indices', I64, ['n']), valueInfo('values', F, ['n']), valueInfo('A', F, [HIDDEN, RANK]), valueInfo('B', F, [RANK, HIDDEN])],
-    output: [valueInfo('probs', F, [1, CLASSES]), valueInfo('hidden', F, [1, HIDDEN])],
+    output: [valueInfo('probs', F, [1, CLASSES]), valueInfo('hidden', F, [1, HIDDEN]), valueInfo('h1', F, [1, HIDDEN])],
     node: [
       node('Gather', ['E', 'indices'], ['rows'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
       node('Unsqueeze', ['values', 'axis1'], ['v']),

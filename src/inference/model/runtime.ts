@@ -13,8 +13,12 @@ export interface InferenceOutput {
   label: Label
   /** probabilities as 6-decimal strings, [ham, spam] */
   probs: string[]
-  /** last hidden layer (float32 values), for attribution */
+  /** the adapted hidden layer (float32) */
   hidden: Float32Array
+  /** the base representation (float32), what attribution compares */
+  h1: Float32Array
+  /** probabilities as numbers (float32), for attribution */
+  p: Float32Array
   /** keccak256 of the canonical output JSON */
   outputHash: Hex
 }
@@ -53,9 +57,10 @@ export class ModelRuntime {
     const out = await this.session.run(feeds)
     const p = out.probs.data as Float32Array
     const hidden = Float32Array.from(out.hidden.data as Float32Array)
+    const h1 = Float32Array.from(out.h1.data as Float32Array)
     const label = LABELS[argmax(p)]
     const probs = Array.from({ length: CLASSES }, (_, c) => p[c].toFixed(6))
-    return { label, probs, hidden, outputHash: outputHash(label, probs) }
+    return { label, probs, hidden, h1, p: Float32Array.from(p), outputHash: outputHash(label, probs) }
   }
 
   async close(): Promise<void> {

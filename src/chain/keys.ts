@@ -1,0 +1,94 @@
+// Keys: from the environment (NAME_KEY) or an encrypted keystore file (NAME_KEYSTORE with
+// NAME_KEYSTORE_PASSWORD or NAME_KEYSTORE_PASSWORD_FILE). Never logged. The well-known anvil
+// development keys are accepted on the devnet only (chain 31337) and refused on any other chain.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import { keccak256, type Hex } from 'viem'
+import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../devnet/anvil'
+
+export class KeyError extends Error {
+  override name = 'KeyError'
+}
+
+/** How many accounts of the public anvil mnemonic count as "well known". */
+const WELL_KNOWN_COUNT = 500
+let wellKnown: Set<string> | undefined
+
+export function isWellKnownDevAddress(address: string): boolean {
+  wellKnown ??= new Set(Array.from({ length: WELL_KNOWN_COUNT }, (_, i) => mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }).address.toLowerCase()))
+  return wellKnown.has(address.toLowerCase())
+}
+
+/** The private key of devnet account `index` (anvil's public mnemonic): devnet use only. */
+export function devnetPrivateKey(index: number): Hex {
+  const key = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: index }).getHdKey().privateKey
+  if (!key) throw new KeyError(`cannot derive devnet key ${index}`)
+  return ('0x' + Buffer.from(key).toString('hex')) as Hex
+}
+
+export function guardKey(account: PrivateKeyAccount, chainId: number, what: string): PrivateKeyAccount {
+  if (chainId !== DEVNET_CHAIN_ID && isWellKnownDevAddress(account.address)) {
+    throw new KeyError(`refusing ${what}: ${account.address} is a well-known anvil development key, allowed on the devnet (chain ${DEVNET_CHAIN_ID}) only, not on chain ${chainId}`)
+  }
+  return account
+}
+
+/** Decrypts a Web3 Secret Storage (v3) keystore: scrypt or pbkdf2, aes-128-ctr, keccak MAC. */
+export function decryptKeystore(json: string, password: string): Hex {
+  let ks: {
+    version: number
+    crypto?: { cipher: string; ciphertext: string; cipherparams: { iv: string }; kdf: string; kdfparams: Record<string, number | string>; mac: string }
+    Crypto?: unknown
+  }
+  try {
+    ks = JSON.parse(json)
+  } catch {
+    throw new KeyError('keystore is not valid JSON')
+  }
+  const c = (ks.crypto ?? ks.Crypto) as NonNullable<typeof ks.crypto>
+  if (ks.version !== 3 || !c) throw new KeyError('keystore is not a version 3 keystore')
+  if (c.cipher !== 'aes-128-ctr') throw new KeyError(`keystore cipher ${c.cipher} is not supported (aes-128-ctr is)`)
+  const p = c.kdfparams
+  const salt = Buffer.from(String(p.salt), 'hex')
+  let derived: Buffer
+  if (c.kdf === 'scrypt') {
+    derived = crypto.scryptSync(Buffer.from(password.normalize('NFKC')), salt, Number(p.dklen), { N: Number(p.n), r: Number(p.r), p: Number(p.p), maxmem: 512 * 1024 * 1024 })
+  } else if (c.kdf === 'pbkdf2') {
+    if (p.prf !== 'hmac-sha256') throw new KeyError(`keystore pbkdf2 prf ${p.prf} is not supported`)
+    derived = crypto.pbkdf2Sync(Buffer.from(password.normalize('NFKC')), salt, Number(p.c), Number(p.dklen), 'sha256')
+  } else throw new KeyError(`keystore kdf ${c.kdf} is not supported (scrypt or pbkdf2 are)`)
+  const ciphertext = Buffer.from(c.ciphertext, 'hex')
+  const mac = keccak256(Buffer.concat([derived.subarray(16, 32), ciphertext])).slice(2)
+  if (mac !== c.mac.toLowerCase()) throw new KeyError('wrong keystore password (MAC mismatch)')
+  const decipher = crypto.createDecipheriv('aes-128-ctr', derived.subarray(0, 16), Buffer.from(c.cipherparams.iv, 'hex'))
+  const key = Buffer.concat([decipher.update(ciphertext), decipher.final()])
+  return ('0x' + key.toString('hex')) as Hex
+}
+
+/**
+ * Loads NAME's key: NAME_KEY (0x + 64 hex) or NAME_KEYSTORE (+ password). Returns undefined if
+ * neither is set. Throws KeyError with a line that names the variable, never the key.
+ */
+export function loadKey(name: string, chainId: number, env: NodeJS.ProcessEnv = process.env): PrivateKeyAccount | undefined {
+  const raw = env[`${name}_KEY`]
+  const keystore = env[`${name}_KEYSTORE`]
+  let key: Hex
+  if (raw) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(raw)) throw new KeyError(`${name}_KEY must be 0x followed by 64 hex digits`)
+    key = raw as Hex
+  } else if (keystore) {
+    if (!fs.existsSync(keystore)) throw new KeyError(`${name}_KEYSTORE file ${keystore} not found`)
+    const pwFile = env[`${name}_KEYSTORE_PASSWORD_FILE`]
+    const password = env[`${name}_KEYSTORE_PASSWORD`] ?? (pwFile ? fs.readFileSync(pwFile, 'utf8').replace(/\r?\n$/, '') : undefined)
+    if (password === undefined) throw new KeyError(`${name}_KEYSTORE needs ${name}_KEYSTORE_PASSWORD or ${name}_KEYSTORE_PASSWORD_FILE`)
+    key = decryptKeystore(fs.readFileSync(keystore, 'utf8'), password)
+  } else return undefined
+  let account: PrivateKeyAccount
+  try {
+    account = privateKeyToAccount(key)
+  } catch {
+    throw new KeyError(`${name}_KEY is not a valid secp256k1 private key`)
+  }
+  return guardKey(account, chainId, `${name}_KEY`)
+}

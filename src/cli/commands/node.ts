@@ -1,0 +1,49 @@
+// `upkeep node`: the reference inference node (HTTP on loopback; keys from env or a keystore).
+import path from 'node:path'
+import { Command } from 'commander'
+import { readManifest } from '../../devnet/manifest'
+import { KeyError, loadKey } from '../../chain/keys'
+import { InferenceNode } from '../../inference/node'
+import { serveNode } from '../../inference/http'
+import { dataDir } from '../../util/paths'
+import { intOption } from '../options'
+
+export function registerNode(program: Command): void {
+  program
+    .command('node')
+    .description('run the inference node: serve models, meter, log, settle, attribute (OPERATOR_KEY or OPERATOR_KEYSTORE)')
+    .option('--port <n>', 'port (NODE_PORT)', intOption('--port', 0, 65535), Number(process.env.NODE_PORT ?? 4360))
+    .option('--host <host>', 'interface (NODE_HOST)', process.env.NODE_HOST ?? '127.0.0.1')
+    .option('--manifest <file>', 'deployment manifest', path.join(dataDir(), 'manifest.json'))
+    .option('--log <file>', 'usage log', path.join(dataDir(), 'node', 'usage.jsonl'))
+    .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(dataDir(), 'content'))
+    .option('--batch-size <n>', 'settle every n receipts', intOption('--batch-size', 1, 1000), 100)
+    .option('--batch-interval-ms <n>', '... or every n ms', intOption('--batch-interval-ms', 10), 2_000)
+    .option('--epoch-seconds <n>', 'post attribution epochs every n s (0 = off; needs ATTRIBUTOR_KEY)', intOption('--epoch-seconds', 0), 0)
+    .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number }) => {
+      const manifest = readManifest(o.manifest)
+      const operator = loadKey('OPERATOR', manifest.chainId)
+      if (!operator) throw new KeyError('set OPERATOR_KEY (0x…) or OPERATOR_KEYSTORE with OPERATOR_KEYSTORE_PASSWORD[_FILE]')
+      const attributor = loadKey('ATTRIBUTOR', manifest.chainId)
+      const node = await InferenceNode.start({
+        manifest,
+        rpcUrl: process.env.RPC_URL,
+        operator,
+        attributor,
+        logFile: o.log,
+        contentDir: o.contentDir,
+        batchSize: o.batchSize,
+        batchIntervalMs: o.batchIntervalMs,
+        epochSeconds: o.epochSeconds,
+      })
+      const server = await serveNode(node, o.port, o.host)
+      process.stdout.write(`upkeep node ready: ${server.url} (operator ${node.operatorId}, ${operator.address})\n`)
+      const stop = async () => {
+        await server.close()
+        await node.stop()
+        process.exit(0)
+      }
+      process.once('SIGINT', () => void stop())
+      process.once('SIGTERM', () => void stop())
+    })
+}

@@ -1,0 +1,201 @@
+// The node's usage log: append-only JSON lines. Every record carries its index n, the hash of
+// the previous record (prev), its own hash (keccak256 of the record's JSON without hash and sig)
+// and the node key's signature of that hash. Records reach the disk (fsync) in small groups
+// before anything that depends on them happens: an answer is returned, a receipt is settled.
+import fs from 'node:fs'
+import path from 'node:path'
+import { keccak256, recoverAddress, toHex, type Address, type Hex } from 'viem'
+import type { PrivateKeyAccount } from 'viem/accounts'
+
+export const GENESIS_PREV = ('0x' + '00'.repeat(32)) as Hex
+
+/** [datanetId, contributor, weight] */
+export type WeightTuple = [string, string, number]
+
+export interface InferenceBody {
+  kind: 'inference'
+  localId: number
+  at: string
+  modelId: string
+  adapterVersion: number
+  adapterHash: Hex
+  payer: string
+  input: string
+  inputHash: Hex
+  units: number
+  price: string
+  fee: string
+  label: string
+  probs: string[]
+  outputHash: Hex
+  weights: WeightTuple[]
+}
+
+export interface SettlementIntentBody {
+  kind: 'settlement-intent'
+  firstSeq: string
+  localIds: number[]
+  usageLogHead: Hex
+}
+
+export interface SettlementBody {
+  kind: 'settlement'
+  firstSeq: string
+  count: number
+  txHash: Hex
+  blockNumber: number
+  policyVersion: number
+  /** contributors' share of each receipt, as settled on chain, in batch order */
+  contributorsShares: string[]
+}
+
+export interface UnpaidBody {
+  kind: 'unpaid'
+  localIds: number[]
+  reason: string
+}
+
+export interface AttributionBody {
+  kind: 'attribution'
+  modelId: string
+  epoch: string
+  localIds: number[]
+  entries: WeightTuple[]
+  pool: string
+  txHash: Hex
+  blockNumber: number
+}
+
+export type RecordBody = InferenceBody | SettlementIntentBody | SettlementBody | UnpaidBody | AttributionBody
+export type LogRecord = RecordBody & { v: 1; n: number; prev: Hex; hash: Hex; sig: Hex }
+
+export function recordHash(body: object): Hex {
+  return keccak256(toHex(JSON.stringify(body)))
+}
+
+export interface LogProblem {
+  n: number
+  line: number
+  kind: 'malformed' | 'broken-chain' | 'bad-signature'
+  detail: string
+}
+
+/** Reads a log file and checks every record's hash, chain link and (optionally) signer. */
+export async function readLog(file: string, signer?: Address): Promise<{ records: LogRecord[]; problems: LogProblem[] }> {
+  const records: LogRecord[] = []
+  const problems: LogProblem[] = []
+  if (!fs.existsSync(file)) return { records, problems }
+  const lines = fs.readFileSync(file, 'utf8').split('\n')
+  let prev: Hex = GENESIS_PREV
+  let expectN = 0
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line === '') continue
+    let r: LogRecord
+    try {
+      r = JSON.parse(line)
+      if (typeof r !== 'object' || r === null || typeof r.hash !== 'string' || typeof r.sig !== 'string') throw new Error('missing hash or sig')
+    } catch (e) {
+      problems.push({ n: expectN, line: i + 1, kind: 'malformed', detail: `line ${i + 1} is not a log record: ${(e as Error).message}` })
+      continue
+    }
+    const { hash, sig, ...body } = r
+    const actual = recordHash(body)
+    if (actual !== hash) problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${hash}` })
+    if (r.n !== expectN || r.prev !== prev) {
+      problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} does not follow record ${expectN - 1} (expected n=${expectN}, prev ${prev}; got n=${r.n}, prev ${r.prev})` })
+    }
+    if (signer) {
+      try {
+        const who = await recoverAddress({ hash, signature: sig })
+        if (who.toLowerCase() !== signer.toLowerCase()) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} is signed by ${who}, not the node ${signer}` })
+      } catch {
+        problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} has an invalid signature` })
+      }
+    }
+    records.push(r)
+    prev = hash
+    expectN = r.n + 1
+  }
+  return { records, problems }
+}
+
+export class UsageLog {
+  private fd: number
+  private queue: { line: () => Promise<string>; resolve: () => void; reject: (e: Error) => void }[] = []
+  private flushing = false
+  private timer: NodeJS.Timeout | undefined
+  private failed: Error | undefined
+
+  private constructor(
+    readonly file: string,
+    private readonly account: PrivateKeyAccount,
+    private n: number,
+    private prev: Hex,
+    private readonly groupMs: number,
+  ) {
+    this.fd = fs.openSync(file, 'a')
+  }
+
+  /** Opens (or creates) the log; refuses a log whose chain is broken or signed by another key. */
+  static async open(file: string, account: PrivateKeyAccount, groupMs = 2): Promise<{ log: UsageLog; records: LogRecord[] }> {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const { records, problems } = await readLog(file, account.address)
+    if (problems.length) throw new Error(`usage log ${file} is damaged (${problems[0].detail}); refusing to append to it`)
+    const last = records[records.length - 1]
+    return { log: new UsageLog(file, account, last ? last.n + 1 : 0, last ? last.hash : GENESIS_PREV, groupMs), records }
+  }
+
+  get head(): Hex {
+    return this.prev
+  }
+
+  /** Appends a record; resolves once it is on disk (fsync), with the record as written. */
+  append<B extends RecordBody>(body: B): Promise<LogRecord & B> {
+    if (this.failed) return Promise.reject(this.failed)
+    const full = { v: 1 as const, n: this.n++, prev: this.prev, ...body }
+    const hash = recordHash(full)
+    this.prev = hash
+    const record = { ...full, hash, sig: '0x' as Hex } as LogRecord & B
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        line: async () => {
+          record.sig = await this.account.sign({ hash })
+          return JSON.stringify(record)
+        },
+        resolve: () => resolve(record),
+        reject,
+      })
+      this.timer ??= setTimeout(() => void this.flush(), this.groupMs)
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined
+    if (this.flushing) return
+    this.flushing = true
+    try {
+      while (this.queue.length) {
+        const group = this.queue
+        this.queue = []
+        try {
+          const lines = await Promise.all(group.map((g) => g.line()))
+          fs.writeSync(this.fd, lines.join('\n') + '\n')
+          fs.fsyncSync(this.fd)
+          for (const g of group) g.resolve()
+        } catch (e) {
+          this.failed = new Error(`usage log write failed: ${(e as Error).message}`)
+          for (const g of group) g.reject(this.failed)
+        }
+      }
+    } finally {
+      this.flushing = false
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    await this.flush()
+    fs.closeSync(this.fd)
+  }
+}
