@@ -1,12 +1,14 @@
 // Proof of Attribution for the served model (docs/ATTRIBUTION.md). The influence of a training
-// contribution j on an answer z is a closed-form, single-checkpoint TracIn estimate taken in the
-// base model's shared representation:
-//     I(z, j) = (h1_z · h1_j) × ((p_z − onehot(ŷ_z)) · (p_j − onehot(y_j)))
-// with h1 the embedding-bag layer and p the output probabilities (the answer's under its
-// adapter, the example's under the base). Influences are summed per (datanet, contributor),
-// clipped at zero, and apportioned as fixed-point integers summing exactly to 1e6 before any of
-// it becomes money. The per-contribution vectors depend only on the base, so one index serves
-// every adapter (1,000 adapters cost 1,000 small adapters, not 1,000 indexes).
+// contribution j on an answer z is the cosine similarity of their loss gradients on the output
+// layer (normalised single-checkpoint TracIn, "gradient cosine"), taken in the base model's
+// shared representation. For the head W the gradient is h ⊗ (p − onehot(y)), so
+//     I(z, j) = cos(h1_z, h1_j) × cos(p_z − onehot(ŷ_z), p_j − onehot(y_j))
+// with h1 the embedding-bag layer and ŷ_z the answer. For two classes the second factor is +1
+// when j's label is the answer and −1 otherwise: similar examples with the answer's label
+// support it, similar examples with the other label oppose it. Influences are summed per
+// (datanet, contributor), clipped at zero, and apportioned as fixed-point integers summing
+// exactly to 1e6 before any of it becomes money. The per-contribution vectors depend only on the
+// base, so one index serves every adapter.
 import type { Address } from 'viem'
 import { toFixedPointWeights, WEIGHT_SCALE } from '../protocol/weights'
 import { featurize } from './model/featurize'
@@ -79,8 +81,12 @@ export class ContributionIndex {
       this.grad = g
     }
     const f = forward(this.base, this.baseHidden, featurize(c.text))
-    this.h1.set(f.h1, j * HIDDEN)
-    for (let k = 0; k < CLASSES; k++) this.grad[j * CLASSES + k] = f.probs[k] - (k === c.label ? 1 : 0)
+    // stored unit-length: the dot products below are cosines
+    const hn = Math.hypot(...f.h1) || 1
+    for (let k = 0; k < HIDDEN; k++) this.h1[j * HIDDEN + k] = f.h1[k] / hn
+    const g = Array.from({ length: CLASSES }, (_, k) => f.probs[k] - (k === c.label ? 1 : 0))
+    const gn = Math.hypot(...g) || 1
+    for (let k = 0; k < CLASSES; k++) this.grad[j * CLASSES + k] = g[k] / gn
     this.meta.push({ contributionId: c.contributionId, datanetId: c.datanetId, contributor: c.contributor.toLowerCase() as Address, blockNumber: c.blockNumber })
     this.ids.add(c.contributionId)
   }
@@ -106,17 +112,20 @@ export class ContributionIndex {
    */
   weights(set: MemberSet, zH1: ArrayLike<number>, zProbs: ArrayLike<number>, zLabel: number, topK = 32): WeightEntry[] {
     if (!set.groups.length) return []
-    const gz0 = Number(zProbs[0]) - (zLabel === 0 ? 1 : 0)
-    const gz1 = Number(zProbs[1]) - (zLabel === 1 ? 1 : 0)
-    const scored = set.groups.map((g, order) => {
+    const hn = Math.hypot(...Array.from(zH1, Number)) || 1
+    const g = Array.from({ length: CLASSES }, (_, k) => Number(zProbs[k]) - (k === zLabel ? 1 : 0))
+    const gn = Math.hypot(...g) || 1
+    const gz0 = g[0] / gn
+    const gz1 = g[1] / gn
+    const scored = set.groups.map((grp, order) => {
       let s = 0
-      for (const j of g.members) {
+      for (const j of grp.members) {
         let hh = 0
         const o = j * HIDDEN
         for (let k = 0; k < HIDDEN; k++) hh += zH1[k] * this.h1[o + k]
-        s += hh * (gz0 * this.grad[j * CLASSES] + gz1 * this.grad[j * CLASSES + 1])
+        s += (hh / hn) * (gz0 * this.grad[j * CLASSES] + gz1 * this.grad[j * CLASSES + 1])
       }
-      return { g, order, score: s > 0 ? BigInt(Math.round(s * SCORE_RESOLUTION)) : 0n }
+      return { g: grp, order, score: s > 0 ? BigInt(Math.round(s * SCORE_RESOLUTION)) : 0n }
     })
     let ranked = scored.filter((x) => x.score > 0n)
     if (!ranked.length) ranked = scored.map((x) => ({ ...x, score: BigInt(x.g.members.length) }))

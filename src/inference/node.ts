@@ -404,6 +404,8 @@ export class InferenceNode {
     }
     const receipt = await this.view.client.waitForTransactionReceipt({ hash, pollingInterval: 100 })
     if (receipt.status !== 'success') return this.rejected(batch, new Error(`settlement tx ${hash} reverted`))
+    // test-only fault injection: die after the chain settled, before the log says so
+    if (process.env.UPKEEP_FAULT_NODE_CRASH === 'after-settlement-tx') process.kill(process.pid, 'SIGKILL')
     await this.recordSettlement(intent, receipt)
   }
 

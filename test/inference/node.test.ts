@@ -1,0 +1,250 @@
+// The inference node against a real anvil: fees equal price × units under the policy at the
+// settlement block, shares sum to the fee, answer weights sum to 1e6, attribution payouts equal
+// pool × weight with the remainder rule — each recomputed here from raw chain logs and the usage
+// log. Malformed requests (fast-check, >= 1000) get a 4xx and nothing is metered or logged.
+import fs from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { createWalletClient, decodeEventLog, http, maxUint256, parseEther, type Address } from 'viem'
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
+import { foundry } from 'viem/chains'
+import { devnetPrivateKey } from '../../src/chain/keys'
+import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { attributorAccount, operatorAccount, payerAddress, postInfer, settledBy, tempLog } from '../helpers/node'
+import { InferenceNode } from '../../src/inference/node'
+import { serveNode, type NodeServer } from '../../src/inference/http'
+import { readLog, type InferenceBody, type LogRecord } from '../../src/inference/usage-log'
+import { artifact } from '../../src/chain/artifacts'
+import { corpusSplit, loadCorpus } from '../../src/content/corpus'
+import { DEVNET_MNEMONIC } from '../../src/devnet/anvil'
+
+let devnet: LoadedDevnet
+let node: InferenceNode
+let server: NodeServer
+let logFile: string
+let liveModels: string[]
+let retiredModel: string
+const poorAccount = privateKeyToAccount(devnetPrivateKey(150)) // beyond anvil's unlocked accounts: signed here
+const poorPayer = poorAccount.address
+const texts = loadCorpus()
+  .filter((e) => corpusSplit(e.id) === 'test')
+  .slice(0, 60)
+  .map((e) => e.text)
+
+/** independent token count: runs of letters or digits, plus one output token */
+const unitsOf = (s: string) => Array.from(s.matchAll(/[\p{L}\p{N}]+/gu)).length + 1
+
+beforeAll(async () => {
+  devnet = await loadDevnet()
+  logFile = tempLog()
+  // a payer with an escrow of 1 wei: registered, but unable to pay for anything
+  const c = devnet.manifest.contracts
+  const liquidity = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: 2 }).address
+  const send = async (from: Address | typeof poorAccount, address: Address, contract: 'OpenToken' | 'InferenceSettlement', functionName: string, args: unknown[]) => {
+    const account = typeof from === 'string' ? from : from
+    const wallet = typeof from === 'string' ? devnet.wallet(from) : createWalletClient({ account: from, transport: http(devnet.anvil.rpcUrl) })
+    const hash = await wallet.writeContract({ address, abi: artifact(contract).abi, functionName, args, chain: foundry, account } as never)
+    await devnet.publicClient.waitForTransactionReceipt({ hash })
+  }
+  await devnet.testClient.setBalance({ address: poorPayer, value: parseEther('10') })
+  await send(liquidity, c.OpenToken, 'OpenToken', 'transfer', [poorPayer, parseEther('1')])
+  await send(poorAccount, c.OpenToken, 'OpenToken', 'approve', [c.InferenceSettlement, maxUint256])
+  await send(poorAccount, c.InferenceSettlement, 'InferenceSettlement', 'deposit', [1n])
+  node = await InferenceNode.start({
+    manifest: devnet.manifest,
+    operator: operatorAccount(),
+    attributor: attributorAccount(),
+    logFile,
+    contentDir: devnet.contentDir,
+    batchSize: 25,
+    batchIntervalMs: 3_600_000, // settled by the test
+    epochSeconds: 0,
+  })
+  server = await serveNode(node)
+  const models = node.models()
+  liveModels = models.filter((m) => !m.retired).map((m) => m.id)
+  retiredModel = models.find((m) => m.retired)!.id
+}, 180_000)
+
+afterAll(async () => {
+  await server?.close()
+  await node?.stop()
+  await devnet?.stop()
+})
+
+describe('metering, settlement and attribution', () => {
+  it('settles every answer at price × units, split by the policy in force, and pays attribution exactly', async () => {
+    const startBlock = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
+    const sent: { localId: number; model: string; text: string }[] = []
+    for (let i = 0; i < 40; i++) {
+      const model = liveModels[i % 3]
+      const r = await postInfer(server.url, { model, payer: payerAddress(i % 4), input: texts[i] })
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      expect(r.body.units).toBe(unitsOf(texts[i]))
+      sent.push({ localId: r.body.localId as number, model, text: texts[i] })
+    }
+    await node.settle()
+    const settled = await settledBy(devnet, node.operatorId, startBlock)
+    expect(settled.length).toBe(40)
+    expect(new Set(settled.map((s) => s.requestId)).size).toBe(40)
+
+    // prices and policies in force, rebuilt from raw logs
+    const all = await rawLogs(devnet.publicClient, [devnet.manifest.contracts.ModelRegistry, devnet.manifest.contracts.FeePolicy], devnet.manifest.startBlock, Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })))
+    const priceAt = (model: bigint, block: number) => {
+      let p = 0n
+      for (const l of all) {
+        if (Number(l.blockNumber) > block || l.address.toLowerCase() !== devnet.manifest.contracts.ModelRegistry.toLowerCase()) continue
+        const ev = decodeEventLog({ abi: artifact('ModelRegistry').abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, bigint> }
+        if (ev.args.modelId !== model) continue
+        if (ev.eventName === 'ModelRegistered') p = ev.args.pricePerUnit
+        if (ev.eventName === 'ModelPriceChanged') p = ev.args.newPrice
+      }
+      return p
+    }
+    const policyAt = (block: number) => {
+      let p: Record<string, bigint> = {}
+      for (const l of all) {
+        if (Number(l.blockNumber) > block || l.address.toLowerCase() !== devnet.manifest.contracts.FeePolicy.toLowerCase()) continue
+        const ev = decodeEventLog({ abi: artifact('FeePolicy').abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, number> }
+        if (ev.eventName === 'FeePolicySet') p = Object.fromEntries(Object.entries(ev.args).map(([k, v]) => [k, BigInt(v)]))
+      }
+      return p
+    }
+    const { records, problems } = await readLog(logFile, operatorAccount().address)
+    expect(problems).toEqual([])
+    const inferences = new Map(records.filter((r): r is LogRecord & InferenceBody => r.kind === 'inference').map((r) => [r.localId, r]))
+    const intents = records.filter((r) => r.kind === 'settlement-intent') as (LogRecord & { firstSeq: string; localIds: number[] })[]
+    const localIdOfSeq = new Map<bigint, number>()
+    for (const it of intents) it.localIds.forEach((id, i) => localIdOfSeq.set(BigInt(it.firstSeq) + BigInt(i), id))
+    for (const s of settled) {
+      const rec = inferences.get(localIdOfSeq.get(s.seq)!)!
+      expect(rec, `seq ${s.seq}`).toBeDefined()
+      expect(s.modelId).toBe(BigInt(rec.modelId))
+      expect(s.payer.toLowerCase()).toBe(rec.payer)
+      expect(s.units).toBe(BigInt(unitsOf(rec.input)))
+      expect(s.fee).toBe(s.units * priceAt(s.modelId, s.blockNumber))
+      expect(String(s.fee)).toBe(rec.fee)
+      const p = policyAt(s.blockNumber)
+      const creator = (s.fee * p.creatorBps) / 10_000n
+      const contributors = (s.fee * p.contributorsBps) / 10_000n
+      const infra = (s.fee * p.infraBps) / 10_000n
+      const burn = (s.fee * p.burnBps) / 10_000n
+      expect(s.shares).toEqual({ creator, contributors, infra, burn, treasury: s.fee - creator - contributors - infra - burn })
+      expect(s.shares.creator + s.shares.contributors + s.shares.infra + s.shares.treasury + s.shares.burn).toBe(s.fee)
+      expect(rec.weights.reduce((a, w) => a + w[2], 0)).toBe(1_000_000)
+    }
+
+    // attribution: one epoch per model; weights = Σ share × weight apportioned; payouts = pool × w
+    const before = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
+    await node.attribute()
+    const paid = (await rawLogs(devnet.publicClient, [devnet.manifest.contracts.AttributionSettlement], before + 1, Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })))).map(
+      (l) => decodeEventLog({ abi: artifact('AttributionSettlement').abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, bigint | number | string> },
+    )
+    const closed = paid.filter((e) => e.eventName === 'EpochClosed')
+    expect(closed.length).toBe(3)
+    for (const c of closed) {
+      const model = c.args.modelId as bigint
+      const payouts = paid.filter((e) => e.eventName === 'AttributionPaid' && e.args.modelId === model)
+      // expected weights from the usage log and the settled shares
+      const scores = new Map<string, bigint>()
+      for (const s of settled.filter((x) => x.modelId === model)) {
+        const rec = inferences.get(localIdOfSeq.get(s.seq)!)!
+        for (const [d, who, w] of rec.weights) scores.set(`${d}:${who}`, (scores.get(`${d}:${who}`) ?? 0n) + s.shares.contributors * BigInt(w))
+      }
+      const keys = [...scores.keys()].sort((a, b) => {
+        const [da, wa] = a.split(':')
+        const [db, wb] = b.split(':')
+        return BigInt(da) !== BigInt(db) ? (BigInt(da) < BigInt(db) ? -1 : 1) : wa < wb ? -1 : 1
+      })
+      const ranked = [...keys].sort((a, b) => (scores.get(a)! !== scores.get(b)! ? (scores.get(b)! > scores.get(a)! ? 1 : -1) : keys.indexOf(a) - keys.indexOf(b))).slice(0, 100)
+      const total = ranked.reduce((s, k) => s + scores.get(k)!, 0n)
+      const w = new Map(ranked.map((k) => [k, (scores.get(k)! * 1_000_000n) / total]))
+      let left = 1_000_000n - [...w.values()].reduce((a, b) => a + b, 0n)
+      const byRem = [...ranked].sort((a, b) => {
+        const ra = (scores.get(a)! * 1_000_000n) % total
+        const rb = (scores.get(b)! * 1_000_000n) % total
+        return ra !== rb ? (rb > ra ? 1 : -1) : ranked.indexOf(a) - ranked.indexOf(b)
+      })
+      for (let i = 0; left > 0n; i++, left--) w.set(byRem[i], w.get(byRem[i])! + 1n)
+      const expected = keys.filter((k) => (w.get(k) ?? 0n) > 0n).map((k) => [k, Number(w.get(k))])
+      expect(payouts.map((p) => [`${p.args.datanetId}:${String(p.args.contributor).toLowerCase()}`, Number(p.args.weight)])).toEqual(expected)
+      // amounts: floor(pool × w / 1e6), remainder to the first largest weight
+      const pool = c.args.pool as bigint
+      const amounts = payouts.map((p) => (pool * BigInt(p.args.weight as number)) / 1_000_000n)
+      let top = 0
+      payouts.forEach((p, i) => {
+        if (Number(p.args.weight) > Number(payouts[top].args.weight)) top = i
+      })
+      amounts[top] += pool - amounts.reduce((a, b) => a + b, 0n)
+      expect(payouts.map((p) => p.args.amount)).toEqual(amounts)
+      expect(amounts.reduce((a, b) => a + b, 0n)).toBe(pool)
+    }
+  }, 120_000)
+
+  it('answers deterministically: the same input and adapter, the same output hash and weights', async () => {
+    const body = { model: liveModels[0], payer: payerAddress(0), input: texts[50] }
+    const a = await postInfer(server.url, body)
+    const b = await postInfer(server.url, body)
+    expect(b.body.outputHash).toBe(a.body.outputHash)
+    expect(b.body.weights).toEqual(a.body.weights)
+    expect(b.body.fee).toBe(a.body.fee)
+  })
+})
+
+describe('malformed or unpayable requests', () => {
+  it('get a 4xx with a clear message, and nothing is metered or logged (fast-check, 1200 cases)', async () => {
+    const logBytes = () => fs.statSync(logFile).size
+    const size0 = logBytes()
+    const answered0 = node.stats.answered
+    const pending0 = node.usageOf(payerAddress(0)).pendingReceipts
+    const known = new Set(liveModels)
+    const payers = new Set([...Array(24).keys()].map((i) => payerAddress(i).toLowerCase()))
+    const hex = fc.stringMatching(/^[0-9a-f]{40}$/)
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ model: fc.oneof(fc.integer(), fc.string(), fc.constant(null)), payer: fc.string(), input: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: hex.map((h) => `0x${h}`), input: fc.string({ minLength: 1 }) }), // unregistered payers
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(poorPayer), input: fc.string({ minLength: 1 }).filter((s) => /\p{L}|\p{N}/u.test(s)) }), // 1 wei of escrow
+      fc.record({ model: fc.constant(retiredModel), payer: fc.constant(payerAddress(1)), input: fc.constant('hello') }),
+      fc.record({ model: fc.integer({ min: 1000, max: 1e9 }).map(String), payer: fc.constant(payerAddress(1)), input: fc.constant('hello') }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('x'.repeat(20_000)) }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('hi'), extra: fc.jsonValue() }),
+      fc.string().map((s) => `{"model": ${s}`), // broken JSON text
+    )
+    const wouldBeValid = (b: unknown) => {
+      if (typeof b !== 'object' || b === null || Array.isArray(b)) return false
+      const r = b as Record<string, unknown>
+      return (
+        Object.keys(r).every((k) => ['model', 'payer', 'input'].includes(k)) &&
+        typeof r.model === 'string' &&
+        known.has(r.model) &&
+        typeof r.payer === 'string' &&
+        /^0x[0-9a-fA-F]{40}$/.test(r.payer) &&
+        payers.has(r.payer.toLowerCase()) &&
+        typeof r.input === 'string' &&
+        r.input.trim() !== '' &&
+        r.input.length <= 16_384
+      )
+    }
+    let cases = 0
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        fc.pre(!wouldBeValid(b))
+        cases++
+        const r = await postInfer(server.url, b)
+        expect(r.status, JSON.stringify(b).slice(0, 200)).toBeGreaterThanOrEqual(400)
+        expect(r.status).toBeLessThan(500)
+        const err = r.body.error as { code: string; message: string }
+        expect(err.code).toMatch(/^[A-Z_]+$/)
+        expect(err.message.length).toBeGreaterThan(5)
+      }),
+      { numRuns: 1200 },
+    )
+    expect(cases).toBeGreaterThanOrEqual(1000)
+    expect(logBytes()).toBe(size0)
+    expect(node.stats.answered).toBe(answered0)
+    expect(node.usageOf(payerAddress(0)).pendingReceipts).toBe(pending0)
+    const oversized = await fetch(`${server.url}/v1/infer`, { method: 'POST', body: 'x'.repeat(70 * 1024) })
+    expect(oversized.status).toBe(413)
+  }, 180_000)
+})
