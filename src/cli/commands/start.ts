@@ -10,6 +10,10 @@ import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
 import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
 import { startApi, type ApiServer } from '../../api/server'
+import { privateKeyToAccount } from 'viem/accounts'
+import { devnetPrivateKey, guardKey, loadKey } from '../../chain/keys'
+import { InferenceNode } from '../../inference/node'
+import { serveNode, type NodeServer } from '../../inference/http'
 import { apiOptionsFromEnv } from '../../api/config'
 import { runIndexer } from '../../processor/run'
 import { openWarehouse } from '../../warehouse/client'
@@ -60,9 +64,13 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   const indexer = await runIndexer({ manifest: devnet.manifest, dataDir: dir, warehouse })
 
   let api: ApiServer | undefined
+  let nodeServer: NodeServer | undefined
+  let stopNode: (() => Promise<void>) | undefined
   const shutdown = async (signal: string) => {
     log.info(`${signal}: stopping (the chain is saved to ${stateFile})`)
     await api?.close().catch(() => {})
+    await nodeServer?.close().catch(() => {})
+    await stopNode?.().catch(() => {})
     await indexer.stop()
     await warehouse.close().catch(() => {})
     await devnet.anvil.stop()
@@ -73,6 +81,19 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
   await waitCaughtUp(pgHandle.url, devnet.manifest.rpcUrl)
+  // the reference inference node: the devnet's operator 1 and attributor accounts (anvil's public
+  // keys, accepted because this is chain 31337); OPERATOR_KEY / ATTRIBUTOR_KEY override them
+  const chainId = devnet.manifest.chainId
+  const node = await InferenceNode.start({
+    manifest: devnet.manifest,
+    operator: loadKey('OPERATOR', chainId) ?? guardKey(privateKeyToAccount(devnetPrivateKey(7)), chainId, 'the devnet operator key'),
+    attributor: loadKey('ATTRIBUTOR', chainId) ?? guardKey(privateKeyToAccount(devnetPrivateKey(5)), chainId, 'the devnet attributor key'),
+    logFile: path.join(dir, 'node', 'usage.jsonl'),
+    contentDir: path.join(dir, 'content'),
+    epochSeconds: Number(process.env.ATTRIBUTION_EPOCH_SECONDS ?? 60),
+  })
+  nodeServer = await serveNode(node, Number(process.env.NODE_PORT ?? 4360), process.env.NODE_HOST ?? '127.0.0.1')
+  stopNode = () => node.stop()
   // the API reads through a role that can only SELECT (created once the processor's schema exists)
   api = await startApi(
     { dbUrl: await readOnlyRoleUrl(pgHandle.url), warehouse, ...apiOptionsFromEnv(devnet.manifest) },
@@ -81,7 +102,7 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   )
   const wh = warehouse.cfg.mode === 'embedded' ? `embedded chDB ${warehouse.cfg.path}` : redact(warehouse.cfg.url ?? '')
   process.stdout.write(
-    `upkeep ready: graphql ${api.url}/graphql, dashboard ${api.url}/dashboard; chain ${devnet.manifest.chainId} at ${devnet.manifest.rpcUrl} indexed to the head; ` +
+    `upkeep ready: graphql ${api.url}/graphql, dashboard ${api.url}/dashboard, inference node ${nodeServer.url}/v1/models; chain ${devnet.manifest.chainId} at ${devnet.manifest.rpcUrl} indexed to the head; ` +
       `postgres ${redact(pgHandle.url)}; clickhouse ${wh}; manifest ${manifestFile}\n`,
   )
 }
