@@ -6,6 +6,19 @@ import fs from 'node:fs'
 import { keccak256, type Hex } from 'viem'
 import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../devnet/anvil'
+import { signHash } from '../util/hash'
+
+/** A loaded key: a viem account for transactions and a fast signer for log records. */
+export interface KeyHandle {
+  account: PrivateKeyAccount
+  address: `0x${string}`
+  signHash(hash: Hex): Hex
+}
+
+export function keyHandle(privateKey: Hex): KeyHandle {
+  const account = privateKeyToAccount(privateKey)
+  return { account, address: account.address, signHash: (hash) => signHash(privateKey, hash) }
+}
 
 export class KeyError extends Error {
   override name = 'KeyError'
@@ -27,11 +40,11 @@ export function devnetPrivateKey(index: number): Hex {
   return ('0x' + Buffer.from(key).toString('hex')) as Hex
 }
 
-export function guardKey(account: PrivateKeyAccount, chainId: number, what: string): PrivateKeyAccount {
-  if (chainId !== DEVNET_CHAIN_ID && isWellKnownDevAddress(account.address)) {
-    throw new KeyError(`refusing ${what}: ${account.address} is a well-known anvil development key, allowed on the devnet (chain ${DEVNET_CHAIN_ID}) only, not on chain ${chainId}`)
+export function guardKey<K extends { address: string }>(key: K, chainId: number, what: string): K {
+  if (chainId !== DEVNET_CHAIN_ID && isWellKnownDevAddress(key.address)) {
+    throw new KeyError(`refusing ${what}: ${key.address} is a well-known anvil development key, allowed on the devnet (chain ${DEVNET_CHAIN_ID}) only, not on chain ${chainId}`)
   }
-  return account
+  return key
 }
 
 /** Decrypts a Web3 Secret Storage (v3) keystore: scrypt or pbkdf2, aes-128-ctr, keccak MAC. */
@@ -70,7 +83,7 @@ export function decryptKeystore(json: string, password: string): Hex {
  * Loads NAME's key: NAME_KEY (0x + 64 hex) or NAME_KEYSTORE (+ password). Returns undefined if
  * neither is set. Throws KeyError with a line that names the variable, never the key.
  */
-export function loadKey(name: string, chainId: number, env: NodeJS.ProcessEnv = process.env): PrivateKeyAccount | undefined {
+export function loadKey(name: string, chainId: number, env: NodeJS.ProcessEnv = process.env): KeyHandle | undefined {
   const raw = env[`${name}_KEY`]
   const keystore = env[`${name}_KEYSTORE`]
   let key: Hex
@@ -84,11 +97,11 @@ export function loadKey(name: string, chainId: number, env: NodeJS.ProcessEnv = 
     if (password === undefined) throw new KeyError(`${name}_KEYSTORE needs ${name}_KEYSTORE_PASSWORD or ${name}_KEYSTORE_PASSWORD_FILE`)
     key = decryptKeystore(fs.readFileSync(keystore, 'utf8'), password)
   } else return undefined
-  let account: PrivateKeyAccount
+  let handle: KeyHandle
   try {
-    account = privateKeyToAccount(key)
+    handle = keyHandle(key)
   } catch {
     throw new KeyError(`${name}_KEY is not a valid secp256k1 private key`)
   }
-  return guardKey(account, chainId, `${name}_KEY`)
+  return guardKey(handle, chainId, `${name}_KEY`)
 }

@@ -1,8 +1,9 @@
 // The reference inference node: serves every registered model (one ONNX base, low-rank adapters
 // loaded just in time), meters and prices each answer, attributes it, logs it durably, settles
 // receipts on chain in batches and posts attribution epochs.
-import { createWalletClient, decodeErrorResult, decodeEventLog, http, keccak256, toHex, type Address, type Hex } from 'viem'
-import type { PrivateKeyAccount } from 'viem/accounts'
+import { createWalletClient, decodeErrorResult, decodeEventLog, http, type Address, type Hex } from 'viem'
+import type { KeyHandle } from '../chain/keys'
+import { keccakUtf8 } from '../util/hash'
 import path from 'node:path'
 import { artifact } from '../chain/artifacts'
 import { ContentStore } from '../content/store'
@@ -23,9 +24,9 @@ import { logger } from '../util/log'
 export interface NodeConfig {
   manifest: DeploymentManifest
   rpcUrl?: string
-  operator: PrivateKeyAccount
+  operator: KeyHandle
   /** posts attribution epochs when set (needs ATTRIBUTOR_ROLE) */
-  attributor?: PrivateKeyAccount
+  attributor?: KeyHandle
   logFile: string
   contentDir: string
   /** settle every this many receipts ... */
@@ -120,8 +121,8 @@ export class InferenceNode {
     this.view = new ProtocolView(cfg.manifest, rpcUrl)
     this.content = new ContentStore(cfg.contentDir)
     this.blobs = new BlobStore(path.join(cfg.contentDir, 'adapters'))
-    this.wallet = createWalletClient({ account: cfg.operator, transport: http(rpcUrl, { timeout: 60_000 }) })
-    this.attributorWallet = cfg.attributor ? createWalletClient({ account: cfg.attributor, transport: http(rpcUrl, { timeout: 60_000 }) }) : undefined
+    this.wallet = createWalletClient({ account: cfg.operator.account, transport: http(rpcUrl, { timeout: 60_000 }) })
+    this.attributorWallet = cfg.attributor ? createWalletClient({ account: cfg.attributor.account, transport: http(rpcUrl, { timeout: 60_000 }) }) : undefined
   }
 
   static async start(config: NodeConfig): Promise<InferenceNode> {
@@ -337,7 +338,7 @@ export class InferenceNode {
         adapterHash: a.hash,
         payer,
         input: req.input,
-        inputHash: keccak256(toHex(req.input)),
+        inputHash: keccakUtf8(req.input),
         units,
         price: String(price),
         fee: String(fee),

@@ -4,8 +4,9 @@
 // before anything that depends on them happens: an answer is returned, a receipt is settled.
 import fs from 'node:fs'
 import path from 'node:path'
-import { keccak256, recoverAddress, toHex, type Address, type Hex } from 'viem'
-import type { PrivateKeyAccount } from 'viem/accounts'
+import type { Address, Hex } from 'viem'
+import type { KeyHandle } from '../chain/keys'
+import { keccakUtf8, recoverSigner } from '../util/hash'
 
 export const GENESIS_PREV = ('0x' + '00'.repeat(32)) as Hex
 
@@ -70,7 +71,7 @@ export type RecordBody = InferenceBody | SettlementIntentBody | SettlementBody |
 export type LogRecord = RecordBody & { v: 1; n: number; prev: Hex; hash: Hex; sig: Hex }
 
 export function recordHash(body: object): Hex {
-  return keccak256(toHex(JSON.stringify(body)))
+  return keccakUtf8(JSON.stringify(body))
 }
 
 export interface LogProblem {
@@ -106,12 +107,9 @@ export async function readLog(file: string, signer?: Address): Promise<{ records
       problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} does not follow record ${expectN - 1} (expected n=${expectN}, prev ${prev}; got n=${r.n}, prev ${r.prev})` })
     }
     if (signer) {
-      try {
-        const who = await recoverAddress({ hash, signature: sig })
-        if (who.toLowerCase() !== signer.toLowerCase()) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} is signed by ${who}, not the node ${signer}` })
-      } catch {
-        problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} has an invalid signature` })
-      }
+      const who = recoverSigner(hash, sig)
+      if (who === null) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} has an invalid signature` })
+      else if (who !== signer.toLowerCase()) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} is signed by ${who}, not the node ${signer.toLowerCase()}` })
     }
     records.push(r)
     prev = hash
@@ -122,14 +120,14 @@ export async function readLog(file: string, signer?: Address): Promise<{ records
 
 export class UsageLog {
   private fd: number
-  private queue: { line: () => Promise<string>; resolve: () => void; reject: (e: Error) => void }[] = []
+  private queue: { line: () => string; resolve: () => void; reject: (e: Error) => void }[] = []
   private flushing = false
   private timer: NodeJS.Timeout | undefined
   private failed: Error | undefined
 
   private constructor(
     readonly file: string,
-    private readonly account: PrivateKeyAccount,
+    private readonly key: KeyHandle,
     private n: number,
     private prev: Hex,
     private readonly groupMs: number,
@@ -138,12 +136,12 @@ export class UsageLog {
   }
 
   /** Opens (or creates) the log; refuses a log whose chain is broken or signed by another key. */
-  static async open(file: string, account: PrivateKeyAccount, groupMs = 2): Promise<{ log: UsageLog; records: LogRecord[] }> {
+  static async open(file: string, key: KeyHandle, groupMs = 2): Promise<{ log: UsageLog; records: LogRecord[] }> {
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    const { records, problems } = await readLog(file, account.address)
+    const { records, problems } = await readLog(file, key.address)
     if (problems.length) throw new Error(`usage log ${file} is damaged (${problems[0].detail}); refusing to append to it`)
     const last = records[records.length - 1]
-    return { log: new UsageLog(file, account, last ? last.n + 1 : 0, last ? last.hash : GENESIS_PREV, groupMs), records }
+    return { log: new UsageLog(file, key, last ? last.n + 1 : 0, last ? last.hash : GENESIS_PREV, groupMs), records }
   }
 
   get head(): Hex {
@@ -159,8 +157,8 @@ export class UsageLog {
     const record = { ...full, hash, sig: '0x' as Hex } as LogRecord & B
     return new Promise((resolve, reject) => {
       this.queue.push({
-        line: async () => {
-          record.sig = await this.account.sign({ hash })
+        line: () => {
+          record.sig = this.key.signHash(hash)
           return JSON.stringify(record)
         },
         resolve: () => resolve(record),
@@ -179,7 +177,7 @@ export class UsageLog {
         const group = this.queue
         this.queue = []
         try {
-          const lines = await Promise.all(group.map((g) => g.line()))
+          const lines = group.map((g) => g.line())
           fs.writeSync(this.fd, lines.join('\n') + '\n')
           fs.fsyncSync(this.fd)
           for (const g of group) g.resolve()

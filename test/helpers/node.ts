@@ -4,16 +4,16 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { decodeEventLog, type Address, type Hex } from 'viem'
-import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
-import { devnetPrivateKey } from '../../src/chain/keys'
+import { mnemonicToAccount } from 'viem/accounts'
+import { devnetPrivateKey, keyHandle } from '../../src/chain/keys'
 import { DEVNET_MNEMONIC } from '../../src/devnet/anvil'
 import { artifact } from '../../src/chain/artifacts'
 import type { LoadedDevnet } from './devnet'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 
-export const operatorAccount = () => privateKeyToAccount(devnetPrivateKey(7))
-export const attributorAccount = () => privateKeyToAccount(devnetPrivateKey(5))
+export const operatorKey = () => keyHandle(devnetPrivateKey(7))
+export const attributorKey = () => keyHandle(devnetPrivateKey(5))
 /** small-workload payers (src/workload/run.ts assignAccounts): dev accounts 62..85 */
 const payers = new Map<number, Address>()
 export const payerAddress = (i: number): Address => {

@@ -10,7 +10,7 @@ import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { devnetPrivateKey } from '../../src/chain/keys'
 import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
-import { attributorAccount, operatorAccount, payerAddress, postInfer, settledBy, tempLog } from '../helpers/node'
+import { attributorKey, operatorKey, payerAddress, postInfer, settledBy, tempLog } from '../helpers/node'
 import { InferenceNode } from '../../src/inference/node'
 import { serveNode, type NodeServer } from '../../src/inference/http'
 import { readLog, type InferenceBody, type LogRecord } from '../../src/inference/usage-log'
@@ -52,8 +52,8 @@ beforeAll(async () => {
   await send(poorAccount, c.InferenceSettlement, 'InferenceSettlement', 'deposit', [1n])
   node = await InferenceNode.start({
     manifest: devnet.manifest,
-    operator: operatorAccount(),
-    attributor: attributorAccount(),
+    operator: operatorKey(),
+    attributor: attributorKey(),
     logFile,
     contentDir: devnet.contentDir,
     batchSize: 25,
@@ -110,7 +110,7 @@ describe('metering, settlement and attribution', () => {
       }
       return p
     }
-    const { records, problems } = await readLog(logFile, operatorAccount().address)
+    const { records, problems } = await readLog(logFile, operatorKey().address)
     expect(problems).toEqual([])
     const inferences = new Map(records.filter((r): r is LogRecord & InferenceBody => r.kind === 'inference').map((r) => [r.localId, r]))
     const intents = records.filter((r) => r.kind === 'settlement-intent') as (LogRecord & { firstSeq: string; localIds: number[] })[]

@@ -10,8 +10,7 @@ import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
 import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
 import { startApi, type ApiServer } from '../../api/server'
-import { privateKeyToAccount } from 'viem/accounts'
-import { devnetPrivateKey, guardKey, loadKey } from '../../chain/keys'
+import { devnetPrivateKey, guardKey, keyHandle, loadKey } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
 import { serveNode, type NodeServer } from '../../inference/http'
 import { apiOptionsFromEnv } from '../../api/config'
@@ -86,8 +85,8 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   const chainId = devnet.manifest.chainId
   const node = await InferenceNode.start({
     manifest: devnet.manifest,
-    operator: loadKey('OPERATOR', chainId) ?? guardKey(privateKeyToAccount(devnetPrivateKey(7)), chainId, 'the devnet operator key'),
-    attributor: loadKey('ATTRIBUTOR', chainId) ?? guardKey(privateKeyToAccount(devnetPrivateKey(5)), chainId, 'the devnet attributor key'),
+    operator: loadKey('OPERATOR', chainId) ?? guardKey(keyHandle(devnetPrivateKey(7)), chainId, 'the devnet operator key'),
+    attributor: loadKey('ATTRIBUTOR', chainId) ?? guardKey(keyHandle(devnetPrivateKey(5)), chainId, 'the devnet attributor key'),
     logFile: path.join(dir, 'node', 'usage.jsonl'),
     contentDir: path.join(dir, 'content'),
     epochSeconds: Number(process.env.ATTRIBUTION_EPOCH_SECONDS ?? 60),
