@@ -3,6 +3,7 @@
 // exact decimal strings; unknown is null.
 import { GraphQLError } from 'graphql'
 import type { Metrics, Period } from '../warehouse/metrics'
+import type { StoredRun } from '../verify/store'
 import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../warehouse/metrics'
 
 export const analyticsTypeDefs = /* GraphQL */ `
@@ -190,8 +191,35 @@ export const analyticsTypeDefs = /* GraphQL */ `
     removed: Int!
   }
 
+  type VerificationDiscrepancy {
+    class: String!
+    "JSON: log line, record, request, model, epoch, transaction"
+    location: String!
+    expected: String
+    actual: String
+    detail: String!
+  }
+
+  "A replay of the inference node's usage log by upkeep verify"
+  type VerificationRun {
+    id: Int!
+    createdAt: DateTime!
+    logFile: String!
+    logSha256: String!
+    operatorId: Int!
+    rerun: Boolean!
+    ok: Boolean!
+    inferences: Int!
+    checks: Int!
+    discrepancyCount: Int!
+    discrepancies: [VerificationDiscrepancy!]!
+  }
+
   type Query {
     squidStatus: SquidStatus!
+    "verification runs, latest first"
+    verificationRuns(limit: Int = 10, offset: Int = 0): [VerificationRun!]!
+    verificationRunById(id: Int!): VerificationRun
     token: TokenInfo!
     "fees, revenue, incentives and fee coverage per interval over [from, to)"
     networkSustainability(from: DateTime!, to: DateTime!, interval: Interval = DAY): SustainabilityReport!
@@ -212,6 +240,7 @@ export const analyticsTypeDefs = /* GraphQL */ `
 
 export interface AnalyticsContext {
   metrics: Metrics
+  verificationRuns(limit: number, offset: number, id?: number): Promise<StoredRun[]>
   squidStatus(): Promise<{ height: number | null; finalizedHeight: number | null; hash: string | null }>
   /** analytics queries slower than this are refused */
   analyticsTimeoutMs: number
@@ -272,6 +301,11 @@ type P = { from: Date; to: Date }
 export const analyticsResolvers = {
   Query: {
     squidStatus: (_: unknown, __: unknown, ctx: AnalyticsContext) => ctx.squidStatus(),
+    verificationRuns: (_: unknown, a: { limit: number; offset: number }, ctx: AnalyticsContext) => {
+      if (a.offset < 0) throw badInput('"offset" must not be negative')
+      return ctx.verificationRuns(limit(a.limit), a.offset)
+    },
+    verificationRunById: async (_: unknown, a: { id: number }, ctx: AnalyticsContext) => (await ctx.verificationRuns(1, 0, a.id))[0] ?? null,
     token: () => token,
     networkSustainability: (_: unknown, a: P & { interval: keyof typeof INTERVAL }, ctx: AnalyticsContext) =>
       timed(ctx, async () => {

@@ -20,6 +20,7 @@ import { Metrics, type MetricsConfig } from '../warehouse/metrics'
 import { analyticsResolvers, analyticsTypeDefs, type AnalyticsContext } from './analytics-schema'
 import { armor, coded, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
 import { logger } from '../util/log'
+import { listRuns } from '../verify/store'
 
 export interface ApiOptions {
   /** Postgres for entity queries (ideally a read-only role) */
@@ -97,7 +98,7 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
       const openreader = new PoolOpenreaderContext('postgres', pool)
       // the class declares the field only on its OpenreaderContext interface
       ;(openreader as unknown as { responseSizeLimit: ResponseSizeLimit }).responseSizeLimit = new ResponseSizeLimit(limits.maxResponseNodes)
-      return { openreader, metrics, squidStatus, analyticsTimeoutMs: limits.analyticsTimeoutMs }
+      return { openreader, metrics, squidStatus, verificationRuns: (l: number, off: number, id?: number) => listRuns(pool, l, off, id), analyticsTimeoutMs: limits.analyticsTimeoutMs }
     },
     plugins: [
       armor(limits, !!opts.production),

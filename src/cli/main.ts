@@ -6,10 +6,9 @@ import { registerDigest } from './commands/digest'
 import { registerStart } from './commands/start'
 import { registerServe } from './commands/serve'
 import { registerNode } from './commands/node'
+import { registerVerify } from './commands/verify'
 
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+import { UsageError } from './errors'
 
 export function buildCli(): Command {
   const program = new Command('upkeep')
@@ -21,6 +20,7 @@ export function buildCli(): Command {
   registerStart(program)
   registerServe(program)
   registerNode(program)
+  registerVerify(program)
   return program
 }
 

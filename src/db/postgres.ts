@@ -174,7 +174,7 @@ export async function readOnlyRoleUrl(adminUrl: string, role = 'upkeep_api'): Pr
     await c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$`)
     await c.query(`alter role ${role} with login password '${password}'`)
     await c.query(`grant connect on database "${db}" to ${role}`)
-    for (const schema of ['public', 'squid_processor']) {
+    for (const schema of ['public', 'squid_processor', 'upkeep_verify']) {
       const exists = await c.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
       if (!exists.rowCount) continue
       await c.query(`grant usage on schema ${schema} to ${role}`)
