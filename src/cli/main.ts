@@ -7,6 +7,7 @@ import { registerStart } from './commands/start'
 import { registerServe } from './commands/serve'
 import { registerNode } from './commands/node'
 import { registerVerify } from './commands/verify'
+import { registerReport } from './commands/report'
 
 import { UsageError } from './errors'
 
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerServe(program)
   registerNode(program)
   registerVerify(program)
+  registerReport(program)
   return program
 }
 

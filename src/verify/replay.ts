@@ -60,6 +60,8 @@ export interface VerificationReport {
   range: { from: string | null; to: string | null }
   rerun: boolean
   summary: {
+    /** request times of the first and last logged inference in the range */
+    coverage: { from: string | null; to: string | null }
     inferences: number
     settled: number
     attributionEpochs: number
@@ -272,7 +274,7 @@ export async function verifyUsageLog(o: VerifyOptions): Promise<VerificationRepo
     operator: { id: o.operatorId, account: o.index.operatorAccount },
     range: { from: o.from?.toISOString() ?? null, to: o.to?.toISOString() ?? null },
     rerun: o.rerun,
-    summary: { inferences: selected.length, settled: claimed.size, attributionEpochs: attributions.length, checks, discrepancies: out.length, byClass },
+    summary: { coverage: { from: selected[0]?.at ?? null, to: selected[selected.length - 1]?.at ?? null }, inferences: selected.length, settled: claimed.size, attributionEpochs: attributions.length, checks, discrepancies: out.length, byClass },
     ok: out.length === 0,
     discrepancies: out,
   }

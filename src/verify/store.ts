@@ -14,6 +14,8 @@ create table if not exists upkeep_verify.verification_run (
   rerun boolean not null,
   range_from timestamptz,
   range_to timestamptz,
+  covers_from timestamptz,
+  covers_to timestamptz,
   ok boolean not null,
   inferences integer not null,
   checks integer not null,
@@ -42,8 +44,8 @@ export async function saveRun(dbUrl: string, report: VerificationReport): Promis
       grant usage on schema upkeep_verify to upkeep_api; grant select on all tables in schema upkeep_verify to upkeep_api; end if; end $$`)
     await c.query('begin')
     const r = await c.query<{ id: number }>(
-      `insert into upkeep_verify.verification_run (log_file, log_sha256, operator_id, rerun, range_from, range_to, ok, inferences, checks, discrepancies, report)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+      `insert into upkeep_verify.verification_run (log_file, log_sha256, operator_id, rerun, range_from, range_to, covers_from, covers_to, ok, inferences, checks, discrepancies, report)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
       [
         report.log.file,
         report.log.sha256,
@@ -51,6 +53,8 @@ export async function saveRun(dbUrl: string, report: VerificationReport): Promis
         report.rerun,
         report.range.from,
         report.range.to,
+        report.summary.coverage.from,
+        report.summary.coverage.to,
         report.ok,
         report.summary.inferences,
         report.summary.checks,
@@ -119,4 +123,16 @@ export async function listRuns(pool: pg.Pool, limit: number, offset: number, id?
     discrepancyCount: r.discrepancies,
     discrepancies: ds.rows.filter((d) => d.run_id === r.id).map((d) => ({ class: d.class, location: d.location, expected: d.expected, actual: d.actual, detail: d.detail })),
   }))
+}
+
+/** The latest runs whose logged requests overlap [from, to). */
+export async function runsCovering(pool: pg.Pool, from: Date, to: Date): Promise<{ id: number; ok: boolean; discrepancies: number; inferences: number; createdAt: Date }[]> {
+  const exists = await pool.query(`select 1 from information_schema.tables where table_schema = 'upkeep_verify' and table_name = 'verification_run'`)
+  if (!exists.rowCount) return []
+  const r = await pool.query(
+    `select id, ok, discrepancies, inferences, created_at from upkeep_verify.verification_run
+     where covers_from < $2 and covers_to >= $1 order by id desc limit 5`,
+    [from, to],
+  )
+  return r.rows.map((x) => ({ id: x.id, ok: x.ok, discrepancies: x.discrepancies, inferences: x.inferences, createdAt: x.created_at }))
 }

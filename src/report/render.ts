@@ -1,0 +1,133 @@
+// The report in three formats from one ReportData: Markdown, CSV (one row per number) and HTML
+// with SVG charts drawn by Vega-Lite (inline, readable offline).
+import { headline, open, verificationStatus, type ReportData } from './data'
+import { importEsm } from '../util/esm'
+
+export type ReportFormat = 'md' | 'html' | 'csv'
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+}
+
+function sections(d: ReportData): { title: string; head: string[]; rows: string[][] }[] {
+  return [
+    { title: 'Fee coverage trend (monthly)', head: ['month', 'gross fees (OPEN)', 'token incentives (OPEN)', 'fee coverage ratio'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.grossFees), open(p.tokenIncentives), p.feeCoverageRatio ?? 'n/a']) },
+    { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
+    { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },
+    { title: 'Decaying models (last 30 days below half of the 30 before)', head: ['model', 'fees last 30 d (OPEN)', 'fees previous 30 d (OPEN)', 'change'], rows: d.decaying.map((m) => [m.modelId, open(m.feesLast30), open(m.feesPrev30), m.change ?? 'n/a']) },
+    { title: 'Contributor retention by monthly cohort', head: ['cohort', 'size', 'active in months 0, 1, 2, …'], rows: d.retention.map((c) => [c.cohort, String(c.size), c.active.join(' ')]) },
+    { title: 'Operators', head: ['operator', 'inferences', 'fees (OPEN)', 'infrastructure share (OPEN)'], rows: d.operators.operators.map((o) => [o.operatorId, String(o.inferences), open(o.fees), open(o.infraFees)]) },
+    {
+      title: 'Agents',
+      head: ['agent fees (OPEN)', 'agent share', 'stake at risk (OPEN)', 'slashed (OPEN)', 'to treasury', 'burned'],
+      rows: [[open(d.agents.agentFees), d.agents.agentFeeShare ?? 'n/a', open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
+    },
+  ]
+}
+
+export function renderMarkdown(d: ReportData): string {
+  const out = [
+    `# OpenLedger maintenance-revenue report — ${d.month}`,
+    '',
+    `Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, exact to the base unit. Definitions: docs/METRICS.md.`,
+    '',
+    '## Does usage pay for upkeep?',
+    '',
+    table(['metric', 'value'], headline(d).map(([k, v]) => [k.replace(/^ {2}/, '— '), v])),
+  ]
+  for (const s of sections(d)) out.push('', `## ${s.title}`, '', s.rows.length ? table(s.head, s.rows) : '_none_')
+  out.push('', `Verification: ${verificationStatus(d)}.`, '')
+  return out.join('\n')
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export function renderCsv(d: ReportData): string {
+  const rows: string[][] = [['section', 'key', 'column', 'value']]
+  for (const [k, v] of headline(d)) rows.push(['headline', k.trim(), 'value', v])
+  for (const s of sections(d)) for (const r of s.rows) r.slice(1).forEach((v, i) => rows.push([s.title, r[0], s.head[i + 1], v]))
+  for (const p of d.daily) rows.push(['daily', p.periodStart, 'gross fees (OPEN)', open(p.grossFees)], ['daily', p.periodStart, 'token incentives (OPEN)', open(p.tokenIncentives)])
+  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'
+}
+
+/** Base units to OPEN as a number, for chart geometry only (the tables keep exact values). */
+const chartOpen = (a: bigint) => Number(a / 10n ** 12n) / 1e6
+
+async function svg(spec: object): Promise<string> {
+  // vega and vega-lite are ESM-only; their types resolve only under node16 module resolution
+  const vega = await importEsm<{ View: new (runtime: unknown, opts: { renderer: string }) => { toSVG(): Promise<string>; finalize(): void }; parse(spec: unknown): unknown }>('vega')
+  const vl = await importEsm<{ compile(spec: unknown): { spec: unknown } }>('vega-lite')
+  const compiled = vl.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 470, height: 200, ...spec }).spec
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' })
+  const out = await view.toSVG()
+  view.finalize()
+  return out
+}
+
+export async function renderHtml(d: ReportData): Promise<string> {
+  const charts = [
+    {
+      title: 'Fee income vs token incentives (daily, OPEN)',
+      svg: await svg({
+        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'gross fees', v: chartOpen(p.grossFees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
+        mark: { type: 'line', point: true },
+        encoding: { x: { field: 'day', type: 'temporal', title: null }, y: { field: 'v', type: 'quantitative', title: 'OPEN' }, color: { field: 'series', type: 'nominal' } },
+      }),
+    },
+    {
+      title: 'Fee coverage ratio, last six months',
+      svg: await svg({
+        data: { values: d.trend.map((p) => ({ month: p.periodStart.slice(0, 7), ratio: p.feeCoverageRatio === null ? 0 : Number(p.feeCoverageRatio) })) },
+        mark: 'bar',
+        encoding: { x: { field: 'month', type: 'ordinal', title: null }, y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'coverage' } },
+      }),
+    },
+    {
+      title: 'Top models by fees (OPEN)',
+      svg: await svg({
+        data: { values: d.models.map((m) => ({ model: `model ${m.modelId}`, fees: chartOpen(m.fees) })) },
+        mark: 'bar',
+        encoding: { x: { field: 'model', type: 'nominal', sort: '-y', title: null }, y: { field: 'fees', type: 'quantitative', title: 'OPEN' } },
+      }),
+    },
+    {
+      title: 'Unlock overhang vs fees (OPEN, symmetric log scale)',
+      svg: await svg({
+        data: {
+          values: [
+            { what: 'unlocks next 30 d', v: chartOpen(d.overhang.next30) },
+            { what: 'unlocks next 90 d', v: chartOpen(d.overhang.next90) },
+            { what: 'fees trailing 30 d', v: chartOpen(d.overhang.trailing30Fees) },
+          ],
+        },
+        mark: 'bar',
+        encoding: { x: { field: 'what', type: 'nominal', title: null, sort: null }, y: { field: 'v', type: 'quantitative', scale: { type: 'symlog' }, title: 'OPEN' } },
+      }),
+    },
+  ]
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  const htmlTable = (head: string[], rows: string[][]) =>
+    `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Maintenance-revenue report ${d.month}</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccd;padding:4px 8px;font-size:13px;text-align:left}th{background:#f0f2f6}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}figure{margin:0;border:1px solid #e0e3ea;padding:8px;overflow-x:auto}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}</style>
+</head><body>
+<h1>OpenLedger maintenance-revenue report — ${d.month}</h1>
+<p>Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, exact to the base unit. Verification: ${esc(verificationStatus(d))}.</p>
+<div class="charts">${charts.map((c) => `<figure class="chart"><figcaption>${esc(c.title)}</figcaption>${c.svg}</figure>`).join('\n')}</div>
+<h2>Does usage pay for upkeep?</h2>
+${htmlTable(['metric', 'value'], headline(d))}
+${sections(d)
+  .map((s) => `<h2>${esc(s.title)}</h2>${s.rows.length ? htmlTable(s.head, s.rows) : '<p><em>none</em></p>'}`)
+  .join('\n')}
+</body></html>
+`
+}
+
+export async function renderReport(d: ReportData, format: ReportFormat): Promise<string> {
+  if (format === 'md') return renderMarkdown(d)
+  if (format === 'csv') return renderCsv(d)
+  return renderHtml(d)
+}
