@@ -1,0 +1,153 @@
+// The governance report: its headline numbers equal an independent computation from raw chain
+// logs, md and csv carry the same numbers, and the HTML rendered by headless Chromium to PNG shows
+// its charts with data.
+import fs from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeEventLog, type Abi, type Address } from 'viem'
+import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { freshDatabase, type TestDatabase } from '../helpers/pg'
+import { indexTo, newDataDir } from '../helpers/indexer'
+import { launchChromium } from '../helpers/browser'
+import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
+import { Metrics } from '../../src/warehouse/metrics'
+import { buildReportData, type ReportData } from '../../src/report/data'
+import { renderCsv, renderMarkdown } from '../../src/report/render'
+import { spawnSync } from 'node:child_process'
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
+
+const MONTH = '2026-10'
+const FROM = Date.UTC(2026, 9, 1) / 1000
+const TO = Date.UTC(2026, 10, 1) / 1000
+let devnet: LoadedDevnet
+let db: TestDatabase
+let dataDir: string
+let warehouse: Warehouse
+let pool: pg.Pool
+let data: ReportData
+const expected: Record<string, bigint> = {}
+
+/** OPEN with all decimals, trailing zeros trimmed, thousands separated (written here again) */
+function openText(v: bigint): string {
+  const neg = v < 0n
+  const a = neg ? -v : v
+  const whole = (a / 10n ** 18n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const frac = (a % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '')
+  return (neg ? '-' : '') + whole + (frac ? '.' + frac : '')
+}
+
+beforeAll(async () => {
+  devnet = await loadDevnet()
+  db = await freshDatabase('report')
+  dataDir = newDataDir()
+  await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
+  warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
+  pool = new pg.Pool({ connectionString: db.url })
+  const metrics = new Metrics(warehouse, pool, { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, stakingBank: devnet.manifest.accounts.stakingBank })
+  data = await buildReportData(metrics, pool, MONTH)
+
+  // independent: decode the month's logs, sum fees, shares and incentives, interest from transfers
+  const abis = new Map<string, { name: string; abi: Abi }>()
+  for (const [name, address] of Object.entries(devnet.manifest.contracts)) abis.set(address.toLowerCase(), { name, abi: JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'abi', `${name}.json`), 'utf8')) })
+  const logs = await rawLogs(devnet.publicClient, Object.values(devnet.manifest.contracts) as Address[], devnet.manifest.startBlock, devnet.endBlock)
+  const times = new Map<bigint, number>()
+  const events = []
+  for (const l of logs) {
+    if (!times.has(l.blockNumber!)) times.set(l.blockNumber!, Number((await devnet.publicClient.getBlock({ blockNumber: l.blockNumber! })).timestamp))
+    const c = abis.get(l.address.toLowerCase())!
+    const d = decodeEventLog({ abi: c.abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, unknown> }
+    events.push({ key: `${c.name}.${d.eventName}`, args: d.args, t: times.get(l.blockNumber!)!, tx: l.transactionHash })
+  }
+  const inMonth = events.filter((e) => e.t >= FROM && e.t < TO)
+  const sum = (key: string, f: string, filter: (e: (typeof events)[number]) => boolean = () => true) =>
+    inMonth.filter((e) => e.key === key && filter(e)).reduce((a, e) => a + BigInt(e.args[f] as bigint), 0n)
+  expected.grossFees = sum('InferenceSettlement.InferenceSettled', 'fee')
+  expected.creator = sum('InferenceSettlement.InferenceSettled', 'creatorShare')
+  expected.contributors = sum('InferenceSettlement.InferenceSettled', 'contributorsShare')
+  expected.infra = sum('InferenceSettlement.InferenceSettled', 'infraShare')
+  expected.treasury = sum('InferenceSettlement.InferenceSettled', 'treasuryShare')
+  expected.rewards = sum('RewardsDistributor.IncentivePaid', 'amount')
+  expected.maintainerRewards = sum('RewardsDistributor.IncentivePaid', 'amount', (e) => Number(e.args.role) <= 3)
+  expected.unlocks = sum('TokenVesting.TokensReleased', 'amount')
+  let interest = 0n
+  for (const u of inMonth.filter((e) => e.key === 'Staking.Unstaked')) {
+    const id = u.args.stakingId
+    const principal = events.filter((e) => (e.key === 'Staking.Staked' || e.key === 'Staking.ToppedUp') && e.args.stakingId === id).reduce((a, e) => a + BigInt(e.args.amount as bigint), 0n)
+    const payout = events.find((e) => e.key === 'OpenToken.Transfer' && e.tx === u.tx && String(e.args.to).toLowerCase() === String(u.args.recipient).toLowerCase())!
+    interest += BigInt(payout.args.value as bigint) - principal
+  }
+  expected.interest = interest
+}, 240_000)
+
+afterAll(async () => {
+  await pool?.end()
+  await warehouse?.close().catch(() => {})
+  await devnet?.stop()
+  await db?.drop()
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe(`the ${MONTH} report`, () => {
+  it('has the numbers an independent computation from raw logs gives', () => {
+    expect(expected.grossFees).toBeGreaterThan(0n)
+    const t = data.totals
+    expect(t.grossFees).toBe(expected.grossFees)
+    expect(t.supplySideFees).toBe(expected.creator + expected.contributors + expected.infra)
+    expect(t.protocolRevenue).toBe(expected.treasury)
+    expect(t.tokenIncentives).toBe(expected.rewards + expected.interest)
+    expect(t.vestingUnlocks).toBe(expected.unlocks)
+    expect(t.earnings).toBe(expected.treasury - expected.rewards - expected.interest)
+    const fee = expected.creator + expected.contributors + expected.infra
+    const coverage = (fee * 1_000_000n) / (fee + expected.maintainerRewards + expected.interest)
+    expect(t.feeCoverageRatio).toBe(`0.${coverage.toString().padStart(6, '0')}`)
+  })
+
+  it('prints the same numbers in Markdown and CSV', () => {
+    const md = renderMarkdown(data)
+    const csv = renderCsv(data)
+    for (const [label, v] of [
+      ['Gross fees (OPEN)', expected.grossFees],
+      ['Token incentives (OPEN)', expected.rewards + expected.interest],
+      ['Vesting unlocks (OPEN)', expected.unlocks],
+      ['Protocol revenue, treasury (OPEN)', expected.treasury],
+    ] as const) {
+      expect(md).toContain(`| ${label} | ${openText(v)} |`)
+      expect(csv).toContain(`headline,${label.includes(',') ? `"${label}"` : label},value,${openText(v).includes(',') ? `"${openText(v)}"` : openText(v)}`)
+    }
+    expect(md).toContain(`| Fee coverage ratio | ${data.totals.feeCoverageRatio} |`)
+    expect(md).toMatch(/Verification: not verified/)
+  })
+
+  it('renders as HTML whose SVG charts Chromium draws with data (upkeep report --format html)', async () => {
+    const file = path.resolve(__dirname, '..', '..', 'test-results', `report-${MONTH}.html`)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    // the CLI, as governance runs it (the embedded chDB is one process at a time: release it)
+    await warehouse.close()
+    const r = spawnSync(process.execPath, [BIN, 'report', '--month', MONTH, '--format', 'html', '--out', file, '--manifest', devnet.manifestFile], {
+      env: { ...process.env, DB_URL: db.url, UPKEEP_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    })
+    expect(r.status, r.stderr).toBe(0)
+    const chromium = await launchChromium()
+    try {
+      const page = await chromium.context.newPage()
+      await page.goto(`file://${file}`)
+      const figures = await page.$$eval('figure.chart', (fs2) =>
+        fs2.map((f) => ({ title: f.querySelector('figcaption')!.textContent, marks: f.querySelectorAll('svg .mark-rect path, svg .mark-line path, svg .mark-symbol path').length, width: f.querySelector('svg')!.getBoundingClientRect().width })),
+      )
+      expect(figures.length).toBe(4)
+      for (const f of figures) {
+        expect(f.marks, f.title!).toBeGreaterThan(2)
+        expect(f.width, f.title!).toBeGreaterThan(200)
+      }
+      const png = path.resolve(__dirname, '..', '..', 'test-results', `report-${MONTH}.png`)
+      await page.screenshot({ path: png, fullPage: true })
+      expect(fs.statSync(png).size).toBeGreaterThan(30_000)
+      expect(await page.textContent('body')).toContain(openText(expected.grossFees))
+    } finally {
+      await chromium.close()
+    }
+  }, 120_000)
+})
