@@ -4,7 +4,8 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { keccak256, type Hex } from 'viem'
-import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { HDKey, hdKeyToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { mnemonicToSeedSync } from '@scure/bip39'
 import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../devnet/anvil'
 import { signHash } from '../util/hash'
 
@@ -27,15 +28,22 @@ export class KeyError extends Error {
 /** How many accounts of the public anvil mnemonic count as "well known". */
 const WELL_KNOWN_COUNT = 500
 let wellKnown: Set<string> | undefined
+let devnetRoot: HDKey | undefined
+
+/** The public mnemonic's HD root, derived once (its seed costs 2048 PBKDF2 rounds). */
+function root(): HDKey {
+  devnetRoot ??= HDKey.fromMasterSeed(mnemonicToSeedSync(DEVNET_MNEMONIC))
+  return devnetRoot
+}
 
 export function isWellKnownDevAddress(address: string): boolean {
-  wellKnown ??= new Set(Array.from({ length: WELL_KNOWN_COUNT }, (_, i) => mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }).address.toLowerCase()))
+  wellKnown ??= new Set(Array.from({ length: WELL_KNOWN_COUNT }, (_, i) => hdKeyToAccount(root(), { addressIndex: i }).address.toLowerCase()))
   return wellKnown.has(address.toLowerCase())
 }
 
 /** The private key of devnet account `index` (anvil's public mnemonic): devnet use only. */
 export function devnetPrivateKey(index: number): Hex {
-  const key = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: index }).getHdKey().privateKey
+  const key = hdKeyToAccount(root(), { addressIndex: index }).getHdKey().privateKey
   if (!key) throw new KeyError(`cannot derive devnet key ${index}`)
   return ('0x' + Buffer.from(key).toString('hex')) as Hex
 }
