@@ -8,6 +8,7 @@ import { registerServe } from './commands/serve'
 import { registerNode } from './commands/node'
 import { registerVerify } from './commands/verify'
 import { registerReport } from './commands/report'
+import { registerBench } from './commands/bench'
 
 import { UsageError } from './errors'
 
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerNode(program)
   registerVerify(program)
   registerReport(program)
+  registerBench(program)
   return program
 }
 

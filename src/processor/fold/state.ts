@@ -6,6 +6,7 @@ import type { FindOptionsRelations } from 'typeorm'
 import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
+import { bulkInsert } from './bulk'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -205,7 +206,7 @@ export class FoldState {
     let inserted = 0
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
-        await s.insert(rows as never[])
+        if (!(await bulkInsert(s, rows))) await s.insert(rows as never[])
         onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
         inserted += rows.length
         rows.length = 0

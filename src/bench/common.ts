@@ -1,0 +1,123 @@
+// Shared benchmark plumbing: the cached bench chain, fresh databases, process memory, medians.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { execSync } from 'node:child_process'
+import pg from 'pg'
+import { PROJECT_ROOT } from '../chain/artifacts'
+import { startDevnet, manifestPathFor, type Devnet } from '../devnet/devnet'
+import { externalDbUrl, startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
+
+export const BENCH_DIR = path.join(PROJECT_ROOT, 'bench')
+export const CACHE_DIR = path.join(BENCH_DIR, 'cache')
+
+export interface BenchChain {
+  stateFile: string
+  manifestFile: string
+  contentDir: string
+}
+
+/** The bench chain (>= 1M events), generated once and reused (anvil state + manifest + content). */
+export async function ensureBenchChain(seed: number, log: (s: string) => void): Promise<BenchChain> {
+  const stateFile = path.join(CACHE_DIR, `bench-${seed}.state.json`)
+  const contentDir = path.join(CACHE_DIR, 'content')
+  if (!fs.existsSync(stateFile) || !fs.existsSync(manifestPathFor(stateFile))) {
+    log(`generating the bench chain (seed ${seed}) into ${stateFile}; this takes a few minutes, once`)
+    fs.mkdirSync(CACHE_DIR, { recursive: true })
+    let last = 0
+    const d = await startDevnet({
+      workload: 'bench',
+      seed,
+      contentDir,
+      stateOut: stateFile,
+      onProgress: (day, days, info) => {
+        if (Date.now() - last > 5_000) {
+          last = Date.now()
+          log(`  day ${day}/${days}, ${info.txs} txs, ${info.blocks} blocks`)
+        }
+      },
+    })
+    log(`  generated in ${d.stats?.seconds.toFixed(0)} s: ${d.stats?.txs} txs, ${d.stats?.blocks} blocks`)
+    await d.anvil.stop()
+  }
+  return { stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
+}
+
+export async function loadBenchChain(c: BenchChain, seed: number): Promise<Devnet> {
+  return startDevnet({ workload: 'bench', seed, contentDir: c.contentDir, stateIn: c.stateFile })
+}
+
+/** Postgres for the benchmarks: DB_URL's server (or the machine's 127.0.0.1:5432), else embedded. */
+export class BenchPostgres {
+  private constructor(
+    private readonly admin: string,
+    private readonly handle?: PostgresHandle,
+  ) {}
+
+  static async open(): Promise<BenchPostgres> {
+    const url = externalDbUrl() ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
+    try {
+      await c.connect()
+      await c.end()
+      return new BenchPostgres(url)
+    } catch {
+      const h = await startEmbeddedPostgres(fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-pg-')))
+      return new BenchPostgres(h.url, h)
+    }
+  }
+
+  async fresh(name: string): Promise<string> {
+    const c = new pg.Client({ connectionString: this.admin })
+    await c.connect()
+    await c.query(`drop database if exists ${name} with (force)`)
+    await c.query(`create database ${name}`)
+    await c.end()
+    const u = new URL(this.admin)
+    u.pathname = '/' + name
+    return u.toString()
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.stop()
+  }
+}
+
+/** Peak resident set (VmHWM) of a process, in bytes, or null where /proc is missing. */
+export function peakRss(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) * 1024 : null
+  } catch {
+    return null
+  }
+}
+
+export function rss(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) * 1024 : null
+  } catch {
+    return null
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]
+}
+
+export function machine(): { cpus: string; cores: number; memoryGiB: number; node: string; commit: string } {
+  let commit = 'unknown'
+  try {
+    commit = execSync('git rev-parse --short HEAD', { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+  } catch {
+    // not a git checkout
+  }
+  return { cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, commit }
+}

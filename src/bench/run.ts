@@ -1,0 +1,69 @@
+// `npm run bench [-- suite ...]`: every benchmark on the bench chain in one process tree;
+// results to bench/results.json and a table in BENCHMARKS.md. Figures are medians of several
+// runs and are compared to their ceilings and targets as ratios (the machine is noisy).
+import fs from 'node:fs'
+import path from 'node:path'
+import { PROJECT_ROOT } from '../chain/artifacts'
+import { BenchPostgres, BENCH_DIR, ensureBenchChain, loadBenchChain, machine } from './common'
+import { benchIndex, type IndexBench } from './index-bench'
+import { writeBenchmarksMd } from './report'
+
+export const SUITES = ['index', 'analytics', 'api', 'node', 'verify'] as const
+export type Suite = (typeof SUITES)[number]
+
+export interface BenchResults {
+  machine: ReturnType<typeof machine>
+  date: string
+  seed: number
+  chain: { blocks: number; events: number }
+  index?: Omit<IndexBench, 'dbUrl' | 'dataDir'>
+  analytics?: unknown
+  api?: unknown
+  node?: unknown
+  verify?: unknown
+}
+
+export async function runBench(suites: Suite[], opts: { seed: number; runs: number; log?: (s: string) => void }): Promise<BenchResults> {
+  const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'))
+  const chain = await ensureBenchChain(opts.seed, log)
+  const summary = JSON.parse(fs.readFileSync(chain.manifestFile, 'utf8')) as { startBlock: number }
+  log(`loading the bench chain (${(fs.statSync(chain.stateFile).size / 2 ** 30).toFixed(1)} GiB of anvil state)`)
+  const devnet = await loadBenchChain(chain, opts.seed)
+  const pg = await BenchPostgres.open()
+  const file = path.join(BENCH_DIR, 'results.json')
+  const previous: Partial<BenchResults> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
+  const results: BenchResults = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chain: { blocks: devnet.endBlock - summary.startBlock + 1, events: 0 } }
+  try {
+    const events = await countProtocolEvents(devnet)
+    results.chain.events = events
+    log(`bench chain: ${results.chain.blocks} blocks, ${events} protocol events`)
+    let indexed: IndexBench | undefined
+    if (suites.includes('index') || suites.some((s) => s !== 'index')) {
+      indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log)
+      if (suites.includes('index')) {
+        const { dbUrl: _d, dataDir: _x, ...rest } = indexed
+        void _d
+        void _x
+        results.index = rest
+      }
+    }
+    for (const s of suites.filter((x) => x !== 'index')) {
+      const mod = await import(`./${s}-bench`)
+      ;(results as unknown as Record<string, unknown>)[s] = await mod.bench({ devnet, chain, pg, indexed: indexed!, runs: opts.runs, log })
+    }
+  } finally {
+    await devnet.anvil.stop()
+    await pg.close()
+  }
+  fs.mkdirSync(BENCH_DIR, { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
+  writeBenchmarksMd(results, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
+  log(`wrote ${file} and BENCHMARKS.md`)
+  return results
+}
+
+async function countProtocolEvents(devnet: Awaited<ReturnType<typeof loadBenchChain>>): Promise<number> {
+  const { countEvents } = await import('../workload/summary')
+  const { JsonRpc } = await import('../chain/rpc')
+  return (await countEvents(new JsonRpc(devnet.manifest.rpcUrl, 120_000), devnet.manifest.contracts, devnet.manifest.startBlock, devnet.endBlock)).total
+}
