@@ -99,6 +99,14 @@ const schema = path.join(root, 'schema.graphql')
 if (fs.existsSync(schema)) {
   step('codegen', [schema], [path.join(root, 'src', 'model', 'generated')], () => {
     execFileSync(bin('squid-typeorm-codegen'), [], { cwd: root, stdio: 'inherit' })
+    // "#! append-only" tables reference their parents without FK constraints (see schema.graphql)
+    for (const m of fs.readFileSync(schema, 'utf8').matchAll(/^#! append-only\s*\ntype (\w+)/gm)) {
+      const file = path.join(root, 'src', 'model', 'generated', `${m[1][0].toLowerCase()}${m[1].slice(1)}.model.ts`)
+      const src = fs.readFileSync(file, 'utf8')
+      const out = src.replace(/@ManyToOne_\((\(\) => \w+), \{nullable: true\}\)/g, '@ManyToOne_($1, {nullable: true, createForeignKeyConstraints: false})')
+      if (out === src && src.includes('@ManyToOne_')) throw new Error(`build: could not mark ${m[1]}'s references as FK-free`)
+      fs.writeFileSync(file, out)
+    }
   })
 }
 

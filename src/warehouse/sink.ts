@@ -31,6 +31,7 @@ export class WarehouseSink implements BatchSink {
   private buffered = 0
   private lastFlush = Date.now()
   private flushing: Promise<void> = Promise.resolve()
+  private inFlight = 0
   private failure: Error | undefined
   private timer: NodeJS.Timeout | undefined
 
@@ -68,7 +69,7 @@ export class WarehouseSink implements BatchSink {
   /** Starts the periodic flush (facts reach ClickHouse within flushMs even when idle). */
   start(): void {
     this.timer ??= setInterval(() => {
-      if (this.buffered && Date.now() - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
+      if (this.buffered && !this.inFlight && Date.now() - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
     }, Math.max(50, Math.floor(this.flushMs / 2)))
     this.timer.unref()
   }
@@ -105,12 +106,20 @@ export class WarehouseSink implements BatchSink {
     }
     this.pending = new Map()
     this.pgHead = head
-    if (this.buffered >= this.flushRows || this.forkPoint !== null || Date.now() - this.lastFlush >= this.flushMs) await this.flush()
+    if (this.forkPoint !== null) return this.flush()
+    // ClickHouse writes overlap the next Postgres batches; past a few flushes' worth the indexer
+    // waits (backpressure), so memory stays bounded when ClickHouse is slower than Postgres
+    if (this.buffered >= this.flushRows * 4) await this.flushing.catch(() => {})
+    if (this.buffered >= this.flushRows || Date.now() - this.lastFlush >= this.flushMs) {
+      if (!this.inFlight) void this.flush().catch((e: Error) => this.onFatal(e))
+    }
   }
 
   /** Writes everything queued; serialized, idempotent, retried, then fatal. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushOnce())
+    this.inFlight++
+    const next = this.flushing.catch(() => {}).then(() => this.flushOnce())
+    this.flushing = next.finally(() => this.inFlight--)
     return this.flushing
   }
 

@@ -10,6 +10,10 @@ import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { compareStores } from '../helpers/warehouse'
+import { getMetadataArgsStorage } from 'typeorm'
+import '../../src/model'
+
+const snakeCase = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
 
 const ABI_DIR = path.resolve(__dirname, '..', '..', 'abi')
 const ZERO = '0x0000000000000000000000000000000000000000'
@@ -204,4 +208,23 @@ describe('indexer completeness against raw logs', () => {
     expect(r.mismatches).toEqual([])
     expect(r.rows.inference).toBe(of('InferenceSettlement.InferenceSettled').length)
   })
+
+  it('no reference dangles (event tables carry no FK constraints, so the fold must be right)', async () => {
+    const refs = getMetadataArgsStorage().relations.filter((r) => r.relationType === 'many-to-one')
+    expect(refs.length).toBeGreaterThan(20)
+    let checked = 0
+    for (const r of refs) {
+      const child = snakeCase((r.target as Function).name)
+      const parent = snakeCase(((r.type as () => Function)()).name)
+      const col = `${snakeCase(r.propertyName)}_id`
+      const [{ n, total }] = await query<{ n: string; total: string }>(
+        db.url,
+        `select count(*) filter (where p.id is null) as n, count(c."${col}") as total from "${child}" c left join "${parent}" p on p.id = c."${col}" where c."${col}" is not null`,
+      )
+      expect({ ref: `${child}.${col} -> ${parent}`, dangling: n }).toEqual({ ref: `${child}.${col} -> ${parent}`, dangling: '0' })
+      checked += Number(total)
+    }
+    expect(checked).toBeGreaterThan(events.length / 2)
+  })
 })
+

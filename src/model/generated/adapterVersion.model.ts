@@ -14,7 +14,7 @@ export class AdapterVersion {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @IntColumn_({nullable: false})

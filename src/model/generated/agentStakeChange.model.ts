@@ -14,7 +14,7 @@ export class AgentStakeChange {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Agent, {nullable: true})
+    @ManyToOne_(() => Agent, {nullable: true, createForeignKeyConstraints: false})
     agent!: Agent
 
     @StringColumn_({nullable: false})

@@ -21,7 +21,7 @@ export class AttributionEpoch {
     epoch!: bigint
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @BigIntColumn_({nullable: false})

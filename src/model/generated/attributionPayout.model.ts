@@ -14,19 +14,19 @@ export class AttributionPayout {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => AttributionEpoch, {nullable: true})
+    @ManyToOne_(() => AttributionEpoch, {nullable: true, createForeignKeyConstraints: false})
     epoch!: AttributionEpoch
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     contributor!: Account
 
     @Index_()
-    @ManyToOne_(() => Datanet, {nullable: true})
+    @ManyToOne_(() => Datanet, {nullable: true, createForeignKeyConstraints: false})
     datanet!: Datanet
 
     /**

@@ -17,7 +17,7 @@ export class BucketTransfer {
     bucket!: string
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     to!: Account
 
     @BigIntColumn_({nullable: false})

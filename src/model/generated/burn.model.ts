@@ -25,7 +25,7 @@ export class Burn {
     txHash!: string
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     from!: Account
 
     @BigIntColumn_({nullable: false})

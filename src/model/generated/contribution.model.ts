@@ -15,11 +15,11 @@ export class Contribution {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Datanet, {nullable: true})
+    @ManyToOne_(() => Datanet, {nullable: true, createForeignKeyConstraints: false})
     datanet!: Datanet
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     contributor!: Account
 
     @Index_()

@@ -15,11 +15,11 @@ export class CreatorPayout {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     creator!: Account
 
     @BigIntColumn_({nullable: false})

@@ -15,7 +15,7 @@ export class EscrowMovement {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => EscrowAccount, {nullable: true})
+    @ManyToOne_(() => EscrowAccount, {nullable: true, createForeignKeyConstraints: false})
     escrow!: EscrowAccount
 
     @StringColumn_({nullable: false})
@@ -25,7 +25,7 @@ export class EscrowMovement {
     amount!: bigint
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     from!: Account | undefined | null
 
     @Index_()

@@ -14,7 +14,7 @@ export class IncentivePayment {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     recipient!: Account
 
     @Index_()

@@ -20,22 +20,22 @@ export class Inference {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Operator, {nullable: true})
+    @ManyToOne_(() => Operator, {nullable: true, createForeignKeyConstraints: false})
     operator!: Operator
 
     @BigIntColumn_({nullable: false})
     seq!: bigint
 
     @Index_()
-    @ManyToOne_(() => SettlementBatch, {nullable: true})
+    @ManyToOne_(() => SettlementBatch, {nullable: true, createForeignKeyConstraints: false})
     batch!: SettlementBatch
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     payer!: Account
 
     @BooleanColumn_({nullable: false})

@@ -14,7 +14,7 @@ export class ModelPriceChange {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Model, {nullable: true})
+    @ManyToOne_(() => Model, {nullable: true, createForeignKeyConstraints: false})
     model!: Model
 
     @BigIntColumn_({nullable: true})

@@ -15,11 +15,11 @@ export class OperatorPayout {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Operator, {nullable: true})
+    @ManyToOne_(() => Operator, {nullable: true, createForeignKeyConstraints: false})
     operator!: Operator
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     account!: Account
 
     @BigIntColumn_({nullable: false})

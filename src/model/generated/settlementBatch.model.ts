@@ -14,7 +14,7 @@ export class SettlementBatch {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Operator, {nullable: true})
+    @ManyToOne_(() => Operator, {nullable: true, createForeignKeyConstraints: false})
     operator!: Operator
 
     @BigIntColumn_({nullable: false})

@@ -12,11 +12,11 @@ export class Slash {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Agent, {nullable: true})
+    @ManyToOne_(() => Agent, {nullable: true, createForeignKeyConstraints: false})
     agent!: Agent
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     account!: Account
 
     @IntColumn_({nullable: false})

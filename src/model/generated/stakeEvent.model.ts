@@ -14,7 +14,7 @@ export class StakeEvent {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => Stake, {nullable: true})
+    @ManyToOne_(() => Stake, {nullable: true, createForeignKeyConstraints: false})
     stake!: Stake
 
     @StringColumn_({nullable: false})

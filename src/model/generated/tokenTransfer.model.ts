@@ -25,11 +25,11 @@ export class TokenTransfer {
     txHash!: string
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     from!: Account
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     to!: Account
 
     @BigIntColumn_({nullable: false})

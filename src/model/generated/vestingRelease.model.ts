@@ -12,11 +12,11 @@ export class VestingRelease {
     id!: string
 
     @Index_()
-    @ManyToOne_(() => VestingSchedule, {nullable: true})
+    @ManyToOne_(() => VestingSchedule, {nullable: true, createForeignKeyConstraints: false})
     schedule!: VestingSchedule
 
     @Index_()
-    @ManyToOne_(() => Account, {nullable: true})
+    @ManyToOne_(() => Account, {nullable: true, createForeignKeyConstraints: false})
     beneficiary!: Account
 
     @StringColumn_({nullable: false})

@@ -158,7 +158,8 @@ export async function onBatchSettled(s: FoldState, ev: EventContext, a: Args<'In
     i.policyVersion = a.policyVersion
     s.rows.inferences.push(i)
   }
-  const rest = inferences.filter((i) => !mine.includes(i))
+  const taken = new Set(mine)
+  const rest = inferences.filter((i) => !taken.has(i))
   if (rest.length) s.pendingInferences.set(ev.txHash, rest)
 }
 

@@ -6,7 +6,7 @@ import type { FindOptionsRelations } from 'typeorm'
 import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
-import { bulkInsert } from './bulk'
+import { bulkInsert, bulkUpsert } from './bulk'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -70,7 +70,7 @@ class EntityCache<E extends { id: string }> {
     if (!this.dirty.size) return 0
     const rows = [...this.dirty].map((id) => this.map.get(id)!)
     this.dirty.clear()
-    await store.upsert(rows)
+    if (!(await bulkUpsert(store, rows))) await store.upsert(rows)
     return rows.length
   }
 
