@@ -38,7 +38,8 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
     results.chain.events = events
     log(`bench chain: ${results.chain.blocks} blocks, ${events} protocol events`)
     let indexed: IndexBench | undefined
-    if (suites.includes('index') || suites.some((s) => s !== 'index')) {
+    // analytics, api and verify read the index the last index run built
+    if (suites.some((s) => s === 'index' || s === 'analytics' || s === 'api' || s === 'verify')) {
       indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log)
       if (suites.includes('index')) {
         const { dbUrl: _d, dataDir: _x, ...rest } = indexed

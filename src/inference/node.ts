@@ -9,6 +9,7 @@ import { artifact } from '../chain/artifacts'
 import { ContentStore } from '../content/store'
 import { BlobStore } from '../content/blobs'
 import type { DeploymentManifest } from '../devnet/manifest'
+import * as SettlementAbi from '../abi/InferenceSettlement'
 import { buildBatch } from '../protocol/receipts'
 import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
 import { encodeSettleEpoch } from '../protocol/calls'
@@ -111,6 +112,7 @@ export class InferenceNode {
   private readonly adapters = new Map<string, Loaded>() // LRU by insertion order
   private adapterBytes = 0
   private settling: Promise<void> = Promise.resolve()
+  private readonly queued = new Set<'full' | 'due'>()
   private attributing: Promise<void> = Promise.resolve()
   private timers: NodeJS.Timeout[] = []
   private stopped = false
@@ -152,7 +154,7 @@ export class InferenceNode {
     this.usage = opened.log
     await this.recover(opened.records)
     this.view.start(250)
-    if (this.cfg.settle) this.timers.push(setInterval(() => void this.settle(false), this.cfg.batchIntervalMs))
+    if (this.cfg.settle) this.timers.push(setInterval(() => void this.settle('due'), this.cfg.batchIntervalMs))
     if (this.cfg.epochSeconds > 0 && this.attributorWallet) this.timers.push(setInterval(() => void this.attribute(), this.cfg.epochSeconds * 1000))
     for (const t of this.timers) t.unref()
     this.log.info({ operatorId: this.operatorId, nextSeq: String(this.nextSeq), pending: this.pending.length, models: this.view.models.size, contributions: this.index.size }, 'inference node started')
@@ -349,7 +351,7 @@ export class InferenceNode {
       })
       this.pending.push({ localId, modelId: m.id, payer, payerId, units, fee, weights: tuples })
       this.stats.answered++
-      if (this.cfg.settle && this.pending.length >= this.cfg.batchSize) void this.settle(false)
+      if (this.cfg.settle && this.pending.length >= this.cfg.batchSize) void this.settle('full')
       return {
         localId,
         modelId: req.model,
@@ -375,15 +377,26 @@ export class InferenceNode {
 
   // ---------------------------------------------------------------- settlement
 
-  /** Settles pending receipts in batches (serialized). `all`: until nothing is pending. */
-  settle(all = true): Promise<void> {
-    this.settling = this.settling.then(async () => {
-      do {
+  /**
+   * Settles pending receipts (serialized). 'full': full batches only, while there are some (a
+   * batch filled up); 'due': everything answered so far, in batches (the batch timer, stop, tests).
+   * Each kind is queued at most once, so a burst of requests queues one settlement run, not one
+   * per request.
+   */
+  settle(kind: 'full' | 'due' = 'due'): Promise<void> {
+    if (this.queued.has(kind)) return this.settling
+    this.queued.add(kind)
+    const run = this.settling.then(async () => {
+      this.queued.delete(kind)
+      const upTo = this.nextLocalId
+      for (;;) {
         if (!this.pending.length || this.stopped) return
+        if (kind === 'full' ? this.pending.length < this.cfg.batchSize : this.pending[0].localId >= upTo) return
         await this.settleBatch(this.pending.slice(0, this.cfg.batchSize))
-      } while (all)
+      }
     })
-    return this.settling.catch((e: Error) => this.log.error({ err: e.message }, 'settlement failed; will retry'))
+    this.settling = run.catch((e: Error) => this.log.error({ err: e.message }, 'settlement failed; will retry'))
+    return this.settling
   }
 
   private async settleBatch(batch: Pending[]): Promise<void> {
@@ -403,22 +416,33 @@ export class InferenceNode {
     } catch (e) {
       return this.rejected(batch, e)
     }
-    const receipt = await this.view.client.waitForTransactionReceipt({ hash, pollingInterval: 100 })
+    const receipt = await this.receiptOf(hash)
     if (receipt.status !== 'success') return this.rejected(batch, new Error(`settlement tx ${hash} reverted`))
     // test-only fault injection: die after the chain settled, before the log says so
     if (process.env.UPKEEP_FAULT_NODE_CRASH === 'after-settlement-tx') process.kill(process.pid, 'SIGKILL')
     await this.recordSettlement(intent, receipt)
   }
 
+  /** The receipt, polled from right away (an automining chain has it at once) with backoff. */
+  private async receiptOf(hash: Hex) {
+    const deadline = Date.now() + 180_000
+    for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 1_000)) {
+      const r = await this.view.client.getTransactionReceipt({ hash }).catch(() => undefined)
+      if (r) return r
+      await new Promise((res) => setTimeout(res, wait))
+    }
+    throw new Error(`no receipt for settlement tx ${hash} after 180 s`)
+  }
+
   private async recordSettlement(intent: SettlementIntentBody, receipt: { transactionHash: Hex; blockNumber: bigint; gasUsed: bigint; logs: { address: Address; data: Hex; topics: Hex[] }[] }): Promise<void> {
-    const abi = artifact('InferenceSettlement').abi
+    // the indexer's typed bindings decode the receipt (one decode path, and several times faster than a generic ABI decoder)
     const shares: string[] = []
     let policyVersion = 0
+    const at = this.cfg.manifest.contracts.InferenceSettlement.toLowerCase()
     for (const l of receipt.logs) {
-      if (l.address.toLowerCase() !== this.cfg.manifest.contracts.InferenceSettlement.toLowerCase()) continue
-      const ev = decodeEventLog({ abi, data: l.data, topics: l.topics as [Hex] }) as unknown as { eventName: string; args: Record<string, unknown> }
-      if (ev.eventName === 'InferenceSettled') shares.push(String(ev.args.contributorsShare))
-      if (ev.eventName === 'BatchSettled') policyVersion = Number(ev.args.policyVersion)
+      if (l.address.toLowerCase() !== at) continue
+      if (l.topics[0] === SettlementAbi.events.InferenceSettled.topic) shares.push(String(SettlementAbi.events.InferenceSettled.decode(l).contributorsShare))
+      else if (l.topics[0] === SettlementAbi.events.BatchSettled.topic) policyVersion = SettlementAbi.events.BatchSettled.decode(l).policyVersion
     }
     await this.usage.append({
       kind: 'settlement',
@@ -492,7 +516,7 @@ export class InferenceNode {
         chain: null,
         gas: 300_000n + 80_000n * BigInt(entries.length),
       } as never)
-      const receipt = await this.view.client.waitForTransactionReceipt({ hash, pollingInterval: 100 })
+      const receipt = await this.receiptOf(hash)
       if (receipt.status !== 'success') throw new Error(`attribution epoch ${epoch} of model ${modelId} reverted (tx ${hash})`)
       let paidPool = 0n
       for (const l of receipt.logs) {

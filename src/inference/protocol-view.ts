@@ -1,7 +1,7 @@
 // The inference node's own view of the protocol, followed from chain logs (not from the
 // indexer: validators check the node against the index, so the node must not depend on it).
-import { createPublicClient, decodeEventLog, http, type Abi, type Address, type Hex, type PublicClient } from 'viem'
-import { artifact } from '../chain/artifacts'
+import { createPublicClient, decodeEventLog, http, toEventSelector, toHex, type Abi, type AbiEvent, type Address, type Hex, type PublicClient } from 'viem'
+import { artifact, type ContractName } from '../chain/artifacts'
 import type { DeploymentManifest } from '../devnet/manifest'
 import type { FeeSplitPolicy } from '../protocol/split'
 
@@ -29,6 +29,17 @@ export interface ContributionInfo {
 }
 
 const CHUNK = 2_000
+
+const FOLLOWED: [ContractName, string][] = [
+  ['ModelRegistry', 'ModelRegistered'],
+  ['ModelRegistry', 'ModelPriceChanged'],
+  ['ModelRegistry', 'AdapterUpdated'],
+  ['ModelRegistry', 'ModelRetired'],
+  ['DatanetRegistry', 'ContributionRecorded'],
+  ['FeePolicy', 'FeePolicySet'],
+  ['InferenceSettlement', 'EscrowDeposited'],
+]
+const FOLLOWED_TOPICS: Hex[] = FOLLOWED.map(([c, name]) => toEventSelector(artifact(c).abi.find((x) => x.type === 'event' && x.name === name) as AbiEvent))
 
 export class ProtocolView {
   readonly client: PublicClient
@@ -79,8 +90,12 @@ export class ProtocolView {
     const head = Number(await this.client.getBlockNumber({ cacheTime: 0 }))
     for (let from = this.syncedBlock + 1; from <= head; from += CHUNK) {
       const to = Math.min(head, from + CHUNK - 1)
-      const logs = await this.client.getLogs({ address: [...this.abis.keys()] as Address[], fromBlock: BigInt(from), toBlock: BigInt(to) })
-      for (const log of logs) this.apply(log as never)
+      // only the events applied below: the settlement traffic itself (millions of logs) is never fetched
+      const logs = (await this.client.request({
+        method: 'eth_getLogs',
+        params: [{ address: [...this.abis.keys()] as Address[], topics: [FOLLOWED_TOPICS], fromBlock: toHex(from), toBlock: toHex(to) }],
+      })) as { address: Address; data: Hex; topics: [Hex, ...Hex[]]; blockNumber: Hex }[]
+      for (const log of logs) this.apply({ ...log, blockNumber: BigInt(log.blockNumber) })
       this.syncedBlock = to
     }
   }

@@ -19,8 +19,9 @@ export function registerNode(program: Command): void {
     .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(dataDir(), 'content'))
     .option('--batch-size <n>', 'settle every n receipts', intOption('--batch-size', 1, 1000), 100)
     .option('--batch-interval-ms <n>', '... or every n ms', intOption('--batch-interval-ms', 10), 2_000)
+    .option('--no-settle', 'answer and log, but never settle on chain (a dry run; the benchmark baseline)')
     .option('--epoch-seconds <n>', 'post attribution epochs every n s (0 = off; needs ATTRIBUTOR_KEY)', intOption('--epoch-seconds', 0), 0)
-    .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number }) => {
+    .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number; settle: boolean }) => {
       const manifest = readManifest(o.manifest)
       const operator = loadKey('OPERATOR', manifest.chainId)
       if (!operator) throw new KeyError('set OPERATOR_KEY (0x…) or OPERATOR_KEYSTORE with OPERATOR_KEYSTORE_PASSWORD[_FILE]')
@@ -35,6 +36,7 @@ export function registerNode(program: Command): void {
         batchSize: o.batchSize,
         batchIntervalMs: o.batchIntervalMs,
         epochSeconds: o.epochSeconds,
+        settle: o.settle,
       })
       const server = await serveNode(node, o.port, o.host)
       process.stdout.write(`upkeep node ready: ${server.url} (operator ${node.operatorId}, ${operator.address})\n`)

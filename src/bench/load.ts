@@ -1,0 +1,45 @@
+// HTTP load with autocannon (32 connections by default): requests/s and exact latency
+// percentiles from every response time (autocannon's own summary has no p95).
+import { percentile } from './common'
+
+export interface LoadResult {
+  requestsPerSec: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  total: number
+  non2xx: number
+  errors: number
+}
+
+interface Instance {
+  on(ev: 'response', f: (client: unknown, status: number, bytes: number, ms: number) => void): void
+  on(ev: 'done', f: (r: { requests: { total: number }; duration: number; non2xx: number; errors: number; timeouts: number }) => void): void
+  on(ev: 'error', f: (e: Error) => void): void
+}
+// autocannon ships no types; this is the part we use
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Instance
+
+export function load(opts: { url: string; seconds: number; connections?: number; method?: 'GET' | 'POST'; body?: string; bodies?: string[]; headers?: Record<string, string> }): Promise<LoadResult> {
+  const headers = { 'content-type': 'application/json', ...opts.headers }
+  const method = opts.method ?? (opts.body || opts.bodies ? 'POST' : 'GET')
+  const requests = opts.bodies?.length ? opts.bodies.map((body) => ({ method, body, headers })) : undefined
+  const times: number[] = []
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({ url: opts.url, connections: opts.connections ?? 32, duration: opts.seconds, method, body: opts.body, headers, requests })
+    inst.on('response', (_c, _s, _b, ms) => times.push(ms))
+    inst.on('error', reject)
+    inst.on('done', (r) =>
+      resolve({
+        requestsPerSec: r.requests.total / r.duration,
+        p50Ms: percentile(times, 50),
+        p95Ms: percentile(times, 95),
+        p99Ms: percentile(times, 99),
+        total: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      }),
+    )
+  })
+}

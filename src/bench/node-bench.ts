@@ -1,0 +1,180 @@
+// The inference node under load on the bench chain: req/s and p99 with settlement off and on
+// (32 connections), gas per settled inference at batch sizes 1/10/100 (from the chain's receipts),
+// and resident memory with 1, 100 and 1,000 adapters.
+import { spawn, execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createPublicClient, createWalletClient, decodeEventLog, http, parseEther, type Hex } from 'viem'
+import { foundry } from 'viem/chains'
+import { PROJECT_ROOT, artifact } from '../chain/artifacts'
+import { devnetPrivateKey } from '../chain/keys'
+import type { Devnet } from '../devnet/devnet'
+import { writeManifest } from '../devnet/manifest'
+import { corpusExamples } from '../inference/model/build-base'
+import { load, type LoadResult } from './load'
+import { cpuSeconds, median, peakRss } from './common'
+import type { BenchChain } from './common'
+
+interface Args {
+  devnet: Devnet
+  chain: BenchChain
+  runs: number
+  log: (s: string) => void
+}
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
+
+interface NodeProc {
+  url: string
+  pid: number
+  stop(): Promise<void>
+}
+
+async function startNode(manifestFile: string, contentDir: string, args: string[]): Promise<NodeProc> {
+  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-node-')), 'usage.jsonl')
+  const child = spawn(process.execPath, [BIN, 'node', '--port', '0', '--manifest', manifestFile, '--log', logFile, '--content-dir', contentDir, ...args], {
+    env: { ...process.env, OPERATOR_KEY: devnetPrivateKey(7), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const on = (b: Buffer) => {
+      out += b.toString()
+      const m = /upkeep node ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) resolve(m[1])
+    }
+    child.stdout!.on('data', on)
+    child.stderr!.on('data', on)
+    child.once('exit', (c) => reject(new Error(`node exited with ${c}:\n${out.slice(-2000)}`)))
+  })
+  child.stdout!.removeAllListeners('data')
+  child.stderr!.removeAllListeners('data')
+  child.stdout!.resume()
+  child.stderr!.resume()
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+      fs.rmSync(path.dirname(logFile), { recursive: true, force: true })
+    },
+  }
+}
+
+export async function bench({ devnet, chain, runs, log }: Args) {
+  const m = devnet.manifest
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-node-'))
+  const manifestFile = path.join(dir, 'manifest.json')
+  writeManifest(manifestFile, m)
+  const transport = http(m.rpcUrl)
+  const client = createPublicClient({ chain: { ...foundry, id: m.chainId }, transport })
+  // the payer: the liquidity account puts 5M OPEN in escrow (enough for every request below)
+  const payer = m.accounts.liquidity
+  const wallet = createWalletClient({ chain: { ...foundry, id: m.chainId }, transport, account: payer })
+  const token = { address: m.contracts.OpenToken, abi: artifact('OpenToken').abi }
+  const settlement = { address: m.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
+  await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...token, functionName: 'approve', args: [m.contracts.InferenceSettlement, parseEther('5000000')] } as never) })
+  await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...settlement, functionName: 'deposit', args: [parseEther('5000000')] } as never) })
+
+  const texts = corpusExamples('test').slice(0, 256).map((e) => e.text)
+  const seconds = 10
+  const throughput: { settle: boolean; runs: (LoadResult & { nodeCpuMsPerRequest: number | null })[]; peakRssBytes: number | null }[] = []
+  let modelId = ''
+  for (const settle of [false, true]) {
+    const node = await startNode(manifestFile, chain.contentDir, settle ? ['--batch-size', '100', '--batch-interval-ms', '2000'] : ['--no-settle'])
+    try {
+      if (!modelId) {
+        const models = ((await (await fetch(`${node.url}/v1/models`)).json()) as { models: { id: string; retired: boolean }[] }).models
+        modelId = models.find((x) => !x.retired)!.id
+      }
+      const bodies = texts.map((input) => JSON.stringify({ model: modelId, payer, input }))
+      await load({ url: `${node.url}/v1/infer`, seconds: 2, bodies }) // warm
+      const results: (LoadResult & { nodeCpuMsPerRequest: number | null })[] = []
+      for (let i = 0; i < Math.max(3, runs); i++) {
+        const cpu0 = cpuSeconds(node.pid)
+        const loaded = await load({ url: `${node.url}/v1/infer`, seconds, bodies })
+        const cpu1 = cpuSeconds(node.pid)
+        const r = { ...loaded, nodeCpuMsPerRequest: cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) * 1000) / loaded.total : null }
+        if (r.non2xx || r.errors) throw new Error(`node bench: ${r.non2xx} non-2xx and ${r.errors} errors under load (settle ${settle})`)
+        results.push(r)
+        log(`node: settlement ${settle ? 'on ' : 'off'} run ${i + 1}: ${Math.round(r.requestsPerSec)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, node CPU ${r.nodeCpuMsPerRequest?.toFixed(3)} ms/request`)
+      }
+      throughput.push({ settle, runs: results, peakRssBytes: peakRss(node.pid) })
+    } finally {
+      await node.stop()
+    }
+  }
+
+  // gas per settled inference: batches of exactly B receipts, gas from the chain's receipts
+  const gas: { batchSize: number; batches: number; gasPerInference: number }[] = []
+  for (const b of [1, 10, 100]) {
+    const from = await client.getBlockNumber()
+    const node = await startNode(manifestFile, chain.contentDir, ['--batch-size', String(b), '--batch-interval-ms', '600000'])
+    try {
+      const batches = b === 100 ? 5 : 10
+      for (let i = 0; i < b * batches; i++) {
+        const res = await fetch(`${node.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: modelId, payer, input: texts[i % texts.length] }) })
+        if (res.status !== 200) throw new Error(`node bench: /v1/infer answered ${res.status}: ${await res.text()}`)
+      }
+      const perInference: number[] = []
+      for (let t = 0; t < 600 && perInference.length < batches; t++) {
+        await new Promise((r) => setTimeout(r, 100))
+        perInference.length = 0
+        const logs = await client.getLogs({ address: m.contracts.InferenceSettlement, fromBlock: from + 1n, toBlock: 'latest' })
+        for (const l of logs) {
+          const ev = decodeEventLog({ abi: settlement.abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: { operatorId: bigint | number; count: bigint | number } }
+          if (ev.eventName !== 'BatchSettled' || Number(ev.args.operatorId) !== 1 || Number(ev.args.count) !== b) continue
+          const receipt = await client.getTransactionReceipt({ hash: l.transactionHash as Hex })
+          perInference.push(Number(receipt.gasUsed) / b)
+        }
+      }
+      if (perInference.length < batches) throw new Error(`node bench: only ${perInference.length} of ${batches} batches of ${b} settled`)
+      gas.push({ batchSize: b, batches: perInference.length, gasPerInference: median(perInference) })
+      log(`node: batch ${b}: ${Math.round(median(perInference))} gas per settled inference (${perInference.length} batches)`)
+    } finally {
+      await node.stop()
+    }
+  }
+
+  // resident memory with 1, 100 and 1,000 adapters (one child process each)
+  const memory: { adapters: number; baseRss: number; rss: number; adapterBytes: number; ratio: number }[] = []
+  for (const n of [1, 100, 1000]) {
+    const out = execFileSync(process.execPath, ['--expose-gc', path.join(PROJECT_ROOT, 'lib', 'bench', 'adapter-rss.js'), String(n)], { encoding: 'utf8' })
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { adapters: number; baseRss: number; rss: number; adapterBytes: number }
+    memory.push({ ...r, ratio: r.rss / (r.baseRss + r.adapterBytes) })
+    log(`node: ${n} adapters: RSS ${(r.rss / 2 ** 20).toFixed(1)} MiB (base ${(r.baseRss / 2 ** 20).toFixed(1)} MiB + ${(r.adapterBytes / 1024).toFixed(0)} KiB of adapters)`)
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+
+  const off = throughput.find((t) => !t.settle)!
+  const on = throughput.find((t) => t.settle)!
+  const rps = (t: typeof off) => median(t.runs.map((r) => r.requestsPerSec))
+  const p99 = (t: typeof off) => median(t.runs.map((r) => r.p99Ms))
+  const overhead = 1 - rps(on) / rps(off)
+  const cpu = (t: typeof off) => median(t.runs.map((r) => r.nodeCpuMsPerRequest ?? NaN))
+  const cpuOverhead = cpu(on) / cpu(off) - 1
+  const g100 = gas.find((g) => g.batchSize === 100)!.gasPerInference
+  const m1000 = memory.find((x) => x.adapters === 1000)!
+  const summary = { reqPerSecSettleOff: rps(off), reqPerSecSettleOn: rps(on), p99SettleOffMs: p99(off), p99SettleOnMs: p99(on), settlementOverhead: overhead, nodeCpuMsPerRequestOff: cpu(off), nodeCpuMsPerRequestOn: cpu(on), settlementCpuOverhead: cpuOverhead, gasPerInferenceAt100: g100, rss1000Ratio: m1000.ratio }
+  const mib = (b: number | null) => (b ? `${(b / 2 ** 20).toFixed(0)} MiB` : 'n/a')
+  const markdown = [
+    '## Inference node (`npm run bench -- node`)',
+    '',
+    `POST /v1/infer with 32 connections for ${seconds} s per run (${Math.max(3, runs)} runs, median), 256 distinct inputs, one payer, the node as its own process (1 ONNX Runtime thread). Targets: >= 2,000 req/s on 2 cores, settlement overhead < 10%, <= 8,000 gas per settled inference at batch 100, 1,000 adapters within 1.5x of base + adapter bytes.`,
+    '',
+    '| figure | value | ratio |',
+    '|---|---|---|',
+    `| req/s, settlement off | ${Math.round(rps(off)).toLocaleString('en-US')} (p99 ${p99(off).toFixed(1)} ms, peak RSS ${mib(off.peakRssBytes)}) | ${(rps(off) / 2000).toFixed(2)} of 2,000 |`,
+    `| req/s, settlement on (batches of 100) | ${Math.round(rps(on)).toLocaleString('en-US')} (p99 ${p99(on).toFixed(1)} ms, peak RSS ${mib(on.peakRssBytes)}) | ${(rps(on) / 2000).toFixed(2)} of 2,000 |`,
+    `| settlement overhead in req/s (anvil mines the settlements on the same 2 cores) | ${(overhead * 100).toFixed(1)}% | ${(overhead / 0.1).toFixed(2)} of the 10% limit |`,
+    `| node CPU per request, settlement off / on | ${cpu(off).toFixed(3)} / ${cpu(on).toFixed(3)} ms | overhead ${(cpuOverhead * 100).toFixed(1)}%: ${(cpuOverhead / 0.1).toFixed(2)} of the 10% limit |`,
+    ...gas.map((g) => `| gas per settled inference, batch ${g.batchSize} | ${Math.round(g.gasPerInference).toLocaleString('en-US')} | ${g.batchSize === 100 ? `${(g.gasPerInference / 8000).toFixed(2)} of 8,000` : ''} |`),
+    ...memory.map((x) => `| RSS with ${x.adapters.toLocaleString('en-US')} adapter${x.adapters > 1 ? 's' : ''} | ${mib(x.rss)} (base ${mib(x.baseRss)} + ${(x.adapterBytes / 1024).toFixed(0)} KiB) | ${x.ratio.toFixed(3)}x of base + adapters (limit 1.5) |`),
+  ]
+  return { throughput, gas, memory, summary, markdown }
+}
+
