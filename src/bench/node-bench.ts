@@ -1,19 +1,19 @@
 // The inference node under load on the bench chain: req/s and p99 with settlement off and on
 // (32 connections), gas per settled inference at batch sizes 1/10/100 (from the chain's receipts),
 // and resident memory with 1, 100 and 1,000 adapters.
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createPublicClient, createWalletClient, decodeEventLog, http, parseEther, type Hex } from 'viem'
+import { createPublicClient, decodeEventLog, http, type Hex } from 'viem'
 import { foundry } from 'viem/chains'
 import { PROJECT_ROOT, artifact } from '../chain/artifacts'
-import { devnetPrivateKey } from '../chain/keys'
 import type { Devnet } from '../devnet/devnet'
 import { writeManifest } from '../devnet/manifest'
 import { corpusExamples } from '../inference/model/build-base'
 import { load, type LoadResult } from './load'
 import { cpuSeconds, median, peakRss } from './common'
+import { fundPayer, startNode } from './node-proc'
 import type { BenchChain } from './common'
 
 interface Args {
@@ -23,62 +23,14 @@ interface Args {
   log: (s: string) => void
 }
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
-
-interface NodeProc {
-  url: string
-  pid: number
-  stop(): Promise<void>
-}
-
-async function startNode(manifestFile: string, contentDir: string, args: string[]): Promise<NodeProc> {
-  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-node-')), 'usage.jsonl')
-  const child = spawn(process.execPath, [BIN, 'node', '--port', '0', '--manifest', manifestFile, '--log', logFile, '--content-dir', contentDir, ...args], {
-    env: { ...process.env, OPERATOR_KEY: devnetPrivateKey(7), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const on = (b: Buffer) => {
-      out += b.toString()
-      const m = /upkeep node ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) resolve(m[1])
-    }
-    child.stdout!.on('data', on)
-    child.stderr!.on('data', on)
-    child.once('exit', (c) => reject(new Error(`node exited with ${c}:\n${out.slice(-2000)}`)))
-  })
-  child.stdout!.removeAllListeners('data')
-  child.stderr!.removeAllListeners('data')
-  child.stdout!.resume()
-  child.stderr!.resume()
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode !== null) return
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
-      fs.rmSync(path.dirname(logFile), { recursive: true, force: true })
-    },
-  }
-}
-
 export async function bench({ devnet, chain, runs, log }: Args) {
   const m = devnet.manifest
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-node-'))
   const manifestFile = path.join(dir, 'manifest.json')
   writeManifest(manifestFile, m)
-  const transport = http(m.rpcUrl)
-  const client = createPublicClient({ chain: { ...foundry, id: m.chainId }, transport })
-  // the payer: the liquidity account puts 5M OPEN in escrow (enough for every request below)
-  const payer = m.accounts.liquidity
-  const wallet = createWalletClient({ chain: { ...foundry, id: m.chainId }, transport, account: payer })
-  const token = { address: m.contracts.OpenToken, abi: artifact('OpenToken').abi }
+  const client = createPublicClient({ chain: { ...foundry, id: m.chainId }, transport: http(m.rpcUrl) })
   const settlement = { address: m.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
-  await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...token, functionName: 'approve', args: [m.contracts.InferenceSettlement, parseEther('5000000')] } as never) })
-  await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...settlement, functionName: 'deposit', args: [parseEther('5000000')] } as never) })
+  const payer = await fundPayer(m)
 
   const texts = corpusExamples('test').slice(0, 256).map((e) => e.text)
   const seconds = 10

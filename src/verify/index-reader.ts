@@ -16,6 +16,7 @@ export interface IndexedInference {
   burnShare: bigint
   policyVersion: number
   blockNumber: number
+  logIndex: number
   timestamp: Date
   txHash: string
 }
@@ -28,6 +29,8 @@ export interface PolicyVersion {
   treasuryBps: number
   burnBps: number
   blockNumber: number
+  /** position of its FeePolicySet log in the block (null: indexed before this was recorded) */
+  logIndex: number | null
   activeUntilBlock: number | null
 }
 
@@ -64,11 +67,11 @@ export async function readIndex(dbUrl: string, operatorId: number): Promise<Inde
     const op = await c.query<{ account_id: string }>('select account_id from operator where id = $1', [String(operatorId)])
     const inf = await c.query(
       `select id, seq::text, model_id, payer_id, units::text, fee::text, creator_share::text, contributors_share::text, infra_share::text,
-              treasury_share::text, burn_share::text, policy_version, block_number, timestamp, tx_hash
+              treasury_share::text, burn_share::text, policy_version, block_number, log_index, timestamp, tx_hash
        from inference where operator_id = $1 order by seq`,
       [String(operatorId)],
     )
-    const pol = await c.query('select version, creator_bps, contributors_bps, infra_bps, treasury_bps, burn_bps, block_number, active_until_block from fee_policy_version order by version')
+    const pol = await c.query('select version, creator_bps, contributors_bps, infra_bps, treasury_bps, burn_bps, block_number, log_index, active_until_block from fee_policy_version order by version')
     const prices = await c.query('select model_id, new_price::text as price, block_number, timestamp from model_price_change order by block_number, id')
     const adapters = await c.query('select model_id, version, adapter_hash, block_number from adapter_version order by model_id, version')
     const md = await c.query<{ model_id: string; datanet_id: string }>('select model_id, datanet_id from model_datanet order by model_id, datanet_id::int')
@@ -95,6 +98,7 @@ export async function readIndex(dbUrl: string, operatorId: number): Promise<Inde
         burnShare: BigInt(r.burn_share),
         policyVersion: r.policy_version,
         blockNumber: r.block_number,
+        logIndex: r.log_index,
         timestamp: r.timestamp,
         txHash: r.tx_hash,
       })),
@@ -106,6 +110,7 @@ export async function readIndex(dbUrl: string, operatorId: number): Promise<Inde
         treasuryBps: r.treasury_bps,
         burnBps: r.burn_bps,
         blockNumber: r.block_number,
+        logIndex: r.log_index,
         activeUntilBlock: r.active_until_block,
       })),
       prices: prices.rows.map((r) => ({ modelId: r.model_id, price: BigInt(r.price), blockNumber: r.block_number, timestamp: r.timestamp })),

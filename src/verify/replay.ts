@@ -73,8 +73,11 @@ export interface VerificationReport {
   discrepancies: Discrepancy[]
 }
 
-function policyAt(policies: PolicyVersion[], block: number): PolicyVersion | undefined {
-  return policies.find((p) => p.blockNumber <= block && (p.activeUntilBlock === null || block <= p.activeUntilBlock))
+/** The policy in force at a log position: the last version set before it (a block can hold both). */
+function policyAt(policies: PolicyVersion[], block: number, logIndex: number): PolicyVersion | undefined {
+  let found: PolicyVersion | undefined
+  for (const p of policies) if (p.blockNumber < block || (p.blockNumber === block && (p.logIndex ?? -1) < logIndex)) found = p
+  return found
 }
 
 /** The price of a model in force at a time (the last change at or before it). */
@@ -208,7 +211,7 @@ export async function verifyUsageLog(o: VerifyOptions): Promise<VerificationRepo
         add({ class: 'fee-mismatch', location: sloc, expected: `${r.units} units, fee ${r.fee}, model ${r.modelId}, payer ${r.payer}`, actual: `${chain.units} units, fee ${chain.fee}, model ${chain.modelId}, payer ${chain.payer}`, detail: 'the settled receipt differs from the logged answer' })
       }
       checks++
-      const policy = policyAt(o.index.policies, chain.blockNumber)
+      const policy = policyAt(o.index.policies, chain.blockNumber, chain.logIndex)
       const s = policy ? splitFee(chain.fee, policy) : undefined
       const got = { creator: chain.creatorShare, contributors: chain.contributorsShare, infra: chain.infraShare, treasury: chain.treasuryShare, burn: chain.burnShare }
       const fmt = (x: typeof got) => `creator ${x.creator} contributors ${x.contributors} infra ${x.infra} treasury ${x.treasury} burn ${x.burn}`

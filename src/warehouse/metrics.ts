@@ -336,23 +336,30 @@ export class Metrics {
     return { totals, series }
   }
 
-  /** Revenue per model in the period, largest fees first. */
+  /**
+   * Revenue per model in the period, largest fees first (ties by numeric id): every model with
+   * fees or attribution paid in it (a retired model's last epoch is paid after its last inference).
+   */
   async models(p: Period, limit = 10): Promise<ModelRevenue[]> {
     const r = this.range(p)
     const W = Metrics.where
-    const [inf, attr] = await Promise.all([
-      this.q(
-        `SELECT model_id, count() AS inferences, toString(sum(units)) AS units, toString(sum(fee)) AS fees,
-                toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors
-         FROM ${this.t('inference')} WHERE ${W} GROUP BY model_id ORDER BY sum(fee) DESC, model_id LIMIT {limit:UInt32}`,
-        { ...r, limit },
-      ),
-      this.q(`SELECT model_id, toString(sum(amount)) AS paid FROM ${this.t('attribution_payout')} WHERE ${W} GROUP BY model_id`, r),
-    ])
-    const paid = new Map(attr.map((x) => [x.model_id, BigInt(x.paid)]))
-    const dims = await this.pg.query<{ id: string; owner_id: string; retired: boolean }>('select id, owner_id, retired from model where id = any($1)', [inf.map((x) => x.model_id)])
+    const rows = await this.q(
+      `SELECT model_id, toString(sum(n)) AS inferences, toString(sum(u)) AS units, toString(sum(f)) AS fees,
+              toString(sum(c)) AS creator, toString(sum(k)) AS contributors, toString(sum(a)) AS paid
+       FROM (
+         SELECT model_id, toUInt64(count()) AS n, toUInt256(sum(units)) AS u, toUInt256(sum(fee)) AS f, toUInt256(sum(creator_share)) AS c,
+                toUInt256(sum(contributors_share)) AS k, toUInt256(0) AS a
+         FROM ${this.t('inference')} WHERE ${W} GROUP BY model_id
+         UNION ALL
+         SELECT model_id, toUInt64(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(sum(amount))
+         FROM ${this.t('attribution_payout')} WHERE ${W} GROUP BY model_id
+       )
+       GROUP BY model_id ORDER BY sum(f) DESC, toUInt64OrZero(model_id), model_id LIMIT {limit:UInt32}`,
+      { ...r, limit },
+    )
+    const dims = await this.pg.query<{ id: string; owner_id: string; retired: boolean }>('select id, owner_id, retired from model where id = any($1)', [rows.map((x) => x.model_id)])
     const dim = new Map(dims.rows.map((d) => [d.id, d]))
-    return inf.map((x) => ({
+    return rows.map((x) => ({
       modelId: x.model_id,
       owner: dim.get(x.model_id)?.owner_id ?? null,
       retired: dim.get(x.model_id)?.retired ?? null,
@@ -361,59 +368,75 @@ export class Metrics {
       fees: BigInt(x.fees),
       creatorFees: BigInt(x.creator),
       contributorFees: BigInt(x.contributors),
-      attributionPaid: paid.get(x.model_id) ?? 0n,
+      attributionPaid: BigInt(x.paid),
     }))
   }
 
-  /** Attribution paid per datanet, with its contributors and contributions in the period. */
+  /**
+   * Attribution paid per datanet with its contributors and contributions in the period: every
+   * datanet with payouts or contributions in it, most paid first (ties by numeric id).
+   */
   async datanets(p: Period, limit = 10): Promise<DatanetRevenue[]> {
     const r = this.range(p)
     const W = Metrics.where
-    const [paid, contribs] = await Promise.all([
-      this.q(
-        `SELECT datanet_id, toString(sum(amount)) AS paid, count() AS payouts FROM ${this.t('attribution_payout')} WHERE ${W}
-         GROUP BY datanet_id ORDER BY sum(amount) DESC, datanet_id LIMIT {limit:UInt32}`,
-        { ...r, limit },
-      ),
-      this.q(`SELECT datanet_id, count() AS n, uniqExact(contributor_id) AS people FROM ${this.t('contribution')} WHERE ${W} GROUP BY datanet_id`, r),
-    ])
-    const c = new Map(contribs.map((x) => [x.datanet_id, x]))
-    const names = await this.pg.query<{ id: string; name: string }>('select id, name from datanet where id = any($1)', [paid.map((x) => x.datanet_id)])
+    const rows = await this.q(
+      `SELECT datanet_id, toString(sum(a)) AS paid, toString(sum(n)) AS payouts, toString(sum(c)) AS contributions,
+              toString(length(groupUniqArrayArray(who))) AS people
+       FROM (
+         SELECT datanet_id, toUInt256(sum(amount)) AS a, toUInt64(count()) AS n, toUInt64(0) AS c, CAST([], 'Array(String)') AS who
+         FROM ${this.t('attribution_payout')} WHERE ${W} GROUP BY datanet_id
+         UNION ALL
+         SELECT datanet_id, toUInt256(0), toUInt64(0), toUInt64(count()), groupUniqArray(contributor_id)
+         FROM ${this.t('contribution')} WHERE ${W} GROUP BY datanet_id
+       )
+       GROUP BY datanet_id ORDER BY sum(a) DESC, toUInt64OrZero(datanet_id), datanet_id LIMIT {limit:UInt32}`,
+      { ...r, limit },
+    )
+    const names = await this.pg.query<{ id: string; name: string }>('select id, name from datanet where id = any($1)', [rows.map((x) => x.datanet_id)])
     const name = new Map(names.rows.map((d) => [d.id, d.name]))
-    return paid.map((x) => ({
+    return rows.map((x) => ({
       datanetId: x.datanet_id,
       name: name.get(x.datanet_id) ?? null,
       attributionPaid: BigInt(x.paid),
       payouts: Number(x.payouts),
-      contributors: Number(c.get(x.datanet_id)?.people ?? 0),
-      contributions: Number(c.get(x.datanet_id)?.n ?? 0),
+      contributors: Number(x.people),
+      contributions: Number(x.contributions),
     }))
   }
 
-  /** What contributors earned in the period: attribution (fee-funded) and incentives (emissions). */
+  /**
+   * What contributors earned in the period: attribution (fee-funded) and contributor incentives
+   * (emissions), for everyone who earned either; most attribution first, ties by address.
+   */
   async contributors(p: Period, limit = 10, contributor?: string): Promise<ContributorEarnings[]> {
     const r = { ...this.range(p), who: contributor?.toLowerCase() ?? '' }
     const W = Metrics.where
-    const filter = contributor ? 'AND contributor_id = {who:String}' : ''
-    const paid = await this.q(
-      `SELECT contributor_id, toString(sum(amount)) AS paid FROM ${this.t('attribution_payout')} WHERE ${W} ${filter}
-       GROUP BY contributor_id ORDER BY sum(amount) DESC, contributor_id LIMIT {limit:UInt32}`,
+    const only = (col: string) => (contributor ? `AND ${col} = {who:String}` : '')
+    const rows = await this.q(
+      `SELECT who, toString(sum(a)) AS paid, toString(sum(i)) AS incentives
+       FROM (
+         SELECT contributor_id AS who, toUInt256(sum(amount)) AS a, toUInt256(0) AS i
+         FROM ${this.t('attribution_payout')} WHERE ${W} ${only('contributor_id')} GROUP BY contributor_id
+         UNION ALL
+         SELECT recipient_id, toUInt256(0), toUInt256(sum(amount))
+         FROM ${this.t('incentive_payment')} WHERE ${W} AND role = 'contributor' ${only('recipient_id')} GROUP BY recipient_id
+       )
+       GROUP BY who ORDER BY sum(a) DESC, who LIMIT {limit:UInt32}`,
       { ...r, limit },
     )
-    const ids = paid.map((x) => x.contributor_id)
+    const ids = rows.map((x) => x.who)
     if (!ids.length) return []
-    const [inc, contribs] = await Promise.all([
-      this.q(`SELECT recipient_id, toString(sum(amount)) AS amount FROM ${this.t('incentive_payment')} WHERE ${W} AND role = 'contributor' AND recipient_id IN {ids:Array(String)} GROUP BY recipient_id`, { ...r, ids }),
-      this.q(`SELECT contributor_id, count() AS n, uniqExact(datanet_id) AS d FROM ${this.t('contribution')} WHERE ${W} AND contributor_id IN {ids:Array(String)} GROUP BY contributor_id`, { ...r, ids }),
-    ])
-    const incentives = new Map(inc.map((x) => [x.recipient_id, BigInt(x.amount)]))
+    const contribs = await this.q(
+      `SELECT contributor_id, count() AS n, uniqExact(datanet_id) AS d FROM ${this.t('contribution')} WHERE ${W} AND contributor_id IN {ids:Array(String)} GROUP BY contributor_id`,
+      { ...r, ids },
+    )
     const c = new Map(contribs.map((x) => [x.contributor_id, x]))
-    return paid.map((x) => ({
-      contributor: x.contributor_id,
+    return rows.map((x) => ({
+      contributor: x.who,
       attributionPaid: BigInt(x.paid),
-      incentives: incentives.get(x.contributor_id) ?? 0n,
-      contributions: Number(c.get(x.contributor_id)?.n ?? 0),
-      datanets: Number(c.get(x.contributor_id)?.d ?? 0),
+      incentives: BigInt(x.incentives),
+      contributions: Number(c.get(x.who)?.n ?? 0),
+      datanets: Number(c.get(x.who)?.d ?? 0),
     }))
   }
 

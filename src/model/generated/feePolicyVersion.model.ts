@@ -44,7 +44,13 @@ export class FeePolicyVersion {
     txHash!: string
 
     /**
-     * last block this version was in force (null while current)
+     * position of the FeePolicySet log in its block: a batch settled earlier in that block used the previous version
+     */
+    @IntColumn_({nullable: true})
+    logIndex!: number | undefined | null
+
+    /**
+     * block in which the next version took effect (this one applies to settlements before that log; null while current)
      */
     @IntColumn_({nullable: true})
     activeUntilBlock!: number | undefined | null

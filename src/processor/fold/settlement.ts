@@ -8,7 +8,7 @@ export async function onPolicySet(s: FoldState, ev: EventContext, a: Args<'FeePo
   if (a.version > 1) {
     const prev = await s.policies.get(s.store, String(a.version - 1))
     if (prev) {
-      prev.activeUntilBlock = ev.blockNumber - 1
+      prev.activeUntilBlock = ev.blockNumber
       s.policies.touch(prev)
     }
   }
@@ -25,6 +25,7 @@ export async function onPolicySet(s: FoldState, ev: EventContext, a: Args<'FeePo
       blockNumber: ev.blockNumber,
       timestamp: ev.timestamp,
       txHash: ev.txHash,
+      logIndex: ev.logIndex,
       activeUntilBlock: null,
     }),
   )
