@@ -28,8 +28,8 @@ const CASES: [string, 'entity' | 'analytics', string[]][] = [
     Array.from({ length: 20 }, (_, i) => `{ inferences(where: { model: { id_eq: "${i}" } }, orderBy: id_DESC, limit: 20) { id fee units payer { id } batch { id txHash } } }`),
   ],
   ['accounts by balance, page of 50', 'entity', Array.from({ length: 10 }, (_, i) => `{ accounts(orderBy: balance_DESC, limit: 50, offset: ${i * 50}) { id balance totalReceived } }`)],
-  ['network sustainability, monthly', 'analytics', [`{ networkSustainability(${FULL}, interval: MONTH) { points { start grossFees feeCoverage } totals { grossFees } } }`]],
-  ['revenue per model, top 10', 'analytics', [`{ modelRevenue(${FULL}, limit: 10) { modelId grossFees inferences } }`]],
+  ['network sustainability, monthly', 'analytics', [`{ networkSustainability(${FULL}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`]],
+  ['revenue per model, top 10', 'analytics', [`{ modelRevenue(${FULL}, limit: 10) { modelId fees inferences attributionPaid } }`]],
   ['payout concentration', 'analytics', [`{ payoutConcentration(${FULL}) { gini hhi top10Share } }`]],
 ]
 

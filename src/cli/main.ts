@@ -9,6 +9,7 @@ import { registerNode } from './commands/node'
 import { registerVerify } from './commands/verify'
 import { registerReport } from './commands/report'
 import { registerBench } from './commands/bench'
+import { registerSoak } from './commands/soak'
 
 import { UsageError } from './errors'
 
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerVerify(program)
   registerReport(program)
   registerBench(program)
+  registerSoak(program)
   return program
 }
 

