@@ -107,11 +107,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   const startHead = Number(await publicClient.getBlockNumber())
 
   const pgDir = path.join(work, 'pg')
-  let pgHandle: PostgresHandle = await startEmbeddedPostgres(pgDir)
+  let pgHandle: PostgresHandle
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+  try {
+    pgHandle = await startEmbeddedPostgres(pgDir)
+    proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1)
+  } catch (e) {
+    // set-up failed: leave nothing running (the chain would keep the process alive)
+    await devnet.anvil.stop()
+    fs.rmSync(work, { recursive: true, force: true })
+    throw e
+  }
   const pgPort = Number(new URL(pgHandle.url).port)
   const dbUrl = pgHandle.url
   const dataDir = path.join(work, 'data')
-  const proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1)
   const env = { RPC_URL: proxy.url, FINALITY_CONFIRMATION: '25', RPC_TIMEOUT_MS: '2000', HEAD_POLL_MS: '200' }
 
   // the indexer under supervision: an exit we did not cause is a crash, restarted like a service manager would
