@@ -269,6 +269,7 @@ export class WarehouseSink implements BatchSink {
     const inf = this.w.table('inference')
     await this.w.client.command({ query: deleteStatement('agg_daily', `day IN (${list})`, this.target) })
     await this.w.client.command({ query: deleteStatement('agg_model_daily', `day IN (${list})`, this.target) })
+    await this.w.client.command({ query: deleteStatement('agg_daily_payers', `day IN (${list})`, this.target) })
     await this.w.client.command({
       query: `INSERT INTO ${this.w.table('agg_daily')}
         SELECT toDate(timestamp) AS day, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share),
@@ -279,6 +280,10 @@ export class WarehouseSink implements BatchSink {
       query: `INSERT INTO ${this.w.table('agg_model_daily')}
         SELECT toDate(timestamp) AS day, model_id, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share)
         FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day, model_id`,
+    })
+    await this.w.client.command({
+      query: `INSERT INTO ${this.w.table('agg_daily_payers')}
+        SELECT toDate(timestamp) AS day, uniqExactState(payer_id) FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,
     })
   }
 
