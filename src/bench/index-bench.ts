@@ -52,10 +52,16 @@ export async function rawCeiling(devnet: Devnet, chunk = 200): Promise<{ seconds
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, logs }
 }
 
+/**
+ * The indexer's V8 heap cap for the run (README: NODE_OPTIONS). With V8's default the heap grows
+ * lazily to ~1.2 GiB RSS on the bench chain; capped at 640 MB it stays near 0.85 GiB, equally fast.
+ */
+export const INDEX_HEAP_MB = 640
+
 async function indexOnce(devnet: Devnet, manifestFile: string, dbUrl: string, dataDir: string, log: (s: string) => void): Promise<IndexRun & { events: number }> {
   const t0 = Date.now()
   let firstBatch = 0
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'upkeep.js'), 'index', '--manifest', manifestFile, '--to', String(devnet.endBlock)], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${INDEX_HEAP_MB}`, path.join(PROJECT_ROOT, 'bin', 'upkeep.js'), 'index', '--manifest', manifestFile, '--to', String(devnet.endBlock)], {
     env: { ...process.env, DB_URL: dbUrl, UPKEEP_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
