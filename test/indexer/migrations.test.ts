@@ -64,10 +64,10 @@ describe('Postgres migrations', () => {
 
 describe('ClickHouse migrations', () => {
   it('apply once and are recorded', async () => {
-    expect(await migrateWarehouse(w)).toEqual(['0001_facts.sql', '0002_aggregates.sql'])
+    expect(await migrateWarehouse(w)).toEqual(['0001_facts.sql', '0002_aggregates.sql', '0003_daily_payers.sql'])
     expect(await migrateWarehouse(w)).toEqual([])
     const rows = await queryRows<{ name: string }>(w, `SELECT name FROM ${w.table('_migrations')} ORDER BY name`)
-    expect(rows.map((r) => r.name)).toEqual(['0001_facts.sql', '0002_aggregates.sql'])
+    expect(rows.map((r) => r.name)).toEqual(['0001_facts.sql', '0002_aggregates.sql', '0003_daily_payers.sql'])
   })
 
   it('fact tables have the Postgres event tables\' columns, amounts as UInt256', async () => {
@@ -120,8 +120,14 @@ describe('cluster DDL', () => {
   it('renders every shipped migration for a cluster', () => {
     const single = loadMigrations({ database: 'upkeep' }).flatMap((m) => m.statements)
     const cluster = loadMigrations({ database: 'upkeep', cluster: 'prod' }).flatMap((m) => m.statements)
-    expect(cluster.length).toBe(single.length * 2)
-    expect(cluster.every((s) => s.includes('ON CLUSTER prod'))).toBe(true)
+    // each CREATE becomes a local table + a Distributed table ON CLUSTER; data statements (the
+    // backfill INSERT) pass through and go to the Distributed table
+    const creates = single.filter((s) => s.startsWith('CREATE'))
+    const others = single.filter((s) => !s.startsWith('CREATE'))
+    expect(others).toEqual(['INSERT INTO upkeep.agg_daily_payers SELECT toDate(timestamp) AS day, uniqExactState(payer_id) FROM upkeep.inference GROUP BY day'])
+    expect(cluster.length).toBe(creates.length * 2 + others.length)
+    expect(cluster.filter((s) => s.startsWith('CREATE')).every((s) => s.includes('ON CLUSTER prod'))).toBe(true)
+    expect(cluster.filter((s) => !s.startsWith('CREATE'))).toEqual(others)
   })
 
   it('refuses a cluster without a server, and bad identifiers', () => {
