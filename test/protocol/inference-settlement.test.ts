@@ -3,17 +3,12 @@
 // remainder rule), all recomputed here from the fee and the policy's bps; every refused batch
 // names its custom error and leaves balances and counters exactly as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FeeSplitPolicy } from '../../src/protocol/split'
 import { keccak256, toHex, type Address, type Hex } from 'viem'
 import { DAY, Kit, OPEN } from './protocol-kit'
 
-interface Split {
-  version: number
-  creatorBps: number
-  contributorsBps: number
-  infraBps: number
-  treasuryBps: number
-  burnBps: number
-}
+// the shape FeePolicy.current() returns (only the type is shared; every expectation is computed here)
+type Split = FeeSplitPolicy
 
 interface Receipt {
   modelIdx: number
