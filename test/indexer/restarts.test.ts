@@ -45,8 +45,19 @@ describe('restarts', () => {
     let midRunKills = 0
     const heads: number[] = []
     for (let attempt = 0; attempt < 20 && midRunKills < 6; attempt++) {
+      // random points of two kinds: a random delay (mostly start-up or the first batch), and just
+      // after the next commit (a random delay alone can land every kill before the first commit
+      // or after the end, depending on the machine's speed)
+      const from = (await indexedHead(s.dbUrl))?.height ?? -1
       const run = startIndexer(s, devnet.endBlock)
-      await new Promise((r) => setTimeout(r, rng.int(900, 2600)))
+      if (attempt % 2 === 0) {
+        await new Promise((r) => setTimeout(r, rng.int(300, 1500)))
+      } else {
+        for (let h = from; h <= from && run.child.exitCode === null; h = (await indexedHead(s.dbUrl))?.height ?? h) {
+          await new Promise((r) => setTimeout(r, 20))
+        }
+        await new Promise((r) => setTimeout(r, rng.int(0, 100)))
+      }
       const alive = run.child.exitCode === null
       await run.kill9()
       if (alive) midRunKills++
