@@ -61,10 +61,13 @@ export function rootFieldLimit(max: number) {
   })
 }
 
-/** Literal `limit`/`first` arguments above the page size are refused before anything runs. */
+/** Literal `limit`/`first` arguments above the page size, and negative pages, are refused before anything runs. */
 export function pageSizeLimit(max: number) {
   return (context: ValidationContext): ASTVisitor => ({
     Argument(node) {
+      if (['limit', 'first', 'offset'].includes(node.name.value) && node.value.kind === Kind.INT && Number(node.value.value) < 0) {
+        context.reportError(coded(`"${node.name.value}: ${node.value.value}" is negative; pages start at offset 0 and hold 0 or more items.`, 'BAD_USER_INPUT'))
+      }
       if ((node.name.value === 'limit' || node.name.value === 'first') && node.value.kind === Kind.INT && Number(node.value.value) > max) {
         context.reportError(coded(`"${node.name.value}: ${node.value.value}" is larger than the maximum page size ${max}. Page through the results with offset or cursors.`, 'PAGE_TOO_LARGE'))
       }

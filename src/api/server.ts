@@ -121,10 +121,14 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
             'RESPONSE_TOO_LARGE',
           )
         }
+        // LIMIT/OFFSET below zero passed through variables reach Postgres: 2201W/2201X
+        if (original?.code === '2201W' || original?.code === '2201X') return coded(`${original.message}: limit and offset must be 0 or more`, 'BAD_USER_INPUT')
         if (original?.code === '57014') return coded(`the query ran longer than ${limits.sqlTimeoutMs} ms and was cancelled; ask for fewer rows or add filters`, 'QUERY_TIMEOUT')
         const code = e.extensions?.code ?? original?.extensions?.code
         if (code) return coded(e.message, String(code))
         if (!e.originalError && typeof e.message === 'string') return coded(e.message, 'GRAPHQL_VALIDATION_FAILED')
+        // a variable that does not coerce to its type: graphql-js wraps the scalar's GraphQLError
+        if (e.originalError?.name === 'GraphQLError' && /^Variable "\$/.test(e.message)) return coded(e.message, 'BAD_USER_INPUT')
         if (original?.name === 'UserInputError' || /invalid|not supported|expected/i.test(original?.message ?? '')) return coded(original.message, 'BAD_USER_INPUT')
         log.error({ err: original?.message }, 'unexpected error')
         return coded(message, 'INTERNAL_SERVER_ERROR')

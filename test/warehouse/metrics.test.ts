@@ -11,6 +11,7 @@ import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
+import { frac } from '../helpers/fraction'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, type Interval, type Period } from '../../src/warehouse/metrics'
 
@@ -21,22 +22,6 @@ const E18 = 10n ** 18n
 const SUPPLY = 1_000_000_000n * E18
 
 // ------------------------------------------------------------------ independent arithmetic
-
-/** num/den by long division, truncated toward zero to `digits` places; null when den is 0. */
-function frac(num: bigint, den: bigint, digits = 6): string | null {
-  if (den === 0n) return null
-  const negative = num !== 0n && num < 0n !== den < 0n
-  const n = num < 0n ? -num : num
-  const d = den < 0n ? -den : den
-  let rem = n % d
-  let decimals = ''
-  for (let i = 0; i < digits; i++) {
-    rem *= 10n
-    decimals += String(rem / d)
-    rem %= d
-  }
-  return `${negative ? '-' : ''}${n / d}.${decimals}`
-}
 
 function sumOf(xs: bigint[]): bigint {
   let s = 0n
