@@ -35,11 +35,32 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     const where = cfg.mode === 'embedded' ? `embedded chDB at ${cfg.path}` : `ClickHouse at ${cfg.url}`
     throw new WarehouseError(`cannot open ${where}: ${(e as Error).message.split('\n')[0]}`)
   }
+  // chDB queues parameterized queries and reads its connection only when one's turn comes: a
+  // close() before then made queued queries fail ("Usage: connection, sql, format"). Calls are
+  // tracked so close() lets every started one settle first.
+  const inFlight = new Set<Promise<unknown>>()
+  for (const m of ['query', 'command', 'insert', 'exec'] as const) {
+    const call = (client[m] as (...a: unknown[]) => Promise<unknown>).bind(client)
+    ;(client as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
+      const p = call(...a)
+      inFlight.add(p)
+      p.then(
+        () => inFlight.delete(p),
+        () => inFlight.delete(p),
+      )
+      return p
+    }
+  }
+  let closing: Promise<void> | undefined
   return {
     client,
     cfg,
     table: (name) => `${cfg.database}.${name}`,
-    close: () => client.close(),
+    close: () =>
+      (closing ??= (async () => {
+        while (inFlight.size) await Promise.allSettled([...inFlight])
+        await client.close()
+      })()),
   }
 }
 
