@@ -53,9 +53,9 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
       const cpu: number[] = []
       for (let i = 0; i < Math.max(3, runs); i++) {
         const c0 = cpuSeconds(process.pid)
-        const r = await load({ url: `${api.url}/graphql`, seconds, bodies })
+        const r = await load({ url: `${api.url}/graphql`, seconds, bodies, checkBodies: true })
         const c1 = cpuSeconds(process.pid)
-        if (r.non2xx || r.errors) throw new Error(`api bench: "${name}": ${r.non2xx} non-2xx and ${r.errors} errors under load`)
+        if (r.non2xx || r.errors || r.errorBodies) throw new Error(`api bench: "${name}": ${r.non2xx} non-2xx, ${r.errors} errors and ${r.errorBodies} GraphQL error answers under load`)
         results.push(r)
         if (c0 !== null && c1 !== null) cpu.push(((c1 - c0) * 1000) / r.total)
         log(`api: ${name} run ${i + 1}: ${Math.round(r.requestsPerSec)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms`)

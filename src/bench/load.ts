@@ -10,6 +10,8 @@ export interface LoadResult {
   total: number
   non2xx: number
   errors: number
+  /** 2xx answers whose JSON body carries GraphQL "errors" (counted when bodies are checked) */
+  errorBodies: number
 }
 
 interface Instance {
@@ -21,10 +23,22 @@ interface Instance {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Instance
 
-export function load(opts: { url: string; seconds: number; connections?: number; method?: 'GET' | 'POST'; body?: string; bodies?: string[]; headers?: Record<string, string> }): Promise<LoadResult> {
+export function load(opts: {
+  url: string
+  seconds: number
+  connections?: number
+  method?: 'GET' | 'POST'
+  body?: string
+  bodies?: string[]
+  headers?: Record<string, string>
+  /** look into each answer for a GraphQL "errors" member: a 200 can still carry an error */
+  checkBodies?: boolean
+}): Promise<LoadResult> {
   const headers = { 'content-type': 'application/json', ...opts.headers }
   const method = opts.method ?? (opts.body || opts.bodies ? 'POST' : 'GET')
-  const requests = opts.bodies?.length ? opts.bodies.map((body) => ({ method, body, headers })) : undefined
+  let errorBodies = 0
+  const onResponse = opts.checkBodies ? (_status: number, body: string) => void (body.includes('"errors":') && errorBodies++) : undefined
+  const requests = opts.bodies?.length ? opts.bodies.map((body) => ({ method, body, headers, onResponse })) : undefined
   const times: number[] = []
   return new Promise((resolve, reject) => {
     const inst = autocannon({ url: opts.url, connections: opts.connections ?? 32, duration: opts.seconds, method, body: opts.body, headers, requests })
@@ -39,6 +53,7 @@ export function load(opts: { url: string; seconds: number; connections?: number;
         total: r.requests.total,
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
+        errorBodies,
       }),
     )
   })
