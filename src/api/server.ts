@@ -17,6 +17,7 @@ import { ResponseSizeLimit } from '@subsquid/openreader/lib/util/limit'
 import { PROJECT_ROOT } from '../chain/artifacts'
 import type { Warehouse } from '../warehouse/client'
 import { Metrics, type MetricsConfig } from '../warehouse/metrics'
+import { coalesced } from './coalesce'
 import { analyticsResolvers, analyticsTypeDefs, type AnalyticsContext } from './analytics-schema'
 import { armor, coded, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
 import { logger } from '../util/log'
@@ -56,7 +57,7 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
   const log = logger('api')
   // the API only reads: every transaction is read-only, and statements are cut at the timeout
   const pool = new pg.Pool({ connectionString: opts.dbUrl, max: 10, statement_timeout: limits.sqlTimeoutMs, options: '-c default_transaction_read_only=on' } as pg.PoolConfig)
-  const metrics = new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) })
+  const metrics = coalesced(new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) }))
   const schema = await buildSchema()
 
   const registry = new client.Registry()
