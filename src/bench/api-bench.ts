@@ -19,6 +19,9 @@ interface Args {
 
 const FULL = 'from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z"'
 
+// 256 whole-day periods (first day 2025-09-01 + i, last day 2026-11-30), asked at random
+const PERIODS = Array.from({ length: 256 }, (_, i) => `from: "${new Date(Date.UTC(2025, 8, 1 + i)).toISOString()}", to: "2026-12-01T00:00:00Z"`)
+
 /** [name, kind, GraphQL query]; several variants per case so caches do not answer everything. */
 const CASES: [string, 'entity' | 'analytics', string[]][] = [
   ['model by id with owner', 'entity', Array.from({ length: 20 }, (_, i) => `{ modelById(id: "${i}") { id pricePerUnit totalFees inferenceCount owner { id balance } } }`)],
@@ -28,9 +31,12 @@ const CASES: [string, 'entity' | 'analytics', string[]][] = [
     Array.from({ length: 20 }, (_, i) => `{ inferences(where: { model: { id_eq: "${i}" } }, orderBy: id_DESC, limit: 20) { id fee units payer { id } batch { id txHash } } }`),
   ],
   ['accounts by balance, page of 50', 'entity', Array.from({ length: 10 }, (_, i) => `{ accounts(orderBy: balance_DESC, limit: 50, offset: ${i * 50}) { id balance totalReceived } }`)],
-  ['network sustainability, monthly', 'analytics', [`{ networkSustainability(${FULL}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`]],
-  ['revenue per model, top 10', 'analytics', [`{ modelRevenue(${FULL}, limit: 10) { modelId fees inferences attributionPaid } }`]],
-  ['payout concentration', 'analytics', [`{ payoutConcentration(${FULL}) { gini hhi top10Share } }`]],
+  // every client asking for the same report: concurrent identical calls share one warehouse run
+  ['network sustainability, monthly, same report', 'analytics', [`{ networkSustainability(${FULL}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`]],
+  // each request one of 256 periods at random: nearly every request is a warehouse run of its own
+  ['network sustainability, monthly, random period', 'analytics', PERIODS.map((p) => `{ networkSustainability(${p}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`)],
+  ['revenue per model, top 10, random period', 'analytics', PERIODS.map((p) => `{ modelRevenue(${p}, limit: 10) { modelId fees inferences attributionPaid } }`)],
+  ['payout concentration, random period', 'analytics', PERIODS.map((p) => `{ payoutConcentration(${p}) { gini hhi top10Share } }`)],
 ]
 
 export async function bench({ devnet, indexed, runs, log }: Args) {
@@ -53,7 +59,7 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
       const cpu: number[] = []
       for (let i = 0; i < Math.max(3, runs); i++) {
         const c0 = cpuSeconds(process.pid)
-        const r = await load({ url: `${api.url}/graphql`, seconds, bodies, checkBodies: true })
+        const r = await load({ url: `${api.url}/graphql`, seconds, bodies, checkBodies: true, pick: kind === 'analytics' ? 'random' : 'cycle' })
         const c1 = cpuSeconds(process.pid)
         if (r.non2xx || r.errors || r.errorBodies) throw new Error(`api bench: "${name}": ${r.non2xx} non-2xx, ${r.errors} errors and ${r.errorBodies} GraphQL error answers under load`)
         results.push(r)

@@ -33,12 +33,22 @@ export function load(opts: {
   headers?: Record<string, string>
   /** look into each answer for a GraphQL "errors" member: a 200 can still carry an error */
   checkBodies?: boolean
+  /** 'cycle' (autocannon's default: every connection walks the list from the start, in step
+   *  with the others) or 'random' (each request picks a body at random, so connections do not
+   *  ask for the same thing at the same time) */
+  pick?: 'cycle' | 'random'
 }): Promise<LoadResult> {
   const headers = { 'content-type': 'application/json', ...opts.headers }
   const method = opts.method ?? (opts.body || opts.bodies ? 'POST' : 'GET')
   let errorBodies = 0
   const onResponse = opts.checkBodies ? (_status: number, body: string) => void (body.includes('"errors":') && errorBodies++) : undefined
-  const requests = opts.bodies?.length ? opts.bodies.map((body) => ({ method, body, headers, onResponse })) : undefined
+  const bodies = opts.bodies ?? []
+  const random = (req: Record<string, unknown>) => ({ ...req, body: bodies[Math.floor(Math.random() * bodies.length)] })
+  const requests = !bodies.length
+    ? undefined
+    : opts.pick === 'random'
+      ? [{ method, headers, onResponse, setupRequest: random }]
+      : bodies.map((body) => ({ method, body, headers, onResponse }))
   const times: number[] = []
   return new Promise((resolve, reject) => {
     const inst = autocannon({ url: opts.url, connections: opts.connections ?? 32, duration: opts.seconds, method, body: opts.body, headers, requests })
