@@ -292,6 +292,45 @@ describe('daily stats', () => {
   })
 })
 
+/** Per operator and UTC day, from raw logs: "<operator>-<YYYY-MM-DD>" → figures. */
+function operatorDays() {
+  const want = new Map<string, { inferences: number; fees: bigint; infra: bigint; agent: bigint; paid: bigint }>()
+  const at = (op: string, t: number) => {
+    const k = `${op}-${day(t)}`
+    if (!want.has(k)) want.set(k, { inferences: 0, fees: 0n, infra: 0n, agent: 0n, paid: 0n })
+    return want.get(k)!
+  }
+  for (const i of inferences()) {
+    const d = at(i.operatorId, i.t)
+    d.inferences++
+    d.fees += i.fee
+    d.infra += i.infra
+    if (i.agent) d.agent += i.fee
+  }
+  for (const e of of('InferenceSettlement.OperatorPaid')) at(String(e.args.operatorId), e.t).paid += e.args.amount as bigint
+  return want
+}
+
+describe('daily operator stats', () => {
+  it('per operator and UTC day: inferences, fees, infrastructure share, agent spend and payouts equal the raw logs', async () => {
+    const want = [...operatorDays().entries()]
+      .map(([id, d]) => ({ id, inferences: d.inferences, fees: String(d.fees), infra: String(d.infra), agent: String(d.agent), paid: String(d.paid) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+    const rows = await sql(
+      `select id, inferences, fees::text fees, infra_share::text infra, agent_fees::text agent, paid_out::text paid from daily_operator_stats order by id collate "C"`,
+    )
+    expect(rows).toEqual(want)
+    // the operator link and the date agree with the id
+    const bad = await sql(`select id from daily_operator_stats where id <> operator_id || '-' || to_char(date at time zone 'UTC', 'YYYY-MM-DD')`)
+    expect(bad).toEqual([])
+    // summed over days they give the operator totals the chain holds: paid + still claimable
+    for (const r of await sql<{ op: string; infra: string }>(`select operator_id op, sum(infra_share)::text infra from daily_operator_stats group by operator_id`)) {
+      const paid = sum(of('InferenceSettlement.OperatorPaid').filter((e) => String(e.args.operatorId) === r.op).map((e) => e.args.amount as bigint))
+      expect(BigInt(r.infra)).toBe(paid + (await read<bigint>('InferenceSettlement', 'operatorEarnings', [Number(r.op)])))
+    }
+  })
+})
+
 describe('GraphQL', () => {
   const WHOLE = { from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }
 
@@ -315,6 +354,21 @@ describe('GraphQL', () => {
     expect(slashes.data!.slashes).toEqual(
       of('AgentRegistry.AgentSlashed').map((e) => ({ amount: String(e.args.amount), toBurn: String(e.args.toBurn), agent: { id: String(e.args.agentId) } })),
     )
+  })
+
+  it("an operator's daily stats over GraphQL equal the raw logs", async () => {
+    const days = operatorDays()
+    const op = [...days.keys()][0].split('-')[0]
+    const r = await t.gql<{ dailyOperatorStats: { id: string; date: string; inferences: number; fees: string; infraShare: string; agentFees: string; paidOut: string; operator: { id: string } }[] }>(
+      `query($op: String!) { dailyOperatorStats(where: { operator: { id_eq: $op } }, orderBy: date_ASC, limit: 1000) { id date inferences fees infraShare agentFees paidOut operator { id } } }`,
+      { op },
+    )
+    expect(r.errors).toBeUndefined()
+    const want = [...days.entries()]
+      .filter(([k]) => k.startsWith(`${op}-`))
+      .map(([id, d]) => ({ id, date: `${id.slice(op.length + 1)}T00:00:00.000000Z`, inferences: d.inferences, fees: String(d.fees), infraShare: String(d.infra), agentFees: String(d.agent), paidOut: String(d.paid), operator: { id: op } }))
+      .sort((a, b) => (a.date < b.date ? -1 : 1))
+    expect(r.data!.dailyOperatorStats).toEqual(want)
   })
 
   it('agentMetrics over the whole run: agent fee share from raw settlements, stake at risk = OPEN held by AgentRegistry, slashing by destination from Transfer logs', async () => {

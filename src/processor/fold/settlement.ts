@@ -133,6 +133,11 @@ export async function onInferenceSettled(s: FoldState, ev: EventContext, a: Args
   day.treasuryShare += a.treasuryShare
   day.burnShare += a.burnShare
   if (payer.isAgent) day.agentFees += a.fee
+  const opDay = await s.operatorDay(operator, ev.timestamp)
+  opDay.inferences++
+  opDay.fees += a.fee
+  opDay.infraShare += a.infraShare
+  if (payer.isAgent) opDay.agentFees += a.fee
 }
 
 export async function onBatchSettled(s: FoldState, ev: EventContext, a: Args<'InferenceSettlement.BatchSettled'>): Promise<void> {
@@ -180,4 +185,6 @@ export async function onOperatorPaid(s: FoldState, ev: EventContext, a: Args<'In
   const account = await s.account(a.account, ev.blockNumber)
   s.rows.operatorPayouts.push(new M.OperatorPayout({ id: ev.id, operator, account, amount: a.amount, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash }))
   ;(await s.day(ev.timestamp)).operatorPaid += a.amount
+  const opDay = await s.operatorDay(operator, ev.timestamp)
+  opDay.paidOut += a.amount
 }

@@ -93,6 +93,7 @@ export class FoldState {
   readonly schedules = new EntityCache(M.VestingSchedule, { beneficiary: true })
   readonly agents = new EntityCache(M.Agent, { account: true, operator: true })
   readonly daily = new EntityCache(M.DailyNetworkStats)
+  readonly operatorDaily = new EntityCache(M.DailyOperatorStats, { operator: true })
 
   // event rows of this batch, in dependency order of their tables
   readonly rows = {
@@ -164,6 +165,7 @@ export class FoldState {
       this.schedules,
       this.agents,
       this.daily,
+      this.operatorDaily,
     ]
   }
 
@@ -194,6 +196,14 @@ export class FoldState {
       for (const k of DAILY_AMOUNTS) d[k] = 0n
       return d
     })
+  }
+
+  /** The operator's stats of the UTC day of `ts`. */
+  async operatorDay(operator: M.Operator, ts: Date): Promise<M.DailyOperatorStats> {
+    const day = ts.toISOString().slice(0, 10)
+    return this.operatorDaily.upsert(this.store, `${operator.id}-${day}`, () =>
+      new M.DailyOperatorStats({ id: `${operator.id}-${day}`, operator, date: new Date(day + 'T00:00:00.000Z'), inferences: 0, fees: 0n, infraShare: 0n, agentFees: 0n, paidOut: 0n }),
+    )
   }
 
   /** Writes the batch: mutable tables (upsert) then event tables (insert), parents first. */
