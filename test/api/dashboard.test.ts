@@ -32,7 +32,7 @@ describe('dashboard', () => {
     await page.waitForSelector('body[data-ready]', { timeout: 60_000 })
     expect(await page.getAttribute('body', 'data-ready')).toBe('1')
     expect(errors).toEqual([])
-    for (const id of ['feesVsIncentives', 'coverage', 'topModels', 'topDatanets', 'retention', 'overhang']) {
+    for (const id of ['feesVsIncentives', 'coverage', 'topModels', 'topDatanets', 'retention', 'overhang', 'operators', 'agents']) {
       const points = Number(await page.getAttribute(`#${id}`, 'data-points'))
       expect(points, id).toBeGreaterThan(0)
       // the canvas has been painted: it holds non-blank pixels
@@ -48,6 +48,10 @@ describe('dashboard', () => {
     const kpis = await page.$$eval('#kpis .kpi', (els) => els.map((e) => e.textContent))
     expect(kpis.length).toBe(6)
     expect(graphqlCalls.some((c) => c.includes('networkSustainability'))).toBe(true)
+    // one bar per operator that served inferences, as the API reports them
+    const served = await t.gql<{ operators: { id: string }[] }>(`{ operators(where: { inferenceCount_gt: 0 }) { id } }`)
+    expect(Number(await page.getAttribute('#operators', 'data-points'))).toBe(served.data!.operators.length)
+    expect(await page.textContent('#agentsNote')).toMatch(/^agent share of fees 0\.\d{6} · \d+ of \d+ agents active$/)
     const out = path.resolve(__dirname, '..', '..', 'test-results', 'dashboard.png')
     fs.mkdirSync(path.dirname(out), { recursive: true })
     await page.screenshot({ path: out, fullPage: true })

@@ -38,6 +38,8 @@ async function main() {
       datanetRevenue(from: $from, to: $to, limit: 10) { datanetId name attributionPaid }
       contributorRetention(from: $from, to: $to) { cohort size rates }
       unlockOverhang(at: $to) { next30 next90 trailing30Fees next30ToFees }
+      operatorMetrics(from: $from, to: $to) { operators { operatorId active inferences infraFees } concentration { hhi } registered removed }
+      agentMetrics(from: $from, to: $to) { agentFees grossFees agentFeeShare agents activeAgents stakeAtRisk slashedToTreasury slashedBurned }
     }`,
     { from, to },
   )
@@ -107,6 +109,39 @@ async function main() {
     },
     3,
   )
+  const ops = d.operatorMetrics
+  chart(
+    'operators',
+    {
+      type: 'bar',
+      data: {
+        labels: ops.operators.map((x) => `operator ${x.operatorId}${x.active ? '' : ' (removed)'}`),
+        datasets: [{ label: 'infrastructure share (OPEN)', data: ops.operators.map((x) => open(x.infraFees)), backgroundColor: ops.operators.map((x) => (x.active ? '#2c6fbb' : '#95a5a6')) }],
+      },
+    },
+    ops.operators.length,
+  )
+  document.getElementById('operatorsNote').textContent = `HHI ${ops.concentration.hhi ?? 'n/a'} · ${ops.registered} registered, ${ops.removed} removed in the period`
+  const ag = d.agentMetrics
+  chart(
+    'agents',
+    {
+      type: 'bar',
+      data: {
+        labels: ['fees paid by agents', 'fees paid by others', 'stake at risk', 'slashed to treasury', 'slashed and burned'],
+        datasets: [
+          {
+            label: 'OPEN',
+            data: [open(ag.agentFees), open(String(BigInt(ag.grossFees) - BigInt(ag.agentFees))), open(ag.stakeAtRisk), open(ag.slashedToTreasury), open(ag.slashedBurned)],
+            backgroundColor: ['#1a7f5a', '#7fb8a4', '#2c6fbb', '#e67e22', '#c0392b'],
+          },
+        ],
+      },
+      options: { scales: { y: { type: 'logarithmic' } } },
+    },
+    5,
+  )
+  document.getElementById('agentsNote').textContent = `agent share of fees ${ag.agentFeeShare ?? 'n/a'} · ${ag.activeAgents} of ${ag.agents} agents active`
   document.body.dataset.ready = '1'
 }
 
