@@ -57,6 +57,9 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
   const log = logger('api')
   // the API only reads: every transaction is read-only, and statements are cut at the timeout
   const pool = new pg.Pool({ connectionString: opts.dbUrl, max: 10, statement_timeout: limits.sqlTimeoutMs, options: '-c default_transaction_read_only=on' } as pg.PoolConfig)
+  // an idle connection that Postgres drops (restart, shutdown) is replaced on the next query; without
+  // a listener pg would throw the error and end the process
+  pool.on('error', (e) => log.warn({ err: e.message }, 'idle Postgres connection lost'))
   const metrics = coalesced(new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) }))
   const schema = await buildSchema()
 

@@ -242,6 +242,20 @@ describe('HTTP endpoints', () => {
     expect((await probe(open.url, 'https://analyst.example')).headers.get('access-control-allow-origin')).toBe('https://analyst.example')
   })
 
+  it('Postgres dropping the idle API connections does not stop the server: the next query reconnects', async () => {
+    const q = `{ models(orderBy: id_ASC, limit: 3) { id } }`
+    const before = await t.gql<{ models: { id: string }[] }>(q)
+    expect(before.data!.models.length).toBe(3)
+    const role = `ro_${new URL(t.db.url).pathname.slice(1)}`.slice(0, 60)
+    const killed = await sql<{ n: string }>(
+      `select count(pg_terminate_backend(pid))::text n from pg_stat_activity where usename = $1 and datname = current_database() and state = 'idle'`,
+      [role],
+    )
+    expect(Number(killed[0].n)).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 300)) // the pool sees the connections close
+    expect(await t.gql(q)).toEqual({ status: 200, data: before.data })
+  })
+
   it('the API database role can only read', async () => {
     const role = `ro_${new URL(t.db.url).pathname.slice(1)}`.slice(0, 60)
     const c = new pg.Client({ connectionString: t.db.url.replace('postgres@', `${role}@`) })
