@@ -65,11 +65,12 @@ export function rootFieldLimit(max: number) {
 export function pageSizeLimit(max: number) {
   return (context: ValidationContext): ASTVisitor => ({
     Argument(node) {
-      if (['limit', 'first', 'offset'].includes(node.name.value) && node.value.kind === Kind.INT && Number(node.value.value) < 0) {
-        context.reportError(coded(`"${node.name.value}: ${node.value.value}" is negative; pages start at offset 0 and hold 0 or more items.`, 'BAD_USER_INPUT'))
-      }
-      if ((node.name.value === 'limit' || node.name.value === 'first') && node.value.kind === Kind.INT && Number(node.value.value) > max) {
-        context.reportError(coded(`"${node.name.value}: ${node.value.value}" is larger than the maximum page size ${max}. Page through the results with offset or cursors.`, 'PAGE_TOO_LARGE'))
+      const name = node.name.value
+      if (node.value.kind !== Kind.INT || !['limit', 'first', 'offset'].includes(name)) return
+      const n = Number(node.value.value)
+      if (n < 0) context.reportError(coded(`"${name}: ${node.value.value}" is negative; pages start at offset 0 and hold 0 or more items.`, 'BAD_USER_INPUT'))
+      else if (name !== 'offset' && n > max) {
+        context.reportError(coded(`"${name}: ${node.value.value}" is larger than the maximum page size ${max}. Page through the results with offset or cursors.`, 'PAGE_TOO_LARGE'))
       }
     },
   })

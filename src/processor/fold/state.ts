@@ -201,8 +201,9 @@ export class FoldState {
   /** The operator's stats of the UTC day of `ts`. */
   async operatorDay(operator: M.Operator, ts: Date): Promise<M.DailyOperatorStats> {
     const day = ts.toISOString().slice(0, 10)
-    return this.operatorDaily.upsert(this.store, `${operator.id}-${day}`, () =>
-      new M.DailyOperatorStats({ id: `${operator.id}-${day}`, operator, date: new Date(day + 'T00:00:00.000Z'), inferences: 0, fees: 0n, infraShare: 0n, agentFees: 0n, paidOut: 0n }),
+    const id = `${operator.id}-${day}`
+    return this.operatorDaily.upsert(this.store, id, () =>
+      new M.DailyOperatorStats({ id, operator, date: new Date(day + 'T00:00:00.000Z'), inferences: 0, fees: 0n, infraShare: 0n, agentFees: 0n, paidOut: 0n }),
     )
   }
 
