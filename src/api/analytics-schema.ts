@@ -1,7 +1,7 @@
 // The sustainability analytics over GraphQL: thin resolvers over src/warehouse/metrics.ts.
 // Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
 // exact decimal strings; unknown is null.
-import { GraphQLError } from 'graphql'
+import { InputError, QueryTimeoutError } from '../util/errors'
 import type { Metrics, Period } from '../warehouse/metrics'
 import type { StoredRun } from '../verify/store'
 import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../warehouse/metrics'
@@ -246,8 +246,9 @@ export interface AnalyticsContext {
   analyticsTimeoutMs: number
 }
 
-export function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, undefined, undefined, undefined, undefined, undefined, { code: 'BAD_USER_INPUT' })
+/** A malformed argument: answered as BAD_USER_INPUT (src/api/errors.ts). */
+export function badInput(message: string): InputError {
+  return new InputError(message)
 }
 
 const MAX_LIMIT = 100
@@ -269,25 +270,13 @@ async function timed<T>(ctx: AnalyticsContext, work: () => Promise<T>): Promise<
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(
-          new GraphQLError(`the analytics query took longer than ${ctx.analyticsTimeoutMs} ms and was stopped; narrow the period or the interval`, undefined, undefined, undefined, undefined, undefined, {
-            code: 'QUERY_TIMEOUT',
-          }),
-        ),
+      () => reject(new QueryTimeoutError(`the analytics query took longer than ${ctx.analyticsTimeoutMs} ms and was stopped; narrow the period or the interval`)),
       ctx.analyticsTimeoutMs,
     )
   })
   try {
+    // the error adapter codes what fails: InputError, a ClickHouse timeout (server code 159), ...
     return await Promise.race([work(), timeout])
-  } catch (e) {
-    if (e instanceof GraphQLError) throw e
-    if (e instanceof RangeError) throw badInput(e.message)
-    const msg = (e as Error).message ?? String(e)
-    if (/TIMEOUT_EXCEEDED|max_execution_time|Timeout exceeded/i.test(msg)) {
-      throw new GraphQLError('the analytics query exceeded the warehouse time limit; narrow the period', undefined, undefined, undefined, undefined, undefined, { code: 'QUERY_TIMEOUT' })
-    }
-    throw e
   } finally {
     clearTimeout(timer)
   }

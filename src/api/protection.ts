@@ -4,6 +4,7 @@
 // says what to change.
 import { GraphQLError, Kind, type ASTVisitor, type ValidationContext } from 'graphql'
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
+import { coded } from './errors'
 
 export interface Limits {
   maxDepth: number
@@ -31,9 +32,7 @@ export const DEFAULT_LIMITS: Limits = {
   analyticsTimeoutMs: 5_000,
 }
 
-export function coded(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, undefined, undefined, undefined, undefined, undefined, { code })
-}
+export { coded }
 
 /** graphql-armor, with each refusal reported as a coded error (armor's own are uncoded). */
 export function armor(l: Limits, production: boolean) {

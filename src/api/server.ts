@@ -5,21 +5,18 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { GraphQLError } from 'graphql'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import { mergeSchemas } from '@graphql-tools/schema'
 import pg from 'pg'
 import client from 'prom-client'
-import { loadModel } from '@subsquid/openreader/lib/tools'
-import { getSchemaBuilder } from '@subsquid/openreader/lib/dialect'
-import { PoolOpenreaderContext } from '@subsquid/openreader/lib/db'
-import { ResponseSizeLimit } from '@subsquid/openreader/lib/util/limit'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { getSchemaBuilder, indexedHead, loadModel, PoolOpenreaderContext, setResponseSizeLimit } from '../squid/compat'
+import { PROJECT_ROOT } from '../util/paths'
 import type { Warehouse } from '../warehouse/client'
 import { Metrics, type MetricsConfig } from '../warehouse/metrics'
 import { coalesced } from './coalesce'
 import { analyticsResolvers, analyticsTypeDefs, type AnalyticsContext } from './analytics-schema'
-import { armor, coded, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
+import { maskError } from './errors'
+import { armor, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
 import { logger } from '../util/log'
 import { listRuns } from '../verify/store'
 
@@ -70,12 +67,8 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
   const duration = new client.Histogram({ name: 'upkeep_graphql_duration_seconds', help: 'GraphQL execution time', registers: [registry], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] })
 
   const squidStatus = async () => {
-    const r = await pool.query<{ height: number; hash: string; final: number }>(
-      `select h.height, h.hash, s.height as final from squid_processor.status s,
-        lateral (select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) x order by height desc limit 1) h`,
-    )
-    const row = r.rows[0]
-    return { height: row?.height ?? null, finalizedHeight: row?.final ?? null, hash: row?.hash ?? null }
+    const h = await indexedHead(pool)
+    return { height: h?.height ?? null, finalizedHeight: h?.finalized ?? null, hash: h?.hash ?? null }
   }
 
   const closeOpenreader: Plugin<Ctx> = {
@@ -100,8 +93,7 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     cors: opts.corsOrigins?.length ? { origin: opts.corsOrigins, methods: ['GET', 'POST'] } : false,
     context: () => {
       const openreader = new PoolOpenreaderContext('postgres', pool)
-      // the class declares the field only on its OpenreaderContext interface
-      ;(openreader as unknown as { responseSizeLimit: ResponseSizeLimit }).responseSizeLimit = new ResponseSizeLimit(limits.maxResponseNodes)
+      setResponseSizeLimit(openreader, limits.maxResponseNodes)
       return { openreader, metrics, squidStatus, verificationRuns: (l: number, off: number, id?: number) => listRuns(pool, l, off, id), analyticsTimeoutMs: limits.analyticsTimeoutMs }
     },
     plugins: [
@@ -115,28 +107,8 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
       closeOpenreader,
     ],
     maskedErrors: {
-      maskError(error, message) {
-        // duck-typed: graphql can be loaded twice (ESM and CJS builds), so instanceof is unreliable
-        const e = error as GraphQLError & { originalError?: Error & { code?: string; extensions?: { code?: string } } }
-        const original = (e.originalError ?? e) as Error & { code?: string; extensions?: { code?: string }; name?: string }
-        if (/response might exceed the size limit/i.test(original?.message ?? '')) {
-          return coded(
-            `the response might exceed ${limits.maxResponseNodes} nodes: give every list a limit (lists of this entity have no known size) or page through the results`,
-            'RESPONSE_TOO_LARGE',
-          )
-        }
-        // LIMIT/OFFSET below zero passed through variables reach Postgres: 2201W/2201X
-        if (original?.code === '2201W' || original?.code === '2201X') return coded(`${original.message}: limit and offset must be 0 or more`, 'BAD_USER_INPUT')
-        if (original?.code === '57014') return coded(`the query ran longer than ${limits.sqlTimeoutMs} ms and was cancelled; ask for fewer rows or add filters`, 'QUERY_TIMEOUT')
-        const code = e.extensions?.code ?? original?.extensions?.code
-        if (code) return coded(e.message, String(code))
-        if (!e.originalError && typeof e.message === 'string') return coded(e.message, 'GRAPHQL_VALIDATION_FAILED')
-        // a variable that does not coerce to its type: graphql-js wraps the scalar's GraphQLError
-        if (e.originalError?.name === 'GraphQLError' && /^Variable "\$/.test(e.message)) return coded(e.message, 'BAD_USER_INPUT')
-        if (original?.name === 'UserInputError' || /invalid|not supported|expected/i.test(original?.message ?? '')) return coded(original.message, 'BAD_USER_INPUT')
-        log.error({ err: original?.message }, 'unexpected error')
-        return coded(message, 'INTERNAL_SERVER_ERROR')
-      },
+      maskError: (error, message) =>
+        maskError(error, message, { ...limits, onInternal: (e) => log.error({ err: (e as Error)?.message ?? String(e) }, 'unexpected error') }),
     },
     logging: false,
   })

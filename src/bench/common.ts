@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
 import pg from 'pg'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { PROJECT_ROOT } from '../util/paths'
 import { startDevnet, manifestPathFor, type Devnet } from '../devnet/devnet'
 import { externalDbUrl, startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 

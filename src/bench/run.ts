@@ -3,7 +3,7 @@
 // runs and are compared to their ceilings and targets as ratios (the machine is noisy).
 import fs from 'node:fs'
 import path from 'node:path'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { PROJECT_ROOT } from '../util/paths'
 import { BenchPostgres, BENCH_DIR, ensureBenchChain, loadBenchChain, machine } from './common'
 import { benchIndex, type IndexBench } from './index-bench'
 import { writeBenchmarksMd } from './report'

@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Abi, Hex } from 'viem'
+import { PROJECT_ROOT } from '../util/paths'
 
 export const CONTRACT_NAMES = [
   'OpenToken',
@@ -23,7 +24,7 @@ export interface Artifact {
   bytecode: Hex
 }
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..')
+export { PROJECT_ROOT }
 const cache = new Map<ContractName, Artifact>()
 
 export function artifact(name: ContractName): Artifact {

@@ -8,6 +8,7 @@ import { HDKey, hdKeyToAccount, privateKeyToAccount, type PrivateKeyAccount } fr
 import { mnemonicToSeedSync } from '@scure/bip39'
 import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../devnet/anvil'
 import { signHash } from '../util/hash'
+import { KeyError } from '../util/errors'
 
 /** A loaded key: a viem account for transactions and a fast signer for log records. */
 export interface KeyHandle {
@@ -21,9 +22,7 @@ export function keyHandle(privateKey: Hex): KeyHandle {
   return { account, address: account.address, signHash: (hash) => signHash(privateKey, hash) }
 }
 
-export class KeyError extends Error {
-  override name = 'KeyError'
-}
+export { KeyError }
 
 /** How many accounts of the public anvil mnemonic count as "well known". */
 const WELL_KNOWN_COUNT = 500

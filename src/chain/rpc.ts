@@ -1,15 +1,8 @@
 // A small JSON-RPC client (fetch + batching) for the devnet tooling: the workload sends tens of
 // thousands of transactions, so one HTTP round trip carries many calls.
-export class RpcError extends Error {
-  constructor(
-    message: string,
-    readonly code?: number,
-    readonly data?: unknown,
-  ) {
-    super(message)
-    this.name = 'RpcError'
-  }
-}
+import { RpcError } from '../util/errors'
+
+export { RpcError }
 
 export interface RpcCall {
   method: string
@@ -46,7 +39,7 @@ export class JsonRpc {
     return body.map((b, i) => {
       const r = byId.get(b.id)
       if (!r) throw new RpcError(`RPC returned no answer to ${calls[i].method}`)
-      if (r.error) throw new RpcError(`${calls[i].method}: ${r.error.message}`, r.error.code, r.error.data)
+      if (r.error) throw new RpcError(`${calls[i].method}: ${r.error.message}`, r.error.code)
       return r.result as T
     })
   }

@@ -1,4 +1,3 @@
-/** A mistake in how a command was called: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+// The CLI's errors are the project's (src/util/errors.ts): a mistake in how a command was
+// called is a UsageError, printed as one line with exit code 2.
+export { UsageError } from '../util/errors'

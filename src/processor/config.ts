@@ -3,6 +3,7 @@
 import { getAddress, isAddress, type Address } from 'viem'
 import { readManifest, type DeploymentManifest } from '../devnet/manifest'
 import { CONTRACT_NAMES, type ContractName } from '../chain/artifacts'
+import { ConfigError } from '../util/errors'
 
 export interface IndexerConfig {
   rpcUrl: string
@@ -18,9 +19,7 @@ export interface IndexerConfig {
   watchedAddresses: Address[]
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
+export { ConfigError }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, def: number | undefined, min = 0): number | undefined {
   const v = env[name]

@@ -2,8 +2,8 @@
 // caches are dropped whenever the chain forks, and so that a warehouse sink (ClickHouse) can
 // follow each committed batch.
 import { TypeormDatabase, type Store } from '@subsquid/typeorm-store'
-import type { DatabaseState, FinalTxInfo, HotTxInfo, HashAndHeight } from '@subsquid/typeorm-store/lib/interfaces'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { STATE_SCHEMA, type DatabaseState, type FinalTxInfo, type HotTxInfo, type HashAndHeight } from '../squid/compat'
+import { PROJECT_ROOT } from '../util/paths'
 
 export interface BatchSink {
   /** before the Postgres transaction: rows above `keepUpTo` are about to be replaced */
@@ -22,7 +22,7 @@ export class IndexerDatabase {
     private readonly sink?: BatchSink,
     private readonly onCommitted?: (head: number) => Promise<void>,
   ) {
-    this.pg = new TypeormDatabase({ supportHotBlocks: true, stateSchema: 'squid_processor', projectDir: PROJECT_ROOT })
+    this.pg = new TypeormDatabase({ supportHotBlocks: true, stateSchema: STATE_SCHEMA, projectDir: PROJECT_ROOT })
   }
 
   async connect(): Promise<DatabaseState> {

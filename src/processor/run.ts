@@ -1,6 +1,5 @@
 // Runs the indexer: Postgres (embedded or DB_URL) with migrations applied, preflight checks with
 // one-line errors, then the squid processor to a block (and exit) or following the head forever.
-import http from 'node:http'
 import { createLogger } from '@subsquid/logger'
 import { JsonRpc } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
@@ -13,6 +12,7 @@ import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from './handler'
 import { createProcessor } from './processor'
+import { serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
 export interface IndexerOptions {
   manifest: string | DeploymentManifest
@@ -64,7 +64,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const w = withWarehouse ? (opts.warehouse ?? (await openWarehouse(warehouseConfig(opts.dataDir, env)))) : undefined
   const applied = await applyMigrations(pg.url)
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
-  process.env.DB_URL = pg.url // typeorm-store reads its connection from the environment
+  setSquidDbUrl(pg.url)
   const handler = new BatchHandler(cfg.contracts)
   let sink: WarehouseSink | undefined
   if (w) {
@@ -95,7 +95,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     `indexing chain ${cfg.chainId} from block ${cfg.startBlock}${cfg.toBlock !== undefined ? ` to ${cfg.toBlock}` : ' and following the head'} (head ${head}, finality ${cfg.finalityConfirmation}) into ${redact(pg.url)}`,
   )
   const processor = createProcessor(cfg)
-  serveProcessorMetricsOnLoopback(processor)
+  serveProcessorMetricsOnLoopback(processor, Number(process.env.PROCESSOR_PROMETHEUS_PORT ?? 0))
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
@@ -107,31 +107,4 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
       await sink?.flush().catch((e: Error) => log.error(`final ClickHouse flush failed: ${e.message}`))
     },
   }
-}
-
-/**
- * The squid runner always starts a Prometheus endpoint, by default on every interface; ours binds
- * to 127.0.0.1 (PROCESSOR_PROMETHEUS_PORT, else an ephemeral port) like every other server here.
- */
-function serveProcessorMetricsOnLoopback(processor: ReturnType<typeof createProcessor>): void {
-  const prom = (processor as unknown as { getPrometheusServer(): { registry: { metrics(): Promise<string>; contentType: string }; serve: unknown } }).getPrometheusServer()
-  prom.serve = () =>
-    new Promise((resolve, reject) => {
-      const server = http.createServer((req, res) => {
-        if (req.url !== '/metrics') {
-          res.writeHead(404).end()
-          return
-        }
-        prom.registry.metrics().then(
-          (text) => res.writeHead(200, { 'content-type': prom.registry.contentType }).end(text),
-          (e: Error) => res.writeHead(500).end(e.message),
-        )
-      })
-      server.on('error', reject)
-      server.listen(Number(process.env.PROCESSOR_PROMETHEUS_PORT ?? 0), '127.0.0.1', () => {
-        const port = (server.address() as { port: number }).port
-        resolve({ port, close: () => new Promise<void>((r) => server.close(() => r())) })
-      })
-      server.unref()
-    })
 }

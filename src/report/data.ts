@@ -1,6 +1,7 @@
 // The monthly maintenance-revenue report's numbers: everything comes from the metrics module
 // (src/warehouse/metrics.ts) and the stored verification runs; the md, csv and html renderers all
 // print this one object.
+import { UsageError } from '../util/errors'
 import type pg from 'pg'
 import type { Concentration, DatanetRevenue, Metrics, ModelDecay, ModelRevenue, Runway, SustainabilityPoint, UnlockOverhang, RetentionCohort, AgentMetrics, OperatorMetrics } from '../warehouse/metrics'
 import { runsCovering } from '../verify/store'
@@ -25,9 +26,8 @@ export interface ReportData {
   verification: { id: number; ok: boolean; discrepancies: number; inferences: number }[]
 }
 
-export class ReportError extends Error {
-  override name = 'ReportError'
-}
+/** A report asked for wrongly (a malformed month). */
+export class ReportError extends UsageError {}
 
 export function monthRange(month: string): { from: Date; to: Date } {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month)

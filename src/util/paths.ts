@@ -1,5 +1,7 @@
 import path from 'node:path'
-import { PROJECT_ROOT } from '../chain/artifacts'
+
+/** The project's root (lib/ and src/ sit one level below it). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..')
 
 /** Where embedded services keep their data (UPKEEP_DATA_DIR, default ./.data). */
 export function dataDir(): string {

@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import crypto from 'node:crypto'
-import { PROJECT_ROOT } from '../chain/artifacts'
+import { PROJECT_ROOT } from '../util/paths'
 
 export interface DdlTarget {
   database: string
@@ -69,9 +69,4 @@ export function loadMigrations(t: DdlTarget, dir = path.join(PROJECT_ROOT, 'db',
         .flatMap((s) => (s.startsWith('CREATE TABLE IF NOT EXISTS {db}.') ? renderCreateTable(s, t) : [s.replaceAll('{db}', t.database)]))
       return { name, checksum: crypto.createHash('sha256').update(text).digest('hex'), statements }
     })
-}
-
-/** The current time as ClickHouse DateTime64(3) input (UTC). */
-export function chNow(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '')
 }

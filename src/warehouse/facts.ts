@@ -1,68 +1,97 @@
-// Fact rows: the Postgres record's immutable event tables, column for column. One mapping from
-// entity metadata serves both paths: live batches (entity objects) and re-export from Postgres
-// (rows selected by block range after a crash or an interrupted fork).
-import { getMetadataArgsStorage } from 'typeorm'
-import * as M from '../model'
+// Fact tables: the catalog's warehoused event tables (src/processor/tables.ts), column for column
+// as in Postgres. Column names follow the one naming rule (squid's snake_case strategy, which
+// also names the Postgres columns); ClickHouse types come from the fields' types in
+// schema.graphql. One mapping serves both paths: live batches (entity objects) and re-export
+// from Postgres (rows selected by block range after a crash or an interrupted fork).
+import path from 'node:path'
+import { EVENT_TABLES } from '../processor/tables'
+import { loadModel, SnakeNamingStrategy, type SchemaEntity } from '../squid/compat'
+import { PROJECT_ROOT } from '../util/paths'
+import { chTime } from './time'
 
 type Ctor = new (...args: never[]) => object
 
-/** The event tables mirrored into ClickHouse, parents before children. */
-export const FACT_ENTITIES: Ctor[] = [
-  M.SettlementBatch,
-  M.TokenTransfer,
-  M.Burn,
-  M.Contribution,
-  M.ModelPriceChange,
-  M.AdapterVersion,
-  M.Inference,
-  M.EscrowMovement,
-  M.CreatorPayout,
-  M.OperatorPayout,
-  M.AttributionEpoch,
-  M.AttributionPayout,
-  M.IncentivePayment,
-  M.BucketTransfer,
-  M.StakeEvent,
-  M.VestingRelease,
-  M.AgentStakeChange,
-  M.Slash,
-]
-
-export function snake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase()
+export interface FactColumn {
+  column: string
+  property: string
+  /** a reference to another entity: the column holds its id */
+  relation: boolean
+  /** ClickHouse type */
+  type: string
 }
 
 export interface FactTable {
   table: string
   entity: Ctor
-  /** [column name, entity property, is a relation] */
-  columns: { column: string; property: string; relation: boolean }[]
+  columns: FactColumn[]
+  /** the CREATE TABLE template (src/warehouse/ddl.ts renders it for a node or a cluster) */
+  ddl: string
+}
+
+const naming = new SnakeNamingStrategy()
+const SCALAR: Record<string, string> = { ID: 'String', String: 'String', Int: 'UInt32', BigInt: 'UInt256', DateTime: "DateTime64(3, 'UTC')", Boolean: 'Bool' }
+
+/** Table and column names of an entity, as Postgres has them. */
+export function tableName(entity: Ctor): string {
+  return naming.tableName(entity.name, undefined as unknown as string)
+}
+
+/** A field's column name (the same rule names Postgres' columns and ClickHouse's). */
+export function columnName(property: string): string {
+  return naming.columnName(property, undefined as unknown as string, [])
 }
 
 let cache: Map<Ctor, FactTable> | undefined
 
-/** Column layout of every fact table, derived from the TypeORM entity metadata (squid naming). */
+/** Every fact table, in the catalog's order (parents before children). */
 export function factTables(): Map<Ctor, FactTable> {
   if (cache) return cache
-  const storage = getMetadataArgsStorage()
+  const model = loadModel(path.join(PROJECT_ROOT, 'schema.graphql'))
   cache = new Map()
-  for (const entity of FACT_ENTITIES) {
-    const columns = [
-      ...storage.columns.filter((c) => c.target === entity).map((c) => ({ column: snake(c.propertyName), property: c.propertyName, relation: false })),
-      ...storage.relations
-        .filter((r) => r.target === entity && r.relationType === 'many-to-one')
-        .map((r) => ({ column: snake(r.propertyName) + '_id', property: r.propertyName, relation: true })),
-    ]
-    cache.set(entity, { table: snake(entity.name), entity, columns })
+  for (const t of Object.values(EVENT_TABLES)) {
+    if (!t.warehouse) continue
+    const entity = t.entity as Ctor
+    const def = model[entity.name] as SchemaEntity | undefined
+    if (def?.kind !== 'entity') throw new Error(`catalog: ${entity.name} is not an entity of schema.graphql`)
+    const overrides: Record<string, string> = t.warehouse.types ?? {}
+    const columns: FactColumn[] = []
+    for (const [property, prop] of Object.entries(def.properties)) {
+      const pt = prop.type
+      let column: string
+      let type: string
+      if (pt.kind === 'fk') {
+        column = naming.joinColumnName(property, 'id')
+        type = 'String'
+      } else if (pt.kind === 'scalar' && SCALAR[pt.name]) {
+        column = columnName(property)
+        type = SCALAR[pt.name]
+      } else if (pt.kind === 'list-lookup' || pt.kind === 'lookup') {
+        continue // derived from other tables: no column
+      } else {
+        throw new Error(`catalog: ${entity.name}.${property} has a type the warehouse does not map (${JSON.stringify(pt)})`)
+      }
+      type = overrides[property] ?? type
+      if (prop.nullable) type = `Nullable(${type})`
+      columns.push({ column, property, relation: pt.kind === 'fk', type })
+    }
+    for (const p of Object.keys(overrides)) if (!columns.some((c) => c.property === p)) throw new Error(`catalog: ${entity.name} has no field ${p}`)
+    const table = tableName(entity)
+    const ddl = `CREATE TABLE IF NOT EXISTS {db}.${table} (${columns.map((c) => `${c.column} ${c.type}`).join(', ')}) {engine:(block_number, id)}`
+    cache.set(entity, { table, entity, columns, ddl })
   }
   return cache
+}
+
+/** The fact table that holds settled inferences (the daily aggregates are computed from it). */
+export function inferenceFacts(): FactTable {
+  return [...factTables().values()].find((t) => t.entity === EVENT_TABLES.inferences.entity)!
 }
 
 /** ClickHouse input form: amounts as decimal strings, times as UTC 'YYYY-MM-DD hh:mm:ss.sss'. */
 function chValue(v: unknown): unknown {
   if (v === null || v === undefined) return null
   if (typeof v === 'bigint') return v.toString()
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '')
+  if (v instanceof Date) return chTime(v)
   return v
 }
 

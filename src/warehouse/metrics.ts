@@ -5,6 +5,8 @@
 // are exact decimal strings computed from integers; unknown is null, never zero.
 import type pg from 'pg'
 import { queryRows, type Warehouse } from './client'
+import { chTime } from './time'
+import { InputError } from '../util/errors'
 
 export const OPEN_DECIMALS = 18
 export const TOTAL_SUPPLY = 1_000_000_000n * 10n ** 18n
@@ -219,10 +221,6 @@ export function vestedAt(s: { total: bigint; start: bigint; cliff: bigint; durat
   return (s.total * elapsed) / s.duration
 }
 
-function chTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '')
-}
-
 const BUCKET: Record<Interval, string> = {
   day: 'toStartOfDay(timestamp)',
   week: 'toMonday(timestamp)',
@@ -270,7 +268,7 @@ export class Metrics {
   }
 
   private range(p: Period): Record<string, string> {
-    if (!(p.from < p.to)) throw new RangeError(`empty period: from ${p.from.toISOString()} is not before to ${p.to.toISOString()}`)
+    if (!(p.from < p.to)) throw new InputError(`empty period: from ${p.from.toISOString()} is not before to ${p.to.toISOString()}`)
     return { from: chTime(p.from), to: chTime(p.to) }
   }
 
@@ -584,7 +582,7 @@ export class Metrics {
 
   /** Fee income of each model in the 30 days before `at` vs the 30 days before that. */
   async modelDecay(at: Date, threshold = 0.5): Promise<ModelDecay[]> {
-    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`)
+    if (!(threshold > 0 && threshold <= 1)) throw new InputError(`threshold must be in (0, 1], got ${threshold}`)
     const rows = await this.q(
       `SELECT model_id,
               toString(sumIf(fee, timestamp >= toDateTime64({mid:String}, 3, 'UTC'))) AS last30,
@@ -675,7 +673,7 @@ export class Metrics {
 
   /** Price-to-fees at a given OPEN price: fully diluted market cap / annualized trailing-30-day fees. */
   async priceToFees(at: Date, priceUsd: string): Promise<PriceToFees> {
-    if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new RangeError(`price must be a decimal number of USD, got "${priceUsd}"`)
+    if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new InputError(`price must be a decimal number of USD, got "${priceUsd}"`)
     const [whole, frac = ''] = priceUsd.split('.')
     const price = BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
     const [b] = await this.q(`SELECT toString(sum(amount)) AS burned FROM ${this.t('burn')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC')`, { to: chTime(at) })

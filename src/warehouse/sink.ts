@@ -10,10 +10,13 @@
 // So a kill -9 anywhere, a ClickHouse error mid-batch or a fork leaves no orphaned or missing fact.
 import pg from 'pg'
 import type { Logger } from '@subsquid/logger'
-import { queryRows, WarehouseError, type Warehouse } from './client'
-import { chNow, deleteStatement } from './ddl'
-import { entityToFactRow, factTables, pgRowToFactRow, type FactTable } from './facts'
+import { ClickHouseError, queryRows, type Warehouse } from './client'
+import { deleteStatement } from './ddl'
+import { chNow } from './time'
+import { columnName, entityToFactRow, factTables, inferenceFacts, pgRowToFactRow, type FactTable } from './facts'
 import type { BatchSink } from '../processor/database'
+import { INFERENCE_DAILY_SUMS } from '../processor/tables'
+import { indexedHead } from '../squid/compat'
 
 const RETRY_DELAYS_MS = [500, 2_000, 5_000]
 const EXPORT_CHUNK = 50_000
@@ -143,9 +146,9 @@ export class WarehouseSink implements BatchSink {
           if (!rows.length) continue
           await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
           if (failAt !== undefined && failAt > this.chHead && failAt <= head && ++n === 1) {
-            throw new WarehouseError(`fault injected by UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK=${failAt}`)
+            throw new ClickHouseError(`fault injected by UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK=${failAt}`)
           }
-          if (t.table === 'inference') for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
+          if (t === inferenceFacts()) for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
         }
         await this.refreshAggregates(days)
         await this.journal('done', head, head)
@@ -162,7 +165,7 @@ export class WarehouseSink implements BatchSink {
         }
       }
     }
-    this.failure = new WarehouseError(
+    this.failure = new ClickHouseError(
       `ClickHouse write failed for blocks up to ${head}: ${(lastError as Error).message.split('\n')[0]}. ` +
         `Postgres is committed up to block ${head}; restart the indexer and ClickHouse is reconciled from Postgres.`,
     )
@@ -210,11 +213,7 @@ export class WarehouseSink implements BatchSink {
     const client = new pg.Client({ connectionString: this.pgUrl })
     await client.connect()
     try {
-      const exists = await client.query(`select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status'`)
-      if (!exists.rowCount) return -1
-      const status = await client.query<{ height: number }>('select height from squid_processor.status where id = 0')
-      const hot = await client.query<{ h: number | null }>('select max(height) as h from squid_processor.hot_block')
-      return Math.max(status.rows[0]?.height ?? -1, hot.rows[0]?.h ?? -1)
+      return (await indexedHead(client))?.height ?? -1
     } finally {
       await client.end()
     }
@@ -223,7 +222,7 @@ export class WarehouseSink implements BatchSink {
   /** Deletes every fact above `block`; returns the days whose aggregates must be recomputed. */
   private async deleteAbove(block: number): Promise<Set<string>> {
     const days = new Set(
-      (await queryRows<{ d: string }>(this.w, `SELECT DISTINCT toString(toDate(timestamp)) AS d FROM ${this.w.table('inference')} WHERE block_number > {b:Int64}`, { b: block })).map(
+      (await queryRows<{ d: string }>(this.w, `SELECT DISTINCT toString(toDate(timestamp)) AS d FROM ${this.w.table(inferenceFacts().table)} WHERE block_number > {b:Int64}`, { b: block })).map(
         (r) => r.d,
       ),
     )
@@ -249,7 +248,7 @@ export class WarehouseSink implements BatchSink {
           if (!res.rows.length) break
           const rows = res.rows.map((r) => pgRowToFactRow(t, r))
           await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
-          if (t.table === 'inference') for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
+          if (t === inferenceFacts()) for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
           total += rows.length
           const last = res.rows[res.rows.length - 1]
           after = [last.block_number as number, last.id as string]
@@ -266,14 +265,18 @@ export class WarehouseSink implements BatchSink {
   private async refreshAggregates(days: Set<string>): Promise<void> {
     if (!days.size) return
     const list = [...days].sort().map((d) => `'${d}'`).join(',')
-    const inf = this.w.table('inference')
+    const inf = this.w.table(inferenceFacts().table)
     await this.w.client.command({ query: deleteStatement('agg_daily', `day IN (${list})`, this.target) })
     await this.w.client.command({ query: deleteStatement('agg_model_daily', `day IN (${list})`, this.target) })
     await this.w.client.command({ query: deleteStatement('agg_daily_payers', `day IN (${list})`, this.target) })
+    // the daily sums are the fold's (INFERENCE_DAILY_SUMS), so agg_daily equals DailyNetworkStats
+    const sums = INFERENCE_DAILY_SUMS.map((d) => {
+      const col = columnName(d.field)
+      return { column: columnName(d.daily), expr: 'onlyIf' in d ? `sumIf(${col}, ${columnName(d.onlyIf)})` : `sum(${col})` }
+    })
     await this.w.client.command({
-      query: `INSERT INTO ${this.w.table('agg_daily')}
-        SELECT toDate(timestamp) AS day, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share),
-               sum(infra_share), sum(treasury_share), sum(burn_share), sumIf(fee, payer_is_agent), uniqExact(payer_id)
+      query: `INSERT INTO ${this.w.table('agg_daily')} (day, inferences, ${sums.map((x) => x.column).join(', ')}, payers)
+        SELECT toDate(timestamp) AS day, count(), ${sums.map((x) => x.expr).join(', ')}, uniqExact(payer_id)
         FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,
     })
     await this.w.client.command({
@@ -281,6 +284,7 @@ export class WarehouseSink implements BatchSink {
         SELECT toDate(timestamp) AS day, model_id, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share)
         FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day, model_id`,
     })
+    // migration 0003 ran this once as a backfill; a landed migration stays as it was
     await this.w.client.command({
       query: `INSERT INTO ${this.w.table('agg_daily_payers')}
         SELECT toDate(timestamp) AS day, uniqExactState(payer_id) FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,

@@ -3,6 +3,7 @@
 // workload with its decoded custom error.
 import { decodeErrorResult, getContractAddress, type Address, type Hex } from 'viem'
 import { JsonRpc } from '../chain/rpc'
+import { WorkloadTxError } from '../util/errors'
 import { allAbis } from '../chain/artifacts'
 
 export interface TxRequest {
@@ -29,9 +30,7 @@ export interface MinedBlock {
   receipts: Receipt[]
 }
 
-export class WorkloadTxError extends Error {
-  override name = 'WorkloadTxError'
-}
+export { WorkloadTxError }
 
 export class ChainDriver {
   private queue: TxRequest[] = []

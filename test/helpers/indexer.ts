@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { query } from './pg'
+import { indexedHead as squidIndexedHead } from '../../src/squid/compat'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 
@@ -63,14 +65,14 @@ export async function indexTo(s: IndexerSetup, to: number): Promise<string> {
 
 /** Highest block committed by the processor (final or hot) and its hash. */
 export async function indexedHead(dbUrl: string): Promise<{ height: number; hash: string } | null> {
+  const c = new pg.Client({ connectionString: dbUrl })
   try {
-    const rows = await query<{ height: number; hash: string }>(
-      dbUrl,
-      `select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) h order by height desc limit 1`,
-    )
-    return rows[0] ?? null
+    await c.connect()
+    return await squidIndexedHead(c)
   } catch {
-    return null // schema not created yet
+    return null // server restarting
+  } finally {
+    await c.end().catch(() => {})
   }
 }
 

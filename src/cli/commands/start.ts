@@ -21,6 +21,7 @@ import { dataDir } from '../../util/paths'
 import { progress } from '../../util/progress'
 import { logger } from '../../util/log'
 import { intOption } from '../options'
+import { indexedHead, STATE_SCHEMA } from '../../squid/compat'
 
 export function registerStart(program: Command): void {
   program
@@ -106,17 +107,12 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   )
 }
 
-/** Highest block the processor committed (final or hot), or -1. */
-async function indexedHead(url: string): Promise<{ height: number; hash: string } | null> {
+/** Highest block the processor committed (final or hot), or null before it started. */
+async function indexedHeadAt(url: string): Promise<{ height: number; hash: string } | null> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
-    const exists = await c.query(`select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status'`)
-    if (!exists.rowCount) return null
-    const r = await c.query<{ height: number; hash: string }>(
-      `select height, hash from (select height, hash from squid_processor.status union all select height, hash from squid_processor.hot_block) h order by height desc limit 1`,
-    )
-    return r.rows[0] ?? null
+    return await indexedHead(c)
   } finally {
     await c.end()
   }
@@ -128,14 +124,14 @@ async function indexedHead(url: string): Promise<{ height: number; hash: string 
  * ClickHouse) rather than refuse to run.
  */
 async function resetIfDiverged(url: string, rpcUrl: string, dir: string, log: ReturnType<typeof logger>): Promise<void> {
-  const head = await indexedHead(url)
+  const head = await indexedHeadAt(url)
   if (!head || head.height < 0) return
   const block = await new JsonRpc(rpcUrl).call<{ hash: string } | null>('eth_getBlockByNumber', ['0x' + head.height.toString(16), false])
   if (block?.hash === head.hash) return
   log.warn(`the index holds block ${head.height} ${head.hash}, which this chain does not have: re-indexing from scratch`)
   const c = new pg.Client({ connectionString: url })
   await c.connect()
-  await c.query('drop schema if exists squid_processor cascade; drop schema public cascade; create schema public')
+  await c.query(`drop schema if exists ${STATE_SCHEMA} cascade; drop schema public cascade; create schema public`)
   await c.end()
   fs.rmSync(path.join(dir, 'chdb'), { recursive: true, force: true })
 }
@@ -144,7 +140,7 @@ async function waitCaughtUp(url: string, rpcUrl: string): Promise<void> {
   const rpc = new JsonRpc(rpcUrl)
   for (;;) {
     const chainHead = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
-    const h = await indexedHead(url)
+    const h = await indexedHeadAt(url)
     if (h && h.height >= chainHead) return
     await new Promise((r) => setTimeout(r, 200))
   }

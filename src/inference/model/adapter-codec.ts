@@ -2,15 +2,15 @@
 // The on-chain adapterHash of a model version is keccak256 of exactly these bytes.
 import { keccak256, type Hex } from 'viem'
 import { HIDDEN, RANK, type Adapter } from './network'
+import { InputError } from '../../util/errors'
 
 const MAGIC = [0x55, 0x50, 0x4b, 0x41] // UPKA
 const VERSION = 1
 const HEADER = 8
 export const ADAPTER_BYTES = HEADER + 4 * (HIDDEN * RANK + RANK * HIDDEN)
 
-export class AdapterFormatError extends Error {
-  override name = 'AdapterFormatError'
-}
+/** Adapter bytes that are not a valid adapter (a content-store blob is input like any other). */
+export class AdapterFormatError extends InputError {}
 
 export function encodeAdapter(a: Adapter): Uint8Array {
   if (a.A.length !== HIDDEN * RANK || a.B.length !== RANK * HIDDEN) throw new AdapterFormatError('adapter matrices have the wrong shape')

@@ -1,6 +1,8 @@
 // Text -> sparse hashed n-gram features. Tokens are the metering tokens (src/protocol/units.ts),
 // lowercased; features are unigrams and bigrams hashed (FNV-1a, 32 bit) into DIM buckets with
 // sublinear term frequency, L2-normalised. Same text, same features, on every machine.
+import { InputError } from '../../util/errors'
+
 export const DIM = 1 << 14
 export const MAX_INPUT_CHARS = 16_384
 
@@ -12,9 +14,7 @@ export interface SparseFeatures {
   values: Float32Array
 }
 
-export class InputError extends Error {
-  override name = 'InputError'
-}
+export { InputError }
 
 function fnv1a(s: string, seed = 0x811c9dc5): number {
   let h = seed

@@ -3,7 +3,7 @@
 // Hot blocks keep going through typeorm-store, whose change tracker records every insert so a
 // reorg can roll it back.
 import type { Store } from '@subsquid/typeorm-store'
-import type { EntityManager } from 'typeorm'
+import { untrackedEntityManager } from '../../squid/compat'
 
 const PG_ARRAY: Record<string, string> = {
   numeric: 'numeric[]',
@@ -33,9 +33,8 @@ export function bulkUpsert(store: Store, rows: object[]): Promise<boolean> {
 }
 
 async function bulkWrite(store: Store, rows: object[], upsert: boolean): Promise<boolean> {
-  const s = store as unknown as { changes?: unknown; em(): EntityManager }
-  if (s.changes || typeof s.em !== 'function') return false
-  const em = s.em()
+  const em = untrackedEntityManager(store)
+  if (!em) return false
   const meta = em.connection.getMetadata(rows[0].constructor)
   const cols = meta.columns.map((c) => {
     const rel = c.relationMetadata

@@ -1,6 +1,7 @@
 // FeePolicy and InferenceSettlement: policy versions, operators, escrow, settled inferences.
 import * as M from '../../model'
 import { splitRequestId } from '../../protocol/receipts'
+import { addInferenceToDay } from '../tables'
 import type { Args } from './args'
 import type { EventContext, FoldState } from './state'
 
@@ -123,16 +124,7 @@ export async function onInferenceSettled(s: FoldState, ev: EventContext, a: Args
   const pending = s.pendingInferences.get(ev.txHash)
   if (pending) pending.push(row)
   else s.pendingInferences.set(ev.txHash, [row])
-  const day = await s.day(ev.timestamp)
-  day.inferences++
-  day.units += a.units
-  day.fees += a.fee
-  day.creatorShare += a.creatorShare
-  day.contributorsShare += a.contributorsShare
-  day.infraShare += a.infraShare
-  day.treasuryShare += a.treasuryShare
-  day.burnShare += a.burnShare
-  if (payer.isAgent) day.agentFees += a.fee
+  addInferenceToDay(await s.day(ev.timestamp), row)
   const opDay = await s.operatorDay(operator, ev.timestamp)
   opDay.inferences++
   opDay.fees += a.fee

@@ -7,6 +7,7 @@ import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
 import { bulkInsert, bulkUpsert } from './bulk'
+import { emptyRows, type EventRows } from '../tables'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -95,30 +96,8 @@ export class FoldState {
   readonly daily = new EntityCache(M.DailyNetworkStats)
   readonly operatorDaily = new EntityCache(M.DailyOperatorStats, { operator: true })
 
-  // event rows of this batch, in dependency order of their tables
-  readonly rows = {
-    batches: [] as M.SettlementBatch[],
-    transfers: [] as M.TokenTransfer[],
-    burns: [] as M.Burn[],
-    contributions: [] as M.Contribution[],
-    modelDatanets: [] as M.ModelDatanet[],
-    priceChanges: [] as M.ModelPriceChange[],
-    adapters: [] as M.AdapterVersion[],
-    inferences: [] as M.Inference[],
-    escrowMovements: [] as M.EscrowMovement[],
-    creatorPayouts: [] as M.CreatorPayout[],
-    operatorPayouts: [] as M.OperatorPayout[],
-    epochs: [] as M.AttributionEpoch[],
-    attributionPayouts: [] as M.AttributionPayout[],
-    incentives: [] as M.IncentivePayment[],
-    bucketTransfers: [] as M.BucketTransfer[],
-    stakeEvents: [] as M.StakeEvent[],
-    vestingReleases: [] as M.VestingRelease[],
-    agentStakeChanges: [] as M.AgentStakeChange[],
-    slashes: [] as M.Slash[],
-    roleChanges: [] as M.RoleChange[],
-    unknownLogs: [] as M.UnknownLog[],
-  }
+  /** event rows of this batch, one buffer per table of the catalog, written in its order */
+  readonly rows: EventRows = emptyRows()
 
   /** InferenceSettled rows of a transaction waiting for its BatchSettled (emitted after them). */
   readonly pendingInferences = new Map<string, M.Inference[]>()
