@@ -4,7 +4,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { query } from './pg'
 import { indexedHead as squidIndexedHead } from '../../src/squid/compat'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
