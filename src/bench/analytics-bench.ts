@@ -2,6 +2,7 @@
 // computed on Postgres, p50/p95 over repeated runs, on the indexed bench chain.
 import path from 'node:path'
 import pg from 'pg'
+import { embeddedWarehouse } from '../config'
 import { openWarehouse } from '../warehouse/client'
 import { Metrics, concentrationOf, type Period } from '../warehouse/metrics'
 import type { Devnet } from '../devnet/devnet'
@@ -29,7 +30,7 @@ async function time(f: () => Promise<unknown>, n: number): Promise<number[]> {
 }
 
 export async function bench({ devnet, indexed, runs, log }: Args) {
-  const w = await openWarehouse({ mode: 'embedded', path: path.join(indexed.dataDir, 'chdb'), database: 'upkeep' })
+  const w = await openWarehouse(embeddedWarehouse(indexed.dataDir))
   const pool = new pg.Pool({ connectionString: indexed.dbUrl, max: 4 })
   const m = devnet.manifest
   const metrics = new Metrics(w, pool, { treasury: m.accounts.treasury, distributor: m.contracts.RewardsDistributor, stakingBank: m.accounts.stakingBank })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { readOnlyRoleUrl } from '../db/postgres'
 import type { Devnet } from '../devnet/devnet'
 import { startApi } from '../api/server'
+import { embeddedWarehouse } from '../config'
 import { openWarehouse } from '../warehouse/client'
 import type { IndexBench } from './index-bench'
 import { cpuSeconds, median } from './common'
@@ -40,7 +41,7 @@ const CASES: [string, 'entity' | 'analytics', string[]][] = [
 ]
 
 export async function bench({ devnet, indexed, runs, log }: Args) {
-  const warehouse = await openWarehouse({ mode: 'embedded', path: path.join(indexed.dataDir, 'chdb'), database: 'upkeep' })
+  const warehouse = await openWarehouse(embeddedWarehouse(indexed.dataDir))
   const m = devnet.manifest
   const dbUrl = await readOnlyRoleUrl(indexed.dbUrl, 'upkeep_bench_api')
   const api = await startApi({ dbUrl, warehouse, metrics: { treasury: m.accounts.treasury, distributor: m.contracts.RewardsDistributor, stakingBank: m.accounts.stakingBank } })

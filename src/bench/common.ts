@@ -6,7 +6,8 @@ import { execSync } from 'node:child_process'
 import pg from 'pg'
 import { PROJECT_ROOT } from '../util/paths'
 import { startDevnet, manifestPathFor, type Devnet } from '../devnet/devnet'
-import { externalDbUrl, startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
+import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
+import { externalDbUrl, testPostgresUrl } from '../config'
 
 export const BENCH_DIR = path.join(PROJECT_ROOT, 'bench')
 export const CACHE_DIR = path.join(BENCH_DIR, 'cache')
@@ -55,7 +56,7 @@ export class BenchPostgres {
   ) {}
 
   static async open(): Promise<BenchPostgres> {
-    const url = externalDbUrl() ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+    const url = externalDbUrl() ?? testPostgresUrl()
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
     try {
       await c.connect()

@@ -1,14 +1,17 @@
-// Keys: from the environment (NAME_KEY) or an encrypted keystore file (NAME_KEYSTORE with
-// NAME_KEYSTORE_PASSWORD or NAME_KEYSTORE_PASSWORD_FILE). Never logged. The well-known anvil
+// Keys: a raw private key or an encrypted keystore file (src/config reads which from NAME_KEY or
+// NAME_KEYSTORE with NAME_KEYSTORE_PASSWORD[_FILE]). Never logged. The well-known anvil
 // development keys are accepted on the devnet only (chain 31337) and refused on any other chain.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { keccak256, type Hex } from 'viem'
 import { HDKey, hdKeyToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { mnemonicToSeedSync } from '@scure/bip39'
-import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../devnet/anvil'
 import { signHash } from '../util/hash'
 import { KeyError } from '../util/errors'
+
+/** The devnet's chain id and the public anvil mnemonic its accounts come from. */
+export const DEVNET_CHAIN_ID = 31337
+export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 
 /** A loaded key: a viem account for transactions and a fast signer for log records. */
 export interface KeyHandle {
@@ -86,24 +89,16 @@ export function decryptKeystore(json: string, password: string): Hex {
   return ('0x' + key.toString('hex')) as Hex
 }
 
+/** Where a key comes from (parsed from NAME_KEY / NAME_KEYSTORE by src/config). */
+export type KeySource = { name: string; key: Hex } | { name: string; keystore: string; password: string }
+
 /**
- * Loads NAME's key: NAME_KEY (0x + 64 hex) or NAME_KEYSTORE (+ password). Returns undefined if
- * neither is set. Throws KeyError with a line that names the variable, never the key.
+ * The key of a source, refused on any chain but the devnet if it is a well-known anvil key.
+ * Throws KeyError with a line that names the variable, never the key.
  */
-export function loadKey(name: string, chainId: number, env: NodeJS.ProcessEnv = process.env): KeyHandle | undefined {
-  const raw = env[`${name}_KEY`]
-  const keystore = env[`${name}_KEYSTORE`]
-  let key: Hex
-  if (raw) {
-    if (!/^0x[0-9a-fA-F]{64}$/.test(raw)) throw new KeyError(`${name}_KEY must be 0x followed by 64 hex digits`)
-    key = raw as Hex
-  } else if (keystore) {
-    if (!fs.existsSync(keystore)) throw new KeyError(`${name}_KEYSTORE file ${keystore} not found`)
-    const pwFile = env[`${name}_KEYSTORE_PASSWORD_FILE`]
-    const password = env[`${name}_KEYSTORE_PASSWORD`] ?? (pwFile ? fs.readFileSync(pwFile, 'utf8').replace(/\r?\n$/, '') : undefined)
-    if (password === undefined) throw new KeyError(`${name}_KEYSTORE needs ${name}_KEYSTORE_PASSWORD or ${name}_KEYSTORE_PASSWORD_FILE`)
-    key = decryptKeystore(fs.readFileSync(keystore, 'utf8'), password)
-  } else return undefined
+export function keyFromSource(source: KeySource, chainId: number): KeyHandle {
+  const name = source.name
+  const key = 'key' in source ? source.key : decryptKeystore(fs.readFileSync(source.keystore, 'utf8'), source.password)
   let handle: KeyHandle
   try {
     handle = keyHandle(key)

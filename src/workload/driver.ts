@@ -108,20 +108,21 @@ export class ChainDriver {
 
   private async explainFailure(tx: TxRequest, r: Receipt): Promise<never> {
     let reason = 'reverted'
+    let trace: unknown
     try {
-      const trace = await this.rpc.call<{ output?: Hex; error?: string }>('debug_traceTransaction', [r.transactionHash, { tracer: 'callTracer' }])
-      if (trace.output && trace.output !== '0x') {
+      const t = await this.rpc.call<{ output?: Hex; error?: string }>('debug_traceTransaction', [r.transactionHash, { tracer: 'callTracer' }])
+      trace = t
+      if (t.output && t.output !== '0x') {
         try {
-          const e = decodeErrorResult({ abi: allAbis(), data: trace.output })
+          const e = decodeErrorResult({ abi: allAbis(), data: t.output })
           reason = `${e.errorName}(${(e.args ?? []).map(String).join(', ')})`
         } catch {
-          reason = `revert data ${trace.output}`
+          reason = `revert data ${t.output}`
         }
-      } else if (trace.error) reason = trace.error
-      if (process.env.UPKEEP_DEBUG_TRACE) console.error(JSON.stringify(trace).slice(0, 4000))
+      } else if (t.error) reason = t.error
     } catch {
       // tracing unsupported: keep the generic reason
     }
-    throw new WorkloadTxError(`workload transaction "${tx.label}" from ${tx.from} failed: ${reason} (tx ${r.transactionHash})`)
+    throw new WorkloadTxError(`workload transaction "${tx.label}" from ${tx.from} failed: ${reason} (tx ${r.transactionHash})`, { cause: trace })
   }
 }

@@ -7,7 +7,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { keccak256 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { decryptKeystore, devnetPrivateKey, KeyError, loadKey } from '../../src/chain/keys'
+import { decryptKeystore, devnetPrivateKey, KeyError } from '../../src/chain/keys'
+import { loadKey } from '../../src/config'
 
 const randomKey = () => ('0x' + crypto.randomBytes(32).toString('hex')) as `0x${string}`
 

@@ -13,7 +13,7 @@ import { openWarehouse, queryRows, type Warehouse } from '../../src/warehouse/cl
 import { migrateWarehouse } from '../../src/warehouse/migrate'
 import { factTables } from '../../src/warehouse/facts'
 import { deleteStatement, loadMigrations, renderCreateTable } from '../../src/warehouse/ddl'
-import { warehouseConfig } from '../../src/warehouse/config'
+import { warehouseConfig } from '../../src/config'
 import * as model from '../../src/model'
 
 const ROOT = path.resolve(__dirname, '..', '..')

@@ -1,10 +1,11 @@
 // `upkeep bench [suite...]` (npm run bench): the benchmarks; see BENCHMARKS.md.
 import { Command } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import { runBench, SUITES, type Suite } from '../../bench/run'
 import { intOption } from '../options'
 import { UsageError } from '../errors'
 
-export function registerBench(program: Command): void {
+export function registerBench(program: Command, config: UpkeepConfig): void {
   program
     .command('bench')
     .description(`run benchmarks on the bench chain (${SUITES.join(', ')}; all by default) and write bench/results.json and BENCHMARKS.md`)

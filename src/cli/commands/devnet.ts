@@ -1,15 +1,15 @@
 // `upkeep devnet`: anvil + the reference protocol + the seeded workload.
 import path from 'node:path'
 import { Command, Option } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import { startDevnet } from '../../devnet/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { countEvents } from '../../workload/summary'
 import { JsonRpc } from '../../chain/rpc'
 import { progress } from '../../util/progress'
 import { intOption } from '../options'
-import { dataDir } from '../../util/paths'
 
-export function registerDevnet(program: Command): void {
+export function registerDevnet(program: Command, config: UpkeepConfig): void {
   program
     .command('devnet')
     .description('start anvil, deploy the protocol, run the seeded workload')
@@ -20,7 +20,7 @@ export function registerDevnet(program: Command): void {
     .option('--state-out <file>', 'save the chain (and FILE.manifest.json) when it stops')
     .option('--state-in <file>', 'load a saved chain instead of running the workload')
     .option('--manifest <file>', 'also write the deployment manifest here')
-    .option('--content-dir <dir>', 'content-addressed store for contribution texts', path.join(dataDir(), 'content'))
+    .option('--content-dir <dir>', 'content-addressed store for contribution texts', path.join(config.dataDir, 'content'))
     .action(async (o: { workload: string; seed: number; summary?: boolean; keep?: boolean; stateOut?: string; stateIn?: string; manifest?: string; contentDir: string }) => {
       let bar: ReturnType<typeof progress> | undefined
       const devnet = await startDevnet({

@@ -1,34 +1,34 @@
 // `upkeep node`: the reference inference node (HTTP on loopback; keys from env or a keystore).
 import path from 'node:path'
 import { Command } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import { readManifest } from '../../devnet/manifest'
-import { KeyError, loadKey } from '../../chain/keys'
+import { KeyError, keyFromSource } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
 import { serveNode } from '../../inference/http'
-import { dataDir } from '../../util/paths'
 import { intOption } from '../options'
 
-export function registerNode(program: Command): void {
+export function registerNode(program: Command, config: UpkeepConfig): void {
   program
     .command('node')
     .description('run the inference node: serve models, meter, log, settle, attribute (OPERATOR_KEY or OPERATOR_KEYSTORE)')
-    .option('--port <n>', 'port (NODE_PORT)', intOption('--port', 0, 65535), Number(process.env.NODE_PORT ?? 4360))
-    .option('--host <host>', 'interface (NODE_HOST)', process.env.NODE_HOST ?? '127.0.0.1')
-    .option('--manifest <file>', 'deployment manifest', path.join(dataDir(), 'manifest.json'))
-    .option('--log <file>', 'usage log', path.join(dataDir(), 'node', 'usage.jsonl'))
-    .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(dataDir(), 'content'))
+    .option('--port <n>', 'port (NODE_PORT)', intOption('--port', 0, 65535), config.node.port)
+    .option('--host <host>', 'interface (NODE_HOST)', config.node.host)
+    .option('--manifest <file>', 'deployment manifest', path.join(config.dataDir, 'manifest.json'))
+    .option('--log <file>', 'usage log', path.join(config.dataDir, 'node', 'usage.jsonl'))
+    .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(config.dataDir, 'content'))
     .option('--batch-size <n>', 'settle every n receipts', intOption('--batch-size', 1, 1000), 100)
     .option('--batch-interval-ms <n>', '... or every n ms', intOption('--batch-interval-ms', 10), 2_000)
     .option('--no-settle', 'answer and log, but never settle on chain (a dry run; the benchmark baseline)')
     .option('--epoch-seconds <n>', 'post attribution epochs every n s (0 = off; needs ATTRIBUTOR_KEY)', intOption('--epoch-seconds', 0), 0)
     .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number; settle: boolean }) => {
       const manifest = readManifest(o.manifest)
-      const operator = loadKey('OPERATOR', manifest.chainId)
+      const operator = config.keys.operator && keyFromSource(config.keys.operator, manifest.chainId)
       if (!operator) throw new KeyError('set OPERATOR_KEY (0x…) or OPERATOR_KEYSTORE with OPERATOR_KEYSTORE_PASSWORD[_FILE]')
-      const attributor = loadKey('ATTRIBUTOR', manifest.chainId)
+      const attributor = config.keys.attributor && keyFromSource(config.keys.attributor, manifest.chainId)
       const node = await InferenceNode.start({
         manifest,
-        rpcUrl: process.env.RPC_URL,
+        rpcUrl: config.chain.rpcUrl,
         operator,
         attributor,
         logFile: o.log,

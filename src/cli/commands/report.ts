@@ -2,25 +2,24 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, Option } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import pg from 'pg'
 import { ensurePostgres } from '../../db/postgres'
 import { readManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
-import { warehouseConfig } from '../../warehouse/config'
 import { Metrics } from '../../warehouse/metrics'
 import { buildReportData, monthRange, ReportError } from '../../report/data'
 import { renderReport, type ReportFormat } from '../../report/render'
-import { dataDir } from '../../util/paths'
 import { UsageError } from '../errors'
 
-export function registerReport(program: Command): void {
+export function registerReport(program: Command, config: UpkeepConfig): void {
   program
     .command('report')
     .description('the monthly maintenance-revenue report: fees, incentives, coverage, models, retention, overhang, runway, verification')
     .requiredOption('--month <YYYY-MM>', 'the month to report')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'html', 'csv']).default('md'))
     .option('--out <file>', 'write here instead of stdout')
-    .option('--manifest <file>', 'deployment manifest (treasury and distributor addresses)', path.join(dataDir(), 'manifest.json'))
+    .option('--manifest <file>', 'deployment manifest (treasury and distributor addresses)', path.join(config.dataDir, 'manifest.json'))
     .action(async (o: { month: string; format: ReportFormat; out?: string; manifest: string }) => {
       try {
         monthRange(o.month)
@@ -28,8 +27,8 @@ export function registerReport(program: Command): void {
         throw new UsageError((e as ReportError).message)
       }
       const manifest = readManifest(o.manifest)
-      const pgh = await ensurePostgres(dataDir())
-      const warehouse = await openWarehouse(warehouseConfig(dataDir()))
+      const pgh = await ensurePostgres(config.dataDir, config.postgresUrl)
+      const warehouse = await openWarehouse(config.warehouse)
       const pool = new pg.Pool({ connectionString: pgh.url, max: 4 })
       try {
         const metrics = new Metrics(warehouse, pool, { treasury: manifest.accounts.treasury, distributor: manifest.contracts.RewardsDistributor, stakingBank: manifest.accounts.stakingBank })

@@ -1,10 +1,11 @@
 // `upkeep soak` (npm run soak): faults, reorgs, kill -9 and a Postgres restart while the chain
 // runs, then an exact reconciliation; exits 0 only when nothing was lost or duplicated.
 import { Command } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import { formatSoak, runSoak } from '../../faults/soak'
 import { intOption } from '../options'
 
-export function registerSoak(program: Command): void {
+export function registerSoak(program: Command, config: UpkeepConfig): void {
   program
     .command('soak')
     .description('follow a devnet through a faulty RPC with reorgs (1-20), kill -9 and a Postgres restart; then reconcile exactly')

@@ -4,39 +4,38 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import pg from 'pg'
 import { startDevnet, manifestPathFor } from '../../devnet/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
 import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
 import { startApi, type ApiServer } from '../../api/server'
-import { devnetPrivateKey, guardKey, keyHandle, loadKey } from '../../chain/keys'
+import { devnetPrivateKey, guardKey, keyFromSource, keyHandle } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
 import { serveNode, type NodeServer } from '../../inference/http'
-import { apiOptionsFromEnv } from '../../api/config'
-import { runIndexer } from '../../processor/run'
+import { apiOptions } from '../../api/config'
+import { runIndexer } from '../../indexer/run'
 import { openWarehouse } from '../../warehouse/client'
-import { warehouseConfig } from '../../warehouse/config'
-import { dataDir } from '../../util/paths'
 import { progress } from '../../util/progress'
 import { logger } from '../../util/log'
 import { intOption } from '../options'
 import { indexedHead, STATE_SCHEMA } from '../../squid/compat'
 
-export function registerStart(program: Command): void {
+export function registerStart(program: Command, config: UpkeepConfig): void {
   program
     .command('start')
     .description('run everything on embedded defaults: devnet + workload, indexer, API, inference node')
     .option('--seed <n>', 'workload seed', intOption('--seed'), 7)
     .option('--fresh', 'discard .data and start from a new chain')
     .action(async (o: { seed: number; fresh?: boolean }) => {
-      await start(o)
+      await start(o, config)
     })
 }
 
-async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
+async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig): Promise<void> {
   const log = logger('start')
-  const dir = dataDir()
+  const dir = config.dataDir
   if (o.fresh) fs.rmSync(dir, { recursive: true, force: true })
   const stateFile = path.join(dir, 'devnet', 'state.json')
   fs.mkdirSync(path.dirname(stateFile), { recursive: true })
@@ -58,10 +57,10 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   const manifestFile = path.join(dir, 'manifest.json')
   writeManifest(manifestFile, devnet.manifest)
 
-  const pgHandle = await ensurePostgres(dir)
+  const pgHandle = await ensurePostgres(dir, config.postgresUrl)
   await resetIfDiverged(pgHandle.url, devnet.manifest.rpcUrl, dir, log)
-  const warehouse = await openWarehouse(warehouseConfig(dir))
-  const indexer = await runIndexer({ manifest: devnet.manifest, dataDir: dir, warehouse })
+  const warehouse = await openWarehouse(config.warehouse)
+  const indexer = await runIndexer({ manifest: devnet.manifest, config, warehouse })
 
   let api: ApiServer | undefined
   let nodeServer: NodeServer | undefined
@@ -86,19 +85,19 @@ async function start(o: { seed: number; fresh?: boolean }): Promise<void> {
   const chainId = devnet.manifest.chainId
   const node = await InferenceNode.start({
     manifest: devnet.manifest,
-    operator: loadKey('OPERATOR', chainId) ?? guardKey(keyHandle(devnetPrivateKey(7)), chainId, 'the devnet operator key'),
-    attributor: loadKey('ATTRIBUTOR', chainId) ?? guardKey(keyHandle(devnetPrivateKey(5)), chainId, 'the devnet attributor key'),
+    operator: (config.keys.operator && keyFromSource(config.keys.operator, chainId)) ?? guardKey(keyHandle(devnetPrivateKey(7)), chainId, 'the devnet operator key'),
+    attributor: (config.keys.attributor && keyFromSource(config.keys.attributor, chainId)) ?? guardKey(keyHandle(devnetPrivateKey(5)), chainId, 'the devnet attributor key'),
     logFile: path.join(dir, 'node', 'usage.jsonl'),
     contentDir: path.join(dir, 'content'),
-    epochSeconds: Number(process.env.ATTRIBUTION_EPOCH_SECONDS ?? 60),
+    epochSeconds: config.node.attributionEpochSeconds,
   })
-  nodeServer = await serveNode(node, Number(process.env.NODE_PORT ?? 4360), process.env.NODE_HOST ?? '127.0.0.1')
+  nodeServer = await serveNode(node, config.node.port, config.node.host)
   stopNode = () => node.stop()
   // the API reads through a role that can only SELECT (created once the processor's schema exists)
   api = await startApi(
-    { dbUrl: await readOnlyRoleUrl(pgHandle.url), warehouse, ...apiOptionsFromEnv(devnet.manifest) },
-    Number(process.env.API_PORT ?? 4350),
-    process.env.API_HOST ?? '127.0.0.1',
+    { dbUrl: await readOnlyRoleUrl(pgHandle.url), warehouse, ...apiOptions(devnet.manifest, config.api) },
+    config.api.port,
+    config.api.host,
   )
   const wh = warehouse.cfg.mode === 'embedded' ? `embedded chDB ${warehouse.cfg.path}` : redact(warehouse.cfg.url ?? '')
   process.stdout.write(

@@ -2,11 +2,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
+import type { UpkeepConfig } from '../../config'
 import { ensurePostgres } from '../../db/postgres'
 import { readIndex } from '../../verify/index-reader'
 import { verifyUsageLog, type VerificationReport } from '../../verify/replay'
 import { saveRun } from '../../verify/store'
-import { dataDir } from '../../util/paths'
 import { progress } from '../../util/progress'
 import { intOption } from '../options'
 import { UsageError } from '../errors'
@@ -36,7 +36,7 @@ export function summarize(r: VerificationReport): string {
   return lines.join('\n') + '\n'
 }
 
-export function registerVerify(program: Command): void {
+export function registerVerify(program: Command, config: UpkeepConfig): void {
   program
     .command('verify')
     .description("replay the inference node's usage log: chain, signatures, outputs, fees, splits, weights, payouts")
@@ -45,13 +45,13 @@ export function registerVerify(program: Command): void {
     .option('--to <time>', 'only requests before this time', dateOption('--to'))
     .option('--json <file>', 'write the JSON report here')
     .option('--operator <id>', 'operator id of the node', intOption('--operator', 1), 1)
-    .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(dataDir(), 'content'))
+    .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(config.dataDir, 'content'))
     .option('--no-rerun', 'skip re-running the model (faster: no output or answer-weight checks)')
     .option('--no-store', 'do not record the run in Postgres')
     .action(async (o: { log: string; from?: Date; to?: Date; json?: string; operator: number; contentDir: string; rerun: boolean; store: boolean }) => {
       if (!fs.existsSync(o.log)) throw new UsageError(`--log ${o.log}: no such file`)
       if (o.from && o.to && !(o.from < o.to)) throw new UsageError('--from must be before --to')
-      const pg = await ensurePostgres(dataDir())
+      const pg = await ensurePostgres(config.dataDir, config.postgresUrl)
       try {
         const index = await readIndex(pg.url, o.operator)
         let bar: ReturnType<typeof progress> | undefined

@@ -1,28 +1,25 @@
-// Runs the indexer: Postgres (embedded or DB_URL) with migrations applied, preflight checks with
+// Runs the indexer (the processor with its Postgres store and the ClickHouse sink): Postgres (embedded or DB_URL) with migrations applied, preflight checks with
 // one-line errors, then the squid processor to a block (and exit) or following the head forever.
 import { createLogger } from '@subsquid/logger'
 import { JsonRpc } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
 import type { DeploymentManifest } from '../devnet/manifest'
-import { ConfigError, indexerConfig, type IndexerConfig } from './config'
-import { IndexerDatabase } from './database'
+import { ConfigError, indexerConfig, type IndexerConfig } from '../processor/config'
+import { IndexerDatabase } from '../processor/database'
 import { openWarehouse, type Warehouse } from '../warehouse/client'
-import { warehouseConfig } from '../warehouse/config'
+import type { UpkeepConfig } from '../config'
 import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
-import { BatchHandler } from './handler'
-import { createProcessor } from './processor'
+import { BatchHandler } from '../processor/handler'
+import { createProcessor } from '../processor/processor'
 import { serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
 export interface IndexerOptions {
   manifest: string | DeploymentManifest
   toBlock?: number
-  dataDir: string
-  env?: NodeJS.ProcessEnv
-  /** an already open warehouse (npm start shares one with the API); else opened from env */
+  config: UpkeepConfig
+  /** an already open warehouse (npm start shares one with the API); else opened from the config */
   warehouse?: Warehouse
-  /** UPKEEP_WAREHOUSE=off indexes into Postgres only */
-  withWarehouse?: boolean
 }
 
 /** Checks the RPC before the processor starts, so a wrong config fails in one line. */
@@ -54,14 +51,12 @@ export interface RunningIndexer {
 }
 
 export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> {
-  const env = opts.env ?? process.env
   const log = createLogger('upkeep:indexer')
-  const cfg = indexerConfig(opts.manifest, env, opts.toBlock)
+  const cfg = indexerConfig(opts.manifest, opts.config.chain, opts.toBlock)
   const head = await preflight(cfg)
-  const pg = await ensurePostgres(opts.dataDir, env)
+  const pg = await ensurePostgres(opts.config.dataDir, opts.config.postgresUrl)
   // open every store before changing any, so a bad config changes nothing
-  const withWarehouse = opts.withWarehouse ?? env.UPKEEP_WAREHOUSE !== 'off'
-  const w = withWarehouse ? (opts.warehouse ?? (await openWarehouse(warehouseConfig(opts.dataDir, env)))) : undefined
+  const w = opts.config.warehouseEnabled ? (opts.warehouse ?? (await openWarehouse(opts.config.warehouse))) : undefined
   const applied = await applyMigrations(pg.url)
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
   setSquidDbUrl(pg.url)
@@ -95,7 +90,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     `indexing chain ${cfg.chainId} from block ${cfg.startBlock}${cfg.toBlock !== undefined ? ` to ${cfg.toBlock}` : ' and following the head'} (head ${head}, finality ${cfg.finalityConfirmation}) into ${redact(pg.url)}`,
   )
   const processor = createProcessor(cfg)
-  serveProcessorMetricsOnLoopback(processor, Number(process.env.PROCESSOR_PROMETHEUS_PORT ?? 0))
+  serveProcessorMetricsOnLoopback(processor, opts.config.chain.prometheusPort)
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
