@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startDevnet, manifestPathFor } from '../src/devnet/devnet'
+import { startDevnet, manifestPathFor } from '../src/workload/devnet'
 
 export interface DevnetFixture {
   stateFile: string

@@ -5,7 +5,7 @@ import pg from 'pg'
 import { embeddedWarehouse } from '../config'
 import { openWarehouse } from '../warehouse/client'
 import { Metrics, concentrationOf, type Period } from '../warehouse/metrics'
-import type { Devnet } from '../devnet/devnet'
+import type { Devnet } from '../workload/devnet'
 import type { IndexBench } from './index-bench'
 import { percentile } from './common'
 

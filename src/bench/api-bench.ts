@@ -3,7 +3,7 @@
 // on a free loopback port with the read-only role.
 import path from 'node:path'
 import { readOnlyRoleUrl } from '../db/postgres'
-import type { Devnet } from '../devnet/devnet'
+import type { Devnet } from '../workload/devnet'
 import { startApi } from '../api/server'
 import { embeddedWarehouse } from '../config'
 import { openWarehouse } from '../warehouse/client'

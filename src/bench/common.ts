@@ -5,7 +5,7 @@ import path from 'node:path'
 import { execSync } from 'node:child_process'
 import pg from 'pg'
 import { PROJECT_ROOT } from '../util/paths'
-import { startDevnet, manifestPathFor, type Devnet } from '../devnet/devnet'
+import { startDevnet, manifestPathFor, type Devnet } from '../workload/devnet'
 import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 import { externalDbUrl, testPostgresUrl } from '../config'
 

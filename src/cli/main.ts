@@ -14,8 +14,14 @@ import { registerSoak } from './commands/soak'
 import { exitCodeOf } from '../util/errors'
 import { loadConfig, type UpkeepConfig } from '../config'
 import { setLogLevel } from '../util/log'
+import type { SettlerHooks } from '../inference/settler'
 
-export function buildCli(config: UpkeepConfig): Command {
+/** Hooks that tests and benchmarks inject (fault injection); production passes none. */
+export interface CliHooks {
+  node?: SettlerHooks
+}
+
+export function buildCli(config: UpkeepConfig, hooks: CliHooks = {}): Command {
   const program = new Command('upkeep')
     .description('Indexes OpenLedger\'s inference economy and proves whether usage pays for model upkeep')
     .exitOverride()
@@ -24,7 +30,7 @@ export function buildCli(config: UpkeepConfig): Command {
   registerDigest(program, config)
   registerStart(program, config)
   registerServe(program, config)
-  registerNode(program, config)
+  registerNode(program, config, hooks.node)
   registerVerify(program, config)
   registerReport(program, config)
   registerBench(program, config)
@@ -32,12 +38,12 @@ export function buildCli(config: UpkeepConfig): Command {
   return program
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], hooks: CliHooks = {}): Promise<void> {
   try {
     // every setting is read and checked before any command runs
     const config = loadConfig()
     setLogLevel(config.logLevel)
-    await buildCli(config).parseAsync(argv)
+    await buildCli(config, hooks).parseAsync(argv)
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode

@@ -2,7 +2,7 @@
 // nonce, so constructors can point at contracts deployed later in the same block.
 import { encodeDeployData, keccak256, toHex, type Address, type Hex } from 'viem'
 import { artifact, type ContractName } from '../chain/artifacts'
-import type { ChainDriver } from '../workload/driver'
+import type { ChainDriver } from './driver'
 import * as settlementAbi from '../abi/InferenceSettlement'
 import type { DeploymentManifest } from './manifest'
 

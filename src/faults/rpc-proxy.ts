@@ -3,7 +3,7 @@
 // JSON, a null block, logs that do not match their block, or a head that goes backwards.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Rng } from '../workload/rng'
+import { Rng } from '../util/rng'
 
 export interface FaultMix {
   /** probability of an HTTP 429 (rate limit) */

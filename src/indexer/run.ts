@@ -4,20 +4,30 @@ import { createLogger } from '@subsquid/logger'
 import { JsonRpc } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
 import type { DeploymentManifest } from '../devnet/manifest'
-import { ConfigError, indexerConfig, type IndexerConfig } from '../processor/config'
+import { ConfigError, indexerConfig, type ChainSettings, type IndexerConfig } from '../processor/config'
 import { IndexerDatabase } from '../processor/database'
 import { openWarehouse, type Warehouse } from '../warehouse/client'
-import type { UpkeepConfig } from '../config'
+import type { WarehouseConfig } from '../warehouse/config'
 import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from '../processor/handler'
 import { createProcessor } from '../processor/processor'
 import { serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
+/** What the indexer needs of the configuration (src/config's UpkeepConfig has it). */
+export interface IndexerSettings {
+  dataDir: string
+  /** an external Postgres, else the embedded one under dataDir */
+  postgresUrl?: string
+  warehouseEnabled: boolean
+  warehouse: WarehouseConfig
+  chain: ChainSettings
+}
+
 export interface IndexerOptions {
   manifest: string | DeploymentManifest
   toBlock?: number
-  config: UpkeepConfig
+  config: IndexerSettings
   /** an already open warehouse (npm start shares one with the API); else opened from the config */
   warehouse?: Warehouse
 }

@@ -68,7 +68,7 @@ export async function serveNode(node: InferenceNode, port = 0, host = '127.0.0.1
       if (e instanceof NodeRequestError) {
         node.stats.refused++
         requests.inc({ status: String(e.status) })
-        return fail(res, e.status, e.code, e.message)
+        return fail(res, e.status, e.httpCode, e.message)
       }
       requests.inc({ status: '500' })
       return fail(res, 500, 'INTERNAL', (e as Error).message)

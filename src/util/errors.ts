@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'QUERY_TIMEOUT'
   | 'INDEX_STATE'
   | 'WORKLOAD_TX'
+  | 'NODE_REQUEST'
 
 interface CodeMapping {
   /** the CLI's exit status */
@@ -40,6 +41,7 @@ export const CODES: Record<ErrorCode, CodeMapping> = {
   QUERY_TIMEOUT: { exit: 1, graphql: 'QUERY_TIMEOUT' },
   INDEX_STATE: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   WORKLOAD_TX: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
+  NODE_REQUEST: { exit: 2, graphql: 'BAD_USER_INPUT' },
 }
 
 export abstract class UpkeepError extends Error {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { inject } from 'vitest'
 import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem'
 import { foundry } from 'viem/chains'
-import { startDevnet } from '../../src/devnet/devnet'
+import { startDevnet } from '../../src/workload/devnet'
 import { writeManifest, type DeploymentManifest } from '../../src/devnet/manifest'
 import type { Anvil } from '../../src/devnet/anvil'
 

@@ -11,6 +11,15 @@ import { artifact } from '../../src/chain/artifacts'
 import type { LoadedDevnet } from './devnet'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
+const CLI_MAIN = path.resolve(__dirname, '..', '..', 'lib', 'cli', 'main.js')
+
+/**
+ * Fault wiring, here and nowhere in src/: the CLI with a settler hook that kills the node
+ * (SIGKILL) right after a settlement transaction is mined, before its usage log says so.
+ */
+const FAULTS: Record<string, string> = {
+  'after-settlement-tx': `require('reflect-metadata'); require(${JSON.stringify(CLI_MAIN)}).main(['node', 'upkeep', ...process.argv.slice(1)], { node: { afterSettlementTx: () => process.kill(process.pid, 'SIGKILL') } })`,
+}
 
 export const operatorKey = () => keyHandle(devnetPrivateKey(7))
 export const attributorKey = () => keyHandle(devnetPrivateKey(5))
@@ -35,10 +44,13 @@ export interface NodeChild {
   stop(): Promise<void>
 }
 
-export function spawnNode(devnet: LoadedDevnet, logFile: string, args: string[] = [], env: Record<string, string> = {}): NodeChild {
+/** `env.UPKEEP_FAULT_NODE_CRASH` picks a fault of FAULTS to wire in. */
+export function spawnNode(devnet: LoadedDevnet, logFile: string, args: string[] = [], faultEnv: Record<string, string> = {}): NodeChild {
+  const { UPKEEP_FAULT_NODE_CRASH: fault, ...env } = faultEnv
+  if (fault !== undefined && !FAULTS[fault]) throw new Error(`no node fault "${fault}"`)
   const child = spawn(
     process.execPath,
-    [BIN, 'node', '--port', '0', '--manifest', devnet.manifestFile, '--log', logFile, '--content-dir', devnet.contentDir, ...args],
+    [...(fault ? ['-e', FAULTS[fault]] : [BIN]), 'node', '--port', '0', '--manifest', devnet.manifestFile, '--log', logFile, '--content-dir', devnet.contentDir, ...args],
     {
       env: { ...process.env, OPERATOR_KEY: devnetPrivateKey(7), ATTRIBUTOR_KEY: devnetPrivateKey(5), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexedHead, indexTo, newDataDir, startIndexer, type IndexerSetup } from '../helpers/indexer'
 import { compareStores } from '../helpers/warehouse'
 import { stateDigest } from '../../src/db/digest'
-import { Rng } from '../../src/workload/rng'
+import { Rng } from '../../src/util/rng'
 
 let devnet: LoadedDevnet
 let reference: string

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPublicClient, http, type Address } from 'viem'
-import { startDevnet, type Devnet } from '../../src/devnet/devnet'
+import { startDevnet, type Devnet } from '../../src/workload/devnet'
 import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
 
 let fixture: LoadedDevnet

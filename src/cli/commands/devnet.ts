@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { Command, Option } from 'commander'
 import type { UpkeepConfig } from '../../config'
-import { startDevnet } from '../../devnet/devnet'
+import { startDevnet } from '../../workload/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { countEvents } from '../../workload/summary'
 import { JsonRpc } from '../../chain/rpc'

@@ -5,10 +5,11 @@ import type { UpkeepConfig } from '../../config'
 import { readManifest } from '../../devnet/manifest'
 import { KeyError, keyFromSource } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
+import type { SettlerHooks } from '../../inference/settler'
 import { serveNode } from '../../inference/http'
 import { intOption } from '../options'
 
-export function registerNode(program: Command, config: UpkeepConfig): void {
+export function registerNode(program: Command, config: UpkeepConfig, hooks?: SettlerHooks): void {
   program
     .command('node')
     .description('run the inference node: serve models, meter, log, settle, attribute (OPERATOR_KEY or OPERATOR_KEYSTORE)')
@@ -37,6 +38,7 @@ export function registerNode(program: Command, config: UpkeepConfig): void {
         batchIntervalMs: o.batchIntervalMs,
         epochSeconds: o.epochSeconds,
         settle: o.settle,
+        hooks,
       })
       const server = await serveNode(node, o.port, o.host)
       process.stdout.write(`upkeep node ready: ${server.url} (operator ${node.operatorId}, ${operator.address})\n`)

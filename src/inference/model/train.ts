@@ -1,6 +1,6 @@
 // Deterministic training in plain TypeScript: per-example SGD in a seeded order, float64
 // arithmetic, float32 storage. Same examples and seed give byte-identical weights.
-import { Rng } from '../../workload/rng'
+import { Rng } from '../../util/rng'
 import { featurize, type SparseFeatures } from './featurize'
 import { CLASSES, DIM, HIDDEN, RANK, effectiveHidden, forward, type Adapter, type BaseWeights, argmax } from './network'
 

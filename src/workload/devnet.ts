@@ -3,10 +3,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { JsonRpc } from '../chain/rpc'
-import { runWorkload } from '../workload/run'
-import { accountsNeeded, workloadSize } from '../workload/sizes'
-import { startAnvil, type Anvil } from './anvil'
-import { readManifest, writeManifest, type DeploymentManifest } from './manifest'
+import { runWorkload } from './run'
+import { accountsNeeded, workloadSize } from './sizes'
+import { startAnvil, type Anvil } from '../devnet/anvil'
+import { readManifest, writeManifest, type DeploymentManifest } from '../devnet/manifest'
 
 export interface DevnetOptions {
   workload: string

@@ -1,0 +1,97 @@
+// Every Subsquid internal we rely on, checked where it lives (src/squid/compat.ts): an upgrade
+// that moves or reshapes one fails here by name, not somewhere in the indexer or the API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { EvmBatchProcessor } from '@subsquid/evm-processor'
+import { TypeormDatabase } from '@subsquid/typeorm-store'
+import * as compat from '../../src/squid/compat'
+import { PROJECT_ROOT } from '../../src/util/paths'
+import { freshDatabase, type TestDatabase } from '../helpers/pg'
+
+describe('deep imports', () => {
+  it('openreader: the schema loader, the SQL schema builder, the pool context and the size limit', () => {
+    expect(typeof compat.loadModel).toBe('function')
+    expect(typeof compat.getSchemaBuilder).toBe('function')
+    expect(typeof compat.PoolOpenreaderContext).toBe('function')
+    const model = compat.loadModel(`${PROJECT_ROOT}/schema.graphql`)
+    expect(model.Inference?.kind).toBe('entity')
+    expect((model.Inference as compat.SchemaEntity).properties.batch.type).toEqual({ kind: 'fk', entity: 'SettlementBatch' })
+  })
+
+  it('openreader refuses a too-large response with its one shared error object', async () => {
+    const ctx = new compat.PoolOpenreaderContext('postgres', new pg.Pool({ max: 1 }))
+    compat.setResponseSizeLimit(ctx, 1)
+    const limit = (ctx as unknown as { responseSizeLimit: { check(cb: (left: number) => number): void } }).responseSizeLimit
+    let thrown: unknown
+    try {
+      limit.check(() => 2)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBe(compat.RESPONSE_SIZE_LIMIT_ERROR)
+    expect((thrown as Error).message).toBe('response might exceed the size limit')
+    await ctx.close?.()
+  })
+
+  it('typeorm-config: the snake_case naming strategy', () => {
+    const n = new compat.SnakeNamingStrategy()
+    expect(n.tableName('SettlementBatch', undefined as never)).toBe('settlement_batch')
+    expect(n.columnName('contributorsShare', undefined as never, [])).toBe('contributors_share')
+    expect(n.joinColumnName('batch', 'id')).toBe('batch_id')
+  })
+
+  it('evm-processor: the private Prometheus server the runner starts', () => {
+    const p = new EvmBatchProcessor()
+    const prom = (p as unknown as { getPrometheusServer(): { registry: { metrics(): unknown }; serve: unknown } }).getPrometheusServer()
+    expect(typeof prom.registry.metrics).toBe('function')
+    expect(typeof prom.serve).toBe('function')
+    const original = prom.serve
+    compat.serveProcessorMetricsOnLoopback(p, 0)
+    expect(prom.serve).not.toBe(original)
+  })
+})
+
+describe('typeorm-store', () => {
+  let db: TestDatabase
+  let store: TypeormDatabase
+
+  beforeAll(async () => {
+    db = await freshDatabase('compat')
+    store = new TypeormDatabase({ supportHotBlocks: true, stateSchema: compat.STATE_SCHEMA, projectDir: PROJECT_ROOT })
+    await compat.withSquidDbUrl(db.url, () => store.connect())
+  })
+  afterAll(async () => {
+    await store?.disconnect()
+    await db?.drop()
+  })
+
+  it('hands out its entity manager in final blocks and tracks changes in hot ones; its state tables give the head', async () => {
+    const c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+    try {
+      const before = await compat.indexedHead(c)
+      expect(before).toEqual({ height: -1, hash: '0x', finalized: -1 })
+      let final: unknown
+      await store.transact({ prevHead: { height: -1, hash: '0x' }, nextHead: { height: 5, hash: '0x05' } }, async (s) => {
+        final = compat.untrackedEntityManager(s)
+      })
+      expect(final).toBeDefined()
+      expect(typeof (final as { query: unknown }).query).toBe('function')
+      let hot: unknown = 'unset'
+      await store.transactHot2({ finalizedHead: { height: 5, hash: '0x05' }, baseHead: { height: 5, hash: '0x05' }, newBlocks: [{ height: 6, hash: '0x06' }, { height: 7, hash: '0x07' }] }, async (s) => {
+        hot = compat.untrackedEntityManager(s)
+      })
+      expect(hot).toBeUndefined()
+      expect(await compat.indexedHead(c)).toEqual({ height: 7, hash: '0x07', finalized: 5 })
+    } finally {
+      await c.end()
+    }
+  })
+
+  it('reads its connection from DB_URL only while asked to', async () => {
+    const saved = process.env.DB_URL
+    const seen = await compat.withSquidDbUrl('postgres://x@127.0.0.1:1/y', async () => process.env.DB_URL)
+    expect(seen).toBe('postgres://x@127.0.0.1:1/y')
+    expect(process.env.DB_URL).toBe(saved)
+  })
+})
