@@ -11,7 +11,7 @@ import { registerReport } from './commands/report'
 import { registerBench } from './commands/bench'
 import { registerSoak } from './commands/soak'
 
-import { exitCodeOf } from '../util/errors'
+import { CODES, exitCodeOf } from '../util/errors'
 import { loadConfig, type UpkeepConfig } from '../config'
 import { setLogLevel } from '../util/log'
 import type { SettlerHooks } from '../inference/settler'
@@ -46,7 +46,8 @@ export async function main(argv: string[], hooks: CliHooks = {}): Promise<void> 
     await buildCli(config, hooks).parseAsync(argv)
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode
+      // commander printed its own line; --help and --version end with 0, a malformed command is a usage error
+      process.exitCode = e.exitCode === 0 ? 0 : CODES.USAGE.exit
       return
     }
     // one actionable line, no stack trace, for every expected failure

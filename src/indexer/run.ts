@@ -77,6 +77,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     if (appliedCh.length) log.info(`applied ClickHouse migrations: ${appliedCh.join(', ')}`)
     sink = new WarehouseSink(w, pg.url, log, undefined, undefined, (e) => {
       log.fatal(e.message)
+      // 1, like Subsquid's runner when a batch fails: which of the two sees the failure first is timing
       process.exit(1)
     })
     await sink.reconcile()

@@ -20,6 +20,7 @@ import { EpochPoster } from './epoch-poster'
 import { Settler, type NodeStats, type SettlerHooks } from './settler'
 import { NodeRequestError, validateInferRequest, type InferResult } from './requests'
 import { logger } from '../util/log'
+import { ConfigError } from '../util/errors'
 
 export { NodeRequestError, type InferRequest, type InferResult } from './requests'
 
@@ -94,7 +95,7 @@ export class InferenceNode {
     await this.view.sync()
     const settlement = { address: this.cfg.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
     this.operatorId = Number(await this.view.client.readContract({ ...settlement, functionName: 'operatorIdOf', args: [this.cfg.operator.address] }))
-    if (this.operatorId === 0) throw new Error(`${this.cfg.operator.address} is not a registered operator of InferenceSettlement ${settlement.address}`)
+    if (this.operatorId === 0) throw new ConfigError(`${this.cfg.operator.address} is not a registered operator of InferenceSettlement ${settlement.address}`)
     const nextSeq = (await this.view.client.readContract({ ...settlement, functionName: 'nextSequence', args: [this.cfg.operator.address] })) as bigint
     const opened = await UsageLog.open(this.cfg.logFile, this.cfg.operator)
     this.usage = opened.log

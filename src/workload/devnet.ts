@@ -7,6 +7,7 @@ import { runWorkload } from './run'
 import { accountsNeeded, workloadSize } from './sizes'
 import { startAnvil, type Anvil } from '../devnet/anvil'
 import { readManifest, writeManifest, type DeploymentManifest } from '../devnet/manifest'
+import { UsageError } from '../util/errors'
 
 export interface DevnetOptions {
   workload: string
@@ -30,9 +31,9 @@ export function manifestPathFor(stateFile: string): string {
 
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const size = workloadSize(opts.workload)
-  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new Error(`--seed must be a non-negative integer, got ${opts.seed}`)
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`)
   if (opts.stateIn) {
-    if (!fs.existsSync(opts.stateIn)) throw new Error(`--state-in ${opts.stateIn}: no such file`)
+    if (!fs.existsSync(opts.stateIn)) throw new UsageError(`--state-in ${opts.stateIn}: no such file`)
     const saved = readManifest(manifestPathFor(opts.stateIn))
     const anvil = await startAnvil({ accounts: accountsNeeded(size), stateIn: opts.stateIn, stateOut: opts.stateOut, automine: false })
     const rpc = new JsonRpc(anvil.rpcUrl)

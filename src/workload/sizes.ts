@@ -1,5 +1,7 @@
 // Workload sizes. `small` is for tests (~10k events, seconds); `bench` is >= 1M events, generated
 // once and cached (see src/workload/cache.ts).
+import { UsageError } from '../util/errors'
+
 export interface WorkloadSize {
   name: 'small' | 'bench'
   /** simulated days from genesis (OPEN's TGE, 2025-09-08) */
@@ -69,7 +71,7 @@ export const SIZES: Record<WorkloadSize['name'], WorkloadSize> = {
 
 export function workloadSize(name: string): WorkloadSize {
   const s = SIZES[name as WorkloadSize['name']]
-  if (!s) throw new Error(`unknown workload size "${name}" (expected one of: ${Object.keys(SIZES).join(', ')})`)
+  if (!s) throw new UsageError(`unknown workload size "${name}" (expected one of: ${Object.keys(SIZES).join(', ')})`)
   return s
 }
 

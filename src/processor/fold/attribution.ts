@@ -2,6 +2,7 @@
 import * as M from '../../model'
 import type { Args } from './args'
 import type { EventContext, FoldState } from './state'
+import { IndexStateError } from '../../util/errors'
 
 export async function onAttributionPaid(s: FoldState, ev: EventContext, a: Args<'AttributionSettlement.AttributionPaid'>): Promise<void> {
   const model = await s.models.must(s.store, a.modelId.toString(), 'model')
@@ -34,7 +35,7 @@ export async function onEpochClosed(s: FoldState, ev: EventContext, a: Args<'Att
   const key = `${ev.txHash}:${model.id}:${a.epoch}`
   const payouts = s.pendingAttribution.get(key) ?? []
   s.pendingAttribution.delete(key)
-  if (payouts.length !== a.entries) throw new Error(`epoch ${epoch.id} in tx ${ev.txHash} announces ${a.entries} payouts, the log holds ${payouts.length}`)
+  if (payouts.length !== a.entries) throw new IndexStateError(`epoch ${epoch.id} in tx ${ev.txHash} announces ${a.entries} payouts, the log holds ${payouts.length}`)
   for (const p of payouts) {
     p.epoch = epoch
     s.rows.attributionPayouts.push(p)

@@ -4,6 +4,7 @@ import { splitRequestId } from '../../protocol/receipts'
 import { addInferenceToDay } from '../tables'
 import type { Args } from './args'
 import type { EventContext, FoldState } from './state'
+import { IndexStateError } from '../../util/errors'
 
 export async function onPolicySet(s: FoldState, ev: EventContext, a: Args<'FeePolicy.FeePolicySet'>): Promise<void> {
   if (a.version > 1) {
@@ -150,7 +151,7 @@ export async function onBatchSettled(s: FoldState, ev: EventContext, a: Args<'In
   const inferences = s.pendingInferences.get(ev.txHash) ?? []
   s.pendingInferences.delete(ev.txHash)
   const mine = inferences.filter((i) => i.operator.id === operator.id && i.seq >= a.firstSeq && i.seq < a.firstSeq + BigInt(a.count))
-  if (mine.length !== a.count) throw new Error(`batch ${batch.id} in tx ${ev.txHash} announces ${a.count} inferences, the log holds ${mine.length}`)
+  if (mine.length !== a.count) throw new IndexStateError(`batch ${batch.id} in tx ${ev.txHash} announces ${a.count} inferences, the log holds ${mine.length}`)
   for (const i of mine) {
     i.batch = batch
     i.policyVersion = a.policyVersion

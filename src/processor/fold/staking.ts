@@ -6,6 +6,7 @@ import * as M from '../../model'
 import * as StakingAbi from '../../abi/Staking'
 import type { Args } from './args'
 import type { EventContext, FoldState } from './state'
+import { IndexStateError } from '../../util/errors'
 
 type Tx = { from?: string; to?: string; input?: string } | undefined
 
@@ -97,7 +98,7 @@ export async function onUnstaked(s: FoldState, ev: EventContext, a: Args<'Stakin
   const payout = s
     .laterInTx(ev)
     .find((e) => e.event.key === 'OpenToken.Transfer' && e.event.args.to.toLowerCase() === recipient && (bank === null || e.event.args.from.toLowerCase() === bank))
-  if (!payout || payout.event.key !== 'OpenToken.Transfer') throw new Error(`Unstaked ${stake.id} in tx ${ev.txHash} has no payout transfer to ${recipient}`)
+  if (!payout || payout.event.key !== 'OpenToken.Transfer') throw new IndexStateError(`Unstaked ${stake.id} in tx ${ev.txHash} has no payout transfer to ${recipient}`)
   const amount = payout.event.args.value
   stake.status = 'unstaked'
   stake.unstakedAtBlock = ev.blockNumber

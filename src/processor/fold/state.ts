@@ -8,6 +8,7 @@ import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
 import { bulkInsert, bulkUpsert } from './bulk'
 import { emptyRows, type EventRows } from '../tables'
+import { IndexStateError } from '../../util/errors'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -47,7 +48,7 @@ class EntityCache<E extends { id: string }> {
 
   async must(store: Store, id: string, what: string): Promise<E> {
     const e = await this.get(store, id)
-    if (!e) throw new Error(`indexer state is missing ${what} ${id}`)
+    if (!e) throw new IndexStateError(`indexer state is missing ${what} ${id}`)
     return e
   }
 
@@ -189,8 +190,8 @@ export class FoldState {
   /** Writes the batch: mutable tables (upsert) then event tables (insert), parents first. */
   async flush(onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void): Promise<{ upserted: number; inserted: number }> {
     const s = this.store
-    if (this.pendingInferences.size) throw new Error(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
-    if (this.pendingAttribution.size) throw new Error(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
+    if (this.pendingInferences.size) throw new IndexStateError(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
+    if (this.pendingAttribution.size) throw new IndexStateError(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
     let upserted = 0
     for (const c of this.caches()) upserted += await c.flush(s)
     let inserted = 0
