@@ -14,6 +14,7 @@ import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, type Interval, type Period } from '../../src/warehouse/metrics'
+import { InputError } from '../../src/util/errors'
 
 const ZERO = '0x0000000000000000000000000000000000000000'
 const DAY = 86_400
@@ -883,10 +884,10 @@ describe('model decay', () => {
     }
   })
 
-  it('a threshold outside (0, 1] is a RangeError', async () => {
+  it('a threshold outside (0, 1] is an InputError', async () => {
     const at = new Date((endTime + 1) * 1000)
     for (const bad of [0, -0.5, 1.0001, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
-      await expect(metrics.modelDecay(at, bad), String(bad)).rejects.toThrow(RangeError)
+      await expect(metrics.modelDecay(at, bad), String(bad)).rejects.toThrow(InputError)
     }
   })
 })
@@ -968,10 +969,10 @@ describe('price to fees', () => {
     })
   }
 
-  it('a malformed price is a RangeError', async () => {
+  it('a malformed price is an InputError', async () => {
     const at = utc('2026-11-15T00:00:00Z')
     for (const bad of ['', 'abc', '-1', '1e3', '1.', '.5', '1.2.3', ' 1', 'NaN', '1,5', '0x10', '1.0000000000000000001']) {
-      await expect(metrics.priceToFees(at, bad), JSON.stringify(bad)).rejects.toThrow(RangeError)
+      await expect(metrics.priceToFees(at, bad), JSON.stringify(bad)).rejects.toThrow(InputError)
     }
   })
 })
@@ -1042,23 +1043,23 @@ describe('no data and bad periods', () => {
     expect(await metrics.priceToFees(at, '2')).toEqual({ priceUsd: '2', supply: SUPPLY, annualizedFees: 0n, marketCapUsd: '2000000000.00', annualizedFeesUsd: '0.00', priceToFees: null })
   })
 
-  it('an empty or inverted period is a RangeError for every period metric', async () => {
+  it('an empty or inverted period is an InputError for every period metric', async () => {
     const same = utc('2026-03-01T00:00:00Z')
     const bad: Period[] = [
       { from: same, to: same },
       { from: utc('2026-04-01T00:00:00Z'), to: utc('2026-03-01T00:00:00Z') },
     ]
     for (const p of bad) {
-      await expect(metrics.sustainability(p, 'day')).rejects.toThrow(RangeError)
-      await expect(metrics.sustainability(p, 'month')).rejects.toThrow(RangeError)
-      await expect(metrics.models(p)).rejects.toThrow(RangeError)
-      await expect(metrics.datanets(p)).rejects.toThrow(RangeError)
-      await expect(metrics.contributors(p)).rejects.toThrow(RangeError)
-      await expect(metrics.contributors(p, 10, '0x000000000000000000000000000000000000dead')).rejects.toThrow(RangeError)
-      await expect(metrics.retention(p)).rejects.toThrow(RangeError)
-      await expect(metrics.concentration(p)).rejects.toThrow(RangeError)
-      await expect(metrics.agents(p)).rejects.toThrow(RangeError)
-      await expect(metrics.operators(p)).rejects.toThrow(RangeError)
+      await expect(metrics.sustainability(p, 'day')).rejects.toThrow(InputError)
+      await expect(metrics.sustainability(p, 'month')).rejects.toThrow(InputError)
+      await expect(metrics.models(p)).rejects.toThrow(InputError)
+      await expect(metrics.datanets(p)).rejects.toThrow(InputError)
+      await expect(metrics.contributors(p)).rejects.toThrow(InputError)
+      await expect(metrics.contributors(p, 10, '0x000000000000000000000000000000000000dead')).rejects.toThrow(InputError)
+      await expect(metrics.retention(p)).rejects.toThrow(InputError)
+      await expect(metrics.concentration(p)).rejects.toThrow(InputError)
+      await expect(metrics.agents(p)).rejects.toThrow(InputError)
+      await expect(metrics.operators(p)).rejects.toThrow(InputError)
     }
   })
 })
