@@ -1,7 +1,8 @@
 // Every error Upkeep raises on purpose is an UpkeepError with a stable `code`, one subclass per
 // edge. The code alone decides the CLI exit status and the GraphQL error code (CODES below, the
 // one mapping); nothing is recognised by its message. Third-party errors become ours in one
-// adapter per library (ClickHouse: src/warehouse/client.ts; openreader/graphql: src/api/errors.ts).
+// adapter per library (ClickHouse and chDB: src/warehouse/client.ts; Postgres, openreader and graphql-js
+// errors in GraphQL answers: src/api/errors.ts).
 
 export type ErrorCode =
   | 'USAGE'
@@ -114,7 +115,7 @@ export class ClickHouseError extends UpkeepError {
 }
 
 /** ClickHouse's error codes that the code acts on (ClickHouse's src/Common/ErrorCodes.cpp). */
-export const CLICKHOUSE_CODES = { TIMEOUT_EXCEEDED: 159, CANNOT_OPEN_FILE: 76 } as const
+export const CLICKHOUSE_CODES = { TIMEOUT_EXCEEDED: 159 } as const
 
 /** Embedded chDB's data directory is locked by another process. */
 export class ChdbLockedError extends ClickHouseError {

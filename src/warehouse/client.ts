@@ -1,27 +1,28 @@
 // The one ClickHouse path: @clickhouse/client, over embedded chDB (createChdbConnection) or HTTP.
 import fs from 'node:fs'
+import path from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { WarehouseConfig } from './config'
-import { ChdbLockedError, CLICKHOUSE_CODES, ClickHouseError, UpkeepError } from '../util/errors'
+import { ChdbLockedError, ClickHouseError, UpkeepError } from '../util/errors'
 
 export { ClickHouseError }
 
 /**
  * The ClickHouse adapter: every error of @clickhouse/client or chDB becomes a ClickHouseError
- * with the server's numeric code. The client's errors carry it as `code` ("159"), chDB's query
- * errors as `clickhouseCode`; chDB's connection error carries neither, only ClickHouse's
- * "Code: N." message prefix, so that prefix is read here and nowhere else.
+ * with the server's numeric code (the client's errors carry it as `code`, "159"; chDB's query
+ * errors reach us through the client, and its typed errors as `clickhouseCode`).
  */
 export function toClickHouseError(e: unknown, prefix = ''): UpkeepError {
   if (e instanceof UpkeepError) return e
   const err = e as { code?: unknown; clickhouseCode?: unknown; message?: unknown }
   const message = typeof err?.message === 'string' ? err.message : String(e)
-  let serverCode: number | undefined
-  if (typeof err?.clickhouseCode === 'number') serverCode = err.clickhouseCode
-  else if (typeof err?.code === 'string' && /^\d+$/.test(err.code)) serverCode = Number(err.code)
-  else serverCode = /^Code: (\d+)\./.exec(message) ? Number(/^Code: (\d+)\./.exec(message)![1]) : undefined
+  const serverCode =
+    typeof err?.clickhouseCode === 'number' ? err.clickhouseCode : typeof err?.code === 'string' && /^\d+$/.test(err.code) ? Number(err.code) : undefined
   return new ClickHouseError(prefix + message.split('\n')[0], serverCode, { cause: e })
 }
+
+/** chDB serves one directory per process: the one open here, with how many handles use it. */
+const embeddedOpen = new Map<string, number>()
 
 export interface Warehouse {
   client: ClickHouseClient
@@ -33,25 +34,36 @@ export interface Warehouse {
 
 export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   let client: ClickHouseClient
+  let release = () => {}
   if (cfg.mode === 'embedded') {
     fs.mkdirSync(cfg.path!, { recursive: true })
     // chDB locks its directory to one process; sessions inside this process share it
     // chdb's types resolve only under node16 resolution; its CommonJS build loads fine
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createChdbConnection } = require('chdb/connection') as { createChdbConnection(o: { path: string }): never }
+    const dir = path.resolve(cfg.path!)
+    const other = [...embeddedOpen.keys()].find((d) => d !== dir)
+    if (other) throw new ClickHouseError(`embedded chDB serves one directory per process: ${other} is open here, so ${dir} cannot be`)
     let connection: never
     try {
-      connection = createChdbConnection({ path: cfg.path! })
+      connection = createChdbConnection({ path: dir })
     } catch (e) {
-      const err = toClickHouseError(e)
-      if (err instanceof ClickHouseError && err.serverCode === CLICKHOUSE_CODES.CANNOT_OPEN_FILE) {
+      // chDB's typed connection error (stable code CHDB_CONNECTION): with no other directory open
+      // here, the directory is locked by another process (chDB prints the engine's reason on stderr)
+      if ((e as { code?: unknown }).code === 'CHDB_CONNECTION') {
         throw new ChdbLockedError(
           `embedded chDB at ${cfg.path} is in use by another process; run the indexer and the API in one process (npm start) or use a ClickHouse server (CLICKHOUSE_URL)`,
-          err.serverCode,
+          undefined,
           { cause: e },
         )
       }
-      throw err
+      throw toClickHouseError(e)
+    }
+    embeddedOpen.set(dir, (embeddedOpen.get(dir) ?? 0) + 1)
+    release = () => {
+      const n = (embeddedOpen.get(dir) ?? 1) - 1
+      if (n > 0) embeddedOpen.set(dir, n)
+      else embeddedOpen.delete(dir)
     }
     client = createClient({ connection })
   } else {
@@ -62,6 +74,7 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${cfg.database}${cfg.cluster ? ` ON CLUSTER ${cfg.cluster}` : ''}` })
   } catch (e) {
     await client.close().catch(() => {})
+    release()
     const where = cfg.mode === 'embedded' ? `embedded chDB at ${cfg.path}` : `ClickHouse at ${cfg.url}`
     throw toClickHouseError(e, `cannot open ${where}: `)
   }
@@ -92,6 +105,7 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
       (closing ??= (async () => {
         while (inFlight.size) await Promise.allSettled([...inFlight])
         await client.close()
+        release()
       })()),
   }
 }
