@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startDevnet, manifestPathFor } from '../src/workload/devnet'
+import { chromiumExecutable } from './helpers/browser'
 
 export interface DevnetFixture {
   stateFile: string
@@ -20,6 +21,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // unpack the npm Chromium once, before the browser test files race to do it
+  await chromiumExecutable()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-devnet-'))
   const stateFile = path.join(dir, 'small-7.state.json')
   const contentDir = path.join(dir, 'content')
