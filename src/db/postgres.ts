@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm'
 import { createOrmConfig } from '@subsquid/typeorm-config'
 import { PROJECT_ROOT } from '../util/paths'
 import { embeddedLayout, initCluster, startServer } from './embedded-postgres'
+import { checkDatabaseFormat, openDataDir, stampDatabase } from './data-format'
 import { PostgresError } from '../util/errors'
 import { redact } from '../util/url'
 import { STATE_SCHEMA, withSquidDbUrl } from '../squid/compat'
@@ -93,11 +94,20 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
 
 /** The external server at `url` (src/config: DB_URL or DB_*) once it answers, else the embedded one. */
 export async function ensurePostgres(dataDir: string, url: string | undefined): Promise<PostgresHandle> {
+  openDataDir(dataDir) // a data dir another version wrote: migrated or refused before any read
   if (url) {
     await checkConnection(url)
+    await checkDatabaseFormat(url)
     return { url, embedded: false, stop: async () => {} }
   }
-  return startEmbeddedPostgres(dataDir)
+  const h = await startEmbeddedPostgres(dataDir)
+  try {
+    await checkDatabaseFormat(h.url)
+  } catch (e) {
+    await h.stop()
+    throw e
+  }
+  return h
 }
 
 /** Applies db/migrations with squid's TypeORM conventions (snake_case names). */
@@ -106,7 +116,10 @@ export async function applyMigrations(url: string): Promise<string[]> {
     const ds = new DataSource({ ...createOrmConfig({ projectDir: PROJECT_ROOT }), migrationsRun: false } as never)
     await ds.initialize()
     try {
+      // a database a newer version wrote is refused before anything runs on it
+      await checkDatabaseFormat(url, ds.migrations.map((m) => m.name ?? m.constructor.name))
       const ran = await ds.runMigrations({ transaction: 'all' })
+      await stampDatabase(url)
       return ran.map((m) => m.name)
     } finally {
       await ds.destroy()
