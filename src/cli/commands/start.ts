@@ -10,6 +10,7 @@ import { startDevnet, manifestPathFor } from '../../workload/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
 import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
+import { openDataDir } from '../../db/data-format'
 import { startApi, type ApiServer } from '../../api/server'
 import { devnetPrivateKey, guardKey, keyFromSource, keyHandle } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
@@ -37,6 +38,7 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
   const log = logger('start')
   const dir = config.dataDir
   if (o.fresh) fs.rmSync(dir, { recursive: true, force: true })
+  openDataDir(dir) // data another version wrote: migrated or refused before the devnet touches it
   const stateFile = path.join(dir, 'devnet', 'state.json')
   fs.mkdirSync(path.dirname(stateFile), { recursive: true })
   const resume = fs.existsSync(stateFile) && fs.existsSync(manifestPathFor(stateFile))
