@@ -67,7 +67,11 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
   let api: ApiServer | undefined
   let nodeServer: NodeServer | undefined
   let stopNode: (() => Promise<void>) | undefined
+  let stopping = false
   const shutdown = async (signal: string) => {
+    // Ctrl-C under `npm start` arrives twice (from the terminal and forwarded by npm): stop once
+    if (stopping) return
+    stopping = true
     log.info(`${signal}: stopping (the chain is saved to ${stateFile})`)
     await api?.close().catch(() => {})
     await nodeServer?.close().catch(() => {})
@@ -78,8 +82,8 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
     await pgHandle.stop().catch(() => {})
     process.exit(0)
   }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
   await waitCaughtUp(pgHandle.url, devnet.manifest.rpcUrl)
   // the reference inference node: the devnet's operator 1 and attributor accounts (anvil's public
