@@ -164,11 +164,6 @@ function alive(pid: number): boolean {
   }
 }
 
-const running = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const p of running) p.kill('SIGINT') // fast shutdown; the server finishes it on its own
-})
-
 function run(layout: EmbeddedLayout, cmd: string, args: string[]): ChildProcess {
   return spawn(path.join(layout.binDir, cmd), args, {
     ...(layout.runAs ?? {}),
@@ -176,6 +171,11 @@ function run(layout: EmbeddedLayout, cmd: string, args: string[]): ChildProcess 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
+
+// The server outlives no owner: it runs under a shell that holds our end of a pipe on its stdin
+// and stops the server (fast shutdown) once that pipe closes, i.e. when stop() ends it or when
+// this process is gone, however it ended (an exit, a signal, kill -9, a test worker torn down).
+const WATCHDOG = '"$0" "$@" & pid=$!; trap "" INT TERM; cat >/dev/null; kill -INT $pid 2>/dev/null; wait $pid'
 
 function spawnError(layout: EmbeddedLayout, cmd: string, e: Error): PostgresError {
   return new PostgresError(`embedded Postgres: cannot run ${path.join(layout.binDir, cmd)} (${e.message}); set DB_URL to a Postgres server instead`)
@@ -209,10 +209,12 @@ export interface RunningServer {
 
 /** Starts postgres on `port` and resolves once it accepts connections. */
 export async function startServer(layout: EmbeddedLayout, port: number): Promise<RunningServer> {
-  const p = run(layout, 'postgres', ['-D', layout.pgData, '-p', String(port)])
-  running.add(p)
-  let exited = false
-  const done = new Promise<void>((resolve) => p.on('close', () => ((exited = true), running.delete(p), resolve())))
+  const p = spawn('/bin/sh', ['-c', WATCHDOG, path.join(layout.binDir, 'postgres'), '-D', layout.pgData, '-p', String(port)], {
+    ...(layout.runAs ?? {}),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const done = new Promise<void>((resolve) => p.on('close', () => resolve()))
   await new Promise<void>((resolve, reject) => {
     let err = ''
     p.stdout!.resume()
@@ -225,7 +227,7 @@ export async function startServer(layout: EmbeddedLayout, port: number): Promise
   })
   return {
     async stop() {
-      if (!exited) p.kill('SIGINT')
+      p.stdin!.end()
       await done
     },
   }

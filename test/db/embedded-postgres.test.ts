@@ -2,7 +2,7 @@
 // user clones into root's home or a `mktemp -d` directory. As root the server runs as `postgres`,
 // which cannot reach such a path, so its binaries and data must be placed where it can; as any other
 // user the data stays in <data dir>/pg.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,8 +19,17 @@ afterAll(async () => {
   fs.rmSync(priv, { recursive: true, force: true })
 })
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return !/\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
 describe('embedded Postgres under a private directory', () => {
-  it('starts, answers, keeps data across a restart, and stops', async () => {
+  it('starts, answers, keeps data across a restart, and stops; a killed owner takes its server along', async () => {
     fs.chmodSync(priv, 0o700)
     const dataDir = path.join(priv, 'home', 'project', '.data')
     fs.mkdirSync(dataDir, { recursive: true })
@@ -56,6 +65,18 @@ describe('embedded Postgres under a private directory', () => {
     await c2.end()
     await handle.stop()
     handle = undefined
+
+    // an owner killed with SIGKILL (no exit handler runs) still leaves no server behind
+    const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'db', 'postgres.js'))}).startEmbeddedPostgres(${JSON.stringify(dataDir)}).then(h => console.log(h.url))`
+    const owner = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const url = await new Promise<string>((resolve) => owner.stdout!.on('data', (b: Buffer) => resolve(b.toString().trim())))
+    const pidFile = path.join(fs.existsSync(path.join(dataDir, 'pg.location')) ? fs.readFileSync(path.join(dataDir, 'pg.location'), 'utf8').match(/in (\S+) /)![1] : path.join(dataDir, 'pg'), 'postmaster.pid')
+    const serverPid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
+    expect(url).toMatch(/^postgres:/)
+    owner.kill('SIGKILL')
+    const gone = Date.now() + 20_000
+    while (Date.now() < gone && isAlive(serverPid)) await new Promise((r) => setTimeout(r, 200))
+    expect(isAlive(serverPid)).toBe(false)
     if (root) {
       const relocated = path.dirname(fs.readFileSync(path.join(dataDir, 'pg.location'), 'utf8').match(/in (\S+) /)![1])
       // once the data dir is gone, the next start removes its relocated cluster
@@ -72,7 +93,9 @@ describe('embedded Postgres under a private directory', () => {
   })
 
   it('reachable() follows owner, group and other search bits up to /', () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-reach-'))
+    // under /var/tmp (1777), whose ancestors anyone can search, unlike a private TMPDIR
+    expect(reachable(RELOCATED_ROOT, { uid: 54321, gid: 54321 })).toBe(true)
+    const d = fs.mkdtempSync(path.join(RELOCATED_ROOT, 'upkeep-reach-'))
     try {
       const inner = path.join(d, 'a', 'b')
       fs.mkdirSync(inner, { recursive: true })
