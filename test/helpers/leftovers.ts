@@ -14,6 +14,7 @@ export interface Leftover {
 export function processesOfRun(runId: string, except: number[] = [process.pid]): Leftover[] {
   const needle = `${RUN_ENV}=${runId}`
   const out: Leftover[] = []
+  if (!fs.existsSync('/proc')) return out // no procfs (not Linux): nothing to check with
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     const pid = Number(name)
