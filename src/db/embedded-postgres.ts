@@ -166,11 +166,8 @@ function alive(pid: number): boolean {
 }
 
 function run(layout: EmbeddedLayout, cmd: string, args: string[]): ChildProcess {
-  return spawn(path.join(layout.binDir, cmd), args, {
-    ...(layout.runAs ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  // the environment is inherited; messages are English: initdb --lc-messages=C writes lc_messages
+  return spawn(path.join(layout.binDir, cmd), args, { ...(layout.runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 function spawnError(layout: EmbeddedLayout, cmd: string, e: Error): PostgresError {
@@ -206,10 +203,7 @@ export interface RunningServer {
 /** Starts postgres on `port` and resolves once it accepts connections. */
 export async function startServer(layout: EmbeddedLayout, port: number): Promise<RunningServer> {
   // tied to this process (src/util/tied): the server never outlives its owner, however it ends
-  const tied = spawnTied(path.join(layout.binDir, 'postgres'), ['-D', layout.pgData, '-p', String(port)], {
-    ...(layout.runAs ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  })
+  const tied = spawnTied(path.join(layout.binDir, 'postgres'), ['-D', layout.pgData, '-p', String(port)], { ...(layout.runAs ?? {}) })
   const p = tied.process
   const done = new Promise<void>((resolve) => p.on('close', () => resolve()))
   await new Promise<void>((resolve, reject) => {
