@@ -2,7 +2,7 @@
 // the chain itself (eth_getLogs, chain-source.ts) and the indexed record (index-source.ts). The
 // replay (replay.ts) consumes either the same way, one batch of facts at a time, so no source
 // has to hold the whole history.
-import type { IndexedInference, PolicyVersion } from './index-reader'
+import type { EpochPayouts, IndexedInference, PolicyVersion } from './index-reader'
 
 export type { IndexedInference, PolicyVersion }
 
@@ -20,14 +20,9 @@ export interface PriceFact extends ChainPosition {
   time: number
 }
 
-export interface EpochFact extends ChainPosition {
+export interface EpochFact extends ChainPosition, EpochPayouts {
   kind: 'epoch'
-  modelId: string
-  epoch: bigint
-  pool: bigint
-  txHash: string
   time: number
-  payouts: { datanetId: string; contributor: string; weight: number; amount: bigint }[]
 }
 
 export interface BatchFact extends ChainPosition {

@@ -39,9 +39,8 @@ const texts = loadCorpus()
 
 type Rec = Record<string, unknown> & { n: number; kind: string; hash: Hex; prev: Hex; sig: Hex }
 const readRecords = (file = logFile): Rec[] => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-/** Writes records as a node holding the operator key would: re-chained and re-signed. */
-function writeSigned(records: Rec[], file: string, fromIndex = 0): void {
-  const key = devnetPrivateKey(7)
+/** Writes records as a node holding the operator key would (or another `key`): re-chained and re-signed. */
+function writeSigned(records: Rec[], file: string, fromIndex = 0, key = devnetPrivateKey(7)): void {
   let prev = fromIndex > 0 ? records[fromIndex - 1].hash : ('0x' + '00'.repeat(32)) as Hex
   records.forEach((r, i) => {
     r.n = i
@@ -244,18 +243,8 @@ describe('injected discrepancies are detected with the right class and location'
     const i = firstInference() + 5
     records[i].label = records[i].label === 'spam' ? 'ham' : 'spam'
     // re-hashed and re-linked to the end, signed by another key: the chain is intact, the signatures are not the node's
-    let prev = records[i - 1].hash
-    for (const r of records.slice(i)) {
-      r.prev = prev
-      const { hash: _h, sig: _s, ...body } = r
-      void _h
-      void _s
-      r.hash = recordHash(body)
-      r.sig = signHash(devnetPrivateKey(99), r.hash)
-      prev = r.hash
-    }
     const file = tmp()
-    fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    writeSigned(records, file, i, devnetPrivateKey(99))
     const r = await verify(file, false)
     const bad = r.discrepancies.filter((d) => d.class === 'bad-signature')
     expect(bad.map((d) => d.location.n)).toEqual([i])
