@@ -48,8 +48,8 @@ export function verifyEvents(contributions: boolean): EventRef[] {
 
 const topicOf = ([c, e]: EventRef): string => (CONTRACT_EVENTS[c] as Record<string, { topic: string }>)[e].topic
 
-const MIN_LOGS = 4_000
-const MAX_LOGS = 20_000
+const MIN_LOGS = 1_000
+const MAX_LOGS = 5_000
 
 /**
  * eth_getLogs over [from, to] for the given events, range by range, in chain order. The range

@@ -148,7 +148,16 @@ export function epochAmounts(pool: bigint, weights: number[]): bigint[] {
   return amounts
 }
 
-async function openLog(file: string, order: number, operators: Map<string, number>, accountOf: Map<number, string>, operatorId: number | undefined): Promise<{ log: OperatorLog; problems: Discrepancy[] }> {
+interface IdentifiedLog {
+  file: string
+  bytes: Buffer
+  account: string | null
+  id: number | null
+  problems: Discrepancy[]
+}
+
+/** A log's operator: the one named, or the registered operator that signed its first record. */
+function identifyLog(file: string, operators: Map<string, number>, accountOf: Map<number, string>, operatorId: number | undefined): IdentifiedLog {
   const problems: Discrepancy[] = []
   const bytes = fs.readFileSync(file)
   const name = path.basename(file)
@@ -170,7 +179,12 @@ async function openLog(file: string, order: number, operators: Map<string, numbe
     id = account ? (operators.get(account) ?? null) : null
     if (id === null) problems.push({ class: 'bad-signature', location: { line: 1, n: 0 }, detail: account ? `the log is signed by ${account}, which is not a registered operator` : 'the log\'s first record carries no valid signature: its operator is unknown' })
   }
-  const { records, problems: chain, lines } = await readLog(file, (account ?? undefined) as Address | undefined, 'cover')
+  return { file, bytes, account, id, problems }
+}
+
+async function openLog({ file, bytes, account, id, problems }: IdentifiedLog, order: number): Promise<{ log: OperatorLog; problems: Discrepancy[] }> {
+  const name = path.basename(file)
+  const { records, problems: chain, lines } = await readLog(bytes, (account ?? undefined) as Address | undefined, 'cover')
   for (const p of chain) problems.push({ class: p.kind === 'bad-signature' ? 'bad-signature' : 'broken-chain', location: { line: p.line, n: p.n }, detail: p.detail })
 
   const inferences: Inference[] = []
@@ -292,19 +306,29 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   const several = o.logFiles.length > 1
   const place = (log: OperatorLog, loc: Discrepancy['location']): Discrepancy['location'] => ({ ...(several ? { log: log.name } : {}), ...(log.operatorId !== null ? { operatorId: log.operatorId } : {}), ...loc })
   const add = (d: Discrepancy, log?: OperatorLog) => out.push(log ? { ...d, location: place(log, d.location) } : d)
-  for (const [i, file] of o.logFiles.entries()) {
-    const { log, problems } = await openLog(file, i, operators, accountOf, o.operatorId)
+  const identified = o.logFiles.map((file) => identifyLog(file, operators, accountOf, o.operatorId))
+  const byOperator = new Map<number, string>()
+  for (const l of identified) {
+    if (l.id === null) continue
+    const other = byOperator.get(l.id)
+    if (other) throw new InputError(`${path.basename(other)} and ${path.basename(l.file)} are both logs of operator ${l.id}: give one log per operator`)
+    byOperator.set(l.id, l.file)
+  }
+  // the source starts reading (a query, the first ranges) while the logs are parsed
+  const query = { operatorIds: [...byOperator.keys()], contributions: o.rerun }
+  const facts = o.source.facts(query)[Symbol.asyncIterator]()
+  const firstFacts = facts.next()
+  firstFacts.catch(() => {}) // awaited below
+  for (const [i, l] of identified.entries()) {
+    const { log, problems } = await openLog(l, i)
+    l.bytes = Buffer.alloc(0) // parsed: the raw bytes are not held through the scan
     for (const p of problems) add(p, log)
     logs.push(log)
   }
   const logOf = new Map<number, OperatorLog>()
-  for (const l of logs) {
-    if (l.operatorId === null) continue
-    const other = logOf.get(l.operatorId)
-    if (other) throw new InputError(`${other.name} and ${l.name} are both logs of operator ${l.operatorId}: give one log per operator`)
-    logOf.set(l.operatorId, l)
-  }
+  for (const l of logs) if (l.operatorId !== null) logOf.set(l.operatorId, l)
   const inRange = (at: string | Date) => {
+    if (!o.from && !o.to) return true
     const t = new Date(at).getTime()
     return (!o.from || t >= o.from.getTime()) && (!o.to || t < o.to.getTime())
   }
@@ -495,8 +519,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         break
     }
   }
-  const query = { operatorIds: [...verified], contributions: o.rerun }
-  for await (const batch of o.source.facts(query)) for (const f of batch) consume(f)
+  for (let next = await firstFacts; !next.done; next = await facts.next()) for (const f of next.value) consume(f)
 
   // --source both: every fact the replay used, from the index, against the chain's
   if (o.compareWith) {
