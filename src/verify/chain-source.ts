@@ -59,14 +59,16 @@ export async function* scanLogs(rpc: JsonRpc, t: { contracts: Record<ContractNam
   const address = [...new Set(t.events.map(([c]) => t.contracts[c].toLowerCase()))]
   const topics = [[...new Set(t.events.map(topicOf))]]
   let span = 64
-  const get = (from: number, to: number) =>
-    rpc.call<RpcLog[]>('eth_getLogs', [{ address, topics, fromBlock: '0x' + from.toString(16), toBlock: '0x' + to.toString(16) }])
+  const get = (from: number, to: number) => {
+    const logs = rpc.call<RpcLog[]>('eth_getLogs', [{ address, topics, fromBlock: '0x' + from.toString(16), toBlock: '0x' + to.toString(16) }])
+    logs.catch(() => {}) // a prefetch nobody awaits (the reader stopped) must not become an unhandled rejection
+    return logs
+  }
   let from = t.from
   let next: { from: number; to: number; logs: Promise<RpcLog[]> } | undefined
   while (from <= t.to) {
     const to = Math.min(t.to, from + span - 1)
     const current = next && next.from === from && next.to === to ? next : { from, to, logs: get(from, to) }
-    current.logs.catch(() => {}) // awaited below; a refused prefetch is retried smaller
     next = undefined
     let logs: RpcLog[]
     try {
