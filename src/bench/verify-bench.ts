@@ -20,7 +20,7 @@ import { JsonRpc } from '../chain/rpc'
 import type { DeploymentManifest } from '../devnet/manifest'
 import { baselineVerify } from './verify-baseline'
 import type { BenchChain } from './common'
-import { machine, median } from './common'
+import { median } from './common'
 import type { IndexBench } from './index-bench'
 import { load } from './load'
 import { fundPayer, startNode } from './node-proc'
@@ -139,8 +139,7 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
       `Then, ${runsN} runs each (median), without re-running the model: the raw ceiling (eth_getLogs over the whole history, ${f(summary.chainLogs)} logs of the events verify reads, ${f(summary.chainReceipts)} of them receipts, decoded by the indexer's decoder, nothing checked); ` +
       `verify from the chain (the same scan, every receipt summed into its model's pool, every one of the ${f(summary.epochs)} epochs checked, the log's receipts checked against it); verify from the index; and today's path (the previous replay against a snapshot of the whole index, kept for the comparison). ` +
       'Receipts/s counts receipts on chain for the scan and verify from the chain, and the log\'s receipts for the index paths. Peak RSS is that of `upkeep verify --no-rerun` in its own process. ' +
-      "Today's path shares the log hashing and token counting made faster with this verify, so its ratio understates the gain over the code it replaced. " +
-      `Measured on ${machine().cpus} (${machine().cores} cores), commit ${machine().commit}, ${new Date().toISOString().slice(0, 10)}.`,
+      "Today's path shares the log hashing and token counting made faster with this verify, so its ratio understates the gain over the code it replaced.",
     '',
     '| figure | value | ratio |',
     '|---|---|---|',
