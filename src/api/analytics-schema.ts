@@ -1,10 +1,10 @@
-// The sustainability analytics over GraphQL: thin resolvers over src/warehouse/metrics.ts.
+// The sustainability analytics over GraphQL: thin resolvers over src/analytics/.
 // Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
 // exact decimal strings; unknown is null.
 import { InputError, QueryTimeoutError } from '../util/errors'
-import type { Metrics, Period } from '../warehouse/metrics'
+import type { Metrics, Period, SustainabilityPoint } from '../analytics'
 import type { StoredRun } from '../verify/store'
-import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../warehouse/metrics'
+import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../analytics'
 
 export const analyticsTypeDefs = /* GraphQL */ `
   enum Interval {
@@ -28,33 +28,62 @@ export const analyticsTypeDefs = /* GraphQL */ `
     hash: String
   }
 
+  "Definitions, formulas and source events: docs/METRICS.md"
   type SustainabilityPoint {
     periodStart: String!
     inferences: Int!
     units: BigInt!
     payers: Int!
-    grossFees: BigInt!
+    "inference fees + deployment fees (Token Terminal / DefiLlama fees)"
+    fees: BigInt!
+    "everything users paid for inference"
+    inferenceFees: BigInt!
+    "model registration fees, all to the treasury"
+    deploymentFees: BigInt!
     creatorFees: BigInt!
     contributorFees: BigInt!
     infraFees: BigInt!
+    "creator + contributor + infrastructure fees"
     supplySideFees: BigInt!
-    protocolRevenue: BigInt!
+    "the treasury's share of inference fees"
+    treasuryFees: BigInt!
+    "the burn share of inference fees"
     feeBurns: BigInt!
+    "treasury fees + deployment fees"
+    treasuryRevenue: BigInt!
+    "fee burns (DefiLlama holders revenue); the treasury's burns of its own income are not counted again"
+    holdersRevenue: BigInt!
+    "fees - supply-side fees = treasury revenue + holders revenue"
+    revenue: BigInt!
+    "all OPEN destroyed: fee burns, slashes, holder burns"
     burns: BigInt!
-    "protocol revenue / gross fees"
+    "revenue / fees"
     takeRate: String
+    "IncentivePaid, every role"
     rewardsEmissions: BigInt!
+    "interest paid to stakers on unstaking"
     stakingInterest: BigInt!
+    "emissions to creators, contributors and operators"
+    maintainerIncentives: BigInt!
+    "emissions to stakers + staking interest"
+    stakerIncentives: BigInt!
+    "emissions with role other"
+    otherIncentives: BigInt!
+    "maintainer + staker + other incentives"
     tokenIncentives: BigInt!
     vestingUnlocks: BigInt!
-    "protocol revenue - token incentives (may be negative)"
+    "revenue - token incentives (may be negative)"
     earnings: BigInt!
+    "creator + contributor + infrastructure fees: the maintainers' fee income"
     maintainerFeePayouts: BigInt!
-    maintainerIncentives: BigInt!
-    "maintainer fee payouts / (fee payouts + incentives to maintainers)"
-    feeCoverageRatio: String
+    "maintainer fee payouts / (maintainer fee payouts + maintainer incentives); stakers excluded"
+    feeFundedShare: String
     agentFees: BigInt!
+    "agent fees / inference fees"
     agentFeeShare: String
+    grossFees: BigInt! @deprecated(reason: "renamed inferenceFees; fees now also counts deployment fees")
+    protocolRevenue: BigInt! @deprecated(reason: "renamed treasuryFees (the treasury's share of inference fees); revenue is treasury fees + fee burns + deployment fees")
+    feeCoverageRatio: String @deprecated(reason: "renamed feeFundedShare: it is a share of maintainers' income, not coverage of their costs, and no longer counts stakers")
   }
 
   type SustainabilityReport {
@@ -221,7 +250,7 @@ export const analyticsTypeDefs = /* GraphQL */ `
     verificationRuns(limit: Int = 10, offset: Int = 0): [VerificationRun!]!
     verificationRunById(id: Int!): VerificationRun
     token: TokenInfo!
-    "fees, revenue, incentives and fee coverage per interval over [from, to)"
+    "fees, revenue, incentives and the fee-funded share per interval over [from, to)"
     networkSustainability(from: DateTime!, to: DateTime!, interval: Interval = DAY): SustainabilityReport!
     modelRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [ModelRevenue!]!
     datanetRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [DatanetRevenue!]!
@@ -287,7 +316,15 @@ const token = { symbol: 'OPEN', decimals: OPEN_DECIMALS, totalSupply: TOTAL_SUPP
 
 type P = { from: Date; to: Date }
 
+/** Renamed fields kept for a release so saved queries keep working (each @deprecated in the SDL). */
+const sustainabilityAliases = {
+  grossFees: (p: SustainabilityPoint) => p.inferenceFees,
+  protocolRevenue: (p: SustainabilityPoint) => p.treasuryFees,
+  feeCoverageRatio: (p: SustainabilityPoint) => p.feeFundedShare,
+}
+
 export const analyticsResolvers = {
+  SustainabilityPoint: sustainabilityAliases,
   Query: {
     squidStatus: (_: unknown, __: unknown, ctx: AnalyticsContext) => ctx.squidStatus(),
     verificationRuns: (_: unknown, a: { limit: number; offset: number }, ctx: AnalyticsContext) => {

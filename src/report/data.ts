@@ -1,9 +1,9 @@
 // The monthly maintenance-revenue report's numbers: everything comes from the metrics module
-// (src/warehouse/metrics.ts) and the stored verification runs; the md, csv and html renderers all
+// (src/analytics/) and the stored verification runs; the md, csv and html renderers all
 // print this one object.
 import { UsageError } from '../util/errors'
 import type pg from 'pg'
-import type { Concentration, DatanetRevenue, Metrics, ModelDecay, ModelRevenue, Runway, SustainabilityPoint, UnlockOverhang, RetentionCohort, AgentMetrics, OperatorMetrics } from '../warehouse/metrics'
+import type { Concentration, DatanetRevenue, Metrics, ModelDecay, ModelRevenue, Runway, SustainabilityPoint, UnlockOverhang, RetentionCohort, AgentMetrics, OperatorMetrics } from '../analytics'
 import { runsCovering } from '../verify/store'
 
 export interface ReportData {
@@ -87,34 +87,38 @@ export function open(amount: bigint): string {
 export function headline(d: ReportData): [string, string][] {
   const t = d.totals
   return [
-    ['Gross fees (OPEN)', open(t.grossFees)],
+    ['Fees (OPEN)', open(t.fees)],
+    ['  inference fees', open(t.inferenceFees)],
+    ['  deployment fees', open(t.deploymentFees)],
     ['Supply-side fees (OPEN)', open(t.supplySideFees)],
     ['  to creators', open(t.creatorFees)],
     ['  to data contributors', open(t.contributorFees)],
     ['  to infrastructure', open(t.infraFees)],
-    ['Protocol revenue, treasury (OPEN)', open(t.protocolRevenue)],
-    ['Burns (OPEN)', open(t.burns)],
-    ['  of which fee burns', open(t.feeBurns)],
-    ['Take rate', t.takeRate ?? 'n/a'],
+    ['Revenue (OPEN)', open(t.revenue)],
+    ['  treasury revenue (treasury fees + deployment fees)', open(t.treasuryRevenue)],
+    ['  holders revenue (fee burns)', open(t.holdersRevenue)],
+    ['All burns (OPEN)', open(t.burns)],
+    ['Take rate (revenue / fees)', t.takeRate ?? 'unknown'],
     ['Token incentives (OPEN)', open(t.tokenIncentives)],
-    ['  rewards emissions', open(t.rewardsEmissions)],
-    ['  staking interest', open(t.stakingInterest)],
+    ['  to maintainers (creators, contributors, operators)', open(t.maintainerIncentives)],
+    ['  to stakers (emissions + staking interest)', open(t.stakerIncentives)],
+    ['  other', open(t.otherIncentives)],
     ['Vesting unlocks (OPEN)', open(t.vestingUnlocks)],
     ['Earnings (OPEN)', open(t.earnings)],
-    ['Fee coverage ratio', t.feeCoverageRatio ?? 'n/a'],
+    ['Fee-funded share of maintainers\' income', t.feeFundedShare ?? 'unknown'],
     ['Inferences', String(t.inferences)],
     ['Paying accounts', String(t.payers)],
-    ['Agent share of fees', t.agentFeeShare ?? 'n/a'],
-    ['Payout concentration: Gini', d.concentration.gini ?? 'n/a'],
-    ['Payout concentration: HHI', d.concentration.hhi ?? 'n/a'],
-    ['Payout concentration: top-10 share', d.concentration.top10Share ?? 'n/a'],
+    ['Agent share of fees', t.agentFeeShare ?? 'unknown'],
+    ['Payout concentration: Gini', d.concentration.gini ?? 'unknown'],
+    ['Payout concentration: HHI', d.concentration.hhi ?? 'unknown'],
+    ['Payout concentration: top-10 share', d.concentration.top10Share ?? 'unknown'],
     ['Unlocks due next 30 days (OPEN)', open(d.overhang.next30)],
     ['Unlocks due next 90 days (OPEN)', open(d.overhang.next90)],
     ['Trailing 30-day fees (OPEN)', open(d.overhang.trailing30Fees)],
-    ['Unlocks next 30 d / fees', d.overhang.next30ToFees ?? 'n/a'],
+    ['Unlocks next 30 d / fees', d.overhang.next30ToFees ?? 'unknown'],
     ['Treasury balance (OPEN)', open(d.runway.treasuryBalance)],
-    ['Treasury runway (months)', d.runway.treasuryRunwayMonths ?? 'n/a'],
-    ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'n/a'],
+    ['Treasury runway (months)', d.runway.treasuryRunwayMonths ?? 'unknown'],
+    ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'unknown'],
     ['Verification of the period', verificationStatus(d)],
   ]
 }

@@ -11,16 +11,16 @@ function table(head: string[], rows: string[][]): string {
 
 function sections(d: ReportData): { title: string; head: string[]; rows: string[][] }[] {
   return [
-    { title: 'Fee coverage trend (monthly)', head: ['month', 'gross fees (OPEN)', 'token incentives (OPEN)', 'fee coverage ratio'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.grossFees), open(p.tokenIncentives), p.feeCoverageRatio ?? 'n/a']) },
+    { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), p.feeFundedShare ?? 'unknown']) },
     { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
     { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },
-    { title: 'Decaying models (last 30 days below half of the 30 before)', head: ['model', 'fees last 30 d (OPEN)', 'fees previous 30 d (OPEN)', 'change'], rows: d.decaying.map((m) => [m.modelId, open(m.feesLast30), open(m.feesPrev30), m.change ?? 'n/a']) },
+    { title: 'Decaying models (last 30 days below half of the 30 before)', head: ['model', 'fees last 30 d (OPEN)', 'fees previous 30 d (OPEN)', 'change'], rows: d.decaying.map((m) => [m.modelId, open(m.feesLast30), open(m.feesPrev30), m.change ?? 'unknown']) },
     { title: 'Contributor retention by monthly cohort', head: ['cohort', 'size', 'active in months 0, 1, 2, …'], rows: d.retention.map((c) => [c.cohort, String(c.size), c.active.join(' ')]) },
     { title: 'Operators', head: ['operator', 'inferences', 'fees (OPEN)', 'infrastructure share (OPEN)'], rows: d.operators.operators.map((o) => [o.operatorId, String(o.inferences), open(o.fees), open(o.infraFees)]) },
     {
       title: 'Agents',
       head: ['agent fees (OPEN)', 'agent share', 'stake at risk (OPEN)', 'slashed (OPEN)', 'to treasury', 'burned'],
-      rows: [[open(d.agents.agentFees), d.agents.agentFeeShare ?? 'n/a', open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
+      rows: [[open(d.agents.agentFees), d.agents.agentFeeShare ?? 'unknown', open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
     },
   ]
 }
@@ -48,7 +48,7 @@ export function renderCsv(d: ReportData): string {
   const rows: string[][] = [['section', 'key', 'column', 'value']]
   for (const [k, v] of headline(d)) rows.push(['headline', k.trim(), 'value', v])
   for (const s of sections(d)) for (const r of s.rows) r.slice(1).forEach((v, i) => rows.push([s.title, r[0], s.head[i + 1], v]))
-  for (const p of d.daily) rows.push(['daily', p.periodStart, 'gross fees (OPEN)', open(p.grossFees)], ['daily', p.periodStart, 'token incentives (OPEN)', open(p.tokenIncentives)])
+  for (const p of d.daily) rows.push(['daily', p.periodStart, 'fees (OPEN)', open(p.fees)], ['daily', p.periodStart, 'token incentives (OPEN)', open(p.tokenIncentives)])
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'
 }
 
@@ -71,17 +71,17 @@ export async function renderHtml(d: ReportData): Promise<string> {
     {
       title: 'Fee income vs token incentives (daily, OPEN)',
       svg: await svg({
-        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'gross fees', v: chartOpen(p.grossFees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
+        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'fees', v: chartOpen(p.fees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
         mark: { type: 'line', point: true },
         encoding: { x: { field: 'day', type: 'temporal', title: null }, y: { field: 'v', type: 'quantitative', title: 'OPEN' }, color: { field: 'series', type: 'nominal' } },
       }),
     },
     {
-      title: 'Fee coverage ratio, last six months',
+      title: 'Fee-funded share of maintainers\' income, last six months (unknown months left out)',
       svg: await svg({
-        data: { values: d.trend.map((p) => ({ month: p.periodStart.slice(0, 7), ratio: p.feeCoverageRatio === null ? 0 : Number(p.feeCoverageRatio) })) },
+        data: { values: d.trend.filter((p) => p.feeFundedShare !== null).map((p) => ({ month: p.periodStart.slice(0, 7), ratio: Number(p.feeFundedShare) })) },
         mark: 'bar',
-        encoding: { x: { field: 'month', type: 'ordinal', title: null }, y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'coverage' } },
+        encoding: { x: { field: 'month', type: 'ordinal', title: null }, y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'fee-funded share' } },
       }),
     },
     {

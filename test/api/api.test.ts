@@ -118,26 +118,52 @@ describe('analytics queries', () => {
   const from = '2025-09-01T00:00:00.000Z'
   const to = '2026-12-01T00:00:00.000Z'
 
-  it('network sustainability per month equals SQL over the Postgres record', async () => {
+  it('network sustainability per month equals SQL over the Postgres record; renamed fields answer as deprecated aliases', async () => {
     const r = await t.gql<{ networkSustainability: { token: { symbol: string; decimals: number }; totals: Record<string, string>; series: Record<string, string>[] } }>(
       `query($from: DateTime!, $to: DateTime!) { networkSustainability(from: $from, to: $to, interval: MONTH) {
-        token { symbol decimals } totals { grossFees protocolRevenue rewardsEmissions vestingUnlocks inferences }
-        series { periodStart grossFees creatorFees contributorFees infraFees protocolRevenue feeBurns inferences } } }`,
+        token { symbol decimals } totals { fees inferenceFees deploymentFees revenue rewardsEmissions vestingUnlocks inferences grossFees protocolRevenue feeCoverageRatio feeFundedShare treasuryFees }
+        series { periodStart inferenceFees deploymentFees creatorFees contributorFees infraFees treasuryFees feeBurns revenue inferences } } }`,
       { from, to },
     )
     expect(r.errors).toBeUndefined()
     const ns = r.data!.networkSustainability
     expect(ns.token).toEqual({ symbol: 'OPEN', decimals: 18 })
     const months = await sql(
-      `select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(fee)::text fees, sum(creator_share)::text c, sum(contributors_share)::text k,
-              sum(infra_share)::text i, sum(treasury_share)::text t, sum(burn_share)::text b, count(*)::int n
-       from inference group by 1 order by 1`,
+      `select i.m, i.fees, coalesce(d.dep, '0') dep, i.c, i.k, i.t, i.b, (i.t::numeric + i.b::numeric + coalesce(d.dep, '0')::numeric)::text rev, i.n from
+         (select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(fee)::text fees, sum(creator_share)::text c, sum(contributors_share)::text k,
+                 sum(infra_share)::text i_, sum(treasury_share)::text t, sum(burn_share)::text b, count(*)::int n
+          from inference group by 1) i
+         left join (select to_char(date_trunc('month', registered_at at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(deployment_fee)::text dep from model group by 1) d on d.m = i.m
+       order by 1`,
     )
-    expect(ns.series.map((p) => [p.periodStart, p.grossFees, p.creatorFees, p.contributorFees, p.infraFees, p.protocolRevenue, p.feeBurns, p.inferences])).toEqual(
-      months.map((m) => [m.m, m.fees, m.c, m.k, m.i, m.t, m.b, m.n]),
+    const infra = await sql(`select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(infra_share)::text i from inference group by 1 order by 1`)
+    const withInference = ns.series.filter((p) => Number(p.inferences) > 0)
+    expect(withInference.map((p) => [p.periodStart, p.inferenceFees, p.deploymentFees, p.creatorFees, p.contributorFees, p.treasuryFees, p.feeBurns, p.revenue, p.inferences])).toEqual(
+      months.map((m) => [m.m, m.fees, m.dep, m.c, m.k, m.t, m.b, m.rev, m.n]),
     )
-    const [tot] = await sql(`select (select sum(fee)::text from inference) f, (select sum(amount)::text from incentive_payment) r, (select sum(amount)::text from vesting_release) v`)
-    expect([ns.totals.grossFees, ns.totals.rewardsEmissions, ns.totals.vestingUnlocks]).toEqual([tot.f, tot.r, tot.v])
+    expect(withInference.map((p) => p.infraFees)).toEqual(infra.map((m) => m.i))
+    const [tot] = await sql(
+      `select (select sum(fee)::text from inference) f, (select sum(deployment_fee)::text from model) d, (select sum(amount)::text from incentive_payment) r, (select sum(amount)::text from vesting_release) v`,
+    )
+    expect(BigInt(tot.d)).toBeGreaterThan(0n)
+    expect([ns.totals.inferenceFees, ns.totals.deploymentFees, ns.totals.fees, ns.totals.rewardsEmissions, ns.totals.vestingUnlocks]).toEqual([
+      tot.f,
+      tot.d,
+      (BigInt(tot.f) + BigInt(tot.d)).toString(),
+      tot.r,
+      tot.v,
+    ])
+    // the deprecated aliases answer what their new names answer
+    expect([ns.totals.grossFees, ns.totals.protocolRevenue, ns.totals.feeCoverageRatio]).toEqual([ns.totals.inferenceFees, ns.totals.treasuryFees, ns.totals.feeFundedShare])
+  })
+
+  it('the renamed fields are marked deprecated with a reason in the schema', async () => {
+    const r = await t.gql<{ __type: { fields: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] } }>(
+      `{ __type(name: "SustainabilityPoint") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`,
+    )
+    const dep = r.data!.__type.fields.filter((f) => f.isDeprecated)
+    expect(dep.map((f) => f.name).sort()).toEqual(['feeCoverageRatio', 'grossFees', 'protocolRevenue'])
+    for (const f of dep) expect(f.deprecationReason).toMatch(/^renamed \w+/)
   })
 
   it('model and datanet revenue, fee-policy history equal SQL', async () => {
@@ -206,7 +232,7 @@ describe('abuse is refused with a code, and the server keeps serving', () => {
   it('a slow analytics query is stopped with QUERY_TIMEOUT while entity queries go on', async () => {
     const slow = await t.withLimits({ analyticsTimeoutMs: 1 })
     const [timedOut, ok] = await Promise.all([
-      t.gql(`{ networkSustainability(from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z", interval: DAY) { totals { grossFees } } }`, undefined, slow),
+      t.gql(`{ networkSustainability(from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z", interval: DAY) { totals { fees } } }`, undefined, slow),
       t.gql(normal, undefined, slow),
     ])
     expect(timedOut.errors?.[0]?.extensions?.code).toBe('QUERY_TIMEOUT')

@@ -11,7 +11,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { launchChromium } from '../helpers/browser'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
-import { Metrics } from '../../src/warehouse/metrics'
+import { Metrics } from '../../src/analytics'
 import { buildReportData, type ReportData } from '../../src/report/data'
 import { renderCsv, renderMarkdown } from '../../src/report/render'
 import { spawnSync } from 'node:child_process'
@@ -68,8 +68,11 @@ beforeAll(async () => {
   expected.contributors = sum('InferenceSettlement.InferenceSettled', 'contributorsShare')
   expected.infra = sum('InferenceSettlement.InferenceSettled', 'infraShare')
   expected.treasury = sum('InferenceSettlement.InferenceSettled', 'treasuryShare')
+  expected.feeBurns = sum('InferenceSettlement.InferenceSettled', 'burnShare')
+  expected.deployment = sum('ModelRegistry.ModelRegistered', 'deploymentFee')
   expected.rewards = sum('RewardsDistributor.IncentivePaid', 'amount')
-  expected.maintainerRewards = sum('RewardsDistributor.IncentivePaid', 'amount', (e) => Number(e.args.role) <= 3)
+  // roles: 0 creator, 1 contributor, 2 staker, 3 operator, 4 other; stakers are not maintainers
+  expected.maintainerRewards = sum('RewardsDistributor.IncentivePaid', 'amount', (e) => [0, 1, 3].includes(Number(e.args.role)))
   expected.unlocks = sum('TokenVesting.TokensReleased', 'amount')
   let interest = 0n
   for (const u of inMonth.filter((e) => e.key === 'Staking.Unstaked')) {
@@ -93,30 +96,32 @@ describe(`the ${MONTH} report`, () => {
   it('has the numbers an independent computation from raw logs gives', () => {
     expect(expected.grossFees).toBeGreaterThan(0n)
     const t = data.totals
-    expect(t.grossFees).toBe(expected.grossFees)
+    const revenue = expected.treasury + expected.feeBurns + expected.deployment
+    expect(t.inferenceFees).toBe(expected.grossFees)
+    expect(t.fees).toBe(expected.grossFees + expected.deployment)
     expect(t.supplySideFees).toBe(expected.creator + expected.contributors + expected.infra)
-    expect(t.protocolRevenue).toBe(expected.treasury)
+    expect(t.revenue).toBe(revenue)
     expect(t.tokenIncentives).toBe(expected.rewards + expected.interest)
     expect(t.vestingUnlocks).toBe(expected.unlocks)
-    expect(t.earnings).toBe(expected.treasury - expected.rewards - expected.interest)
+    expect(t.earnings).toBe(revenue - expected.rewards - expected.interest)
     const fee = expected.creator + expected.contributors + expected.infra
-    const coverage = (fee * 1_000_000n) / (fee + expected.maintainerRewards + expected.interest)
-    expect(t.feeCoverageRatio).toBe(`0.${coverage.toString().padStart(6, '0')}`)
+    const share = (fee * 1_000_000n) / (fee + expected.maintainerRewards)
+    expect(t.feeFundedShare).toBe(`0.${share.toString().padStart(6, '0')}`)
   })
 
   it('prints the same numbers in Markdown and CSV', () => {
     const md = renderMarkdown(data)
     const csv = renderCsv(data)
     for (const [label, v] of [
-      ['Gross fees (OPEN)', expected.grossFees],
+      ['Fees (OPEN)', expected.grossFees + expected.deployment],
       ['Token incentives (OPEN)', expected.rewards + expected.interest],
       ['Vesting unlocks (OPEN)', expected.unlocks],
-      ['Protocol revenue, treasury (OPEN)', expected.treasury],
+      ['Revenue (OPEN)', expected.treasury + expected.feeBurns + expected.deployment],
     ] as const) {
       expect(md).toContain(`| ${label} | ${openText(v)} |`)
       expect(csv).toContain(`headline,${label.includes(',') ? `"${label}"` : label},value,${openText(v).includes(',') ? `"${openText(v)}"` : openText(v)}`)
     }
-    expect(md).toContain(`| Fee coverage ratio | ${data.totals.feeCoverageRatio} |`)
+    expect(md).toContain(`| Fee-funded share of maintainers' income | ${data.totals.feeFundedShare} |`)
     expect(md).toMatch(/Verification: not verified/)
   })
 

@@ -1,4 +1,4 @@
-// [warehouse] acceptance: every metric of src/warehouse/metrics.ts on the small workload equals an
+// [warehouse] acceptance: every metric of src/analytics/ on the small workload equals an
 // independent computation made here from raw chain logs (eth_getLogs decoded with viem and the
 // ABI JSON, block timestamps from getBlock), in plain TypeScript with bigint arithmetic, following
 // the definitions of docs/METRICS.md. Nothing here imports the metrics module's helpers (ratio,
@@ -13,7 +13,7 @@ import { indexTo, newDataDir } from '../helpers/indexer'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
-import { Metrics, type Interval, type Period } from '../../src/warehouse/metrics'
+import { Metrics, type Interval, type Period } from '../../src/analytics'
 import { InputError } from '../../src/util/errors'
 
 const ZERO = '0x0000000000000000000000000000000000000000'
@@ -119,6 +119,7 @@ let endTime: number
 const F = {
   inferences: [] as Inference[],
   incentives: [] as (Timed & { recipient: string; role: number })[],
+  deployments: [] as Timed[], // amount = the deployment fee paid at registration
   unstakes: [] as (Timed & { stakingId: string })[], // amount = interest
   releases: [] as (Timed & { scheduleId: string })[],
   burns: [] as Timed[],
@@ -229,6 +230,7 @@ function fold(): void {
         break
       case 'ModelRegistry.ModelRegistered':
         F.models.set(String(a.modelId), { owner: String(a.owner).toLowerCase(), retired: false })
+        F.deployments.push({ t: e.t, amount: a.deploymentFee as bigint })
         break
       case 'ModelRegistry.ModelRetired':
         F.models.get(String(a.modelId))!.retired = true
@@ -257,8 +259,10 @@ function expectedSustainability(p: Period, interval: Interval) {
     treasury: 0n,
     burn: 0n,
     agent: 0n,
+    deployment: 0n,
     rewards: 0n,
     maintainerRewards: 0n,
+    stakerRewards: 0n,
     interest: 0n,
     unlocks: 0n,
     burns: 0n,
@@ -288,38 +292,51 @@ function expectedSustainability(p: Period, interval: Interval) {
   for (const x of F.incentives.filter((x) => inPeriod(x.t, p))) {
     for (const a of accs(x.t)) {
       a.rewards += x.amount
-      if (x.role <= 3) a.maintainerRewards += x.amount // creator, contributor, staker, operator
+      if (x.role === 0 || x.role === 1 || x.role === 3) a.maintainerRewards += x.amount // creator, contributor, operator
+      if (x.role === 2) a.stakerRewards += x.amount // staker
     }
   }
+  for (const x of F.deployments.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.deployment += x.amount
   for (const x of F.unstakes.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.interest += x.amount
   for (const x of F.releases.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.unlocks += x.amount
   for (const x of F.burns.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.burns += x.amount
   const point = (periodStart: string, a: Acc) => {
-    const maintainerFeePayouts = a.creator + a.contributors + a.infra
-    const tokenIncentives = a.rewards + a.interest
-    const maintainerIncentives = a.maintainerRewards + a.interest
+    // Token Terminal / DefiLlama: fees = what users paid (inference + deployment); revenue = fees
+    // − supply-side fees, i.e. what the treasury keeps plus what is burned for holders
+    const fees = a.fees + a.deployment
+    const supply = a.creator + a.contributors + a.infra
+    const revenue = fees - supply
+    const stakers = a.stakerRewards + a.interest
+    const other = a.rewards - a.maintainerRewards - a.stakerRewards
     return {
       periodStart,
       inferences: a.inferences,
       units: a.units,
       payers: a.payers.size,
-      grossFees: a.fees,
+      fees,
+      inferenceFees: a.fees,
+      deploymentFees: a.deployment,
       creatorFees: a.creator,
       contributorFees: a.contributors,
       infraFees: a.infra,
-      supplySideFees: a.creator + a.contributors + a.infra,
-      protocolRevenue: a.treasury,
+      supplySideFees: supply,
+      treasuryFees: a.treasury,
       feeBurns: a.burn,
+      treasuryRevenue: a.treasury + a.deployment,
+      holdersRevenue: a.burn,
+      revenue,
       burns: a.burns,
-      takeRate: frac(a.treasury, a.fees),
+      takeRate: frac(revenue, fees),
       rewardsEmissions: a.rewards,
       stakingInterest: a.interest,
-      tokenIncentives,
+      maintainerIncentives: a.maintainerRewards,
+      stakerIncentives: stakers,
+      otherIncentives: other,
+      tokenIncentives: a.rewards + a.interest,
       vestingUnlocks: a.unlocks,
-      earnings: a.treasury - tokenIncentives,
-      maintainerFeePayouts,
-      maintainerIncentives,
-      feeCoverageRatio: frac(maintainerFeePayouts, maintainerFeePayouts + maintainerIncentives),
+      earnings: revenue - (a.rewards + a.interest),
+      maintainerFeePayouts: supply,
+      feeFundedShare: frac(supply, supply + a.maintainerRewards),
       agentFees: a.agent,
       agentFeeShare: frac(a.agent, a.fees),
     }
@@ -642,6 +659,8 @@ describe('the workload exercises every metric', () => {
   it('has fees, incentives, interest, unlocks, burns, agents, slashes and churn in the run', () => {
     expect(F.inferences.length).toBeGreaterThan(1_000)
     expect(F.incentives.length).toBeGreaterThan(0)
+    for (const role of [0, 1, 2, 3]) expect(F.incentives.some((x) => x.role === role), `incentives with role ${role}`).toBe(true)
+    expect(F.deployments.some((x) => x.amount > 0n)).toBe(true)
     expect(F.unstakes.length).toBeGreaterThan(0)
     expect(F.unstakes.every((u) => u.amount > 0n)).toBe(true)
     expect(F.releases.length).toBeGreaterThan(0)
@@ -670,7 +689,7 @@ describe('sustainability', () => {
 
   it('the series adds up to the totals (amounts), and buckets start on the interval', async () => {
     const got = await metrics.sustainability(ODD, 'week')
-    for (const f of ['grossFees', 'protocolRevenue', 'tokenIncentives', 'burns', 'vestingUnlocks', 'agentFees'] as const) {
+    for (const f of ['fees', 'deploymentFees', 'revenue', 'treasuryFees', 'maintainerIncentives', 'stakerIncentives', 'tokenIncentives', 'burns', 'vestingUnlocks', 'agentFees'] as const) {
       expect(sumOf(got.series.map((x) => x[f])), f).toBe(got.totals[f])
     }
     for (const x of got.series) expect(new Date(x.periodStart + 'T00:00:00Z').getUTCDay(), x.periodStart).toBe(1)
@@ -1009,7 +1028,7 @@ describe('no data and bad periods', () => {
     const s = await metrics.sustainability(p, 'day')
     expect(s.series).toEqual([])
     expect(s.totals).toEqual(expectedSustainability(p, 'day').totals)
-    expect(s.totals).toMatchObject({ periodStart: '2025-01-01', grossFees: 0n, burns: 0n, earnings: 0n, takeRate: null, feeCoverageRatio: null, agentFeeShare: null, payers: 0 })
+    expect(s.totals).toMatchObject({ periodStart: '2025-01-01', fees: 0n, revenue: 0n, burns: 0n, earnings: 0n, takeRate: null, feeFundedShare: null, agentFeeShare: null, payers: 0 })
     expect(await metrics.models(p)).toEqual([])
     expect(await metrics.datanets(p)).toEqual([])
     expect(await metrics.contributors(p)).toEqual([])
