@@ -1,5 +1,6 @@
 // Where the fees go, broken down: per model, per datanet, per contributor, per fee-policy
 // version.
+import { ratio } from './exact'
 import { WHERE_DAYS, WHERE_PERIOD, wholeDays, type Sql } from './sql'
 import type { ContributorEarnings, DatanetRevenue, FeePolicyPeriod, ModelRevenue, Period } from './types'
 
@@ -74,6 +75,7 @@ export async function datanets(db: Sql, p: Period, limit = 10): Promise<DatanetR
     payouts: Number(x.payouts),
     contributors: Number(x.people),
     contributions: Number(x.contributions),
+    attributionPerContribution: ratio(BigInt(x.paid), BigInt(x.contributions)),
   }))
 }
 

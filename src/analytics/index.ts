@@ -12,6 +12,8 @@
 // health.ts     retention, concentration, model decay
 // supply.ts     unlock overhang, runway, price-to-fees
 // participants.ts agents and operators
+// assumptions.ts the cost-assumptions file
+// upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -20,10 +22,13 @@ import * as network from './network'
 import * as participants from './participants'
 import { Sql } from './sql'
 import * as supply from './supply'
+import * as upkeepCost from './upkeep'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
+export { readAssumptions, type Assumptions } from './assumptions'
+export type { AssumptionOverrides } from './upkeep'
 
 export class Metrics {
   private readonly s: Sql
@@ -70,5 +75,11 @@ export class Metrics {
   }
   operators(p: Period) {
     return participants.operators(this.s, p)
+  }
+  liabilities(at: Date) {
+    return supply.liabilities(this.s, at)
+  }
+  upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
+    return upkeepCost.upkeep(this.s, p, overrides)
   }
 }

@@ -4,7 +4,8 @@ import { chTime } from '../warehouse/time'
 import { ratio, TOTAL_SUPPLY, vestedAt } from './exact'
 import { sustainability } from './network'
 import { DAY_MS, WHERE_PERIOD, type Sql } from './sql'
-import type { PriceToFees, Runway, UnlockOverhang } from './types'
+import { unlockedAt } from './assumptions'
+import type { Liabilities, PriceToFees, Runway, Unknown, UnlockOverhang } from './types'
 
 export async function feesBetween(db: Sql, from: Date, to: Date): Promise<bigint> {
   const [x] = await db.q(`SELECT toString(sum(fee)) AS fees FROM ${db.t('inference')} WHERE ${WHERE_PERIOD}`, { from: chTime(from), to: chTime(to) })
@@ -47,30 +48,92 @@ export async function balanceAt(db: Sql, address: string, at: Date): Promise<big
 }
 
 /**
- * Months the treasury lasts at its trailing-90-day outflow, and months the incentive budget
- * (distributor buckets + staking bank) lasts at the trailing-90-day emissions.
+ * What protocol contracts hold for others at `at`: owed, so never budget. Staked principal (stakes
+ * not yet paid out), creators' and operators' accrued fee shares not yet claimed, contributors'
+ * pools not yet paid out by attribution, payers' prepaid escrow.
+ */
+export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
+  const before = `timestamp < toDateTime64({to:String}, 3, 'UTC')`
+  const [x] = await db.q(
+    `SELECT
+       (SELECT toString(sum(p)) FROM (SELECT stake_id, sumIf(ifNull(amount, 0), kind IN ('staked', 'topped_up')) AS p, countIf(kind = 'unstaked') AS out
+                                      FROM ${db.t('stake_event')} WHERE ${before} GROUP BY stake_id) WHERE out = 0) AS staked,
+       (SELECT toString(sum(creator_share) + sum(infra_share)) FROM ${db.t('inference')} WHERE ${before}) AS accrued,
+       (SELECT toString(sum(contributors_share)) FROM ${db.t('inference')} WHERE ${before}) AS pools,
+       (SELECT toString(sum(fee)) FROM ${db.t('inference')} WHERE ${before}) AS charged,
+       (SELECT toString(sum(amount)) FROM ${db.t('creator_payout')} WHERE ${before}) AS creator_paid,
+       (SELECT toString(sum(amount)) FROM ${db.t('operator_payout')} WHERE ${before}) AS operator_paid,
+       (SELECT toString(sum(amount)) FROM ${db.t('attribution_payout')} WHERE ${before}) AS attributed,
+       (SELECT toString(sumIf(amount, kind = 'deposit')) FROM ${db.t('escrow_movement')} WHERE ${before}) AS deposited,
+       (SELECT toString(sumIf(amount, kind = 'withdrawal')) FROM ${db.t('escrow_movement')} WHERE ${before}) AS withdrawn`,
+    { to: chTime(at) },
+  )
+  const big = (v: string | undefined) => BigInt(v ?? '0')
+  return {
+    stakedPrincipal: big(x?.staked),
+    stakingBankBalance: db.cfg.stakingBank ? await balanceAt(db, db.cfg.stakingBank, at) : null,
+    unclaimedAccruals: big(x?.accrued) - big(x?.creator_paid) - big(x?.operator_paid),
+    undistributedPools: big(x?.pools) - big(x?.attributed),
+    prepaidEscrow: big(x?.deposited) - big(x?.withdrawn) - big(x?.charged),
+  }
+}
+
+/**
+ * Treasury runway on net burn (outflow − inflow over the 90 days before `at`, per month), and the
+ * incentive runway of the distributor's unlocked-to-date budget (assumed unlock schedule) at the
+ * trailing-90-day emissions. Liabilities are reported beside, never counted as budget.
  */
 export async function runway(db: Sql, at: Date): Promise<Runway> {
   const from90 = new Date(at.getTime() - 90 * DAY_MS)
   const treasury = db.cfg.treasury.toLowerCase()
-  const [out] = await db.q(
-    `SELECT toString(sum(amount)) AS out FROM ${db.t('token_transfer')} WHERE from_id = {a:String} AND ${WHERE_PERIOD}`,
-    { a: treasury, from: chTime(from90), to: chTime(at) },
+  const distributor = db.cfg.distributor.toLowerCase()
+  const [flows] = await db.q(
+    `SELECT toString(sumIf(amount, from_id = {a:String} AND ${WHERE_PERIOD})) AS out, toString(sumIf(amount, to_id = {a:String} AND ${WHERE_PERIOD})) AS inflow,
+            toString(sumIf(amount, from_id = {d:String} AND timestamp < toDateTime64({to:String}, 3, 'UTC'))) AS distributed
+     FROM ${db.t('token_transfer')} WHERE from_id IN ({a:String}, {d:String}) OR to_id = {a:String}`,
+    { a: treasury, d: distributor, from: chTime(from90), to: chTime(at) },
   )
+  const unknowns: Unknown[] = []
   const treasuryBalance = await balanceAt(db, treasury, at)
-  const treasuryMonthlyOutflow = BigInt(out?.out ?? '0') / 3n
-  let incentiveBudget = await balanceAt(db, db.cfg.distributor, at)
-  if (db.cfg.stakingBank) incentiveBudget += await balanceAt(db, db.cfg.stakingBank, at)
+  const treasuryMonthlyOutflow = BigInt(flows?.out ?? '0') / 3n
+  const treasuryMonthlyInflow = BigInt(flows?.inflow ?? '0') / 3n
+  const treasuryMonthlyNetBurn = treasuryMonthlyOutflow - treasuryMonthlyInflow
+  const treasuryRunwayMonths = treasuryMonthlyNetBurn > 0n ? ratio(treasuryBalance, treasuryMonthlyNetBurn, 2) : null
+  if (treasuryRunwayMonths === null) unknowns.push({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
+  const distributorBalance = await balanceAt(db, distributor, at)
+  const distributedToDate = BigInt(flows?.distributed ?? '0')
+  const a = db.cfg.assumptions
+  let unlockedToDate: bigint | null = null
+  let incentiveBudget: bigint | null = null
+  if (!a) unknowns.push({ field: 'incentiveBudget', reason: 'the buckets\' unlock schedule is not on chain and no assumptions file was given' })
+  else if (!a.unlocks.length) unknowns.push({ field: 'incentiveBudget', reason: `the assumptions (${a.source}) give no bucket unlock schedule` })
+  else {
+    unlockedToDate = a.unlocks.reduce((s, u) => s + unlockedAt(u, at), 0n)
+    const left = unlockedToDate - distributedToDate
+    incentiveBudget = left < 0n ? 0n : left > distributorBalance ? distributorBalance : left
+  }
   const s = await sustainability(db, { from: from90, to: at }, 'month')
-  const monthlyIncentives = s.totals.tokenIncentives / 3n
+  const monthlyIncentives = s.totals.rewardsEmissions / 3n
+  const incentiveRunwayMonths = incentiveBudget === null ? null : ratio(incentiveBudget, monthlyIncentives, 2)
+  if (incentiveBudget !== null && incentiveRunwayMonths === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'no emissions in the 90 days before' })
+  else if (incentiveBudget === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'the incentive budget is unknown' })
   return {
     at,
     treasuryBalance,
     treasuryMonthlyOutflow,
-    treasuryRunwayMonths: ratio(treasuryBalance, treasuryMonthlyOutflow, 2),
+    treasuryMonthlyInflow,
+    treasuryMonthlyNetBurn,
+    treasuryRunwayMonths,
+    distributorBalance,
+    distributedToDate,
+    unlockedToDate,
     incentiveBudget,
+    incentiveBudgetProvenance: a && a.unlocks.length ? 'assumed' : null,
+    assumptionsHash: a?.hash ?? null,
     monthlyIncentives,
-    incentiveRunwayMonths: ratio(incentiveBudget, monthlyIncentives, 2),
+    incentiveRunwayMonths,
+    liabilities: await liabilities(db, at),
+    unknowns,
   }
 }
 

@@ -2,6 +2,8 @@
 // (src/api/analytics-schema.ts) mirrors these; test/analytics/types.test.ts holds the two equal
 // field for field (name and nullability), so this file is the one source of truth.
 
+import type { Assumptions } from './assumptions'
+
 export type Interval = 'day' | 'week' | 'month'
 
 export interface Period {
@@ -12,6 +14,8 @@ export interface Period {
 }
 
 export interface MetricsConfig {
+  /** the cost-assumptions file (src/analytics/assumptions.ts); without it assumed values are null with a reason */
+  assumptions?: Assumptions
   /** the protocol treasury (fee treasury share, deployment fees, slash share) */
   treasury: string
   /** RewardsDistributor: the community and ecosystem buckets that pay emissions */
@@ -93,6 +97,8 @@ export interface DatanetRevenue {
   payouts: number
   contributors: number
   contributions: number
+  /** datanet yield: attribution paid in the period ÷ contributions made in it (OPEN base units, 6 places) */
+  attributionPerContribution: string | null
 }
 
 export interface ContributorEarnings {
@@ -153,14 +159,49 @@ export interface UnlockOverhang {
   next90ToFees: string | null
 }
 
+/** A value that is null, and why. */
+export interface Unknown {
+  field: string
+  reason: string
+}
+
+export interface Liabilities {
+  /** principal of stakes not yet paid out (staked + topped up) */
+  stakedPrincipal: bigint
+  /** the staking bank's OPEN: principal and the interest reserve together (null: no bank configured) */
+  stakingBankBalance: bigint | null
+  /** creators' and operators' accrued fee shares not yet claimed */
+  unclaimedAccruals: bigint
+  /** contributors' pools not yet paid out by attribution */
+  undistributedPools: bigint
+  /** payers' escrow: deposits − withdrawals − fees charged */
+  prepaidEscrow: bigint
+}
+
 export interface Runway {
   at: Date
   treasuryBalance: bigint
   treasuryMonthlyOutflow: bigint
+  treasuryMonthlyInflow: bigint
+  /** outflow − inflow per month (negative: the treasury grows) */
+  treasuryMonthlyNetBurn: bigint
+  /** balance / net burn; null when there is no net burn */
   treasuryRunwayMonths: string | null
-  incentiveBudget: bigint
+  distributorBalance: bigint
+  /** incentives paid and bucket transfers, ever, before `at` */
+  distributedToDate: bigint
+  /** assumed: the buckets' unlock schedule is not on chain */
+  unlockedToDate: bigint | null
+  /** min(distributor balance, unlocked to date − distributed to date), at least 0 */
+  incentiveBudget: bigint | null
+  /** "assumed" when the budget comes from the assumptions file */
+  incentiveBudgetProvenance: string | null
+  assumptionsHash: string | null
+  /** the distributor's emissions in the 90 days before `at`, per month */
   monthlyIncentives: bigint
   incentiveRunwayMonths: string | null
+  liabilities: Liabilities
+  unknowns: Unknown[]
 }
 
 export interface PriceToFees {
@@ -201,3 +242,61 @@ export interface OperatorMetrics {
   removed: number
 }
 
+
+/** One component of the upkeep cost and where its number comes from. */
+export interface CostLine {
+  component: string
+  /** measured (the node's own measurements on chain), declared (on chain) or assumed (the assumptions file) */
+  provenance: string
+  /** USD, 6 places */
+  usd: string | null
+  /** OPEN base units at the assumed price */
+  amount: bigint | null
+}
+
+export interface ModelUpkeep {
+  modelId: string
+  units: bigint
+  /** creator + contributor fees of the model */
+  maintainerFeeIncome: bigint
+  /** storage + maintenance work of the model while live in the period */
+  upkeepCost: bigint | null
+  margin: bigint | null
+  maintenanceCoverage: string | null
+  deploymentFee: bigint
+  /** months of this period's margin that repay the deployment fee (null: no positive margin) */
+  paybackMonths: string | null
+}
+
+export interface OperatorUpkeep {
+  operatorId: string
+  units: bigint
+  infraFees: bigint
+  servingCost: bigint | null
+  /** infrastructure fees − serving cost */
+  infraMargin: bigint | null
+}
+
+export interface UpkeepCoverage {
+  from: Date
+  to: Date
+  provenance: string
+  assumptionsHash: string | null
+  assumptionsSource: string | null
+  /** the assumed OPEN price (USD) at the period's start */
+  openPriceUsd: string | null
+  costs: CostLine[]
+  upkeepCost: bigint | null
+  /** creator + contributor + infrastructure fees */
+  maintainerFeeIncome: bigint
+  /** maintainer fee income / upkeep cost */
+  maintenanceCoverage: string | null
+  stakedPrincipal: bigint
+  /** stakers' share of fees: none under the protocol's fee split */
+  stakerFeeIncome: bigint
+  /** staker fee income, annualized, / staked principal at the period's end */
+  stakerRealYield: string | null
+  models: ModelUpkeep[]
+  operators: OperatorUpkeep[]
+  unknowns: Unknown[]
+}

@@ -2,7 +2,7 @@
 // Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
 // exact decimal strings; unknown is null.
 import { InputError, QueryTimeoutError } from '../util/errors'
-import type { Metrics, Period, SustainabilityPoint } from '../analytics'
+import type { AssumptionOverrides, Metrics, Period, SustainabilityPoint } from '../analytics'
 import type { StoredRun } from '../verify/store'
 import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../analytics'
 
@@ -114,6 +114,8 @@ export const analyticsTypeDefs = /* GraphQL */ `
     payouts: Int!
     contributors: Int!
     contributions: Int!
+    "datanet yield: attribution paid / contributions in the period (OPEN base units)"
+    attributionPerContribution: String
   }
 
   type ContributorEarnings {
@@ -172,14 +174,118 @@ export const analyticsTypeDefs = /* GraphQL */ `
     next90ToFees: String
   }
 
+  "A value that is null, and why"
+  type Unknown {
+    field: String!
+    reason: String!
+  }
+
+  "What protocol contracts hold for others: owed, never budget"
+  type Liabilities {
+    "principal of stakes not yet paid out"
+    stakedPrincipal: BigInt!
+    "the staking bank's OPEN: principal and interest reserve together (null: no bank configured)"
+    stakingBankBalance: BigInt
+    "creators' and operators' accrued fee shares not yet claimed"
+    unclaimedAccruals: BigInt!
+    "contributors' pools not yet paid out by attribution"
+    undistributedPools: BigInt!
+    "payers' escrow: deposits - withdrawals - fees charged"
+    prepaidEscrow: BigInt!
+  }
+
   type Runway {
     at: DateTime!
     treasuryBalance: BigInt!
     treasuryMonthlyOutflow: BigInt!
+    treasuryMonthlyInflow: BigInt!
+    "outflow - inflow per month (negative: the treasury grows)"
+    treasuryMonthlyNetBurn: BigInt!
+    "balance / net burn; null when there is no net burn"
     treasuryRunwayMonths: String
-    incentiveBudget: BigInt!
+    distributorBalance: BigInt!
+    distributedToDate: BigInt!
+    "assumed (assumptions file): the buckets' unlock schedule is not on chain"
+    unlockedToDate: BigInt
+    "min(distributor balance, unlocked to date - distributed to date)"
+    incentiveBudget: BigInt
+    incentiveBudgetProvenance: String
+    assumptionsHash: String
+    "the distributor's emissions in the 90 days before, per month"
     monthlyIncentives: BigInt!
     incentiveRunwayMonths: String
+    liabilities: Liabilities!
+    unknowns: [Unknown!]!
+  }
+
+  "One component of the upkeep cost and where its number comes from"
+  type CostLine {
+    component: String!
+    "measured, declared or assumed"
+    provenance: String!
+    "USD"
+    usd: String
+    "OPEN base units at the assumed price"
+    amount: BigInt
+  }
+
+  type ModelUpkeep {
+    modelId: String!
+    units: BigInt!
+    "creator + contributor fees"
+    maintainerFeeIncome: BigInt!
+    "storage + maintenance work while live in the period"
+    upkeepCost: BigInt
+    margin: BigInt
+    maintenanceCoverage: String
+    deploymentFee: BigInt!
+    "months of this period's margin that repay the deployment fee"
+    paybackMonths: String
+  }
+
+  type OperatorUpkeep {
+    operatorId: String!
+    units: BigInt!
+    infraFees: BigInt!
+    servingCost: BigInt
+    "infrastructure fees - serving cost"
+    infraMargin: BigInt
+  }
+
+  "Does usage pay for upkeep? Costs with provenance against maintainers' fee income"
+  type UpkeepCoverage {
+    from: DateTime!
+    to: DateTime!
+    provenance: String!
+    assumptionsHash: String
+    assumptionsSource: String
+    openPriceUsd: String
+    costs: [CostLine!]!
+    upkeepCost: BigInt
+    "creator + contributor + infrastructure fees"
+    maintainerFeeIncome: BigInt!
+    "maintainer fee income / upkeep cost"
+    maintenanceCoverage: String
+    stakedPrincipal: BigInt!
+    stakerFeeIncome: BigInt!
+    "staker fee income, annualized, / staked principal"
+    stakerRealYield: String
+    models: [ModelUpkeep!]!
+    operators: [OperatorUpkeep!]!
+    unknowns: [Unknown!]!
+  }
+
+  "Other assumptions than the file's, for sensitivity: decimal strings, each optional"
+  input AssumptionOverrides {
+    "USD per OPEN for the whole period"
+    openPriceUsd: String
+    cpuSecondUsd: String
+    gpuSecondUsd: String
+    servingCpuSecondsPerUnit: String
+    servingGpuSecondsPerUnit: String
+    adapterGb: String
+    storageUsdPerGbMonth: String
+    maintenanceUsdPerModelMonth: String
   }
 
   type PriceToFees {
@@ -264,6 +370,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     priceToFees(at: DateTime!, priceUsd: String!): PriceToFees!
     agentMetrics(from: DateTime!, to: DateTime!): AgentMetrics!
     operatorMetrics(from: DateTime!, to: DateTime!): OperatorMetrics!
+    "upkeep cost (with provenance) vs maintainers' fee income over [from, to); pass assumptions to see the sensitivity"
+    upkeepCoverage(from: DateTime!, to: DateTime!, assumptions: AssumptionOverrides): UpkeepCoverage!
+    "what protocol contracts hold for others at a time"
+    liabilities(at: DateTime!): Liabilities!
   }
 `
 
@@ -355,5 +465,8 @@ export const analyticsResolvers = {
     priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.priceToFees(a.at, a.priceUsd)),
     agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.agents(period(a))),
     operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.operators(period(a))),
+    upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
+      timed(ctx, () => ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) })),
+    liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
   },
 }

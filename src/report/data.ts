@@ -117,8 +117,14 @@ export function headline(d: ReportData): [string, string][] {
     ['Trailing 30-day fees (OPEN)', open(d.overhang.trailing30Fees)],
     ['Unlocks next 30 d / fees', d.overhang.next30ToFees ?? 'unknown'],
     ['Treasury balance (OPEN)', open(d.runway.treasuryBalance)],
-    ['Treasury runway (months)', d.runway.treasuryRunwayMonths ?? 'unknown'],
+    ['Treasury net burn per month (OPEN)', open(d.runway.treasuryMonthlyNetBurn)],
+    ['Treasury runway on net burn (months)', d.runway.treasuryRunwayMonths ?? 'unknown'],
+    ['Incentive budget, unlocked to date (OPEN, assumed)', d.runway.incentiveBudget === null ? 'unknown' : open(d.runway.incentiveBudget)],
     ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'unknown'],
+    ['Liabilities: staked principal (OPEN)', open(d.runway.liabilities.stakedPrincipal)],
+    ['Liabilities: unclaimed creator and operator accruals (OPEN)', open(d.runway.liabilities.unclaimedAccruals)],
+    ['Liabilities: undistributed contributor pools (OPEN)', open(d.runway.liabilities.undistributedPools)],
+    ['Liabilities: prepaid escrow (OPEN)', open(d.runway.liabilities.prepaidEscrow)],
     ['Verification of the period', verificationStatus(d)],
   ]
 }

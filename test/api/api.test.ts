@@ -2,6 +2,8 @@
 // offset, byId, connections with cursors, operators, nested relation filters, squidStatus,
 // analytics) returns what a direct SQL query in the test returns, with exact money strings;
 // abuse is refused with a code while the server keeps serving; HTTP endpoints behave.
+import fs from 'node:fs'
+import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { indexedApi, type IndexedApi } from '../helpers/api'
@@ -195,6 +197,70 @@ describe('analytics queries', () => {
     }
     const r = await t.gql(`{ modelRevenue(from: "yesterday", to: "2026-03-01T00:00:00Z") { modelId } }`)
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+})
+
+describe('upkeep coverage over GraphQL', () => {
+  const A = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json'), 'utf8')) as Record<string, string> & { openPriceUsd: { from: string; usd: string }[] }
+  const fr = (s: string): [bigint, bigint] => {
+    const [w, f = ''] = s.split('.')
+    return [BigInt(w + f), 10n ** BigInt(f.length)]
+  }
+  const Q = `query($from: DateTime!, $to: DateTime!, $a: AssumptionOverrides) { upkeepCoverage(from: $from, to: $to, assumptions: $a) {
+      provenance assumptionsHash openPriceUsd upkeepCost maintainerFeeIncome maintenanceCoverage stakerRealYield
+      costs { component provenance usd amount } operators { operatorId units infraFees servingCost infraMargin } unknowns { field reason } } }`
+  type U = { upkeepCoverage: { provenance: string; assumptionsHash: string; openPriceUsd: string | null; upkeepCost: string | null; maintainerFeeIncome: string; maintenanceCoverage: string | null; stakerRealYield: string | null; costs: { component: string; provenance: string; usd: string | null; amount: string | null }[]; operators: { operatorId: string; units: string; infraFees: string; servingCost: string | null; infraMargin: string | null }[]; unknowns: { field: string; reason: string }[] } }
+  const from = '2026-03-01T00:00:00.000Z'
+  const to = '2026-04-01T00:00:00.000Z'
+
+  it('fee income and each operator\'s serving cost equal SQL and the assumptions file; every cost says where it comes from', async () => {
+    const r = await t.gql<U>(Q, { from, to })
+    expect(r.errors).toBeUndefined()
+    const u = r.data!.upkeepCoverage
+    const [inc] = await sql(`select (sum(creator_share) + sum(contributors_share) + sum(infra_share))::text s from inference where timestamp >= $1 and timestamp < $2`, [from, to])
+    expect(u.maintainerFeeIncome).toBe(inc.s)
+    expect(u.costs.map((c) => [c.component, c.provenance])).toEqual([['serving compute', 'assumed'], ['storage', 'assumed'], ['maintenance work', 'assumed']])
+    expect(u.openPriceUsd).toBe('0.45')
+    // serving cost of n units = n × cpu s/unit × USD/cpu s (the file's GPU share is 0) ÷ USD/OPEN, in base units
+    const [c, cd] = fr(A.servingCpuSecondsPerUnit)
+    const [usd, usdD] = fr(A.cpuSecondUsd)
+    const [p, pd] = fr(u.openPriceUsd!)
+    expect(A.servingGpuSecondsPerUnit).toBe('0')
+    const rows = await sql(`select operator_id as op, sum(units)::text u, sum(infra_share)::text i from inference where timestamp >= $1 and timestamp < $2 group by 1 order by 1`, [from, to])
+    expect(rows.length).toBeGreaterThan(0)
+    expect(u.operators.map((o) => [o.operatorId, o.units, o.infraFees])).toEqual(rows.map((x) => [x.op, x.u, x.i]))
+    for (const o of u.operators) {
+      const cost = (BigInt(o.units) * c * usd * 10n ** 18n * pd) / (cd * usdD * p)
+      expect(o.servingCost).toBe(cost.toString())
+      expect(o.infraMargin).toBe((BigInt(o.infraFees) - cost).toString())
+    }
+    // the network's serving cost is the cost of all units (floored once, so at least the floored parts' sum)
+    const units = u.operators.reduce((s, o) => s + BigInt(o.units), 0n)
+    expect(u.costs[0].amount).toBe(((units * c * usd * 10n ** 18n * pd) / (cd * usdD * p)).toString())
+  })
+
+  it('other assumptions as arguments move the answer (sensitivity); a malformed one is BAD_ASSUMPTION and changes nothing', async () => {
+    const base = (await t.gql<U>(Q, { from, to })).data!.upkeepCoverage
+    const dear = (await t.gql<U>(Q, { from, to, a: { openPriceUsd: '0.045' } })).data!.upkeepCoverage
+    // a tenth of the price: the same USD, ten times the OPEN (up to the floor of each)
+    expect(dear.costs[2].usd).toBe(base.costs[2].usd)
+    const ten = BigInt(base.costs[2].amount!) * 10n
+    expect(BigInt(dear.costs[2].amount!) >= ten && BigInt(dear.costs[2].amount!) < ten + 10n).toBe(true)
+    expect(dear.assumptionsHash).not.toBe(base.assumptionsHash)
+    for (const a of [{ cpuSecondUsd: '-0.1' }, { openPriceUsd: '0' }, { adapterGb: 'lots' }]) {
+      const r = await t.gql<U>(Q, { from, to, a })
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(a)).toBe('BAD_ASSUMPTION')
+    }
+    expect((await t.gql<U>(Q, { from, to })).data!.upkeepCoverage).toEqual(base)
+  })
+
+  it('a period of no data answers null with a reason, never 0', async () => {
+    const u = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z', a: { openPriceUsd: '1' } })).data!.upkeepCoverage
+    expect([u.upkeepCost, u.maintainerFeeIncome, u.maintenanceCoverage, u.stakerRealYield]).toEqual(['0', '0', null, null])
+    expect(u.unknowns.map((x) => x.field)).toEqual(['maintenanceCoverage', 'models'])
+    const bare = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' })).data!.upkeepCoverage
+    expect(bare.upkeepCost).toBeNull()
+    expect(bare.unknowns[0].reason).toMatch(/no OPEN price/)
   })
 })
 
