@@ -13,10 +13,12 @@
 // supply.ts     unlock overhang, runway, price-to-fees
 // participants.ts agents and operators
 // assumptions.ts the cost-assumptions file
+// governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
+import * as governance from './governance'
 import * as health from './health'
 import * as network from './network'
 import * as participants from './participants'
@@ -78,6 +80,12 @@ export class Metrics {
   }
   liabilities(at: Date) {
     return supply.liabilities(this.s, at)
+  }
+  blockRange(p: Period) {
+    return governance.blockRange(this.s, p)
+  }
+  changes(p: Period) {
+    return governance.changes(this.s, p)
   }
   upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
     return upkeepCost.upkeep(this.s, p, overrides)

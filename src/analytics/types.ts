@@ -300,3 +300,13 @@ export interface UpkeepCoverage {
   operators: OperatorUpkeep[]
   unknowns: Unknown[]
 }
+
+/** A period's changes governance should see, and self-paid traffic. */
+export interface PeriodChanges {
+  priceChanges: { modelId: string; oldPrice: bigint; newPrice: bigint; block: number }[]
+  adapterUpdates: { modelId: string; version: number; block: number }[]
+  /** inference fees paid by a model's own owner (wash-traffic suspicion) */
+  selfPaidFees: bigint
+  /** inference fees of the period */
+  fees: bigint
+}
