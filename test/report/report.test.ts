@@ -1,6 +1,7 @@
 // The governance report: its headline numbers equal an independent computation from raw chain
 // logs, md and csv carry the same numbers, and the HTML rendered by headless Chromium to PNG shows
 // its charts with data.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -11,7 +12,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { launchChromium } from '../helpers/browser'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
-import { Metrics } from '../../src/analytics'
+import { Metrics, readAssumptions } from '../../src/analytics'
 import { buildReportData, type ReportData } from '../../src/report/data'
 import { renderCsv, renderMarkdown } from '../../src/report/render'
 import { spawnSync } from 'node:child_process'
@@ -28,6 +29,18 @@ let warehouse: Warehouse
 let pool: pg.Pool
 let data: ReportData
 const expected: Record<string, bigint> = {}
+const ASSUMPTIONS = path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')
+let metrics: Metrics
+let monthBlocks: bigint[] = []
+
+/** OPEN rounded half away from zero to cents, thousands separated (written here again) */
+function roundedText(v: bigint): string {
+  const neg = v < 0n
+  const a = neg ? -v : v
+  const cents = (a * 100n + 5n * 10n ** 17n) / 10n ** 18n
+  const whole = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${neg && cents > 0n ? '-' : ''}${whole}.${(cents % 100n).toString().padStart(2, '0')}`
+}
 
 /** OPEN with all decimals, trailing zeros trimmed, thousands separated (written here again) */
 function openText(v: bigint): string {
@@ -45,8 +58,13 @@ beforeAll(async () => {
   await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
   warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
   pool = new pg.Pool({ connectionString: db.url })
-  const metrics = new Metrics(warehouse, pool, { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, stakingBank: devnet.manifest.accounts.stakingBank })
-  data = await buildReportData(metrics, pool, MONTH)
+  metrics = new Metrics(warehouse, pool, {
+    treasury: devnet.manifest.accounts.treasury,
+    distributor: devnet.manifest.contracts.RewardsDistributor,
+    stakingBank: devnet.manifest.accounts.stakingBank,
+    assumptions: readAssumptions(ASSUMPTIONS),
+  })
+  data = await buildReportData(metrics, pool, MONTH, { dbUrl: db.url })
 
   // independent: decode the month's logs, sum fees, shares and incentives, interest from transfers
   const abis = new Map<string, { name: string; abi: Abi }>()
@@ -61,6 +79,7 @@ beforeAll(async () => {
     events.push({ key: `${c.name}.${d.eventName}`, args: d.args, t: times.get(l.blockNumber!)!, tx: l.transactionHash })
   }
   const inMonth = events.filter((e) => e.t >= FROM && e.t < TO)
+  monthBlocks = logs.filter((l) => { const tt = times.get(l.blockNumber!)!; return tt >= FROM && tt < TO }).map((l) => l.blockNumber!)
   const sum = (key: string, f: string, filter: (e: (typeof events)[number]) => boolean = () => true) =>
     inMonth.filter((e) => e.key === key && filter(e)).reduce((a, e) => a + BigInt(e.args[f] as bigint), 0n)
   expected.grossFees = sum('InferenceSettlement.InferenceSettled', 'fee')
@@ -109,7 +128,7 @@ describe(`the ${MONTH} report`, () => {
     expect(t.feeFundedShare).toBe(`0.${share.toString().padStart(6, '0')}`)
   })
 
-  it('prints the same numbers in Markdown and CSV', () => {
+  it('prints the numbers rounded for reading in Markdown and exact in CSV; unknown is never 0', () => {
     const md = renderMarkdown(data)
     const csv = renderCsv(data)
     for (const [label, v] of [
@@ -118,12 +137,75 @@ describe(`the ${MONTH} report`, () => {
       ['Vesting unlocks (OPEN)', expected.unlocks],
       ['Revenue (OPEN)', expected.treasury + expected.feeBurns + expected.deployment],
     ] as const) {
-      expect(md).toContain(`| ${label} | ${openText(v)} |`)
+      expect(md).toContain(`| ${label} | ${roundedText(v)} |`)
       expect(csv).toContain(`headline,${label.includes(',') ? `"${label}"` : label},value,${openText(v).includes(',') ? `"${openText(v)}"` : openText(v)}`)
     }
-    expect(md).toContain(`| Fee-funded share of maintainers' income | ${data.totals.feeFundedShare} |`)
+    const share = data.totals.feeFundedShare!
+    // 6 places exact in the CSV, 3 (half up) in Markdown
+    const micro = BigInt(share.replace('.', ''))
+    const milli = (micro + 500n) / 1000n
+    expect(md).toContain(`| Fee-funded share of maintainers' income | ${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} |`)
+    expect(csv).toContain(`headline,Fee-funded share of maintainers' income,value,${share}`)
     expect(md).toMatch(/Verification: not verified/)
   })
+
+  it('opens with a five-line summary, month-over-month deltas, risk flags, changes and liabilities', () => {
+    const md = renderMarkdown(data)
+    const lines = md.split('## Summary')[1].split('## Does usage')[0].trim().split('\n')
+    expect(lines.length).toBe(5)
+    expect(lines[0]).toMatch(/^- Coverage: .*maintenance coverage \d+\.\d{3}/)
+    expect(lines[1]).toMatch(/^- Versus last month \(2026-09\)/)
+    expect(lines[2]).toMatch(/^- Versus three months ago \(2026-07\)/)
+    expect(lines[3]).toBe(`- Biggest risk: ${data.risks[0] ?? 'none flagged'}.`)
+    expect(lines[4]).toMatch(/^- Verification: not verified/)
+    for (const h of ['## Month over month', '## Risk flags', '## Policy, price and operator changes', '## Upkeep per model (assumed costs)', '## Computed from'])
+      expect(md).toContain(h)
+    expect(md).toContain('Liabilities: staked principal (OPEN)')
+    // the month-over-month fees row: exact in CSV
+    const prev = data.previous.totals.fees
+    expect(renderCsv(data)).toContain(`Month over month,fees (OPEN),2026-09,${openText(prev).includes(',') ? `"${openText(prev)}"` : openText(prev)}`)
+  })
+
+  it('a month with no data prints unknown, not 0, for what cannot be known', async () => {
+    const empty = await buildReportData(metrics, pool, '2025-07', { dbUrl: db.url })
+    const md = renderMarkdown(empty)
+    expect(md).toContain('| Take rate (revenue / fees) | unknown |')
+    expect(md).toContain('| Maintenance coverage (fee income / upkeep cost, assumed costs) | unknown |')
+    expect(md).toContain('| blocks | unknown (no event in the month) |')
+    expect(renderCsv(empty)).toContain('headline,Take rate (revenue / fees),value,unknown')
+  })
+
+  it('states what it was computed from: the month\'s blocks, a finalized head, the state digest, the assumptions hash', async () => {
+    const b = data.basis
+    expect(monthBlocks.length).toBeGreaterThan(0)
+    const lo = monthBlocks.reduce((a, x) => (x < a ? x : a))
+    const hi = monthBlocks.reduce((a, x) => (x > a ? x : a))
+    expect([b.blockFrom, b.blockTo]).toEqual([Number(lo), Number(hi)])
+    expect(b.finalizedHeight).toBeGreaterThanOrEqual(b.blockTo!)
+    expect(b.stateDigest).toMatch(/^[0-9a-f]{64}$/)
+    expect(b.assumptionsHash).toBe(crypto.createHash('sha256').update(fs.readFileSync(ASSUMPTIONS)).digest('hex'))
+    expect(renderMarkdown(data)).toContain(`| blocks | ${b.blockFrom} to ${b.blockTo} |`)
+  })
+
+  it('a fresh index of the same chain reproduces the report exactly (same digest, same CSV)', async () => {
+    const db2 = await freshDatabase('report2')
+    const dir2 = newDataDir()
+    try {
+      await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db2.url, dataDir: dir2 }, devnet.endBlock)
+      // the CLI as governance runs it, on the second index (its own process: chDB is one directory per process)
+      const r = spawnSync(process.execPath, [BIN, 'report', '--month', MONTH, '--format', 'csv', '--manifest', devnet.manifestFile], {
+        env: { ...process.env, DB_URL: db2.url, UPKEEP_DATA_DIR: dir2 },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      })
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toBe(renderCsv(data))
+      expect(r.stdout).toContain(`computed from,state digest,value,${data.basis.stateDigest}`)
+    } finally {
+      await db2.drop()
+      fs.rmSync(dir2, { recursive: true, force: true })
+    }
+  }, 240_000)
 
   it('renders as HTML whose SVG charts Chromium draws with data (upkeep report --format html)', async () => {
     const file = path.resolve(__dirname, '..', '..', 'test-results', `report-${MONTH}.html`)
@@ -150,7 +232,7 @@ describe(`the ${MONTH} report`, () => {
       const png = path.resolve(__dirname, '..', '..', 'test-results', `report-${MONTH}.png`)
       await page.screenshot({ path: png, fullPage: true })
       expect(fs.statSync(png).size).toBeGreaterThan(30_000)
-      expect(await page.textContent('body')).toContain(openText(expected.grossFees))
+      expect(await page.textContent('body')).toContain(roundedText(expected.grossFees + expected.deployment))
     } finally {
       await chromium.close()
     }

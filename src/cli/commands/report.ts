@@ -32,7 +32,7 @@ export function registerReport(program: Command, config: UpkeepConfig): void {
       const pool = new pg.Pool({ connectionString: pgh.url, max: 4 })
       try {
         const metrics = new Metrics(warehouse, pool, { treasury: manifest.accounts.treasury, distributor: manifest.contracts.RewardsDistributor, stakingBank: manifest.accounts.stakingBank, assumptions: config.api.assumptions })
-        const text = await renderReport(await buildReportData(metrics, pool, o.month), o.format)
+        const text = await renderReport(await buildReportData(metrics, pool, o.month, { dbUrl: pgh.url }), o.format)
         if (o.out) fs.writeFileSync(o.out, text)
         else process.stdout.write(text)
       } finally {
