@@ -64,19 +64,35 @@ export async function modelDecay(db: Sql, at: Date, threshold = 0.5): Promise<Mo
   const rows = await db.q(
     `SELECT model_id,
             toString(sumIf(fee, timestamp >= toDateTime64({mid:String}, 3, 'UTC'))) AS last30,
-            toString(sumIf(fee, timestamp < toDateTime64({mid:String}, 3, 'UTC'))) AS prev30
+            toString(sumIf(fee, timestamp < toDateTime64({mid:String}, 3, 'UTC'))) AS prev30,
+            toString(sumIf(units, timestamp >= toDateTime64({mid:String}, 3, 'UTC'))) AS ulast30,
+            toString(sumIf(units, timestamp < toDateTime64({mid:String}, 3, 'UTC'))) AS uprev30
      FROM ${db.t('inference')}
      WHERE timestamp >= toDateTime64({from:String}, 3, 'UTC') AND timestamp < toDateTime64({to:String}, 3, 'UTC')
      GROUP BY model_id ORDER BY model_id`,
     { from: chTime(new Date(at.getTime() - 60 * DAY_MS)), mid: chTime(new Date(at.getTime() - 30 * DAY_MS)), to: chTime(at) },
   )
+  // retired by `at`: no longer maintained on purpose, so never flagged as decaying
+  const retired = await db.pg.query<{ id: string }>('select id from model where retired_at is not null and retired_at < $1', [at])
+  const gone = new Set(retired.rows.map((m) => m.id))
   // threshold as an exact fraction of 1e6
   const t = BigInt(Math.round(threshold * 1e6))
   return rows
     .map((x) => {
-      const last = BigInt(x.last30)
-      const prev = BigInt(x.prev30)
-      return { modelId: x.model_id, feesLast30: last, feesPrev30: prev, change: ratio(last - prev, prev), decaying: prev > 0n && last * 1_000_000n < prev * t }
+      // usage in units, not fees: a price change is not decay
+      const last = BigInt(x.ulast30)
+      const prev = BigInt(x.uprev30)
+      const isRetired = gone.has(x.model_id)
+      return {
+        modelId: x.model_id,
+        retired: isRetired,
+        unitsLast30: last,
+        unitsPrev30: prev,
+        feesLast30: BigInt(x.last30),
+        feesPrev30: BigInt(x.prev30),
+        change: ratio(last - prev, prev),
+        decaying: !isRetired && prev > 0n && last * 1_000_000n < prev * t,
+      }
     })
     .sort((a, b) => (a.decaying !== b.decaying ? (a.decaying ? -1 : 1) : Number(a.modelId) - Number(b.modelId)))
 }

@@ -143,8 +143,13 @@ export interface Concentration {
 
 export interface ModelDecay {
   modelId: string
+  /** retired before `at`: never flagged */
+  retired: boolean
+  unitsLast30: bigint
+  unitsPrev30: bigint
   feesLast30: bigint
   feesPrev30: bigint
+  /** (units last 30 − units previous 30) ÷ units previous 30 */
   change: string | null
   decaying: boolean
 }

@@ -156,10 +156,15 @@ export const analyticsTypeDefs = /* GraphQL */ `
     top10Share: String
   }
 
+  "Usage decay by units (a price change is not decay); retired models are never flagged"
   type ModelDecay {
     modelId: String!
+    retired: Boolean!
+    unitsLast30: BigInt!
+    unitsPrev30: BigInt!
     feesLast30: BigInt!
     feesPrev30: BigInt!
+    "(units last 30 - units previous 30) / units previous 30"
     change: String
     decaying: Boolean!
   }

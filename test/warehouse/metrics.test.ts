@@ -489,22 +489,35 @@ function expectedConcentration(p: Period) {
 /** decaying when last·10^6 < k·prev, with the threshold k/10^6 given to 6 decimals */
 function expectedDecay(at: Date, thresholdMicros: bigint) {
   const end = sec(at)
-  const per = new Map<string, { last: bigint; prev: bigint }>()
+  const per = new Map<string, { last: bigint; prev: bigint; uLast: bigint; uPrev: bigint }>()
   for (const i of F.inferences) {
     if (i.t >= end || i.t < end - 60 * DAY) continue
-    const r = per.get(i.modelId) ?? { last: 0n, prev: 0n }
-    if (i.t >= end - 30 * DAY) r.last += i.fee
-    else r.prev += i.fee
+    const r = per.get(i.modelId) ?? { last: 0n, prev: 0n, uLast: 0n, uPrev: 0n }
+    if (i.t >= end - 30 * DAY) {
+      r.last += i.fee
+      r.uLast += i.units
+    } else {
+      r.prev += i.fee
+      r.uPrev += i.units
+    }
     per.set(i.modelId, r)
   }
   return [...per.entries()]
-    .map(([modelId, r]) => ({
-      modelId,
-      feesLast30: r.last,
-      feesPrev30: r.prev,
-      change: frac(r.last - r.prev, r.prev),
-      decaying: r.prev > 0n && r.last * 1_000_000n < thresholdMicros * r.prev,
-    }))
+    .map(([modelId, r]) => {
+      const life = F.modelLife.get(modelId)!
+      const retired = life.retiredAt !== null && life.retiredAt < end
+      // decay is measured in units (a price change is not decay); a retired model is never flagged
+      return {
+        modelId,
+        retired,
+        unitsLast30: r.uLast,
+        unitsPrev30: r.uPrev,
+        feesLast30: r.last,
+        feesPrev30: r.prev,
+        change: frac(r.uLast - r.uPrev, r.uPrev),
+        decaying: !retired && r.uPrev > 0n && r.uLast * 1_000_000n < thresholdMicros * r.uPrev,
+      }
+    })
     .sort((a, b) => (a.decaying === b.decaying ? Number(a.modelId) - Number(b.modelId) : a.decaying ? -1 : 1))
 }
 
@@ -1049,7 +1062,7 @@ describe('model decay', () => {
   it('the threshold edge: decaying only when last < threshold × previous (strictly)', async () => {
     const candidates: { at: Date; modelId: string; last: bigint; prev: bigint }[] = []
     for (const at of decayingDates()) {
-      for (const m of expectedDecay(at, THRESHOLD)) if (m.feesLast30 > 0n && m.feesLast30 < m.feesPrev30) candidates.push({ at, modelId: m.modelId, last: m.feesLast30, prev: m.feesPrev30 })
+      for (const m of expectedDecay(at, THRESHOLD)) if (!m.retired && m.unitsLast30 > 0n && m.unitsLast30 < m.unitsPrev30) candidates.push({ at, modelId: m.modelId, last: m.unitsLast30, prev: m.unitsPrev30 })
     }
     expect(candidates.length).toBeGreaterThan(0)
     const c = candidates[0]
@@ -1068,8 +1081,27 @@ describe('model decay', () => {
     for (const at of [new Date((F.inferences[0].t + 10 * DAY) * 1000)]) {
       const got = await metrics.modelDecay(at)
       expect(got.length).toBeGreaterThan(0)
-      for (const m of got) expect(m).toMatchObject({ feesPrev30: 0n, change: null, decaying: false })
+      for (const m of got) expect(m).toMatchObject({ unitsPrev30: 0n, feesPrev30: 0n, change: null, decaying: false })
     }
+  })
+
+  it('a retired model whose usage fell is listed as retired, never flagged; a price change alone is not decay', async () => {
+    // the first date after a retirement where the retired model's units fell below half
+    let found: { at: Date; modelId: string } | undefined
+    for (const [modelId, life] of F.modelLife) {
+      if (life.retiredAt === null) continue
+      for (let t = Math.ceil(life.retiredAt / DAY) * DAY; t < life.retiredAt + 60 * DAY && !found; t += DAY) {
+        const m = expectedDecay(new Date(t * 1000), THRESHOLD).find((x) => x.modelId === modelId)
+        if (m && m.unitsPrev30 > 0n && m.unitsLast30 * 2n < m.unitsPrev30) found = { at: new Date(t * 1000), modelId }
+      }
+    }
+    expect(found, 'a retired model with falling usage in the run').toBeDefined()
+    const got = (await metrics.modelDecay(found!.at)).find((m) => m.modelId === found!.modelId)!
+    expect(got).toMatchObject({ retired: true, decaying: false })
+    // the price per unit moves in the run, so the change in fees and the change in units differ: `change` follows the units
+    let apart = false
+    for (const at of decayingDates()) for (const m of expectedDecay(at, THRESHOLD)) if (m.feesPrev30 > 0n && frac(m.feesLast30 - m.feesPrev30, m.feesPrev30) !== m.change) apart = true
+    expect(apart, 'fees and units disagree somewhere (price changes in the run)').toBe(true)
   })
 
   it('a threshold outside (0, 1] is an InputError', async () => {
