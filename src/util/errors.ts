@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'WORKLOAD_TX'
   | 'NODE_REQUEST'
   | 'ASSUMPTION'
+  | 'DATA_FORMAT'
 
 interface CodeMapping {
   /** the CLI's exit status */
@@ -45,6 +46,7 @@ export const CODES: Record<ErrorCode, CodeMapping> = {
   WORKLOAD_TX: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   NODE_REQUEST: { exit: 2, graphql: 'BAD_USER_INPUT' },
   ASSUMPTION: { exit: 2, graphql: 'BAD_ASSUMPTION' },
+  DATA_FORMAT: { exit: 3, graphql: 'INTERNAL_SERVER_ERROR' },
 }
 
 export abstract class UpkeepError extends Error {
@@ -90,6 +92,11 @@ export class RpcError extends UpkeepError {
   ) {
     super(message, options)
   }
+}
+
+/** A data directory or database written by another version of Upkeep that this one cannot read. */
+export class DataFormatError extends UpkeepError {
+  readonly code = 'DATA_FORMAT'
 }
 
 /** Postgres cannot be reached or refused (`sqlState` when the server gave one). */
