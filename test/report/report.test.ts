@@ -13,6 +13,7 @@ import { indexTo, newDataDir } from '../helpers/indexer'
 import { launchChromium } from '../helpers/browser'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, readAssumptions } from '../../src/analytics'
+import { saveRun } from '../../src/verify/store'
 import { buildReportData, type ReportData } from '../../src/report/data'
 import { renderCsv, renderMarkdown } from '../../src/report/render'
 import { spawnSync } from 'node:child_process'
@@ -32,6 +33,7 @@ const expected: Record<string, bigint> = {}
 const ASSUMPTIONS = path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')
 let metrics: Metrics
 let monthBlocks: bigint[] = []
+let monthInferences: { t: number; operator: string; fee: bigint }[] = []
 
 /** OPEN rounded half away from zero to cents, thousands separated (written here again) */
 function roundedText(v: bigint): string {
@@ -79,6 +81,9 @@ beforeAll(async () => {
     events.push({ key: `${c.name}.${d.eventName}`, args: d.args, t: times.get(l.blockNumber!)!, tx: l.transactionHash })
   }
   const inMonth = events.filter((e) => e.t >= FROM && e.t < TO)
+  monthInferences = inMonth
+    .filter((e) => e.key === 'InferenceSettlement.InferenceSettled')
+    .map((e) => ({ t: e.t, operator: String((e.args.requestId as bigint) >> 64n), fee: e.args.fee as bigint }))
   monthBlocks = logs.filter((l) => { const tt = times.get(l.blockNumber!)!; return tt >= FROM && tt < TO }).map((l) => l.blockNumber!)
   const sum = (key: string, f: string, filter: (e: (typeof events)[number]) => boolean = () => true) =>
     inMonth.filter((e) => e.key === key && filter(e)).reduce((a, e) => a + BigInt(e.args[f] as bigint), 0n)
@@ -237,4 +242,36 @@ describe(`the ${MONTH} report`, () => {
       await chromium.close()
     }
   }, 120_000)
+  it('counts the share of the month\'s fees clean verification runs covered: overlaps once, failed runs not at all (runs saved last: the tests above see none)', async () => {
+    const op = monthInferences[0].operator
+    const at = (s: string) => new Date(s).toISOString()
+    const run = (ok: boolean, from: string, to: string) =>
+      saveRun(db.url, {
+        version: 1,
+        log: { file: 'usage.jsonl', sha256: '0'.repeat(64), records: 1 },
+        operator: { id: Number(op), account: null },
+        range: { from: null, to: null },
+        rerun: false,
+        summary: { coverage: { from: at(from), to: at(to) }, inferences: 1, settled: 1, attributionEpochs: 0, checks: 1, discrepancies: ok ? 0 : 1, byClass: {} as never },
+        ok,
+        discrepancies: [],
+      })
+    const a = await run(true, '2026-10-05T00:00:00Z', '2026-10-15T00:00:00Z')
+    const b = await run(true, '2026-10-10T00:00:00Z', '2026-10-20T00:00:00Z') // overlaps a
+    await run(false, '2026-10-20T00:00:00Z', '2026-10-31T00:00:00Z') // found discrepancies: covers nothing
+    const lo = Date.parse('2026-10-05T00:00:00Z') / 1000
+    const hi = Date.parse('2026-10-20T00:00:00Z') / 1000 // inclusive
+    const covered = monthInferences.filter((i) => i.operator === op && i.t >= lo && i.t <= hi).reduce((s, i) => s + i.fee, 0n)
+    const total = monthInferences.reduce((s, i) => s + i.fee, 0n)
+    expect(covered).toBeGreaterThan(0n)
+    // the HTML test handed chDB to the CLI: open it again in this process
+    warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
+    metrics = new Metrics(warehouse, pool, { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, assumptions: readAssumptions(ASSUMPTIONS) })
+    const d = await buildReportData(metrics, pool, MONTH, { dbUrl: db.url })
+    expect(d.verifiedShare.fees).toBe(covered)
+    const micro = (covered * 1_000_000n) / total
+    expect(d.verifiedShare.share).toBe(`0.${micro.toString().padStart(6, '0')}`)
+    expect(d.basis.verificationRunIds.sort()).toEqual([a, b].sort())
+    expect(renderMarkdown(d)).toMatch(/- Verification: 0\.\d{3} of the month's inference fees lie in the range of a clean verification run/)
+  })
 })
