@@ -239,6 +239,41 @@ describe('upkeep coverage over GraphQL', () => {
     expect(u.costs[0].amount).toBe(((units * c * usd * 10n ** 18n * pd) / (cd * usdD * p)).toString())
   })
 
+  it('liabilities, runway and datanet yield over GraphQL equal SQL over the Postgres record', async () => {
+    const at = '2026-11-01T00:00:00.000Z'
+    const r = await t.gql<{
+      liabilities: Record<string, string>
+      runway: { incentiveBudgetProvenance: string; treasuryMonthlyNetBurn: string; liabilities: Record<string, string>; unknowns: { field: string }[] }
+      datanetRevenue: { datanetId: string; attributionPaid: string; contributions: number; attributionPerContribution: string | null }[]
+    }>(
+      `query($at: DateTime!, $from: DateTime!) { liabilities(at: $at) { stakedPrincipal unclaimedAccruals undistributedPools prepaidEscrow }
+        runway(at: $at) { incentiveBudgetProvenance treasuryMonthlyNetBurn liabilities { prepaidEscrow } unknowns { field } }
+        datanetRevenue(from: $from, to: $at, limit: 100) { datanetId attributionPaid contributions attributionPerContribution } }`,
+      { at, from: '2026-10-01T00:00:00.000Z' },
+    )
+    expect(r.errors).toBeUndefined()
+    const [x] = await sql(
+      `select
+         (select coalesce(sum(amount), 0) from escrow_movement where kind = 'deposit' and timestamp < $1)
+           - (select coalesce(sum(amount), 0) from escrow_movement where kind = 'withdrawal' and timestamp < $1)
+           - (select coalesce(sum(fee), 0) from inference where timestamp < $1) as escrow,
+         (select coalesce(sum(creator_share + infra_share), 0) from inference where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from creator_payout where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from operator_payout where timestamp < $1) as accrued,
+         (select coalesce(sum(contributors_share), 0) from inference where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from attribution_payout where timestamp < $1) as pools`,
+      [at],
+    )
+    expect(r.data!.liabilities).toMatchObject({ prepaidEscrow: String(x.escrow), unclaimedAccruals: String(x.accrued), undistributedPools: String(x.pools) })
+    expect(r.data!.runway.liabilities.prepaidEscrow).toBe(String(x.escrow))
+    expect(r.data!.runway.incentiveBudgetProvenance).toBe('assumed')
+    for (const d of r.data!.datanetRevenue) {
+      const want = d.contributions === 0 ? null : BigInt(d.attributionPaid) * 1_000_000n / BigInt(d.contributions)
+      expect(d.attributionPerContribution, d.datanetId).toBe(want === null ? null : `${want / 1_000_000n}.${(want % 1_000_000n).toString().padStart(6, '0')}`)
+    }
+    expect(r.data!.datanetRevenue.filter((d) => d.attributionPerContribution !== null).length).toBeGreaterThan(0)
+  })
+
   it('other assumptions as arguments move the answer (sensitivity); a malformed one is BAD_ASSUMPTION and changes nothing', async () => {
     const base = (await t.gql<U>(Q, { from, to })).data!.upkeepCoverage
     const dear = (await t.gql<U>(Q, { from, to, a: { openPriceUsd: '0.045' } })).data!.upkeepCoverage
