@@ -20,6 +20,10 @@ import {FeePolicy} from "./FeePolicy.sol";
 ///         Receipt packing (one bytes32 per receipt, low bits first):
 ///         fee: bits 0..95 | units: 96..127 | payer index: 128..143 | model index: 144..159.
 ///         The indexes point into the batch's strictly increasing payerIds / modelIds lists.
+///
+///         Measured serving cost: cpuMicros[i] and adapterByteSeconds[i] are the operator's own
+///         measurement (CPU microseconds, adapter bytes resident × seconds) of serving the batch's
+///         receipts for modelIds[i]; one ServingCostCommitted per model of the batch.
 contract InferenceSettlement is AccessControl {
     using SafeCast for uint256;
 
@@ -90,6 +94,15 @@ contract InferenceSettlement is AccessControl {
         uint256 totalFees,
         bytes32 usageLogHead
     );
+    /// @notice The serving cost the operator measured for one model's receipts in a batch.
+    event ServingCostCommitted(
+        uint32 indexed operatorId,
+        uint64 firstSeq,
+        uint256 indexed modelId,
+        uint256 cpuMicros,
+        uint256 adapterByteSeconds,
+        uint32 inferences
+    );
     event CreatorPaid(uint256 indexed modelId, address indexed creator, uint256 amount);
     event OperatorPaid(uint32 indexed operatorId, address indexed account, uint256 amount);
     event PoolReleased(uint256 indexed modelId, address indexed to, uint256 amount);
@@ -113,6 +126,7 @@ contract InferenceSettlement is AccessControl {
     error NoPendingWithdrawal(address payer);
     error WithdrawalNotReady(uint64 availableAt);
     error NothingToClaim();
+    error CostLengthMismatch(uint256 models, uint256 cpuMicros, uint256 adapterByteSeconds);
 
     constructor(
         ERC20Burnable token_,
@@ -226,7 +240,9 @@ contract InferenceSettlement is AccessControl {
         bytes32 usageLogHead,
         uint256[] calldata modelIds,
         uint32[] calldata payerIds,
-        bytes32[] calldata receipts
+        bytes32[] calldata receipts,
+        uint256[] calldata cpuMicros,
+        uint256[] calldata adapterByteSeconds
     ) external {
         uint32 operatorId = operatorIdOf[msg.sender];
         Operator storage op = operators[operatorId];
@@ -236,6 +252,9 @@ contract InferenceSettlement is AccessControl {
         if (n > MAX_BATCH) revert BatchTooLarge(n, MAX_BATCH);
         if (firstSeq != op.nextSeq) revert SequenceMismatch(op.nextSeq, firstSeq);
         _checkIncreasing(modelIds);
+        if (cpuMicros.length != modelIds.length || adapterByteSeconds.length != modelIds.length) {
+            revert CostLengthMismatch(modelIds.length, cpuMicros.length, adapterByteSeconds.length);
+        }
         for (uint256 i = 1; i < payerIds.length; i++) {
             if (payerIds[i] <= payerIds[i - 1]) revert ListNotStrictlyIncreasing(i);
         }
@@ -251,6 +270,7 @@ contract InferenceSettlement is AccessControl {
         uint256[] memory creatorAcc = new uint256[](modelIds.length);
         uint256[] memory poolAcc = new uint256[](modelIds.length);
         uint256[] memory debit = new uint256[](payerIds.length);
+        uint256[] memory served = new uint256[](modelIds.length);
         BatchTotals memory t;
         uint256 requestBase = (uint256(operatorId) << 64) | firstSeq;
 
@@ -281,6 +301,7 @@ contract InferenceSettlement is AccessControl {
             creatorAcc[modelIdx] += creator;
             poolAcc[modelIdx] += contributors;
             debit[payerIdx] += fee;
+            served[modelIdx] += 1;
             t.fees += fee;
             t.infra += infra;
             t.treasury += toTreasury;
@@ -302,6 +323,9 @@ contract InferenceSettlement is AccessControl {
         operatorEarnings[operatorId] += t.infra;
         op.nextSeq = firstSeq + uint64(n);
         emit BatchSettled(operatorId, firstSeq, uint32(n), split.version, t.fees, usageLogHead);
+        for (uint256 i = 0; i < modelIds.length; i++) {
+            emit ServingCostCommitted(operatorId, firstSeq, modelIds[i], cpuMicros[i], adapterByteSeconds[i], uint32(served[i]));
+        }
         if (t.treasury > 0) token.transfer(treasury, t.treasury);
         if (t.burn > 0) token.burn(t.burn);
     }

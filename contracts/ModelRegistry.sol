@@ -57,6 +57,9 @@ contract ModelRegistry is AccessControl {
     event ModelPriceChanged(uint256 indexed modelId, uint256 oldPrice, uint256 newPrice);
     event AdapterUpdated(uint256 indexed modelId, uint32 version, bytes32 adapterHash);
     event ModelRetired(uint256 indexed modelId);
+    /// @notice The owner's declared monthly cost of maintaining the model's current adapter
+    ///         (retraining, evaluation, storage), in micro-USD per month.
+    event AdapterCostDeclared(uint256 indexed modelId, uint32 adapterVersion, uint256 microUsdPerMonth);
     event DeploymentFeeChanged(uint256 oldFee, uint256 newFee);
     event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
     event PriceGraceChanged(uint64 oldGrace, uint64 newGrace);
@@ -70,6 +73,8 @@ contract ModelRegistry is AccessControl {
     error NoDatanets();
     error UnknownDatanet(uint256 datanetId);
     error ZeroAdapterHash();
+    error StaleAdapterVersion(uint256 modelId, uint32 current, uint32 given);
+    error ZeroCost();
 
     constructor(
         IERC20 token_,
@@ -125,6 +130,16 @@ contract ModelRegistry is AccessControl {
         meta.adapterHash = adapterHash;
         meta.adapterVersion += 1;
         emit AdapterUpdated(modelId, meta.adapterVersion, adapterHash);
+    }
+
+    /// @notice The owner declares what maintaining the current adapter version costs per month;
+    ///         naming the version keeps a declaration from outliving the adapter it was made for.
+    function declareAdapterCost(uint256 modelId, uint32 adapterVersion, uint256 microUsdPerMonth) external {
+        _owned(modelId);
+        uint32 current = _meta[modelId].adapterVersion;
+        if (adapterVersion != current) revert StaleAdapterVersion(modelId, current, adapterVersion);
+        if (microUsdPerMonth == 0) revert ZeroCost();
+        emit AdapterCostDeclared(modelId, adapterVersion, microUsdPerMonth);
     }
 
     /// @notice The owner or governance may retire a model; a retired model cannot be settled.

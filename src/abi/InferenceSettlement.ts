@@ -15,6 +15,7 @@ export const events = {
     RoleAdminChanged: event("0xbd79b86ffe0ab8e8776151514217cd7cacd52c909f66475c3af44e129f0b00ff", "RoleAdminChanged(bytes32,bytes32,bytes32)", {"role": indexed(p.bytes32), "previousAdminRole": indexed(p.bytes32), "newAdminRole": indexed(p.bytes32)}),
     RoleGranted: event("0x2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d", "RoleGranted(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
     RoleRevoked: event("0xf6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b", "RoleRevoked(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
+    ServingCostCommitted: event("0x50d789c80b6ff96e81028ca73988633525c50c31375813f9ab45a85f9b5051d5", "ServingCostCommitted(uint32,uint64,uint256,uint256,uint256,uint32)", {"operatorId": indexed(p.uint32), "firstSeq": p.uint64, "modelId": indexed(p.uint256), "cpuMicros": p.uint256, "adapterByteSeconds": p.uint256, "inferences": p.uint32}),
     TreasuryChanged: event("0x8c3aa5f43a388513435861bf27dfad7829cd248696fed367c62d441f62954496", "TreasuryChanged(address,address)", {"oldTreasury": indexed(p.address), "newTreasury": indexed(p.address)}),
     WithdrawDelayChanged: event("0xba7b8a694234877c8f81be5ceb7d9ed7e93c3abe4abdf5a44b35c10dfa2cdae5", "WithdrawDelayChanged(uint64,uint64)", {"oldDelay": p.uint64, "newDelay": p.uint64}),
     WithdrawalRequested: event("0x9f1d3ef379f51a5c2fb7fb773653f82d2ab0699e62aed27c9e0d62f1ccc09103", "WithdrawalRequested(uint32,address,uint256,uint64)", {"payerId": indexed(p.uint32), "payer": indexed(p.address), "amount": p.uint256, "availableAt": p.uint64}),
@@ -52,7 +53,7 @@ export const functions = {
     revokeRole: fun("0xd547741f", "revokeRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     setTreasury: fun("0xf0f44260", "setTreasury(address)", {"newTreasury": p.address}, ),
     setWithdrawDelay: fun("0x0df25f1d", "setWithdrawDelay(uint64)", {"newDelay": p.uint64}, ),
-    settleBatch: fun("0x9d297e08", "settleBatch(uint64,bytes32,uint256[],uint32[],bytes32[])", {"firstSeq": p.uint64, "usageLogHead": p.bytes32, "modelIds": p.array(p.uint256), "payerIds": p.array(p.uint32), "receipts": p.array(p.bytes32)}, ),
+    settleBatch: fun("0xbc89e8b8", "settleBatch(uint64,bytes32,uint256[],uint32[],bytes32[],uint256[],uint256[])", {"firstSeq": p.uint64, "usageLogHead": p.bytes32, "modelIds": p.array(p.uint256), "payerIds": p.array(p.uint32), "receipts": p.array(p.bytes32), "cpuMicros": p.array(p.uint256), "adapterByteSeconds": p.array(p.uint256)}, ),
     supportsInterface: viewFun("0x01ffc9a7", "supportsInterface(bytes4)", {"interfaceId": p.bytes4}, p.bool),
     token: viewFun("0xfc0c546a", "token()", {}, p.address),
     treasury: viewFun("0x61d027b3", "treasury()", {}, p.address),
@@ -164,6 +165,7 @@ export type PoolReleasedEventArgs = EParams<typeof events.PoolReleased>
 export type RoleAdminChangedEventArgs = EParams<typeof events.RoleAdminChanged>
 export type RoleGrantedEventArgs = EParams<typeof events.RoleGranted>
 export type RoleRevokedEventArgs = EParams<typeof events.RoleRevoked>
+export type ServingCostCommittedEventArgs = EParams<typeof events.ServingCostCommitted>
 export type TreasuryChangedEventArgs = EParams<typeof events.TreasuryChanged>
 export type WithdrawDelayChangedEventArgs = EParams<typeof events.WithdrawDelayChanged>
 export type WithdrawalRequestedEventArgs = EParams<typeof events.WithdrawalRequested>

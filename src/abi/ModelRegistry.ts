@@ -3,6 +3,7 @@ import { event, fun, viewFun, indexed, ContractBase } from '@subsquid/evm-abi'
 import type { EventParams as EParams, FunctionArguments, FunctionReturn } from '@subsquid/evm-abi'
 
 export const events = {
+    AdapterCostDeclared: event("0xa773c43a3beb5c52af1810a615f4a233556dbcac51ff7947dd62f67521711ede", "AdapterCostDeclared(uint256,uint32,uint256)", {"modelId": indexed(p.uint256), "adapterVersion": p.uint32, "microUsdPerMonth": p.uint256}),
     AdapterUpdated: event("0xfd12c529ed20e0b84ca91a2dc001fb45df3f7717cb9a357142a279fd71611a65", "AdapterUpdated(uint256,uint32,bytes32)", {"modelId": indexed(p.uint256), "version": p.uint32, "adapterHash": p.bytes32}),
     DeploymentFeeChanged: event("0x125d1460de07122a535886fca9b97c0ba3b9972e30c8f913565e615d784c87d4", "DeploymentFeeChanged(uint256,uint256)", {"oldFee": p.uint256, "newFee": p.uint256}),
     ModelPriceChanged: event("0xd647eb8bd22a412e7a1e9667a77354ea60d1facd0501e4df2671c13ace27fd99", "ModelPriceChanged(uint256,uint256,uint256)", {"modelId": indexed(p.uint256), "oldPrice": p.uint256, "newPrice": p.uint256}),
@@ -18,6 +19,7 @@ export const events = {
 export const functions = {
     DEFAULT_ADMIN_ROLE: viewFun("0xa217fddf", "DEFAULT_ADMIN_ROLE()", {}, p.bytes32),
     datanets: viewFun("0xea7fd377", "datanets()", {}, p.address),
+    declareAdapterCost: fun("0xd5e4b28f", "declareAdapterCost(uint256,uint32,uint256)", {"modelId": p.uint256, "adapterVersion": p.uint32, "microUsdPerMonth": p.uint256}, ),
     deploymentFee: viewFun("0xf2cff57f", "deploymentFee()", {}, p.uint256),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     gracePrice: viewFun("0x04674fa0", "gracePrice(uint256)", {"modelId": p.uint256}, p.uint256),
@@ -112,6 +114,7 @@ export class Contract extends ContractBase {
 }
 
 /// Event types
+export type AdapterCostDeclaredEventArgs = EParams<typeof events.AdapterCostDeclared>
 export type AdapterUpdatedEventArgs = EParams<typeof events.AdapterUpdated>
 export type DeploymentFeeChangedEventArgs = EParams<typeof events.DeploymentFeeChanged>
 export type ModelPriceChangedEventArgs = EParams<typeof events.ModelPriceChanged>
@@ -129,6 +132,9 @@ export type DEFAULT_ADMIN_ROLEReturn = FunctionReturn<typeof functions.DEFAULT_A
 
 export type DatanetsParams = FunctionArguments<typeof functions.datanets>
 export type DatanetsReturn = FunctionReturn<typeof functions.datanets>
+
+export type DeclareAdapterCostParams = FunctionArguments<typeof functions.declareAdapterCost>
+export type DeclareAdapterCostReturn = FunctionReturn<typeof functions.declareAdapterCost>
 
 export type DeploymentFeeParams = FunctionArguments<typeof functions.deploymentFee>
 export type DeploymentFeeReturn = FunctionReturn<typeof functions.deploymentFee>

@@ -74,7 +74,7 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
       })
       const b = buildBatch(receipts)
       functionName = 'settleBatch'
-      args = [firstSeq, keccak256(toHex(`log-${label}-${k}`)), b.modelIds, b.payerIds, b.packed]
+      args = [firstSeq, keccak256(toHex(`log-${label}-${k}`)), b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds]
     }
     const hash = await devnet.wallet(from).writeContract({ address: to, abi, functionName, args, chain: null, account: from } as never)
     const r = await devnet.publicClient.waitForTransactionReceipt({ hash })

@@ -176,12 +176,19 @@ export class InferenceNode {
     try {
       const a = this.adapters.get(m)
       let out
+      // metering: the process's CPU time and the adapter's residency while this request is inferred
+      const cpu0 = process.cpuUsage()
+      const wall0 = process.hrtime.bigint()
       try {
         out = await this.runtime.infer(req.input, a.adapter)
       } catch (e) {
         if (e instanceof InputError) throw new NodeRequestError(400, 'BAD_REQUEST', e.message)
         throw e
       }
+      const cpu = process.cpuUsage(cpu0)
+      const wallMicros = (process.hrtime.bigint() - wall0) / 1_000n
+      const cpuMicros = BigInt(cpu.user + cpu.system)
+      const adapterByteSeconds = (BigInt(a.bytes) * wallMicros) / 1_000_000n
       const weights = this.index.weights(a.members, out.h1, out.p, LABELS.indexOf(out.label as never))
       const tuples: WeightTuple[] = weights.map((w) => [String(w.datanetId), w.contributor, w.weight])
       const localId = this.nextLocalId++
@@ -198,13 +205,15 @@ export class InferenceNode {
         units,
         price: String(price),
         fee: String(fee),
+        cpuMicros: String(cpuMicros),
+        adapterByteSeconds: String(adapterByteSeconds),
         label: out.label,
         probs: out.probs,
         outputHash: out.outputHash,
         weights: tuples,
       })
       this.stats.answered++
-      this.settler.add({ localId, modelId: m.id, payer, payerId, units, fee, weights: tuples }, this.cfg.settle)
+      this.settler.add({ localId, modelId: m.id, payer, payerId, units, fee, cpuMicros, adapterByteSeconds, weights: tuples }, this.cfg.settle)
       return {
         localId,
         modelId: req.model,

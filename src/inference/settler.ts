@@ -35,6 +35,9 @@ export interface Pending {
   payerId: number
   units: number
   fee: bigint
+  /** the node's own measurement of serving this answer (CPU µs of the process, adapter bytes × wall µs / 10^6) */
+  cpuMicros: bigint
+  adapterByteSeconds: bigint
   weights: WeightTuple[]
 }
 
@@ -147,7 +150,7 @@ export class Settler {
       if (settled.has(id) || unpaid.has(id)) continue
       const payerId = this.o.view.payerIds.get(inf.payer.toLowerCase())
       if (payerId === undefined) continue
-      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), weights: inf.weights })
+      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), cpuMicros: BigInt(inf.cpuMicros), adapterByteSeconds: BigInt(inf.adapterByteSeconds), weights: inf.weights })
       this.reserve(inf.payer.toLowerCase(), BigInt(inf.fee))
     }
     if (this.pending.length) this.o.log.info({ receipts: this.pending.length }, 'unsettled receipts found in the usage log; settling them once')
@@ -199,7 +202,7 @@ export class Settler {
   private async settleBatch(batch: Pending[]): Promise<void> {
     const usage = this.o.usage
     const intent = await usage.append({ kind: 'settlement-intent', firstSeq: String(this.nextSeq), localIds: batch.map((p) => p.localId), usageLogHead: usage.head })
-    const b = buildBatch(batch.map((p) => ({ modelId: p.modelId, payerId: p.payerId, units: p.units, fee: p.fee })))
+    const b = buildBatch(batch.map((p) => ({ modelId: p.modelId, payerId: p.payerId, units: p.units, fee: p.fee, cpuMicros: p.cpuMicros, adapterByteSeconds: p.adapterByteSeconds })))
     const abi = artifact('InferenceSettlement').abi
     let hash: Hex
     try {
@@ -207,7 +210,7 @@ export class Settler {
         address: this.o.manifest.contracts.InferenceSettlement,
         abi,
         functionName: 'settleBatch',
-        args: [this.nextSeq, intent.usageLogHead, b.modelIds, b.payerIds, b.packed],
+        args: [this.nextSeq, intent.usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds],
         chain: null,
         gas: 200_000n + 20_000n * BigInt(batch.length),
       } as never)

@@ -26,6 +26,10 @@ export interface InferenceBody {
   units: number
   price: string
   fee: string
+  /** CPU microseconds (user + system) the node process spent while this request was inferred */
+  cpuMicros: string
+  /** the adapter's resident bytes × the inference's wall time in µs / 10^6, floored */
+  adapterByteSeconds: string
   label: string
   probs: string[]
   outputHash: Hex

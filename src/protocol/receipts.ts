@@ -33,13 +33,37 @@ export interface BatchReceipt {
   payerId: number
   units: number
   fee: bigint
+  /** measured serving cost of this receipt (docs/PROTOCOL.md, "Serving cost"); absent = the synthetic model */
+  cpuMicros?: bigint
+  adapterByteSeconds?: bigint
+}
+
+/** CPU microseconds per unit in the workload's synthetic cost model (docs/PROTOCOL.md, "Serving cost"). */
+export const SYNTHETIC_CPU_MICROS_PER_UNIT = 4_000n
+/** Adapter bytes resident per served request in the synthetic cost model (a 50 MB adapter). */
+export const SYNTHETIC_ADAPTER_BYTES = 50_000_000n
+
+/**
+ * The synthetic serving cost of a receipt of `units`: 4,000 CPU µs per unit, and the 50 MB adapter
+ * resident for that CPU time (byte-seconds = bytes × µs / 10^6, floored).
+ */
+export function syntheticServingCost(units: number): { cpuMicros: bigint; adapterByteSeconds: bigint } {
+  const cpuMicros = BigInt(units) * SYNTHETIC_CPU_MICROS_PER_UNIT
+  return { cpuMicros, adapterByteSeconds: (SYNTHETIC_ADAPTER_BYTES * cpuMicros) / 1_000_000n }
 }
 
 /**
- * Builds settleBatch's arguments: the strictly increasing distinct model and payer lists and the
- * receipts (kept in request order, since their position fixes their sequence number).
+ * Builds settleBatch's arguments: the strictly increasing distinct model and payer lists, the
+ * receipts (kept in request order, since their position fixes their sequence number), and per model
+ * the summed serving cost (a receipt without a measurement costs what the synthetic model says).
  */
-export function buildBatch(receipts: BatchReceipt[]): { modelIds: bigint[]; payerIds: number[]; packed: Hex[] } {
+export function buildBatch(receipts: BatchReceipt[]): {
+  modelIds: bigint[]
+  payerIds: number[]
+  packed: Hex[]
+  cpuMicros: bigint[]
+  adapterByteSeconds: bigint[]
+} {
   const modelIds = [...new Set(receipts.map((r) => r.modelId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const payerIds = [...new Set(receipts.map((r) => r.payerId))].sort((a, b) => a - b)
   const mIdx = new Map(modelIds.map((m, i) => [m, i]))
@@ -47,5 +71,13 @@ export function buildBatch(receipts: BatchReceipt[]): { modelIds: bigint[]; paye
   const packed = receipts.map((r) =>
     packReceipt({ fee: r.fee, units: r.units, payerIndex: pIdx.get(r.payerId)!, modelIndex: mIdx.get(r.modelId)! }),
   )
-  return { modelIds, payerIds, packed }
+  const cpuMicros = modelIds.map(() => 0n)
+  const adapterByteSeconds = modelIds.map(() => 0n)
+  for (const r of receipts) {
+    const i = mIdx.get(r.modelId)!
+    const c = r.cpuMicros !== undefined && r.adapterByteSeconds !== undefined ? { cpuMicros: r.cpuMicros, adapterByteSeconds: r.adapterByteSeconds } : syntheticServingCost(r.units)
+    cpuMicros[i] += c.cpuMicros
+    adapterByteSeconds[i] += c.adapterByteSeconds
+  }
+  return { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds }
 }

@@ -621,7 +621,7 @@ class Workload {
   private settle(op: OperatorState, day: number): void {
     const receipts = op.pending.splice(0, this.size.batchSize)
     if (!receipts.length) return
-    const { modelIds, payerIds, packed } = buildBatch(receipts)
+    const { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds } = buildBatch(receipts)
     const byPayerId = new Map(this.payers.filter((p) => p.payerId !== null).map((p) => [p.payerId!, p]))
     let treasury = 0n
     for (const r of receipts) {
@@ -640,7 +640,7 @@ class Workload {
     this.send(
       op.address,
       this.c.InferenceSettlement,
-      Settlement.functions.settleBatch.encode({ firstSeq: op.nextSeq, usageLogHead, modelIds, payerIds, receipts: packed }),
+      Settlement.functions.settleBatch.encode({ firstSeq: op.nextSeq, usageLogHead, modelIds, payerIds, receipts: packed, cpuMicros, adapterByteSeconds }),
       `settle batch of ${receipts.length}`,
       300_000n + 40_000n * BigInt(receipts.length),
     )

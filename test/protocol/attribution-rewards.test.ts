@@ -39,7 +39,7 @@ describe('AttributionSettlement', () => {
     const seq = await k.read<bigint>('InferenceSettlement', 'nextSequence', [op])
     const fee = units * PRICE
     const receipt = toHex(fee | (units << 96n), { size: 32 }) as Hex
-    await k.send(op, 'InferenceSettlement', 'settleBatch', [seq, keccak256(toHex('h')), [model], [payerId], [receipt]])
+    await k.send(op, 'InferenceSettlement', 'settleBatch', [seq, keccak256(toHex('h')), [model], [payerId], [receipt], [1n], [1n]])
     const { contributorsBps } = await k.read<{ contributorsBps: number }>('FeePolicy', 'current')
     return (fee * BigInt(contributorsBps)) / 10_000n
   }

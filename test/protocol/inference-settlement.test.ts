@@ -60,8 +60,16 @@ async function snapshot() {
   }
 }
 
-const settleArgs = (firstSeq: bigint, modelIds: bigint[], payerIds: number[], receipts: Hex[], head: Hex = keccak256(toHex('usage-log-head'))) =>
-  [firstSeq, head, modelIds, payerIds, receipts] as const
+/** settleBatch's arguments; the serving cost defaults to a distinct, recognisable value per model */
+const settleArgs = (
+  firstSeq: bigint,
+  modelIds: bigint[],
+  payerIds: number[],
+  receipts: Hex[],
+  head: Hex = keccak256(toHex('usage-log-head')),
+  cpuMicros: bigint[] = modelIds.map((_, i) => 1_000n + BigInt(i)),
+  adapterByteSeconds: bigint[] = modelIds.map((_, i) => 7_000_000n + BigInt(i)),
+) => [firstSeq, head, modelIds, payerIds, receipts, cpuMicros, adapterByteSeconds] as const
 
 beforeAll(async () => {
   k = await Kit.load()
@@ -117,8 +125,21 @@ describe('InferenceSettlement: settling a batch', () => {
     expect(firstSeq).toBe(0n)
     const before = await snapshot()
     const head = keccak256(toHex('head-1'))
-    const tx = await k.send(operator, 'InferenceSettlement', 'settleBatch', settleArgs(firstSeq, modelIds, [payerIdA, payerIdB], receipts.map((r) => pack(r)), head))
+    const cpuMicros = [123_456n, 9_876_543_210n]
+    const adapterByteSeconds = [50_000_000n, 1n]
+    const tx = await k.send(operator, 'InferenceSettlement', 'settleBatch', settleArgs(firstSeq, modelIds, [payerIdA, payerIdB], receipts.map((r) => pack(r)), head, cpuMicros, adapterByteSeconds))
     const after = await snapshot()
+    // the measured serving cost: one event per model, as given, with the model's receipt count
+    expect(k.events(tx, 'InferenceSettlement', 'ServingCostCommitted')).toEqual(
+      modelIds.map((modelId, i) => ({
+        operatorId: 1,
+        firstSeq,
+        modelId,
+        cpuMicros: cpuMicros[i],
+        adapterByteSeconds: adapterByteSeconds[i],
+        inferences: receipts.filter((r) => r.modelIdx === i).length,
+      })),
+    )
 
     const settled = k.events<Record<string, bigint | Address>>(tx, 'InferenceSettlement', 'InferenceSettled')
     expect(settled).toHaveLength(receipts.length)
@@ -270,6 +291,14 @@ describe('InferenceSettlement: refused batches change nothing', () => {
     // ids nobody registered
     expect(await refused(operator, settleArgs(s, [myModel], [payerIdA, 999_999], [ok]), 'UnknownPayerId')).toEqual([999_999])
     expect(await refused(operator, settleArgs(s, [myModel, 10_000n], [payerIdA], [ok]), 'UnknownModel')).toEqual([10_000n])
+  })
+
+  it('serving-cost lists not one per model: CostLengthMismatch(models, cpuMicros, adapterByteSeconds)', async () => {
+    const s = await seq()
+    const base = (cpu: bigint[], bytes: bigint[]) => settleArgs(s, [myModel], [payerIdA], [pack(one())], keccak256(toHex('h')), cpu, bytes)
+    expect(await refused(operator, base([], [1n]), 'CostLengthMismatch')).toEqual([1n, 0n, 1n])
+    expect(await refused(operator, base([1n], [1n, 2n]), 'CostLengthMismatch')).toEqual([1n, 1n, 2n])
+    expect(await refused(operator, base([1n, 2n], [1n, 2n]), 'CostLengthMismatch')).toEqual([1n, 2n, 2n])
   })
 
   it('a model retired longer ago than the grace period: ModelIsRetired', async () => {

@@ -142,6 +142,25 @@ describe('ModelRegistry: price, adapter, retirement', () => {
     expect((await modelOf(id))[1]).toEqual({ baseModel: BASE, adapterHash: adapter(10), adapterVersion: 3 })
   })
 
+  it("the owner declares the current adapter's maintenance cost; a stranger, a stale version or a zero cost is refused", async () => {
+    const id = await register(creator, 10n, [4n], 20)
+    await k.send(creator, 'ModelRegistry', 'updateAdapter', [id, adapter(21)]) // version 2
+    const stranger = await k.fresh('stranger-cost')
+    const refusals: [Address, readonly unknown[], string, readonly unknown[]][] = [
+      [stranger, [id, 2, 1_500_000n], 'NotModelOwner', [id, stranger]],
+      [creator, [id, 1, 1_500_000n], 'StaleAdapterVersion', [id, 2, 1]],
+      [creator, [id, 3, 1_500_000n], 'StaleAdapterVersion', [id, 2, 3]],
+      [creator, [id, 2, 0n], 'ZeroCost', []],
+    ]
+    for (const [from, args, name, errArgs] of refusals) {
+      const r = await k.expectRevert(from, 'ModelRegistry', 'declareAdapterCost', args, name)
+      expect(r.args).toEqual(errArgs)
+      expect(r.receipt.logs).toEqual([]) // nothing declared
+    }
+    const ok = await k.send(creator, 'ModelRegistry', 'declareAdapterCost', [id, 2, 1_250_000n])
+    expect(k.events(ok, 'ModelRegistry', 'AdapterCostDeclared')).toEqual([{ modelId: id, adapterVersion: 2, microUsdPerMonth: 1_250_000n }])
+  })
+
   it('the owner or governance retires; a retired model takes no changes and stops settling after the grace', async () => {
     const a = await register(creator, 10n, [0n], 11)
     const b = await register(creator, 20n, [1n], 12)

@@ -85,7 +85,7 @@ async function settleAsOperator(receipts: { modelId: string; payer: string; unit
   for (const r of receipts) payerIds.set(r.payer, Number(await devnet.publicClient.readContract({ ...settlement(), functionName: 'payerIdOf', args: [r.payer] })))
   const b = buildBatch(receipts.map((r) => ({ modelId: BigInt(r.modelId), payerId: payerIds.get(r.payer)!, units: r.units, fee: r.fee })))
   const wallet = createWalletClient({ account: operator, transport: http(devnet.anvil.rpcUrl) })
-  const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed], chain: null } as never)
+  const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds], chain: null } as never)
   const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
   expect(receipt.status).toBe('success')
   return { firstSeq, hash, blockNumber: Number(receipt.blockNumber) }
