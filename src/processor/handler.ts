@@ -84,6 +84,8 @@ export class BatchHandler {
         return registry.onPriceChanged(s, ev, e.args)
       case 'ModelRegistry.AdapterUpdated':
         return registry.onAdapterUpdated(s, ev, e.args)
+      case 'ModelRegistry.AdapterCostDeclared':
+        return registry.onAdapterCostDeclared(s, ev, e.args)
       case 'ModelRegistry.ModelRetired':
         return registry.onModelRetired(s, ev, e.args)
       case 'FeePolicy.FeePolicySet':
@@ -102,6 +104,8 @@ export class BatchHandler {
         return settlement.onInferenceSettled(s, ev, e.args)
       case 'InferenceSettlement.BatchSettled':
         return settlement.onBatchSettled(s, ev, e.args)
+      case 'InferenceSettlement.ServingCostCommitted':
+        return settlement.onServingCostCommitted(s, ev, e.args)
       case 'InferenceSettlement.CreatorPaid':
         return settlement.onCreatorPaid(s, ev, e.args)
       case 'InferenceSettlement.OperatorPaid':

@@ -441,6 +441,11 @@ class Workload {
       const m = this.rng.pick(this.models.filter((x) => !x.retired))
       m.adapterVersion++
       this.send(m.creator, this.c.ModelRegistry, Models.functions.updateAdapter.encode({ modelId: m.id, adapterHash: this.adapterHash(m, day) }), 'update adapter')
+      // every second adapter version comes with its creator's declared maintenance cost (docs/PROTOCOL.md, "Serving cost")
+      if (m.adapterVersion % 2 === 0) {
+        const microUsdPerMonth = 1_000_000n + 250_000n * (m.id % 4n)
+        this.send(m.creator, this.c.ModelRegistry, Models.functions.declareAdapterCost.encode({ modelId: m.id, adapterVersion: m.adapterVersion, microUsdPerMonth }), 'declare adapter cost')
+      }
     }
     // retire the oldest decaying model once its traffic has faded, and one unpopular model
     if (day === Math.floor(s.days * 0.85) || day === Math.floor(s.days * 0.5)) {

@@ -106,6 +106,22 @@ describe('indexer completeness against raw logs', () => {
     }
     const batches = of('InferenceSettlement.BatchSettled')
     await expectRow('batches', 'select count(*)::text n, sum(total_fees)::text s from settlement_batch', batches.length, sum(batches, 'totalFees'))
+    const costs = of('InferenceSettlement.ServingCostCommitted')
+    expect(costs.length).toBeGreaterThanOrEqual(batches.length)
+    for (const [col, field] of [
+      ['cpu_micros', 'cpuMicros'],
+      ['adapter_byte_seconds', 'adapterByteSeconds'],
+      ['inferences', 'inferences'],
+    ]) {
+      await expectRow(`serving cost ${col}`, `select count(*)::text n, sum(${col})::text s from serving_cost`, costs.length, sum(costs, field))
+    }
+    // every settled receipt is counted in exactly one committed cost; the workload's cost model is
+    // 4,000 CPU µs per unit (docs/PROTOCOL.md, "Serving cost"), recomputed here from the raw units
+    expect(sum(costs, 'inferences')).toBe(BigInt(inf.length))
+    expect(sum(costs, 'cpuMicros')).toBe(4_000n * sum(inf, 'units'))
+    const declared = of('ModelRegistry.AdapterCostDeclared')
+    expect(declared.length).toBeGreaterThan(0)
+    await expectRow('adapter cost declarations', 'select count(*)::text n, sum(micro_usd_per_month)::text s from adapter_cost_declaration', declared.length, sum(declared, 'microUsdPerMonth'))
     const cp = of('InferenceSettlement.CreatorPaid')
     await expectRow('creator payouts', 'select count(*)::text n, sum(amount)::text s from creator_payout', cp.length, sum(cp, 'amount'))
     const op = of('InferenceSettlement.OperatorPaid')

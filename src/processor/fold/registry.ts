@@ -88,6 +88,13 @@ export async function onAdapterUpdated(s: FoldState, ev: EventContext, a: Args<'
   s.rows.adapters.push(new M.AdapterVersion({ id: `${model.id}-${a.version}`, model, version: a.version, adapterHash: a.adapterHash, blockNumber: ev.blockNumber, timestamp: ev.timestamp }))
 }
 
+export async function onAdapterCostDeclared(s: FoldState, ev: EventContext, a: Args<'ModelRegistry.AdapterCostDeclared'>): Promise<void> {
+  const model = await s.models.must(s.store, a.modelId.toString(), 'model')
+  s.rows.adapterCosts.push(
+    new M.AdapterCostDeclaration({ id: ev.id, model, adapterVersion: a.adapterVersion, microUsdPerMonth: a.microUsdPerMonth, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash }),
+  )
+}
+
 export async function onModelRetired(s: FoldState, ev: EventContext, a: Args<'ModelRegistry.ModelRetired'>): Promise<void> {
   const model = await s.models.must(s.store, a.modelId.toString(), 'model')
   model.retired = true

@@ -133,6 +133,25 @@ export async function onInferenceSettled(s: FoldState, ev: EventContext, a: Args
   if (payer.isAgent) opDay.agentFees += a.fee
 }
 
+export async function onServingCostCommitted(s: FoldState, ev: EventContext, a: Args<'InferenceSettlement.ServingCostCommitted'>): Promise<void> {
+  const operator = await s.operators.must(s.store, String(a.operatorId), 'operator')
+  const model = await s.models.must(s.store, a.modelId.toString(), 'model')
+  s.rows.servingCosts.push(
+    new M.ServingCost({
+      id: `${a.operatorId}-${a.firstSeq}-${a.modelId}`,
+      operator,
+      model,
+      firstSeq: a.firstSeq,
+      cpuMicros: a.cpuMicros,
+      adapterByteSeconds: a.adapterByteSeconds,
+      inferences: a.inferences,
+      blockNumber: ev.blockNumber,
+      timestamp: ev.timestamp,
+      txHash: ev.txHash,
+    }),
+  )
+}
+
 export async function onBatchSettled(s: FoldState, ev: EventContext, a: Args<'InferenceSettlement.BatchSettled'>): Promise<void> {
   const operator = await s.operators.must(s.store, String(a.operatorId), 'operator')
   const batch = new M.SettlementBatch({
