@@ -134,6 +134,33 @@ describe('metering, settlement and attribution', () => {
       expect(rec.weights.reduce((a, w) => a + w[2], 0)).toBe(1_000_000)
     }
 
+    // the serving cost committed on chain (raw ServingCostCommitted logs, decoded here with viem) is,
+    // per batch and model, the sum of the node's own measurements in its usage log
+    const costLogs = (await rawLogs(devnet.publicClient, [devnet.manifest.contracts.InferenceSettlement], startBlock, Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))))
+      .map((l) => decodeEventLog({ abi: artifact('InferenceSettlement').abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, bigint | number> })
+      .filter((e) => e.eventName === 'ServingCostCommitted' && Number(e.args.operatorId) === node.operatorId)
+    const measured = new Map<string, { cpu: bigint; bytes: bigint; n: number }>()
+    for (const it of intents) {
+      for (const id of it.localIds) {
+        const rec = inferences.get(id)!
+        const key = `${it.firstSeq}-${rec.modelId}`
+        const m = measured.get(key) ?? { cpu: 0n, bytes: 0n, n: 0 }
+        m.cpu += BigInt(rec.cpuMicros)
+        m.bytes += BigInt(rec.adapterByteSeconds)
+        m.n++
+        measured.set(key, m)
+      }
+    }
+    expect(costLogs.length).toBe(measured.size)
+    for (const e of costLogs) {
+      const m = measured.get(`${e.args.firstSeq}-${e.args.modelId}`)
+      expect(m, `cost of batch ${e.args.firstSeq} model ${e.args.modelId}`).toBeDefined()
+      expect([e.args.cpuMicros, e.args.adapterByteSeconds, Number(e.args.inferences)]).toEqual([m!.cpu, m!.bytes, m!.n])
+    }
+    // a real measurement: the node spent CPU and held adapters while answering
+    expect([...measured.values()].reduce((a, m) => a + m.cpu, 0n)).toBeGreaterThan(0n)
+    expect([...measured.values()].reduce((a, m) => a + m.bytes, 0n)).toBeGreaterThan(0n)
+
     // attribution: one epoch per model; weights = Σ share × weight apportioned; payouts = pool × w
     const before = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
     await node.attribute()
