@@ -93,6 +93,10 @@ export class WarehouseSink implements BatchSink {
       this.buffered -= rows.length - kept.length
       this.buffer.set(t, kept)
     }
+    // until afterCommit, Postgres is only known to hold blocks up to keepUpTo: a flush in this
+    // window (the periodic timer) must journal 'done' at keepUpTo, not at the old head, or a kill
+    // before the next flush would leave the fork's new blocks below the journaled head unexported
+    this.pgHead = keepUpTo
     if (keepUpTo < this.chHead) {
       this.forkPoint = Math.min(this.forkPoint ?? keepUpTo, keepUpTo)
       await this.journal('intent', this.forkPoint, this.chHead)
