@@ -64,7 +64,9 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
       to = c.OpenToken
       abi = artifact('OpenToken').abi
       functionName = 'transfer'
-      args = [a.payer, PAYER_REFILL]
+      // the amount varies with the label: the same transaction on both branches of a fork would
+      // have the same hash, and anvil never mines a hash it has already seen (the reorg's losing branch)
+      args = [a.payer, PAYER_REFILL + (seed(k) % 1000n) * OPEN]
     } else if (kind === 2) {
       from = a.payer
       to = c.InferenceSettlement
