@@ -35,6 +35,33 @@ export async function actors(devnet: DevnetClients): Promise<ActivityActors> {
   return { liquidity: all[2], operator: all[8], contributor: all[18 + 8], payer: all[18 + 8 + 36] }
 }
 
+// Every transaction's arguments depend on the label through `seed` (32 bits of its hash), down to
+// the wei of an amount: the same transaction on both branches of a fork (same sender, nonce and
+// data) would have the same hash, and anvil never mines a hash it has already seen (the activity
+// then waits for it forever). Only 50 deposit sizes made that a 1-in-50 chance per fork.
+/**
+ * The receipt, asked for directly until it is there (anvil automines each transaction). viem's
+ * waitForTransactionReceipt watches the block number and, on a chain that keeps being reverted to
+ * lower heights, missed a mined transaction for good (seen after ~600 steps of the soak's activity).
+ */
+async function receipt(devnet: DevnetClients, hash: Hex, timeoutMs = 60_000) {
+  for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; await new Promise((r) => setTimeout(r, 20))) {
+    const r = await devnet.publicClient.getTransactionReceipt({ hash }).catch(() => null)
+    if (r) return r
+  }
+  return null
+}
+
+/** What the chain says about a transaction that was not mined: its nonce and fees against the sender's and the head's. */
+async function stuck(devnet: DevnetClients, from: Address, hash: Hex): Promise<string> {
+  const c = devnet.publicClient
+  const tx = await c.getTransaction({ hash }).catch(() => null)
+  const head = await c.getBlock()
+  const [latest, pending] = await Promise.all([c.getTransactionCount({ address: from }), c.getTransactionCount({ address: from, blockTag: 'pending' })])
+  const pool = await (c.request as (a: { method: string }) => Promise<unknown>)({ method: 'txpool_status' }).catch(() => null)
+  return JSON.stringify({ tx: tx && { nonce: tx.nonce, block: tx.blockNumber?.toString(), maxFee: tx.maxFeePerGas?.toString(), gasPrice: tx.gasPrice?.toString() }, head: head.number.toString(), baseFee: head.baseFeePerGas?.toString(), nonce: { latest, pending }, pool })
+}
+
 export async function mineActivity(devnet: DevnetClients, a: ActivityActors, label: string, blocks: number): Promise<void> {
   const c = devnet.manifest.contracts
   const seed = (k: number) => BigInt('0x' + keccak256(toHex(`${label}-${k}`)).slice(2, 10))
@@ -64,15 +91,13 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
       to = c.OpenToken
       abi = artifact('OpenToken').abi
       functionName = 'transfer'
-      // the amount varies with the label: the same transaction on both branches of a fork would
-      // have the same hash, and anvil never mines a hash it has already seen (the reorg's losing branch)
-      args = [a.payer, PAYER_REFILL + (seed(k) % 1000n) * OPEN]
+      args = [a.payer, PAYER_REFILL + seed(k)]
     } else if (kind === 2) {
       from = a.payer
       to = c.InferenceSettlement
       abi = artifact('InferenceSettlement').abi
       functionName = 'deposit'
-      args = [(seed(k) % 50n + 1n) * OPEN]
+      args = [(seed(k) % 50n + 1n) * OPEN + seed(k)]
     } else {
       from = a.operator
       to = c.InferenceSettlement
@@ -94,7 +119,8 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
       args = [firstSeq, keccak256(toHex(`log-${label}-${k}`)), b.modelIds, b.payerIds, b.packed]
     }
     const hash = await devnet.wallet(from).writeContract({ address: to, abi, functionName, args, chain: null, account: from } as never)
-    const r = await devnet.publicClient.waitForTransactionReceipt({ hash })
+    const r = await receipt(devnet, hash)
+    if (!r) throw new Error(`activity ${label}/${k} (${functionName}): ${hash} not mined within 60 s ${await stuck(devnet, from, hash)}`)
     if (r.status !== 'success') throw new Error(`activity ${label}/${k} (${functionName}) reverted`)
   }
 }
