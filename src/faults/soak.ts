@@ -36,7 +36,11 @@ export interface SoakSummary {
   blocks: { from: number; to: number }
   activityBlocks: number
   reorgs: number[]
+  /** reorgs whose losing branch the indexer had committed (its head was on it) when the chain reverted */
+  losingBranchesIndexed: number
   kills: number
+  /** kills the schedule drew while the indexer had not yet committed a batch since its last start */
+  skippedKills: number
   crashRestarts: number
   postgresRestarts: number
   faults: Record<string, number>
@@ -53,6 +57,7 @@ export interface SoakSummary {
 
 const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
+const MIN_RUN_BEFORE_KILL_MS = 10_000
 
 async function q<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
@@ -131,7 +136,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   let stopping = false
   let crashRestarts = 0
   let lastErr = ''
+  // a kill lands at a random point of an indexer that is working: not before it has committed a
+  // batch since its last start (a restart under load takes seconds; kills every few seconds would
+  // only ever hit start-ups and the indexer would fall behind for good)
+  let startedAt = 0
+  let headAtStart = -1
   const start = () => {
+    startedAt = Date.now()
+    headAtStart = Number.MAX_SAFE_INTEGER
+    void indexedHeadAt(dbUrl).then((h) => (headAtStart = h?.height ?? -1))
     const c = runIndex(manifestFile, dbUrl, dataDir, env)
     c.stderr!.on('data', (b: Buffer) => (lastErr = (lastErr + b.toString()).slice(-2000)))
     c.once('exit', () => {
@@ -158,6 +171,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
 
   const reorgs: number[] = []
   let kills = 0
+  let skippedKills = 0
+  let losingBranchesIndexed = 0
   let postgresRestarts = 0
   let activityBlocks = 0
   let step = 0
@@ -173,15 +188,27 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       if (step % 4 !== 0) continue
       const action = plan[(step / 4 - 1) % plan.length]
       if (action === 'kill') {
+        const h = await indexedHeadAt(dbUrl)
+        if (Date.now() - startedAt < MIN_RUN_BEFORE_KILL_MS || !h || h.height <= headAtStart) {
+          skippedKills++
+          continue
+        }
         await new Promise((r) => setTimeout(r, rng.int(0, 1500)))
         await killIndexer('SIGKILL')
         kills++
         child = start()
       } else if (action === 'reorg') {
         const depth = rng.int(1, 20)
+        const forkBase = Number(await publicClient.getBlockNumber())
         const snapshot = (await testClient.snapshot()) as Hex
         await mineActivity(clients, who, `soak-a-${step}`, depth)
         await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)))
+        // did the indexer commit a block of the branch about to lose? (its head is one of them)
+        const h = await indexedHeadAt(dbUrl)
+        if (h && h.height > forkBase) {
+          const b = await publicClient.getBlock({ blockNumber: BigInt(h.height) }).catch(() => null)
+          if (b?.hash === h.hash) losingBranchesIndexed++
+        }
         await testClient.revert({ id: snapshot })
         await mineActivity(clients, who, `soak-b-${step}`, depth + 1)
         reorgs.push(depth)
@@ -202,10 +229,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     proxy.setMix({})
     const head = await publicClient.getBlock()
     log(`soak: faults off, waiting for the indexer to reach block ${head.number}`)
-    for (const t = Date.now(); ; ) {
+    // however far behind it is, it must keep moving: it fails after 180 s without progress
+    for (let t = Date.now(), best = -1; ; ) {
       const h = await indexedHeadAt(dbUrl)
       if (h && h.height === Number(head.number) && h.hash === head.hash) break
-      if (Date.now() - t > 180_000) throw new Error(`soak: the indexer did not catch up to ${head.number} within 180 s (at ${JSON.stringify(h)}):\n${lastErr}`)
+      if (h && h.height > best) {
+        best = h.height
+        t = Date.now()
+      }
+      if (Date.now() - t > 180_000) throw new Error(`soak: the indexer made no progress towards ${head.number} for 180 s (at ${JSON.stringify(h)}):\n${lastErr}`)
       await new Promise((r) => setTimeout(r, 200))
     }
     stopping = true
@@ -247,7 +279,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       blocks: { from: startHead, to: Number(head.number) },
       activityBlocks,
       reorgs,
+      losingBranchesIndexed,
       kills,
+      skippedKills,
       crashRestarts,
       postgresRestarts,
       faults: { ...proxy.counts },
@@ -273,7 +307,7 @@ export function formatSoak(s: SoakSummary): string {
   return [
     `soak summary (${s.seconds.toFixed(0)} s, blocks ${s.blocks.from}..${s.blocks.to}):`,
     `  faults injected: ${faults} (of ${s.faults.requests ?? 0} RPC requests)`,
-    `  disruptions: ${s.reorgs.length} reorgs (depths ${s.reorgs.join(', ') || '-'}), ${s.kills} kill -9, ${s.postgresRestarts} Postgres restart(s), ${s.crashRestarts} crash restart(s)`,
+    `  disruptions: ${s.reorgs.length} reorgs (depths ${s.reorgs.join(', ') || '-'}; ${s.losingBranchesIndexed} with the losing branch already indexed), ${s.kills} kill -9 (${s.skippedKills} more drawn while the indexer was starting), ${s.postgresRestarts} Postgres restart(s), ${s.crashRestarts} crash restart(s)`,
     `  final reconciliation: state digest ${s.final.digestsEqual ? 'equals' : 'DIFFERS FROM'} a fresh index of the canonical chain (${s.final.digest.slice(0, 16)}…);` +
       ` ClickHouse ${s.final.clickhouseMismatches.length ? `differs: ${s.final.clickhouseMismatches.slice(0, 3).join('; ')}` : 'equals Postgres row for row'};` +
       ` inferences ${s.final.rows.inferences} indexed / ${s.final.chain.inferences} on chain, contributions ${s.final.rows.contributions} / ${s.final.chain.contributions}`,
