@@ -55,9 +55,11 @@ export interface SoakSummary {
   ok: boolean
 }
 
-const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
+/** the RPC faults the soak injects: each kind is injected early at least once (see startFaultProxy) */
+export const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
-const MIN_RUN_BEFORE_KILL_MS = 10_000
+const MIN_RUN_BEFORE_KILL_MS = 2_000
+const LOSING_BRANCH_WAIT_MS = 15_000
 
 async function q<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
@@ -118,7 +120,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   let proxy: Awaited<ReturnType<typeof startFaultProxy>>
   try {
     pgHandle = await startEmbeddedPostgres(pgDir)
-    proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1)
+    proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1, true)
   } catch (e) {
     // set-up failed: leave nothing running (the chain would keep the process alive)
     await devnet.anvil.stop()
@@ -203,11 +205,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         const snapshot = (await testClient.snapshot()) as Hex
         await mineActivity(clients, who, `soak-a-${step}`, depth)
         await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)))
-        // did the indexer commit a block of the branch about to lose? (its head is one of them)
-        const h = await indexedHeadAt(dbUrl)
-        if (h && h.height > forkBase) {
+        // the interesting reorg undoes blocks the indexer has committed: give it a bounded while to
+        // reach the losing branch (a loaded machine or a kill can leave it behind), then count
+        // whether it did (its head is a block of that branch)
+        for (const t = Date.now(); Date.now() - t < LOSING_BRANCH_WAIT_MS; await new Promise((r) => setTimeout(r, 100))) {
+          const h = await indexedHeadAt(dbUrl)
+          if (!h || h.height <= forkBase) continue
           const b = await publicClient.getBlock({ blockNumber: BigInt(h.height) }).catch(() => null)
-          if (b?.hash === h.hash) losingBranchesIndexed++
+          if (b?.hash === h.hash) {
+            losingBranchesIndexed++
+            break
+          }
         }
         await testClient.revert({ id: snapshot })
         await mineActivity(clients, who, `soak-b-${step}`, depth + 1)

@@ -219,15 +219,21 @@ describe('injected discrepancies are detected with the right class and location'
     const records = readRecords()
     const i = firstInference() + 7
     const w = records[i].weights as [string, string, number][]
-    w[0][2] += 1
-    w[w.length - 1][2] -= 1
+    // half of the first entry's weight moves to the last: enough to survive the epoch's rounding
+    expect(w.length).toBeGreaterThanOrEqual(2)
+    const moved = Math.floor(w[0][2] / 2)
+    expect(moved).toBeGreaterThan(0)
+    w[0][2] -= moved
+    w[w.length - 1][2] += moved
     const file = tmp()
     writeSigned(records, file, i)
     const r = await verify(file)
     const mine = r.discrepancies.filter((d) => d.location.n === i)
     expect(mine.map((d) => d.class)).toEqual(['weight-mismatch'])
     // the changed answer weights also change the epoch its model paid: that epoch is flagged too
-    expect(r.discrepancies.filter((d) => d.location.n !== i).every((d) => d.class === 'weight-mismatch' && d.location.epoch !== undefined)).toBe(true)
+    const epochs = r.discrepancies.filter((d) => d.location.n !== i)
+    expect(epochs.length).toBeGreaterThanOrEqual(1)
+    expect(epochs.every((d) => d.class === 'weight-mismatch' && d.location.epoch !== undefined)).toBe(true)
   })
 
   it('a request logged but never settled is a missing settlement', async () => {
@@ -250,31 +256,23 @@ describe('injected discrepancies are detected with the right class and location'
   })
 
   it('an attributor that pays the wrong weights or amounts is a weight or payout mismatch', async () => {
-    const e = index.epochs.find((x) => x.payouts.length > 1 && honest.summary.attributionEpochs)!
-    const ours = index.epochs.filter((x) => x.txHash === e.txHash)
+    // an epoch the node posted (its usage log holds it), so verify compares the chain's weights with the log's
+    const records = readRecords()
+    const e = index.epochs.find((x) => x.payouts.length > 1 && records.some((r) => r.kind === 'attribution' && r.txHash === x.txHash))
+    expect(e).toBeDefined()
+    const ours = index.epochs.filter((x) => x.txHash === e!.txHash)
     expect(ours.length).toBe(1)
     const wrongWeights: IndexSnapshot = {
       ...index,
       epochs: index.epochs.map((x) => (x === e ? { ...x, payouts: x.payouts.map((p, k) => ({ ...p, weight: k === 0 ? p.weight + 1 : k === 1 ? p.weight - 1 : p.weight })) } : x)),
     }
     const w = await verify(logFile, wrongWeights, false)
-    const logged = readRecords().filter((r) => r.kind === 'attribution' && r.modelId === e.modelId && r.epoch === String(e.epoch))
-    if (logged.length) {
-      expect(w.discrepancies.map((d) => d.class)).toContain('weight-mismatch')
-      expect(w.discrepancies.every((d) => d.location.epoch === String(e.epoch) && d.location.modelId === e.modelId)).toBe(true)
-      const wrongAmounts: IndexSnapshot = { ...index, epochs: index.epochs.map((x) => (x === e ? { ...x, payouts: x.payouts.map((p, k) => (k === 0 ? { ...p, amount: p.amount + 1n } : p)) } : x)) }
-      const a = await verify(logFile, wrongAmounts, false)
-      expect(classes(a)).toEqual(['payout-mismatch'])
-      expect(a.discrepancies[0].location.epoch).toBe(String(e.epoch))
-    } else {
-      // the workload's own epochs are not the node's: the node's epochs are the ones after its traffic
-      const mine = index.epochs.filter((x) => readRecords().some((r) => r.kind === 'attribution' && r.txHash === x.txHash))
-      expect(mine.length).toBe(4)
-      const target = mine[0]
-      const snap: IndexSnapshot = { ...index, epochs: index.epochs.map((x) => (x === target ? { ...x, payouts: x.payouts.map((p, k) => (k === 0 ? { ...p, amount: p.amount + 1n } : p)) } : x)) }
-      const a = await verify(logFile, snap, false)
-      expect(classes(a)).toEqual(['payout-mismatch'])
-    }
+    expect(w.discrepancies.map((d) => d.class)).toContain('weight-mismatch')
+    expect(w.discrepancies.every((d) => d.location.epoch === String(e!.epoch) && d.location.modelId === e!.modelId)).toBe(true)
+    const wrongAmounts: IndexSnapshot = { ...index, epochs: index.epochs.map((x) => (x === e ? { ...x, payouts: x.payouts.map((p, k) => (k === 0 ? { ...p, amount: p.amount + 1n } : p)) } : x)) }
+    const a = await verify(logFile, wrongAmounts, false)
+    expect(classes(a)).toEqual(['payout-mismatch'])
+    expect(a.discrepancies[0].location.epoch).toBe(String(e!.epoch))
   })
 
   it('a batch settled twice is a double settlement', async () => {
