@@ -124,3 +124,32 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
     if (r.status !== 'success') throw new Error(`activity ${label}/${k} (${functionName}) reverted`)
   }
 }
+
+/** The state changes only a losing fork branch makes (the soak puts one at its tip): after the reorg they must be gone. */
+export const FORK_ONLY_CHANGES = ['ModelRetired', 'OperatorRemoved'] as const
+
+/**
+ * One block whose transaction changes which models or operators exist: the governance account
+ * retires the model the activity settles on, or removes the activity's operator. Put at the tip of
+ * a branch that then loses, it leaves the winning branch without that event type, so the index
+ * must undo a state change, not only rows.
+ */
+export async function mineForkOnlyChange(devnet: DevnetClients, a: ActivityActors, which: (typeof FORK_ONLY_CHANGES)[number]): Promise<void> {
+  const c = devnet.manifest.contracts
+  const governance = devnet.manifest.accounts.governance
+  let call: { address: Address; abi: readonly unknown[]; functionName: string; args: unknown[] }
+  if (which === 'ModelRetired') {
+    const registry = { address: c.ModelRegistry, abi: artifact('ModelRegistry').abi }
+    let modelId = 0n
+    while (!(await devnet.publicClient.readContract({ ...registry, functionName: 'isLive', args: [modelId] }))) modelId++
+    call = { ...registry, functionName: 'retire', args: [modelId] }
+  } else {
+    const settlement = { address: c.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
+    const operatorId = await devnet.publicClient.readContract({ ...settlement, functionName: 'operatorIdOf', args: [a.operator] })
+    call = { ...settlement, functionName: 'removeOperator', args: [operatorId] }
+  }
+  const hash = await devnet.wallet(governance).writeContract({ ...call, chain: null, account: governance } as never)
+  const r = await receipt(devnet, hash)
+  if (!r) throw new Error(`fork-only ${which}: ${hash} not mined within 60 s ${await stuck(devnet, governance, hash)}`)
+  if (r.status !== 'success') throw new Error(`fork-only ${which} (${call.functionName}) reverted`)
+}
