@@ -5,6 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startDevnet, manifestPathFor } from '../src/workload/devnet'
+import { chromiumExecutable } from './helpers/browser'
+import { RUN_ENV, reapRun } from './helpers/leftovers'
 
 export interface DevnetFixture {
   stateFile: string
@@ -20,6 +22,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // every process this run starts inherits the run's id; teardown fails the run if one survives
+  const runId = `${process.pid}-${Date.now()}`
+  process.env[RUN_ENV] = runId
+  // unpack the npm Chromium once, before the browser test files race to do it
+  await chromiumExecutable()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-devnet-'))
   const stateFile = path.join(dir, 'small-7.state.json')
   const contentDir = path.join(dir, 'content')
@@ -28,5 +35,13 @@ export default async function setup(project: TestProject) {
   await devnet.anvil.stop()
   if (!fs.existsSync(stateFile)) throw new Error('anvil did not write its state file')
   project.provide('devnet', { stateFile, manifestFile: manifestPathFor(stateFile), contentDir, endBlock })
-  return () => fs.rmSync(dir, { recursive: true, force: true })
+  return async () => {
+    fs.rmSync(dir, { recursive: true, force: true })
+    const left = await reapRun(runId)
+    if (left.length) {
+      // vitest only logs an error thrown during close; the exit status must say it too
+      process.exitCode = 1
+      throw new Error(`the test run left ${left.length} process(es) running (now killed): ${left.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`)
+    }
+  }
 }

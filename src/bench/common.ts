@@ -8,23 +8,31 @@ import { PROJECT_ROOT } from '../util/paths'
 import { startDevnet, manifestPathFor, type Devnet } from '../workload/devnet'
 import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 import { externalDbUrl, testPostgresUrl } from '../config'
+import { benchChainKey } from './chain-key'
 
 export const BENCH_DIR = path.join(PROJECT_ROOT, 'bench')
 export const CACHE_DIR = path.join(BENCH_DIR, 'cache')
 
 export interface BenchChain {
+  key: string
   stateFile: string
   manifestFile: string
   contentDir: string
 }
 
-/** The bench chain (>= 1M events), generated once and reused (anvil state + manifest + content). */
+/**
+ * The bench chain (>= 1M events), generated once per cache key (./chain-key: contracts, workload
+ * code, pinned versions, seed) and reused (anvil state + manifest + content).
+ */
 export async function ensureBenchChain(seed: number, log: (s: string) => void): Promise<BenchChain> {
-  const stateFile = path.join(CACHE_DIR, `bench-${seed}.state.json`)
-  const contentDir = path.join(CACHE_DIR, 'content')
+  const key = benchChainKey(PROJECT_ROOT, 'bench', seed)
+  const stateFile = path.join(CACHE_DIR, `bench-${seed}-${key}.state.json`)
+  const contentDir = path.join(CACHE_DIR, `content-${key}`)
   if (!fs.existsSync(stateFile) || !fs.existsSync(manifestPathFor(stateFile))) {
-    log(`generating the bench chain (seed ${seed}) into ${stateFile}; this takes a few minutes, once`)
+    log(`generating the bench chain (seed ${seed}, key ${key}) into ${stateFile}; this takes a few minutes, once per key`)
     fs.mkdirSync(CACHE_DIR, { recursive: true })
+    // chains other code built are stale: drop them (they are large)
+    for (const f of fs.readdirSync(CACHE_DIR)) if (!f.includes(key)) fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true })
     let last = 0
     const d = await startDevnet({
       workload: 'bench',
@@ -41,7 +49,7 @@ export async function ensureBenchChain(seed: number, log: (s: string) => void): 
     log(`  generated in ${d.stats?.seconds.toFixed(0)} s: ${d.stats?.txs} txs, ${d.stats?.blocks} blocks`)
     await d.anvil.stop()
   }
-  return { stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
+  return { key, stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
 }
 
 export async function loadBenchChain(c: BenchChain, seed: number): Promise<Devnet> {

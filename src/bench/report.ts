@@ -1,5 +1,6 @@
-// BENCHMARKS.md from bench/results.json: one table per suite, each figure with its ratio to the
-// ceiling or target it is judged by.
+// BENCHMARKS.md: one section per suite, each from the latest run of that suite. A run replaces
+// only the sections of the suites it ran (between <!-- bench:<suite> --> markers), each stamped
+// with its own date, commit, machine and bench chain; every other section is kept as it was.
 import fs from 'node:fs'
 import { INDEX_HEAP_MB } from './index-bench'
 import type { BenchResults } from './run'
@@ -7,17 +8,30 @@ import type { BenchResults } from './run'
 const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 const mib = (b: number | null | undefined) => (b ? `${n(b / 2 ** 20)} MiB` : 'n/a')
 
-export function writeBenchmarksMd(r: BenchResults, file: string): void {
-  const out: string[] = [
-    '# Benchmarks',
-    '',
-    `One run of \`npm run bench\` on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}, commit ${r.machine.commit}, ${r.date.slice(0, 10)}.`,
-    `Bench chain: workload \`bench\`, seed ${r.seed}: ${n(r.chain.blocks)} blocks, ${n(r.chain.events)} protocol events. Figures are medians of the runs listed; ratios compare each figure with its ceiling or target.`,
-    '',
-  ]
+const HEADER = [
+  '# Benchmarks',
+  '',
+  'One section per suite (`npm run bench -- <suite>`), each from that suite\'s latest run, with its own date, commit and machine. Figures are medians of the runs listed; ratios compare each figure with its ceiling or target.',
+  '',
+]
+
+const open = (suite: string) => `<!-- bench:${suite} -->`
+const close = (suite: string) => `<!-- /bench:${suite} -->`
+
+/** The stamp under a section's heading: when, at which commit, on what, over which chain. */
+function stamp(r: BenchResults): string {
+  return (
+    `Run ${r.date.slice(0, 10)} at commit ${r.machine.commit} on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}; ` +
+    `bench chain \`bench\`, seed ${r.seed}${r.chainKey ? ` (cache key ${r.chainKey})` : ''}: ${n(r.chain.blocks)} blocks, ${n(r.chain.events)} protocol events.`
+  )
+}
+
+/** A suite's section (heading, stamp, body) from a run, or null when the run has no result for it. */
+export function renderSection(r: BenchResults, suite: string): string[] | null {
+  let lines: string[] | undefined
   const i = r.index
-  if (i) {
-    out.push(
+  if (suite === 'index' && i) {
+    lines = [
       '## Indexing (`npm run bench -- index`)',
       '',
       '| figure | value | ratio |',
@@ -28,12 +42,67 @@ export function writeBenchmarksMd(r: BenchResults, file: string): void {
       `| indexer peak RSS (node --max-old-space-size=${INDEX_HEAP_MB}) | ${mib(i.median.peakRssBytes)} | ${n((i.median.peakRssBytes ?? 0) / 2 ** 30, 2)} of the 1 GiB limit |`,
       '',
       `Runs: ${i.endToEnd.map((e) => `${n(e.eventsPerSec)} events/s in ${n(e.seconds, 1)} s`).join('; ')}.`,
-      '',
-    )
+    ]
+  } else if (suite !== 'index') {
+    lines = (r as unknown as Record<string, { markdown?: string[] } | undefined>)[suite]?.markdown
   }
-  for (const s of ['analytics', 'api', 'node', 'verify'] as const) {
-    const sec = (r as unknown as Record<string, { markdown?: string[] } | undefined>)[s]
-    if (sec?.markdown) out.push(...sec.markdown, '')
+  if (!lines?.length) return null
+  const [heading, ...body] = lines
+  return [heading, '', stamp(r), ...(body[0] === '' ? body : ['', ...body])]
+}
+
+interface Section {
+  suite: string | null
+  lines: string[]
+}
+
+/** Splits a BENCHMARKS.md into its header and sections (marked ones, or `## ` headings of older files). */
+export function parseSections(md: string): { header: string[]; sections: Section[] } {
+  const header: string[] = []
+  const sections: Section[] = []
+  let cur: Section | null = null
+  let marked = false
+  for (const line of md.split('\n')) {
+    const m = /^<!-- (\/?)bench:([\w-]+) -->$/.exec(line)
+    if (m && !m[1]) {
+      cur = { suite: m[2], lines: [] }
+      sections.push(cur)
+      marked = true
+      continue
+    }
+    if (m && m[1]) {
+      cur = null
+      marked = false
+      continue
+    }
+    if (!marked && line.startsWith('## ')) {
+      // a section of a file written before the markers: its suite from "npm run bench -- <suite>"
+      const s = /npm run bench -- ([\w-]+)/.exec(line)
+      cur = { suite: s ? s[1] : null, lines: [] }
+      sections.push(cur)
+    }
+    if (cur) cur.lines.push(line)
+    else if (!sections.length) header.push(line)
   }
-  fs.writeFileSync(file, out.join('\n'))
+  for (const s of sections) while (s.lines.length && s.lines[s.lines.length - 1] === '') s.lines.pop()
+  return { header, sections }
+}
+
+/** The file with each of `replace`'s suites' sections replaced (appended when new), the rest kept. */
+export function replaceSections(md: string, replace: Map<string, string[]>, order: readonly string[]): string {
+  const { sections } = parseSections(md)
+  const out = sections.map((s) => (s.suite && replace.has(s.suite) ? { suite: s.suite, lines: replace.get(s.suite)! } : s))
+  for (const suite of order) if (replace.has(suite) && !out.some((s) => s.suite === suite)) out.push({ suite, lines: replace.get(suite)! })
+  const body = out.flatMap((s) => (s.suite ? [open(s.suite), ...s.lines, close(s.suite), ''] : [...s.lines, '']))
+  return [...HEADER, ...body].join('\n')
+}
+
+/** Writes the sections of the suites this run ran into `file`, keeping every other section. */
+export function writeBenchmarksMd(r: BenchResults, suites: readonly string[], order: readonly string[], file: string): void {
+  const replace = new Map<string, string[]>()
+  for (const s of suites) {
+    const lines = renderSection(r, s)
+    if (lines) replace.set(s, lines)
+  }
+  fs.writeFileSync(file, replaceSections(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', replace, order))
 }

@@ -16,6 +16,8 @@ export interface BenchResults {
   machine: ReturnType<typeof machine>
   date: string
   seed: number
+  /** the bench chain's cache key (./chain-key) */
+  chainKey?: string
   chain: { blocks: number; events: number }
   index?: Omit<IndexBench, 'dbUrl' | 'dataDir'>
   analytics?: unknown
@@ -33,7 +35,7 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
   const pg = await BenchPostgres.open()
   const file = path.join(BENCH_DIR, 'results.json')
   const previous: Partial<BenchResults> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
-  const results: BenchResults = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chain: { blocks: devnet.endBlock - summary.startBlock + 1, events: 0 } }
+  const results: BenchResults = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chainKey: chain.key, chain: { blocks: devnet.endBlock - summary.startBlock + 1, events: 0 } }
   try {
     const events = await countProtocolEvents(devnet)
     results.chain.events = events
@@ -59,7 +61,7 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
   }
   fs.mkdirSync(BENCH_DIR, { recursive: true })
   fs.writeFileSync(file, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
-  writeBenchmarksMd(results, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
+  writeBenchmarksMd(results, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
   log(`wrote ${file} and BENCHMARKS.md`)
   return results
 }

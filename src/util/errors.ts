@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'INDEX_STATE'
   | 'WORKLOAD_TX'
   | 'NODE_REQUEST'
+  | 'DATA_FORMAT'
 
 interface CodeMapping {
   /** the CLI's exit status */
@@ -43,6 +44,7 @@ export const CODES: Record<ErrorCode, CodeMapping> = {
   INDEX_STATE: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   WORKLOAD_TX: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   NODE_REQUEST: { exit: 2, graphql: 'BAD_USER_INPUT' },
+  DATA_FORMAT: { exit: 3, graphql: 'INTERNAL_SERVER_ERROR' },
 }
 
 export abstract class UpkeepError extends Error {
@@ -88,6 +90,11 @@ export class RpcError extends UpkeepError {
   ) {
     super(message, options)
   }
+}
+
+/** A data directory or database written by another version of Upkeep that this one cannot read. */
+export class DataFormatError extends UpkeepError {
+  readonly code = 'DATA_FORMAT'
 }
 
 /** Postgres cannot be reached or refused (`sqlState` when the server gave one). */

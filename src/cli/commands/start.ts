@@ -10,6 +10,7 @@ import { startDevnet, manifestPathFor } from '../../workload/devnet'
 import { writeManifest } from '../../devnet/manifest'
 import { JsonRpc } from '../../chain/rpc'
 import { ensurePostgres, readOnlyRoleUrl, redact } from '../../db/postgres'
+import { openDataDir } from '../../db/data-format'
 import { startApi, type ApiServer } from '../../api/server'
 import { devnetPrivateKey, guardKey, keyFromSource, keyHandle } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
@@ -37,6 +38,7 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
   const log = logger('start')
   const dir = config.dataDir
   if (o.fresh) fs.rmSync(dir, { recursive: true, force: true })
+  openDataDir(dir) // data another version wrote: migrated or refused before the devnet touches it
   const stateFile = path.join(dir, 'devnet', 'state.json')
   fs.mkdirSync(path.dirname(stateFile), { recursive: true })
   const resume = fs.existsSync(stateFile) && fs.existsSync(manifestPathFor(stateFile))
@@ -65,7 +67,11 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
   let api: ApiServer | undefined
   let nodeServer: NodeServer | undefined
   let stopNode: (() => Promise<void>) | undefined
+  let stopping = false
   const shutdown = async (signal: string) => {
+    // Ctrl-C under `npm start` arrives twice (from the terminal and forwarded by npm): stop once
+    if (stopping) return
+    stopping = true
     log.info(`${signal}: stopping (the chain is saved to ${stateFile})`)
     await api?.close().catch(() => {})
     await nodeServer?.close().catch(() => {})
@@ -76,8 +82,8 @@ async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig)
     await pgHandle.stop().catch(() => {})
     process.exit(0)
   }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
   await waitCaughtUp(pgHandle.url, devnet.manifest.rpcUrl)
   // the reference inference node: the devnet's operator 1 and attributor accounts (anvil's public
