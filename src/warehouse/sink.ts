@@ -178,7 +178,7 @@ export class WarehouseSink implements BatchSink {
   }
 
   /**
-   * Test wiring (UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK): after the first table of the batch holding
+   * Test wiring (the warehouse config's `fault`, set by src/config for tests): after the first table of the batch holding
    * that block is written, the next table is detached for `ms`, so ClickHouse itself refuses its
    * insert (UNKNOWN_TABLE) and the write is left partial: the retry has to clean up (the written
    * table keeps its parts unmerged, see below). An outage
