@@ -61,7 +61,7 @@ export interface SoakSummary {
 export const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
 const MIN_RUN_BEFORE_KILL_MS = 2_000
-const LOSING_BRANCH_WAIT_MS = 8_000
+const LOSING_BRANCH_WAIT_MS = 30_000
 
 async function q<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
