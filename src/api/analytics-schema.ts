@@ -1,10 +1,10 @@
-// The sustainability analytics over GraphQL: thin resolvers over src/warehouse/metrics.ts.
+// The sustainability analytics over GraphQL: thin resolvers over src/analytics/.
 // Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
 // exact decimal strings; unknown is null.
 import { InputError, QueryTimeoutError } from '../util/errors'
-import type { Metrics, Period } from '../warehouse/metrics'
+import type { AssumptionOverrides, Metrics, Period, SustainabilityPoint } from '../analytics'
 import type { StoredRun } from '../verify/store'
-import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../warehouse/metrics'
+import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../analytics'
 
 export const analyticsTypeDefs = /* GraphQL */ `
   enum Interval {
@@ -28,33 +28,62 @@ export const analyticsTypeDefs = /* GraphQL */ `
     hash: String
   }
 
+  "Definitions, formulas and source events: docs/METRICS.md"
   type SustainabilityPoint {
     periodStart: String!
     inferences: Int!
     units: BigInt!
     payers: Int!
-    grossFees: BigInt!
+    "inference fees + deployment fees (Token Terminal / DefiLlama fees)"
+    fees: BigInt!
+    "everything users paid for inference"
+    inferenceFees: BigInt!
+    "model registration fees, all to the treasury"
+    deploymentFees: BigInt!
     creatorFees: BigInt!
     contributorFees: BigInt!
     infraFees: BigInt!
+    "creator + contributor + infrastructure fees"
     supplySideFees: BigInt!
-    protocolRevenue: BigInt!
+    "the treasury's share of inference fees"
+    treasuryFees: BigInt!
+    "the burn share of inference fees"
     feeBurns: BigInt!
+    "treasury fees + deployment fees"
+    treasuryRevenue: BigInt!
+    "fee burns (DefiLlama holders revenue); the treasury's burns of its own income are not counted again"
+    holdersRevenue: BigInt!
+    "fees - supply-side fees = treasury revenue + holders revenue"
+    revenue: BigInt!
+    "all OPEN destroyed: fee burns, slashes, holder burns"
     burns: BigInt!
-    "protocol revenue / gross fees"
+    "revenue / fees"
     takeRate: String
+    "IncentivePaid, every role"
     rewardsEmissions: BigInt!
+    "interest paid to stakers on unstaking"
     stakingInterest: BigInt!
+    "emissions to creators, contributors and operators"
+    maintainerIncentives: BigInt!
+    "emissions to stakers + staking interest"
+    stakerIncentives: BigInt!
+    "emissions with role other"
+    otherIncentives: BigInt!
+    "maintainer + staker + other incentives"
     tokenIncentives: BigInt!
     vestingUnlocks: BigInt!
-    "protocol revenue - token incentives (may be negative)"
+    "revenue - token incentives (may be negative)"
     earnings: BigInt!
+    "creator + contributor + infrastructure fees: the maintainers' fee income"
     maintainerFeePayouts: BigInt!
-    maintainerIncentives: BigInt!
-    "maintainer fee payouts / (fee payouts + incentives to maintainers)"
-    feeCoverageRatio: String
+    "maintainer fee payouts / (maintainer fee payouts + maintainer incentives); stakers excluded"
+    feeFundedShare: String
     agentFees: BigInt!
+    "agent fees / inference fees"
     agentFeeShare: String
+    grossFees: BigInt! @deprecated(reason: "renamed inferenceFees; fees now also counts deployment fees")
+    protocolRevenue: BigInt! @deprecated(reason: "renamed treasuryFees (the treasury's share of inference fees); revenue is treasury fees + fee burns + deployment fees")
+    feeCoverageRatio: String @deprecated(reason: "renamed feeFundedShare: it is a share of maintainers' income, not coverage of their costs, and no longer counts stakers")
   }
 
   type SustainabilityReport {
@@ -85,6 +114,8 @@ export const analyticsTypeDefs = /* GraphQL */ `
     payouts: Int!
     contributors: Int!
     contributions: Int!
+    "datanet yield: attribution paid / contributions in the period (OPEN base units)"
+    attributionPerContribution: String
   }
 
   type ContributorEarnings {
@@ -125,10 +156,15 @@ export const analyticsTypeDefs = /* GraphQL */ `
     top10Share: String
   }
 
+  "Usage decay by units (a price change is not decay); retired models are never flagged"
   type ModelDecay {
     modelId: String!
+    retired: Boolean!
+    unitsLast30: BigInt!
+    unitsPrev30: BigInt!
     feesLast30: BigInt!
     feesPrev30: BigInt!
+    "(units last 30 - units previous 30) / units previous 30"
     change: String
     decaying: Boolean!
   }
@@ -143,14 +179,118 @@ export const analyticsTypeDefs = /* GraphQL */ `
     next90ToFees: String
   }
 
+  "A value that is null, and why"
+  type Unknown {
+    field: String!
+    reason: String!
+  }
+
+  "What protocol contracts hold for others: owed, never budget"
+  type Liabilities {
+    "principal of stakes not yet paid out"
+    stakedPrincipal: BigInt!
+    "the staking bank's OPEN: principal and interest reserve together (null: no bank configured)"
+    stakingBankBalance: BigInt
+    "creators' and operators' accrued fee shares not yet claimed"
+    unclaimedAccruals: BigInt!
+    "contributors' pools not yet paid out by attribution"
+    undistributedPools: BigInt!
+    "payers' escrow: deposits - withdrawals - fees charged"
+    prepaidEscrow: BigInt!
+  }
+
   type Runway {
     at: DateTime!
     treasuryBalance: BigInt!
     treasuryMonthlyOutflow: BigInt!
+    treasuryMonthlyInflow: BigInt!
+    "outflow - inflow per month (negative: the treasury grows)"
+    treasuryMonthlyNetBurn: BigInt!
+    "balance / net burn; null when there is no net burn"
     treasuryRunwayMonths: String
-    incentiveBudget: BigInt!
+    distributorBalance: BigInt!
+    distributedToDate: BigInt!
+    "assumed (assumptions file): the buckets' unlock schedule is not on chain"
+    unlockedToDate: BigInt
+    "min(distributor balance, unlocked to date - distributed to date)"
+    incentiveBudget: BigInt
+    incentiveBudgetProvenance: String
+    assumptionsHash: String
+    "the distributor's emissions in the 90 days before, per month"
     monthlyIncentives: BigInt!
     incentiveRunwayMonths: String
+    liabilities: Liabilities!
+    unknowns: [Unknown!]!
+  }
+
+  "One component of the upkeep cost and where its number comes from"
+  type CostLine {
+    component: String!
+    "measured, declared or assumed"
+    provenance: String!
+    "USD"
+    usd: String
+    "OPEN base units at the assumed price"
+    amount: BigInt
+  }
+
+  type ModelUpkeep {
+    modelId: String!
+    units: BigInt!
+    "creator + contributor fees"
+    maintainerFeeIncome: BigInt!
+    "storage + maintenance work while live in the period"
+    upkeepCost: BigInt
+    margin: BigInt
+    maintenanceCoverage: String
+    deploymentFee: BigInt!
+    "months of this period's margin that repay the deployment fee"
+    paybackMonths: String
+  }
+
+  type OperatorUpkeep {
+    operatorId: String!
+    units: BigInt!
+    infraFees: BigInt!
+    servingCost: BigInt
+    "infrastructure fees - serving cost"
+    infraMargin: BigInt
+  }
+
+  "Does usage pay for upkeep? Costs with provenance against maintainers' fee income"
+  type UpkeepCoverage {
+    from: DateTime!
+    to: DateTime!
+    provenance: String!
+    assumptionsHash: String
+    assumptionsSource: String
+    openPriceUsd: String
+    costs: [CostLine!]!
+    upkeepCost: BigInt
+    "creator + contributor + infrastructure fees"
+    maintainerFeeIncome: BigInt!
+    "maintainer fee income / upkeep cost"
+    maintenanceCoverage: String
+    stakedPrincipal: BigInt!
+    stakerFeeIncome: BigInt!
+    "staker fee income, annualized, / staked principal"
+    stakerRealYield: String
+    models: [ModelUpkeep!]!
+    operators: [OperatorUpkeep!]!
+    unknowns: [Unknown!]!
+  }
+
+  "Other assumptions than the file's, for sensitivity: decimal strings, each optional"
+  input AssumptionOverrides {
+    "USD per OPEN for the whole period"
+    openPriceUsd: String
+    cpuSecondUsd: String
+    gpuSecondUsd: String
+    servingCpuSecondsPerUnit: String
+    servingGpuSecondsPerUnit: String
+    adapterGb: String
+    storageUsdPerGbMonth: String
+    maintenanceUsdPerModelMonth: String
   }
 
   type PriceToFees {
@@ -221,7 +361,7 @@ export const analyticsTypeDefs = /* GraphQL */ `
     verificationRuns(limit: Int = 10, offset: Int = 0): [VerificationRun!]!
     verificationRunById(id: Int!): VerificationRun
     token: TokenInfo!
-    "fees, revenue, incentives and fee coverage per interval over [from, to)"
+    "fees, revenue, incentives and the fee-funded share per interval over [from, to)"
     networkSustainability(from: DateTime!, to: DateTime!, interval: Interval = DAY): SustainabilityReport!
     modelRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [ModelRevenue!]!
     datanetRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [DatanetRevenue!]!
@@ -235,6 +375,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     priceToFees(at: DateTime!, priceUsd: String!): PriceToFees!
     agentMetrics(from: DateTime!, to: DateTime!): AgentMetrics!
     operatorMetrics(from: DateTime!, to: DateTime!): OperatorMetrics!
+    "upkeep cost (with provenance) vs maintainers' fee income over [from, to); pass assumptions to see the sensitivity"
+    upkeepCoverage(from: DateTime!, to: DateTime!, assumptions: AssumptionOverrides): UpkeepCoverage!
+    "what protocol contracts hold for others at a time"
+    liabilities(at: DateTime!): Liabilities!
   }
 `
 
@@ -287,7 +431,15 @@ const token = { symbol: 'OPEN', decimals: OPEN_DECIMALS, totalSupply: TOTAL_SUPP
 
 type P = { from: Date; to: Date }
 
+/** Renamed fields kept for a release so saved queries keep working (each @deprecated in the SDL). */
+const sustainabilityAliases = {
+  grossFees: (p: SustainabilityPoint) => p.inferenceFees,
+  protocolRevenue: (p: SustainabilityPoint) => p.treasuryFees,
+  feeCoverageRatio: (p: SustainabilityPoint) => p.feeFundedShare,
+}
+
 export const analyticsResolvers = {
+  SustainabilityPoint: sustainabilityAliases,
   Query: {
     squidStatus: (_: unknown, __: unknown, ctx: AnalyticsContext) => ctx.squidStatus(),
     verificationRuns: (_: unknown, a: { limit: number; offset: number }, ctx: AnalyticsContext) => {
@@ -318,5 +470,8 @@ export const analyticsResolvers = {
     priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.priceToFees(a.at, a.priceUsd)),
     agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.agents(period(a))),
     operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.operators(period(a))),
+    upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
+      timed(ctx, () => ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) })),
+    liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
   },
 }

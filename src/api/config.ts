@@ -4,6 +4,7 @@ import type { Address } from 'viem'
 import type { DeploymentManifest } from '../devnet/manifest'
 import type { ApiOptions } from './server'
 import type { Limits } from './protection'
+import type { Assumptions } from '../analytics/assumptions'
 
 export interface ApiSettings {
   port: number
@@ -17,6 +18,8 @@ export interface ApiSettings {
   treasury?: Address
   distributor?: Address
   stakingBank?: Address
+  /** the cost-assumptions file (UPKEEP_ASSUMPTIONS) */
+  assumptions?: Assumptions
 }
 
 export function apiOptions(manifest: DeploymentManifest, s: ApiSettings): Omit<ApiOptions, 'dbUrl' | 'warehouse'> {
@@ -25,6 +28,7 @@ export function apiOptions(manifest: DeploymentManifest, s: ApiSettings): Omit<A
       treasury: s.treasury ?? manifest.accounts.treasury,
       distributor: s.distributor ?? manifest.contracts.RewardsDistributor,
       stakingBank: s.stakingBank ?? manifest.accounts.stakingBank,
+      assumptions: s.assumptions,
     },
     limits: s.limits,
     corsOrigins: s.corsOrigins,

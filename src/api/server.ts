@@ -1,6 +1,6 @@
 // The API: graphql-yoga serving entity queries (Subsquid OpenReader's schema builder over
 // Postgres, generated from schema.graphql) merged with the sustainability analytics (ClickHouse
-// via src/warehouse/metrics.ts); plus /health, /ready, /metrics (prom-client) and /dashboard.
+// via src/analytics/); plus /health, /ready, /metrics (prom-client) and /dashboard.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -12,7 +12,7 @@ import client from 'prom-client'
 import { getSchemaBuilder, indexedHead, loadModel, PoolOpenreaderContext, setResponseSizeLimit } from '../squid/compat'
 import { PROJECT_ROOT } from '../util/paths'
 import type { Warehouse } from '../warehouse/client'
-import { Metrics, type MetricsConfig } from '../warehouse/metrics'
+import { Metrics, type MetricsConfig } from '../analytics'
 import { coalesced } from './coalesce'
 import { analyticsResolvers, analyticsTypeDefs, type AnalyticsContext } from './analytics-schema'
 import { maskError } from './errors'

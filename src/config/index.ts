@@ -7,7 +7,8 @@ import fs from 'node:fs'
 import { getAddress, isAddress, type Address } from 'viem'
 import { CONTRACT_NAMES, type ContractName } from '../chain/artifacts'
 import { keyFromSource, type KeyHandle, type KeySource } from '../chain/keys'
-import { ConfigError, KeyError } from '../util/errors'
+import { AssumptionError, ConfigError, KeyError } from '../util/errors'
+import { readAssumptions, type Assumptions } from '../analytics/assumptions'
 import { PROJECT_ROOT } from '../util/paths'
 import { redact } from '../util/url'
 import { embeddedWarehouse, type WarehouseConfig } from '../warehouse/config'
@@ -160,6 +161,18 @@ export function apiSettings(env: Env = process.env): ApiSettings {
     treasury: address(env, 'TREASURY_ADDRESS'),
     distributor: address(env, 'DISTRIBUTOR_ADDRESS'),
     stakingBank: address(env, 'STAKING_BANK_ADDRESS'),
+    assumptions: assumptions(env),
+  }
+}
+
+/** The cost-assumptions file (UPKEEP_ASSUMPTIONS, default assumptions/devnet.json); a malformed one is an AssumptionError naming the variable. */
+function assumptions(env: Env): Assumptions {
+  const file = path.resolve(set(env, 'UPKEEP_ASSUMPTIONS') ?? path.join(PROJECT_ROOT, 'assumptions', 'devnet.json'))
+  try {
+    return readAssumptions(file)
+  } catch (e) {
+    if (e instanceof AssumptionError) throw new AssumptionError(`UPKEEP_ASSUMPTIONS: ${e.message}`)
+    throw e
   }
 }
 

@@ -18,6 +18,7 @@ import path from 'node:path'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { importEsm } from '../util/esm'
 import { PostgresError } from '../util/errors'
+import { spawnTied } from '../util/tied'
 
 export const RELOCATED_ROOT = '/var/tmp'
 
@@ -165,17 +166,9 @@ function alive(pid: number): boolean {
 }
 
 function run(layout: EmbeddedLayout, cmd: string, args: string[]): ChildProcess {
-  return spawn(path.join(layout.binDir, cmd), args, {
-    ...(layout.runAs ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  // the environment is inherited; messages are English: initdb --lc-messages=C writes lc_messages
+  return spawn(path.join(layout.binDir, cmd), args, { ...(layout.runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'] })
 }
-
-// The server outlives no owner: it runs under a shell that holds our end of a pipe on its stdin
-// and stops the server (fast shutdown) once that pipe closes, i.e. when stop() ends it or when
-// this process is gone, however it ended (an exit, a signal, kill -9, a test worker torn down).
-const WATCHDOG = '"$0" "$@" & pid=$!; trap "" INT TERM; cat >/dev/null; kill -INT $pid 2>/dev/null; wait $pid'
 
 function spawnError(layout: EmbeddedLayout, cmd: string, e: Error): PostgresError {
   return new PostgresError(`embedded Postgres: cannot run ${path.join(layout.binDir, cmd)} (${e.message}); set DB_URL to a Postgres server instead`)
@@ -209,11 +202,9 @@ export interface RunningServer {
 
 /** Starts postgres on `port` and resolves once it accepts connections. */
 export async function startServer(layout: EmbeddedLayout, port: number): Promise<RunningServer> {
-  const p = spawn('/bin/sh', ['-c', WATCHDOG, path.join(layout.binDir, 'postgres'), '-D', layout.pgData, '-p', String(port)], {
-    ...(layout.runAs ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  // tied to this process (src/util/tied): the server never outlives its owner, however it ends
+  const tied = spawnTied(path.join(layout.binDir, 'postgres'), ['-D', layout.pgData, '-p', String(port)], { ...(layout.runAs ?? {}) })
+  const p = tied.process
   const done = new Promise<void>((resolve) => p.on('close', () => resolve()))
   await new Promise<void>((resolve, reject) => {
     let err = ''
@@ -227,7 +218,7 @@ export async function startServer(layout: EmbeddedLayout, port: number): Promise
   })
   return {
     async stop() {
-      p.stdin!.end()
+      tied.release()
       await done
     },
   }

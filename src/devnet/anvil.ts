@@ -1,10 +1,11 @@
 // Starts anvil (npm @foundry-rs/anvil, the binary ships inside the registry package) on a free
 // loopback port and stops it cleanly. Nothing is downloaded at run time.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
 import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../chain/keys'
+import { spawnTied } from '../util/tied'
 
 export { DEVNET_CHAIN_ID, DEVNET_MNEMONIC }
 /** 2025-09-08T00:00:00Z, OPEN's token generation event: the devnet's genesis time. */
@@ -62,7 +63,9 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   if (opts.automine === false) args.push('--no-mining')
   if (opts.args) args.push(...opts.args)
 
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  // tied to this process (src/util/tied): a test or command that dies never leaves its chain running
+  const tied = spawnTied(anvilBinary(), args)
+  const child = tied.process
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error(`anvil did not start within 30s:\n${out.slice(-2000)}`)), 30_000)
@@ -96,8 +99,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
       stopped ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
-        child.kill('SIGINT')
-        setTimeout(() => child.kill('SIGKILL'), 20_000).unref()
+        tied.release() // SIGINT to anvil
+        setTimeout(() => tied.kill(), 20_000).unref()
       })
       return stopped
     },

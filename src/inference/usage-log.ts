@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Address, Hex } from 'viem'
 import type { KeyHandle } from '../chain/keys'
-import { keccakUtf8, recoverSigner } from '../util/hash'
+import { keccakParts, keccakUtf8, recoverSigner } from '../util/hash'
 
 export const GENESIS_PREV = ('0x' + '00'.repeat(32)) as Hex
 
@@ -74,6 +74,24 @@ export function recordHash(body: object): Hex {
   return keccakUtf8(JSON.stringify(body))
 }
 
+/**
+ * The hash of a record's content. A line as the node writes it is the JSON of the hashed body with
+ * `"hash"` and `"sig"` appended, so hashing the line's own text up to them is the same hash without
+ * serializing the record again; a line in any other form is hashed the slow way, from its parsed body.
+ */
+function contentHash(bytes: Buffer, start: number, end: number, r: LogRecord): Hex {
+  const suffix = `,"hash":"${r.hash}","sig":"${r.sig}"}`
+  if (end - start > suffix.length && bytes.toString('latin1', end - suffix.length, end) === suffix) {
+    const fast = keccakParts(bytes.subarray(start, end - suffix.length), CLOSE)
+    if (fast === r.hash) return fast
+  }
+  const { hash: _h, sig: _s, ...body } = r
+  void _h
+  void _s
+  return recordHash(body)
+}
+const CLOSE = Buffer.from('}')
+
 export interface LogProblem {
   n: number
   line: number
@@ -81,41 +99,90 @@ export interface LogProblem {
   detail: string
 }
 
-/** Reads a log file and checks every record's hash, chain link and (optionally) signer. */
-export async function readLog(file: string, signer?: Address): Promise<{ records: LogRecord[]; problems: LogProblem[] }> {
+/**
+ * How signatures are checked: 'every' record's (the node, before it appends), or 'cover': each
+ * intact stretch of the hash chain is covered by the signature of its last record (a signed hash
+ * commits to every record before it), and only where that signature fails is the stretch
+ * searched for its first record the node did not sign. Both find a log altered without the key.
+ */
+export type SignatureCheck = 'every' | 'cover'
+
+/** Reads a log (a file, or its bytes) and checks every record's hash, chain link and (optionally) signer. */
+export async function readLog(file: string | Buffer, signer?: Address, signatures: SignatureCheck = 'every'): Promise<{ records: LogRecord[]; problems: LogProblem[]; lines: number[] }> {
   const records: LogRecord[] = []
   const problems: LogProblem[] = []
-  if (!fs.existsSync(file)) return { records, problems }
-  const lines = fs.readFileSync(file, 'utf8').split('\n')
+  const lines: number[] = []
+  if (typeof file === 'string' && !fs.existsSync(file)) return { records, problems, lines }
+  const bytes = typeof file === 'string' ? fs.readFileSync(file) : file
   let prev: Hex = GENESIS_PREV
   let expectN = 0
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    if (line === '') continue
+  /** start of the current intact stretch (index into records) */
+  let stretch = 0
+  const want = signer?.toLowerCase()
+  const sigProblem = (r: LogRecord, line: number): LogProblem | undefined => {
+    const who = recoverSigner(r.hash, r.sig)
+    if (who === null) return { n: r.n, line, kind: 'bad-signature', detail: `record ${r.n} has an invalid signature` }
+    if (who !== want) return { n: r.n, line, kind: 'bad-signature', detail: `record ${r.n} is signed by ${who}, not the node ${want}` }
+    return undefined
+  }
+  const closeStretch = (end: number) => {
+    // records[stretch..end) are linked; the last one's signature covers them all
+    if (!want || end <= stretch) return
+    if (!sigProblem(records[end - 1], lines[end - 1])) return
+    let lo = stretch
+    let hi = end - 1 // first unsigned record is in [lo, hi]
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sigProblem(records[mid], lines[mid])) hi = mid
+      else lo = mid + 1
+    }
+    const first = sigProblem(records[lo], lines[lo])!
+    problems.push({ ...first, detail: `${first.detail}; records ${records[lo].n}..${records[end - 1].n} are not covered by the node's signature` })
+  }
+  for (let i = 0, start = 0; start < bytes.length; i++) {
+    let end = bytes.indexOf(10, start)
+    if (end < 0) end = bytes.length
+    const from = start
+    start = end + 1
+    if (end === from) continue
+    const line = bytes.toString('utf8', from, end)
     let r: LogRecord
     try {
       r = JSON.parse(line)
       if (typeof r !== 'object' || r === null || typeof r.hash !== 'string' || typeof r.sig !== 'string') throw new Error('missing hash or sig')
     } catch (e) {
       problems.push({ n: expectN, line: i + 1, kind: 'malformed', detail: `line ${i + 1} is not a log record: ${(e as Error).message}` })
+      if (signatures === 'cover') {
+        closeStretch(records.length)
+        stretch = records.length
+      }
       continue
     }
-    const { hash, sig, ...body } = r
-    const actual = recordHash(body)
-    if (actual !== hash) problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${hash}` })
+    const { hash } = r
+    const actual = contentHash(bytes, from, end, r)
+    let linked = true
+    if (actual !== hash) {
+      problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${hash}` })
+      linked = false
+    }
     if (r.n !== expectN || r.prev !== prev) {
       problems.push({ n: r.n, line: i + 1, kind: 'broken-chain', detail: `record ${r.n} does not follow record ${expectN - 1} (expected n=${expectN}, prev ${prev}; got n=${r.n}, prev ${r.prev})` })
+      linked = false
     }
-    if (signer) {
-      const who = recoverSigner(hash, sig)
-      if (who === null) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} has an invalid signature` })
-      else if (who !== signer.toLowerCase()) problems.push({ n: r.n, line: i + 1, kind: 'bad-signature', detail: `record ${r.n} is signed by ${who}, not the node ${signer.toLowerCase()}` })
+    if (signatures === 'every') {
+      const p = want ? sigProblem(r, i + 1) : undefined
+      if (p) problems.push(p)
+    } else if (!linked) {
+      closeStretch(records.length)
+      stretch = records.length
     }
     records.push(r)
+    lines.push(i + 1)
     prev = hash
     expectN = r.n + 1
   }
-  return { records, problems }
+  if (signatures === 'cover') closeStretch(records.length)
+  return { records, problems, lines }
 }
 
 export class UsageLog {

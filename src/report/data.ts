@@ -1,9 +1,29 @@
 // The monthly maintenance-revenue report's numbers: everything comes from the metrics module
-// (src/warehouse/metrics.ts) and the stored verification runs; the md, csv and html renderers all
-// print this one object.
+// (src/analytics/) and the stored verification runs; the md, csv and html renderers all print
+// this one object. It is computed at a finalized head and states what it was computed from (block
+// range, state digest, assumptions hash, verification run ids), so a fresh index of the same chain
+// reproduces its chain figures (test/report/report.test.ts).
 import { UsageError } from '../util/errors'
 import type pg from 'pg'
-import type { Concentration, DatanetRevenue, Metrics, ModelDecay, ModelRevenue, Runway, SustainabilityPoint, UnlockOverhang, RetentionCohort, AgentMetrics, OperatorMetrics } from '../warehouse/metrics'
+import type {
+  Concentration,
+  DatanetRevenue,
+  Metrics,
+  ModelDecay,
+  ModelRevenue,
+  Runway,
+  SustainabilityPoint,
+  UnlockOverhang,
+  RetentionCohort,
+  AgentMetrics,
+  OperatorMetrics,
+  UpkeepCoverage,
+  PeriodChanges,
+  FeePolicyPeriod,
+} from '../analytics'
+import { ratio } from '../analytics'
+import { stateDigest } from '../db/digest'
+import { indexedHead } from '../squid/compat'
 import { runsCovering } from '../verify/store'
 
 export interface ReportData {
@@ -24,6 +44,18 @@ export interface ReportData {
   agents: AgentMetrics
   operators: OperatorMetrics
   verification: { id: number; ok: boolean; discrepancies: number; inferences: number }[]
+  upkeep: UpkeepCoverage
+  /** last month and three months ago, for the trend */
+  previous: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
+  threeMonthsAgo: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
+  changes: PeriodChanges
+  /** fee-policy versions that took effect in the month */
+  policies: FeePolicyPeriod[]
+  /** the share of the month's inference fees served by operators in a clean verification run's range */
+  verifiedShare: { fees: bigint; share: string | null; runIds: number[] }
+  risks: string[]
+  /** what the report was computed from */
+  basis: { finalizedHeight: number; blockFrom: number | null; blockTo: number | null; stateDigest: string; assumptionsHash: string | null; verificationRunIds: number[] }
 }
 
 /** A report asked for wrongly (a malformed month). */
@@ -37,10 +69,65 @@ export function monthRange(month: string): { from: Date; to: Date } {
   return { from, to }
 }
 
-export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: string): Promise<ReportData> {
+const monthName = (d: Date) => d.toISOString().slice(0, 7)
+const monthStart = (from: Date, k: number) => new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + k, 1))
+
+/** Fees of the month served by operators while a clean verification run covered them (overlaps counted once). */
+async function verifiedFees(metrics: Metrics, pool: pg.Pool, from: Date, to: Date): Promise<{ fees: bigint; runIds: number[] }> {
+  const exists = await pool.query(`select 1 from information_schema.tables where table_schema = 'upkeep_verify' and table_name = 'verification_run'`)
+  if (!exists.rowCount) return { fees: 0n, runIds: [] }
+  const runs = await pool.query<{ id: number; operator_id: number; covers_from: Date; covers_to: Date }>(
+    `select id, operator_id, covers_from, covers_to from upkeep_verify.verification_run
+     where ok and covers_from is not null and covers_from < $2 and covers_to >= $1 order by operator_id, covers_from`,
+    [from, to],
+  )
+  const byOperator = new Map<string, { from: number; to: number }[]>()
+  for (const r of runs.rows) {
+    // covers_to is the last covered inference's time: inclusive
+    const f = Math.max(r.covers_from.getTime(), from.getTime())
+    const e = Math.min(r.covers_to.getTime() + 1, to.getTime())
+    if (f >= e) continue
+    const list = byOperator.get(String(r.operator_id)) ?? []
+    const last = list[list.length - 1]
+    if (last && f <= last.to) last.to = Math.max(last.to, e)
+    else list.push({ from: f, to: e })
+    byOperator.set(String(r.operator_id), list)
+  }
+  let fees = 0n
+  for (const [op, ranges] of byOperator)
+    for (const r of ranges) fees += (await metrics.operators({ from: new Date(r.from), to: new Date(r.to) })).operators.find((o) => o.operatorId === op)?.fees ?? 0n
+  return { fees, runIds: runs.rows.map((r) => r.id) }
+}
+
+/** Risk flags, the biggest first. */
+function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
+  const out: string[] = []
+  // ratios are exact decimal strings with 6 places (HHI 2): compared as integers
+  const micro = (r: string) => BigInt(r.replace('.', ''))
+  const c = d.upkeep.maintenanceCoverage
+  if (c !== null && micro(c) < 1_000_000n) out.push(`usage does not pay for upkeep: maintenance coverage ${c} (assumed costs)`)
+  if (d.overhang.next30ToFees !== null && micro(d.overhang.next30ToFees) > 1_000_000n)
+    out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
+  const wash = ratio(d.changes.selfPaidFees, d.changes.fees)
+  if (wash !== null && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
+  if (d.concentration.hhi !== null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
+  const maintained = new Set(d.changes.adapterUpdates.map((a) => a.modelId))
+  const neglected = d.decaying.filter((m) => !maintained.has(m.modelId))
+  if (neglected.length) out.push(`decaying models with no adapter update this month: ${neglected.map((m) => m.modelId).join(', ')}`)
+  return out
+}
+
+export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: string, opts: { dbUrl: string }): Promise<ReportData> {
   const { from, to } = monthRange(month)
-  const trendFrom = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 5, 1))
-  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, agents, operators, verification] = await Promise.all([
+  const trendFrom = monthStart(from, -5)
+  const head = await indexedHead(pool)
+  const range = await metrics.blockRange({ from, to })
+  if (!head || head.finalized < 0) throw new ReportError('nothing is indexed yet: run upkeep index first')
+  if (range.to !== null && range.to > head.finalized)
+    throw new ReportError(`${month} is not final yet: its last indexed block ${range.to} is above the finalized head ${head.finalized}; wait for finality`)
+  const prev = { from: monthStart(from, -1), to: from }
+  const three = { from: monthStart(from, -3), to: monthStart(from, -2) }
+  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified] = await Promise.all([
     metrics.sustainability({ from, to }, 'day'),
     metrics.sustainability({ from: trendFrom, to }, 'month'),
     metrics.models({ from, to }, 10),
@@ -53,8 +140,16 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.agents({ from, to }),
     metrics.operators({ from, to }),
     runsCovering(pool, from, to),
+    metrics.upkeep({ from, to }),
+    metrics.sustainability(prev, 'month'),
+    metrics.upkeep(prev),
+    metrics.sustainability(three, 'month'),
+    metrics.upkeep(three),
+    metrics.changes({ from, to }),
+    metrics.feePolicyHistory(),
+    verifiedFees(metrics, pool, from, to),
   ])
-  return {
+  const base: Omit<ReportData, 'risks'> = {
     month,
     from,
     to,
@@ -71,7 +166,22 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     agents,
     operators,
     verification,
+    upkeep,
+    previous: { month: monthName(prev.from), totals: p1.totals, upkeep: p1u },
+    threeMonthsAgo: { month: monthName(three.from), totals: p3.totals, upkeep: p3u },
+    changes,
+    policies: policies.filter((x) => x.since >= from && x.since < to),
+    verifiedShare: { fees: verified.fees, share: ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
+    basis: {
+      finalizedHeight: head.finalized,
+      blockFrom: range.from,
+      blockTo: range.to,
+      stateDigest: (await stateDigest(opts.dbUrl)).digest,
+      assumptionsHash: upkeep.assumptionsHash,
+      verificationRunIds: verified.runIds,
+    },
   }
+  return { ...base, risks: riskFlags(base) }
 }
 
 /** Exact OPEN from base units: all 18 decimals kept, trailing zeros trimmed. */
@@ -83,44 +193,153 @@ export function open(amount: bigint): string {
   return `${neg ? '-' : ''}${whole.toLocaleString('en-US')}${frac ? '.' + frac : ''}`
 }
 
-/** The headline rows every format prints, in this order. */
-export function headline(d: ReportData): [string, string][] {
-  const t = d.totals
+/** How a format writes numbers: exact (csv; GraphQL has them exact anyway) or rounded for reading (md, html). Null is "unknown", never 0. */
+export interface NumberFormat {
+  amount(v: bigint | null): string
+  ratio(v: string | null): string
+}
+
+/** OPEN rounded half away from zero to 2 decimals, thousands separated. */
+export function rounded(amount: bigint): string {
+  const neg = amount < 0n
+  const a = neg ? -amount : amount
+  const cents = (a + 5n * 10n ** 15n) / 10n ** 16n
+  const s = `${(cents / 100n).toLocaleString('en-US')}.${(cents % 100n).toString().padStart(2, '0')}`
+  return neg && cents !== 0n ? `-${s}` : s
+}
+
+/** An exact decimal ratio rounded half away from zero to `digits` places. */
+export function roundedRatio(r: string, digits = 3): string {
+  const neg = r.startsWith('-')
+  const [w, f = ''] = (neg ? r.slice(1) : r).split('.')
+  const drop = Math.max(0, f.length - digits)
+  const scaled = BigInt(w + f)
+  const q = drop ? (scaled + 5n * 10n ** BigInt(drop - 1)) / 10n ** BigInt(drop) : scaled * 10n ** BigInt(digits - f.length)
+  const s = q.toString().padStart(digits + 1, '0')
+  return `${neg && q !== 0n ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`
+}
+
+export const EXACT: NumberFormat = { amount: (v) => (v === null ? 'unknown' : open(v)), ratio: (v) => v ?? 'unknown' }
+export const READABLE: NumberFormat = { amount: (v) => (v === null ? 'unknown' : rounded(v)), ratio: (v) => (v === null ? 'unknown' : roundedRatio(v)) }
+
+/** Five lines for the reader in a hurry: coverage, trend vs last month and vs three months ago, the biggest risk, verification. */
+export function summary(d: ReportData, f: NumberFormat): string[] {
+  const cov = (u: UpkeepCoverage) => f.ratio(u.maintenanceCoverage)
+  const trend = (p: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }) =>
+    `maintenance coverage ${cov(p.upkeep)} then, ${cov(d.upkeep)} now; fees ${f.amount(p.totals.fees)} then, ${f.amount(d.totals.fees)} now (${f.ratio(change(d.totals.fees, p.totals.fees))} change)`
   return [
-    ['Gross fees (OPEN)', open(t.grossFees)],
+    `Coverage: maintainers' fee income ${f.amount(d.upkeep.maintainerFeeIncome)} OPEN against an upkeep cost of ${f.amount(d.upkeep.upkeepCost)} OPEN (assumed costs): maintenance coverage ${cov(d.upkeep)}; usage funds ${f.ratio(d.totals.feeFundedShare)} of maintainers' income.`,
+    `Versus last month (${d.previous.month}): ${trend(d.previous)}.`,
+    `Versus three months ago (${d.threeMonthsAgo.month}): ${trend(d.threeMonthsAgo)}.`,
+    `Biggest risk: ${d.risks[0] ?? 'none flagged'}.`,
+    `Verification: ${verificationStatus(d, f)}.`,
+  ]
+}
+
+/** (now − then) ÷ then, null when then is 0 */
+function change(now: bigint, then: bigint): string | null {
+  return ratio(now - then, then)
+}
+
+/** Month-over-month deltas: metric, this month, last month, change, relative change. */
+export function deltas(d: ReportData, f: NumberFormat): string[][] {
+  const a = d.totals
+  const b = d.previous.totals
+  const amount = (name: string, x: bigint | null, y: bigint | null) => [name, f.amount(x), f.amount(y), x === null || y === null ? 'unknown' : f.amount(x - y), x === null || y === null ? 'unknown' : f.ratio(change(x, y))]
+  const ratioRow = (name: string, x: string | null, y: string | null) => [name, f.ratio(x), f.ratio(y), x === null || y === null ? 'unknown' : f.ratio(subtract(x, y)), '']
+  return [
+    amount('fees (OPEN)', a.fees, b.fees),
+    amount('revenue (OPEN)', a.revenue, b.revenue),
+    amount('maintainers\' fee income (OPEN)', a.maintainerFeePayouts, b.maintainerFeePayouts),
+    amount('token incentives (OPEN)', a.tokenIncentives, b.tokenIncentives),
+    amount('earnings (OPEN)', a.earnings, b.earnings),
+    amount('upkeep cost (OPEN, assumed)', d.upkeep.upkeepCost, d.previous.upkeep.upkeepCost),
+    ratioRow('maintenance coverage', d.upkeep.maintenanceCoverage, d.previous.upkeep.maintenanceCoverage),
+    ratioRow('fee-funded share', a.feeFundedShare, b.feeFundedShare),
+  ]
+}
+
+/** x − y of two 6-place decimal strings, exactly */
+function subtract(x: string, y: string): string {
+  return ratio(BigInt(x.replace('.', '')) - BigInt(y.replace('.', '')), 1_000_000n)!
+}
+
+/** Policy, price and operator changes of the month. */
+export function changeRows(d: ReportData): string[][] {
+  return [
+    ...d.policies.map((p) => ['fee policy', `version ${p.version} from block ${p.fromBlock}`, `creator ${p.creatorBps} / contributors ${p.contributorsBps} / infra ${p.infraBps} / treasury ${p.treasuryBps} / burn ${p.burnBps} bps`]),
+    ...d.changes.priceChanges.map((c) => ['model price', `model ${c.modelId}, block ${c.block}`, `${c.oldPrice} → ${c.newPrice} base units per unit`]),
+    ...d.changes.adapterUpdates.map((c) => ['adapter update', `model ${c.modelId}, block ${c.block}`, `version ${c.version}`]),
+    ['operators', 'registered / removed', `${d.operators.registered} / ${d.operators.removed}`],
+  ]
+}
+
+/** The headline rows every format prints, in this order. */
+export function headline(d: ReportData, f: NumberFormat = EXACT): [string, string][] {
+  const t = d.totals
+  const open = f.amount
+  const r = f.ratio
+  const l = d.runway.liabilities
+  return [
+    ['Maintenance coverage (fee income / upkeep cost, assumed costs)', r(d.upkeep.maintenanceCoverage)],
+    ['Upkeep cost (OPEN, assumed)', open(d.upkeep.upkeepCost)],
+    ...d.upkeep.costs.map((c): [string, string] => [`  ${c.component} (${c.provenance})`, open(c.amount)]),
+    ['Fees (OPEN)', open(t.fees)],
+    ['  inference fees', open(t.inferenceFees)],
+    ['  deployment fees', open(t.deploymentFees)],
     ['Supply-side fees (OPEN)', open(t.supplySideFees)],
     ['  to creators', open(t.creatorFees)],
     ['  to data contributors', open(t.contributorFees)],
     ['  to infrastructure', open(t.infraFees)],
-    ['Protocol revenue, treasury (OPEN)', open(t.protocolRevenue)],
-    ['Burns (OPEN)', open(t.burns)],
-    ['  of which fee burns', open(t.feeBurns)],
-    ['Take rate', t.takeRate ?? 'n/a'],
+    ['Revenue (OPEN)', open(t.revenue)],
+    ['  treasury revenue (treasury fees + deployment fees)', open(t.treasuryRevenue)],
+    ['  holders revenue (fee burns)', open(t.holdersRevenue)],
+    ['All burns (OPEN)', open(t.burns)],
+    ['Take rate (revenue / fees)', r(t.takeRate)],
     ['Token incentives (OPEN)', open(t.tokenIncentives)],
-    ['  rewards emissions', open(t.rewardsEmissions)],
-    ['  staking interest', open(t.stakingInterest)],
+    ['  to maintainers (creators, contributors, operators)', open(t.maintainerIncentives)],
+    ['  to stakers (emissions + staking interest)', open(t.stakerIncentives)],
+    ['  other', open(t.otherIncentives)],
     ['Vesting unlocks (OPEN)', open(t.vestingUnlocks)],
     ['Earnings (OPEN)', open(t.earnings)],
-    ['Fee coverage ratio', t.feeCoverageRatio ?? 'n/a'],
+    ["Fee-funded share of maintainers' income", r(t.feeFundedShare)],
     ['Inferences', String(t.inferences)],
     ['Paying accounts', String(t.payers)],
-    ['Agent share of fees', t.agentFeeShare ?? 'n/a'],
-    ['Payout concentration: Gini', d.concentration.gini ?? 'n/a'],
-    ['Payout concentration: HHI', d.concentration.hhi ?? 'n/a'],
-    ['Payout concentration: top-10 share', d.concentration.top10Share ?? 'n/a'],
+    ['Agent share of fees', r(t.agentFeeShare)],
+    ['Payout concentration: Gini', r(d.concentration.gini)],
+    ['Payout concentration: HHI', d.concentration.hhi ?? 'unknown'],
+    ['Payout concentration: top-10 share', r(d.concentration.top10Share)],
     ['Unlocks due next 30 days (OPEN)', open(d.overhang.next30)],
     ['Unlocks due next 90 days (OPEN)', open(d.overhang.next90)],
     ['Trailing 30-day fees (OPEN)', open(d.overhang.trailing30Fees)],
-    ['Unlocks next 30 d / fees', d.overhang.next30ToFees ?? 'n/a'],
+    ['Unlocks next 30 d / fees', r(d.overhang.next30ToFees)],
     ['Treasury balance (OPEN)', open(d.runway.treasuryBalance)],
-    ['Treasury runway (months)', d.runway.treasuryRunwayMonths ?? 'n/a'],
-    ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'n/a'],
-    ['Verification of the period', verificationStatus(d)],
+    ['Treasury net burn per month (OPEN)', open(d.runway.treasuryMonthlyNetBurn)],
+    ['Treasury runway on net burn (months)', d.runway.treasuryRunwayMonths ?? 'unknown'],
+    ['Incentive budget, unlocked to date (OPEN, assumed)', open(d.runway.incentiveBudget)],
+    ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'unknown'],
+    ['Liabilities: staked principal (OPEN)', open(l.stakedPrincipal)],
+    ['Liabilities: unclaimed creator and operator accruals (OPEN)', open(l.unclaimedAccruals)],
+    ['Liabilities: undistributed contributor pools (OPEN)', open(l.undistributedPools)],
+    ['Liabilities: prepaid escrow (OPEN)', open(l.prepaidEscrow)],
+    ["Share of the month's fees a clean verification run covered", r(d.verifiedShare.share)],
   ]
 }
 
-export function verificationStatus(d: ReportData): string {
-  if (!d.verification.length) return 'not verified (no upkeep verify run covers this month)'
-  const v = d.verification[0]
-  return v.ok ? `verified clean (run ${v.id}, ${v.inferences} inferences)` : `${v.discrepancies} discrepancies (run ${v.id})`
+/** The block range, finalized head, digest, assumptions and runs the report was computed from. */
+export function basisRows(d: ReportData): [string, string][] {
+  const b = d.basis
+  return [
+    ['blocks', b.blockFrom === null ? 'unknown (no event in the month)' : `${b.blockFrom} to ${b.blockTo}`],
+    ['finalized head', String(b.finalizedHeight)],
+    ['state digest', b.stateDigest],
+    ['assumptions file sha256', b.assumptionsHash ?? 'unknown (no assumptions file)'],
+    ['verification runs', b.verificationRunIds.length ? b.verificationRunIds.join(', ') : 'none'],
+  ]
+}
+
+export function verificationStatus(d: ReportData, f: NumberFormat = EXACT): string {
+  const v = d.verifiedShare
+  if (!v.runIds.length) return d.verification.some((x) => !x.ok) ? `runs found discrepancies (run ${d.verification.find((x) => !x.ok)!.id}); no clean run covers this month` : 'not verified (no clean upkeep verify run covers this month)'
+  return `${f.ratio(v.share)} of the month's inference fees lie in the range of a clean verification run (runs ${v.runIds.join(', ')})`
 }

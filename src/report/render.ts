@@ -1,6 +1,6 @@
 // The report in three formats from one ReportData: Markdown, CSV (one row per number) and HTML
 // with SVG charts drawn by Vega-Lite (inline, readable offline).
-import { headline, open, verificationStatus, type ReportData } from './data'
+import { basisRows, changeRows, deltas, EXACT, headline, READABLE, summary, type NumberFormat, type ReportData } from './data'
 import { importEsm } from '../util/esm'
 
 export type ReportFormat = 'md' | 'html' | 'csv'
@@ -9,34 +9,45 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
 }
 
-function sections(d: ReportData): { title: string; head: string[]; rows: string[][] }[] {
+function sections(d: ReportData, f: NumberFormat): { title: string; head: string[]; rows: string[][] }[] {
+  const open = f.amount
   return [
-    { title: 'Fee coverage trend (monthly)', head: ['month', 'gross fees (OPEN)', 'token incentives (OPEN)', 'fee coverage ratio'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.grossFees), open(p.tokenIncentives), p.feeCoverageRatio ?? 'n/a']) },
+    { title: 'Month over month', head: ['metric', d.month, d.previous.month, 'change', 'relative change'], rows: deltas(d, f) },
+    { title: 'Risk flags', head: ['flag'], rows: d.risks.length ? d.risks.map((r) => [r]) : [['none flagged']] },
+    { title: 'Policy, price and operator changes', head: ['what', 'where', 'change'], rows: changeRows(d) },
+    { title: 'Upkeep per model (assumed costs)', head: ['model', 'fee income (OPEN)', 'upkeep cost (OPEN)', 'margin (OPEN)', 'coverage', 'deployment fee payback (months)'], rows: d.upkeep.models.map((m) => [m.modelId, open(m.maintainerFeeIncome), open(m.upkeepCost), open(m.margin), f.ratio(m.maintenanceCoverage), m.paybackMonths ?? 'unknown']) },
+    { title: 'Operators: infrastructure margin (assumed serving cost)', head: ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'margin (OPEN)'], rows: d.upkeep.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), open(o.infraMargin)]) },
+    { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), f.ratio(p.feeFundedShare)]) },
     { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
     { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },
-    { title: 'Decaying models (last 30 days below half of the 30 before)', head: ['model', 'fees last 30 d (OPEN)', 'fees previous 30 d (OPEN)', 'change'], rows: d.decaying.map((m) => [m.modelId, open(m.feesLast30), open(m.feesPrev30), m.change ?? 'n/a']) },
+    { title: 'Decaying models (units in the last 30 days below half of the 30 before; retired models left out)', head: ['model', 'units last 30 d', 'units previous 30 d', 'change in units', 'fees last 30 d (OPEN)'], rows: d.decaying.map((m) => [m.modelId, String(m.unitsLast30), String(m.unitsPrev30), f.ratio(m.change), open(m.feesLast30)]) },
     { title: 'Contributor retention by monthly cohort', head: ['cohort', 'size', 'active in months 0, 1, 2, …'], rows: d.retention.map((c) => [c.cohort, String(c.size), c.active.join(' ')]) },
     { title: 'Operators', head: ['operator', 'inferences', 'fees (OPEN)', 'infrastructure share (OPEN)'], rows: d.operators.operators.map((o) => [o.operatorId, String(o.inferences), open(o.fees), open(o.infraFees)]) },
     {
       title: 'Agents',
       head: ['agent fees (OPEN)', 'agent share', 'stake at risk (OPEN)', 'slashed (OPEN)', 'to treasury', 'burned'],
-      rows: [[open(d.agents.agentFees), d.agents.agentFeeShare ?? 'n/a', open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
+      rows: [[open(d.agents.agentFees), f.ratio(d.agents.agentFeeShare), open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
     },
   ]
 }
 
 export function renderMarkdown(d: ReportData): string {
+  const f = READABLE
   const out = [
     `# OpenLedger maintenance-revenue report — ${d.month}`,
     '',
-    `Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, exact to the base unit. Definitions: docs/METRICS.md.`,
+    `Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, rounded for reading (exact in the CSV and over GraphQL); "unknown" is a value that cannot be known, never 0. Definitions: docs/METRICS.md.`,
+    '',
+    '## Summary',
+    '',
+    ...summary(d, f).map((l) => `- ${l}`),
     '',
     '## Does usage pay for upkeep?',
     '',
-    table(['metric', 'value'], headline(d).map(([k, v]) => [k.replace(/^ {2}/, '— '), v])),
+    table(['metric', 'value'], headline(d, f).map(([k, v]) => [k.replace(/^ {2}/, '— '), v])),
   ]
-  for (const s of sections(d)) out.push('', `## ${s.title}`, '', s.rows.length ? table(s.head, s.rows) : '_none_')
-  out.push('', `Verification: ${verificationStatus(d)}.`, '')
+  for (const s of sections(d, f)) out.push('', `## ${s.title}`, '', s.rows.length ? table(s.head, s.rows) : '_none_')
+  out.push('', '## Computed from', '', table(['what', 'value'], basisRows(d)), '')
   return out.join('\n')
 }
 
@@ -46,9 +57,12 @@ function csvCell(s: string): string {
 
 export function renderCsv(d: ReportData): string {
   const rows: string[][] = [['section', 'key', 'column', 'value']]
-  for (const [k, v] of headline(d)) rows.push(['headline', k.trim(), 'value', v])
-  for (const s of sections(d)) for (const r of s.rows) r.slice(1).forEach((v, i) => rows.push([s.title, r[0], s.head[i + 1], v]))
-  for (const p of d.daily) rows.push(['daily', p.periodStart, 'gross fees (OPEN)', open(p.grossFees)], ['daily', p.periodStart, 'token incentives (OPEN)', open(p.tokenIncentives)])
+  const f = EXACT
+  summary(d, f).forEach((l, i) => rows.push(['summary', String(i + 1), 'text', l]))
+  for (const [k, v] of headline(d, f)) rows.push(['headline', k.trim(), 'value', v])
+  for (const s of sections(d, f)) for (const r of s.rows) r.slice(1).forEach((v, i) => rows.push([s.title, r[0], s.head[i + 1], v]))
+  for (const p of d.daily) rows.push(['daily', p.periodStart, 'fees (OPEN)', f.amount(p.fees)], ['daily', p.periodStart, 'token incentives (OPEN)', f.amount(p.tokenIncentives)])
+  for (const [k, v] of basisRows(d)) rows.push(['computed from', k, 'value', v])
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'
 }
 
@@ -71,17 +85,17 @@ export async function renderHtml(d: ReportData): Promise<string> {
     {
       title: 'Fee income vs token incentives (daily, OPEN)',
       svg: await svg({
-        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'gross fees', v: chartOpen(p.grossFees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
+        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'fees', v: chartOpen(p.fees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
         mark: { type: 'line', point: true },
         encoding: { x: { field: 'day', type: 'temporal', title: null }, y: { field: 'v', type: 'quantitative', title: 'OPEN' }, color: { field: 'series', type: 'nominal' } },
       }),
     },
     {
-      title: 'Fee coverage ratio, last six months',
+      title: 'Fee-funded share of maintainers\' income, last six months (unknown months left out)',
       svg: await svg({
-        data: { values: d.trend.map((p) => ({ month: p.periodStart.slice(0, 7), ratio: p.feeCoverageRatio === null ? 0 : Number(p.feeCoverageRatio) })) },
+        data: { values: d.trend.filter((p) => p.feeFundedShare !== null).map((p) => ({ month: p.periodStart.slice(0, 7), ratio: Number(p.feeFundedShare) })) },
         mark: 'bar',
-        encoding: { x: { field: 'month', type: 'ordinal', title: null }, y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'coverage' } },
+        encoding: { x: { field: 'month', type: 'ordinal', title: null }, y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'fee-funded share' } },
       }),
     },
     {
@@ -115,13 +129,17 @@ export async function renderHtml(d: ReportData): Promise<string> {
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccd;padding:4px 8px;font-size:13px;text-align:left}th{background:#f0f2f6}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}figure{margin:0;border:1px solid #e0e3ea;padding:8px;overflow-x:auto}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}</style>
 </head><body>
 <h1>OpenLedger maintenance-revenue report — ${d.month}</h1>
-<p>Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, exact to the base unit. Verification: ${esc(verificationStatus(d))}.</p>
+<p>Period ${d.from.toISOString().slice(0, 10)} to ${d.to.toISOString().slice(0, 10)} (exclusive), UTC. Amounts in OPEN, rounded for reading (exact in the CSV and over GraphQL); "unknown" is never 0.</p>
+<h2>Summary</h2>
+<ul>${summary(d, READABLE).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
 <div class="charts">${charts.map((c) => `<figure class="chart"><figcaption>${esc(c.title)}</figcaption>${c.svg}</figure>`).join('\n')}</div>
 <h2>Does usage pay for upkeep?</h2>
-${htmlTable(['metric', 'value'], headline(d))}
-${sections(d)
+${htmlTable(['metric', 'value'], headline(d, READABLE))}
+${sections(d, READABLE)
   .map((s) => `<h2>${esc(s.title)}</h2>${s.rows.length ? htmlTable(s.head, s.rows) : '<p><em>none</em></p>'}`)
   .join('\n')}
+<h2>Computed from</h2>
+${htmlTable(['what', 'value'], basisRows(d))}
 </body></html>
 `
 }

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'INDEX_STATE'
   | 'WORKLOAD_TX'
   | 'NODE_REQUEST'
+  | 'ASSUMPTION'
   | 'DATA_FORMAT'
 
 interface CodeMapping {
@@ -44,6 +45,7 @@ export const CODES: Record<ErrorCode, CodeMapping> = {
   INDEX_STATE: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   WORKLOAD_TX: { exit: 1, graphql: 'INTERNAL_SERVER_ERROR' },
   NODE_REQUEST: { exit: 2, graphql: 'BAD_USER_INPUT' },
+  ASSUMPTION: { exit: 2, graphql: 'BAD_ASSUMPTION' },
   DATA_FORMAT: { exit: 3, graphql: 'INTERNAL_SERVER_ERROR' },
 }
 
@@ -132,6 +134,11 @@ export class ChdbLockedError extends ClickHouseError {
 /** A ClickHouse table that does not match the catalog, or a landed migration that changed. */
 export class WarehouseSchemaError extends UpkeepError {
   readonly code = 'CLICKHOUSE_SCHEMA'
+}
+
+/** A cost-assumptions file or argument that is malformed: a missing or unknown field, a negative cost, a bad date. */
+export class AssumptionError extends UpkeepError {
+  readonly code = 'ASSUMPTION'
 }
 
 /** A query that ran past its time budget and was stopped. */

@@ -14,6 +14,13 @@ export function keccakBytes(data: Buffer): Buffer {
   return createKeccak('keccak256').update(data).digest()
 }
 
+/** keccak256 of the concatenation of byte ranges (no copy into one buffer). */
+export function keccakParts(...parts: Uint8Array[]): Hex {
+  const k = createKeccak('keccak256') as unknown as { update(d: Uint8Array): unknown; digest(): Buffer }
+  for (const p of parts) k.update(p)
+  return ('0x' + k.digest().toString('hex')) as Hex
+}
+
 /** keccak256 of a UTF-8 string (what viem's keccak256(toHex(s)) gives). */
 export function keccakUtf8(s: string): Hex {
   return ('0x' + keccakBytes(Buffer.from(s, 'utf8')).toString('hex')) as Hex

@@ -1,12 +1,18 @@
-// Replay verification for validators: check the usage log's hash chain and signatures, re-run
-// every logged request through the same model and adapter version, recompute units, fee (price
-// and policy in force), every share, the attribution weights and each payout, and compare with
-// the indexed record. The report is deterministic: the same log and index give the same bytes.
+// Replay verification for validators. For every operator whose usage log is given: check each
+// log's hash chain and its coverage by the operator's signature, the usage-log head each batch
+// committed on chain, re-run every logged request through the same model and adapter version,
+// recompute units, the fee at the price in force at the settlement block, every share, the
+// attribution weights and each payout; and for every epoch on chain, its payout arithmetic, its
+// pool against the contributors' shares settled since the model's previous epoch, and whether a
+// verified operator's receipts went into an epoch its log never recorded. Facts come from a
+// FactSource (the chain by default, or the index) in chain order and are checked as they stream
+// by: only the logs and the verified operators' unattributed shares are held. The report is
+// deterministic: the same logs and chain give the same bytes.
 import fs from 'node:fs'
 import crypto from 'node:crypto'
 import path from 'node:path'
 import type { Address, Hex } from 'viem'
-import { readLog, type AttributionBody, type InferenceBody, type LogRecord, type SettlementBody, type SettlementIntentBody } from '../inference/usage-log'
+import { GENESIS_PREV, readLog, type AttributionBody, type InferenceBody, type LogRecord, type SettlementIntentBody } from '../inference/usage-log'
 import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
 import { splitFee } from '../protocol/split'
 import { requestId as makeRequestId } from '../protocol/receipts'
@@ -16,35 +22,48 @@ import { decodeAdapter } from '../inference/model/adapter-codec'
 import { LABELS, type Adapter } from '../inference/model/network'
 import { ContentStore } from '../content/store'
 import { BlobStore } from '../content/blobs'
-import type { IndexSnapshot, IndexedInference, PolicyVersion } from './index-reader'
+import { recoverSigner } from '../util/hash'
+import { InputError } from '../util/errors'
+import type { EpochFact, Fact, FactSource, PolicyVersion, PriceFact } from './facts'
 
 export const DISCREPANCY_CLASSES = [
   'broken-chain',
   'bad-signature',
+  'head-mismatch',
   'output-mismatch',
   'missing-settlement',
   'settled-not-logged',
   'fee-mismatch',
+  'backdated',
   'split-mismatch',
   'weight-mismatch',
   'payout-mismatch',
+  'pool-mismatch',
+  'epoch-not-logged',
   'double-settlement',
+  'index-mismatch',
 ] as const
 export type DiscrepancyClass = (typeof DISCREPANCY_CLASSES)[number]
 
 export interface Discrepancy {
   class: DiscrepancyClass
-  /** where: log line and record index, and the request / model / epoch it concerns */
-  location: { line?: number; n?: number; localId?: number; requestId?: string; modelId?: string; epoch?: string; txHash?: string }
+  /** where: the log (when several), line and record index, and the operator / request / model / epoch it concerns */
+  location: { log?: string; operatorId?: number; line?: number; n?: number; localId?: number; requestId?: string; modelId?: string; epoch?: string; txHash?: string }
   expected?: string
   actual?: string
   detail: string
 }
 
+export type SourceName = 'chain' | 'index' | 'both'
+
 export interface VerifyOptions {
-  logFile: string
-  index: IndexSnapshot
-  operatorId: number
+  logFiles: string[]
+  /** where the chain's facts come from */
+  source: FactSource
+  /** `--source both`: the index, compared fact by fact with `source` (the chain) */
+  compareWith?: FactSource
+  /** with one log: the operator whose key must have signed it (default: the operator that signed its first record) */
+  operatorId?: number
   contentDir: string
   /** re-run every request through the model (output hash, attribution weights) */
   rerun: boolean
@@ -54,7 +73,10 @@ export interface VerifyOptions {
 }
 
 export interface VerificationReport {
-  version: 1
+  version: 2
+  source: SourceName
+  /** one entry per log: kept as `log`/`operator` (the first, or all logs joined) for the stored run */
+  logs: { file: string; sha256: string; records: number; operatorId: number | null; account: string | null }[]
   log: { file: string; sha256: string; records: number }
   operator: { id: number; account: string | null }
   range: { from: string | null; to: string | null }
@@ -64,7 +86,10 @@ export interface VerificationReport {
     coverage: { from: string | null; to: string | null }
     inferences: number
     settled: number
+    batches: number
     attributionEpochs: number
+    /** epochs on chain whose payouts (and, from the chain, pools) were checked */
+    epochsChecked: number
     checks: number
     discrepancies: number
     byClass: Record<DiscrepancyClass, number>
@@ -73,6 +98,38 @@ export interface VerificationReport {
   discrepancies: Discrepancy[]
 }
 
+type Inference = LogRecord & InferenceBody
+
+/** One operator's log, read and indexed for the replay. */
+interface OperatorLog {
+  order: number
+  file: string
+  name: string
+  sha256: string
+  operatorId: number | null
+  account: string | null
+  records: LogRecord[]
+  lines: number[]
+  inferences: Inference[]
+  /** localId -> position in records */
+  position: Map<number, number>
+  /** requestId -> localId, from the log's settlement intents and confirmations */
+  localOf: Map<bigint, number>
+  /** request ids the log settles a second time */
+  doubles: Set<bigint>
+  /** firstSeq -> positions of its intents (a refused batch is retried under a new intent) */
+  intents: Map<string, number[]>
+  unpaid: Set<number>
+  /** per record: the highest block of a settlement or attribution record before it (-1: none) */
+  anchorBefore: Int32Array
+  /** localIds whose receipt the chain settled */
+  claimed: Set<number>
+  /** contributors' share of each settled, not yet attributed answer */
+  shares: Map<number, bigint>
+}
+
+const SCALE = 1_000_000n
+
 /** The policy in force at a log position: the last version set before it (a block can hold both). */
 function policyAt(policies: PolicyVersion[], block: number, logIndex: number): PolicyVersion | undefined {
   let found: PolicyVersion | undefined
@@ -80,204 +137,513 @@ function policyAt(policies: PolicyVersion[], block: number, logIndex: number): P
   return found
 }
 
-/** The price of a model in force at a time (the last change at or before it). */
-function priceAt(index: IndexSnapshot, modelId: string, at: Date): bigint | undefined {
-  let p: bigint | undefined
-  for (const x of index.prices) if (x.modelId === modelId && x.timestamp.getTime() <= at.getTime()) p = x.price
-  return p
+/** Payouts of an epoch as the contract pays them: floor(pool × weight / SCALE), the remainder to the first largest weight. */
+export function epochAmounts(pool: bigint, weights: number[]): bigint[] {
+  const amounts = weights.map((w) => (pool * BigInt(w)) / SCALE)
+  let top = 0
+  weights.forEach((w, i) => {
+    if (w > weights[top]) top = i
+  })
+  if (amounts.length) amounts[top] += pool - amounts.reduce((x, y) => x + y, 0n)
+  return amounts
 }
 
-export async function verifyUsageLog(o: VerifyOptions): Promise<VerificationReport> {
-  const out: Discrepancy[] = []
-  let checks = 0
-  const add = (d: Discrepancy) => out.push(d)
-  const bytes = fs.readFileSync(o.logFile)
-  const { records, problems } = await readLog(o.logFile, (o.index.operatorAccount ?? undefined) as Address | undefined)
-  for (const p of problems) add({ class: p.kind === 'bad-signature' ? 'bad-signature' : 'broken-chain', location: { line: p.line, n: p.n }, detail: p.detail })
-  if (!o.index.operatorAccount) add({ class: 'bad-signature', location: {}, detail: `operator ${o.operatorId} is not in the index: the log's signer cannot be checked` })
-  const lineOf = new Map<LogRecord, number>()
-  {
-    // record -> line, for locations (blank lines are skipped like readLog does)
-    let line = 0
-    let k = 0
-    for (const l of bytes.toString('utf8').split('\n')) {
-      line++
-      if (l === '') continue
-      if (k < records.length && l.includes(records[k].hash)) lineOf.set(records[k++], line)
+interface IdentifiedLog {
+  file: string
+  bytes: Buffer
+  account: string | null
+  id: number | null
+  problems: Discrepancy[]
+}
+
+/** A log's operator: the one named, or the registered operator that signed its first record. */
+function identifyLog(file: string, operators: Map<string, number>, accountOf: Map<number, string>, operatorId: number | undefined): IdentifiedLog {
+  const problems: Discrepancy[] = []
+  const bytes = fs.readFileSync(file)
+  const name = path.basename(file)
+  let account: string | null = null
+  let id: number | null = null
+  if (operatorId !== undefined) {
+    id = operatorId
+    account = accountOf.get(operatorId) ?? null
+    if (!account) problems.push({ class: 'bad-signature', location: { operatorId }, detail: `operator ${operatorId} is not registered on chain: the log's signer cannot be checked` })
+  } else {
+    // the operator is the signer of the first record; every other record must be covered by the same key
+    const first = bytes.subarray(0, Math.max(0, bytes.indexOf(10))).toString('utf8') || bytes.toString('utf8')
+    try {
+      const r = JSON.parse(first) as { hash: Hex; sig: Hex }
+      account = recoverSigner(r.hash, r.sig)
+    } catch {
+      account = null
+    }
+    id = account ? (operators.get(account) ?? null) : null
+    if (id === null) problems.push({ class: 'bad-signature', location: { line: 1, n: 0 }, detail: account ? `the log is signed by ${account}, which is not a registered operator` : 'the log\'s first record carries no valid signature: its operator is unknown' })
+  }
+  return { file, bytes, account, id, problems }
+}
+
+async function openLog({ file, bytes, account, id, problems }: IdentifiedLog, order: number): Promise<{ log: OperatorLog; problems: Discrepancy[] }> {
+  const name = path.basename(file)
+  const { records, problems: chain, lines } = await readLog(bytes, (account ?? undefined) as Address | undefined, 'cover')
+  for (const p of chain) problems.push({ class: p.kind === 'bad-signature' ? 'bad-signature' : 'broken-chain', location: { line: p.line, n: p.n }, detail: p.detail })
+
+  const inferences: Inference[] = []
+  const position = new Map<number, number>()
+  const intents = new Map<string, number[]>()
+  const lastIntent = new Map<string, LogRecord & SettlementIntentBody>()
+  const unpaid = new Set<number>()
+  const localOf = new Map<bigint, number>()
+  const settledAs = new Map<number, bigint>()
+  const doubles = new Set<bigint>()
+  const anchorBefore = new Int32Array(records.length)
+  let anchor = -1
+  records.forEach((r, i) => {
+    anchorBefore[i] = anchor
+    switch (r.kind) {
+      case 'inference':
+        inferences.push(r)
+        position.set(r.localId, i)
+        break
+      case 'settlement-intent':
+        lastIntent.set(r.firstSeq, r)
+        intents.set(r.firstSeq, [...(intents.get(r.firstSeq) ?? []), i])
+        break
+      case 'unpaid':
+        r.localIds.forEach((x) => unpaid.add(x))
+        break
+      case 'attribution':
+        anchor = Math.max(anchor, r.blockNumber)
+        break
+      case 'settlement': {
+        anchor = Math.max(anchor, r.blockNumber)
+        const intent = lastIntent.get(r.firstSeq)
+        if (!intent) {
+          problems.push({ class: 'broken-chain', location: { line: lines[i], n: r.n, txHash: r.txHash }, detail: `settlement of sequence ${r.firstSeq} has no intent record` })
+          break
+        }
+        if (id === null) break
+        intent.localIds.forEach((localId, k) => {
+          const rid = makeRequestId(id!, BigInt(r.firstSeq) + BigInt(k))
+          const before = settledAs.get(localId)
+          if (before !== undefined) {
+            problems.push({
+              class: 'double-settlement',
+              location: { line: lines[i], n: r.n, localId, requestId: String(rid), txHash: r.txHash },
+              expected: String(before),
+              actual: String(rid),
+              detail: `request ${localId} was settled twice: as ${before} and again as ${rid}`,
+            })
+            doubles.add(rid)
+          } else {
+            settledAs.set(localId, rid)
+            localOf.set(rid, localId)
+          }
+        })
+        break
+      }
+    }
+  })
+  const log: OperatorLog = {
+    order,
+    file,
+    name,
+    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    operatorId: id,
+    account,
+    records,
+    lines,
+    inferences,
+    position,
+    localOf,
+    doubles,
+    intents,
+    unpaid,
+    anchorBefore,
+    claimed: new Set(),
+    shares: new Map(),
+  }
+  return { log, problems }
+}
+
+/** What `--source both` compares: each fact the replay uses, by identity, as a canonical string. */
+function factKey(f: Fact, logged: Set<number>, ordinal: Map<string, number>): [string, string] | undefined {
+  switch (f.kind) {
+    case 'receipt': {
+      if (!logged.has(Number(f.requestId >> 64n))) return undefined
+      const v = [f.modelId, f.payer, f.units, f.fee, f.creatorShare, f.contributorsShare, f.infraShare, f.treasuryShare, f.burnShare, f.policyVersion, f.blockNumber, f.logIndex, f.txHash.toLowerCase()]
+      return [`receipt ${f.requestId}`, v.join(' ')]
+    }
+    case 'batch':
+      return logged.has(f.operatorId) ? [`batch ${f.operatorId}/${f.firstSeq}`, [f.count, f.usageLogHead.toLowerCase(), f.txHash.toLowerCase(), f.blockNumber].join(' ')] : undefined
+    case 'policy':
+      return [`policy ${f.version}`, [f.creatorBps, f.contributorsBps, f.infraBps, f.treasuryBps, f.burnBps, f.blockNumber].join(' ')]
+    case 'price': {
+      const k = (ordinal.get(f.modelId) ?? 0) + 1
+      ordinal.set(f.modelId, k)
+      return [`price ${f.modelId} #${k}`, `${f.price} at block ${f.blockNumber}`]
+    }
+    case 'adapter':
+      return [`adapter ${f.modelId} v${f.version}`, `${f.adapterHash.toLowerCase()} at block ${f.blockNumber}`]
+    case 'model':
+      return [`model ${f.modelId}`, `datanets ${f.datanets.join(',')}`]
+    case 'contribution':
+      return [`contribution ${f.id}`, [f.datanetId, f.contributor.toLowerCase(), f.contentHash.toLowerCase(), f.blockNumber].join(' ')]
+    case 'epoch': {
+      const payouts = crypto.createHash('sha256').update(f.payouts.map((p) => `${p.datanetId} ${p.contributor.toLowerCase()} ${p.weight} ${p.amount}`).join('\n')).digest('hex').slice(0, 16)
+      return [`epoch ${f.modelId}/${f.epoch}`, `pool ${f.pool}, ${f.payouts.length} payouts (digest ${payouts}), tx ${f.txHash.toLowerCase()} at block ${f.blockNumber}`]
     }
   }
+}
+
+export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationReport> {
+  if (!o.logFiles.length) throw new InputError('no usage log to verify')
+  if (o.operatorId !== undefined && o.logFiles.length > 1) throw new InputError('--operator names the signer of one log; with several logs each log names its own')
+  const out: Discrepancy[] = []
+  let checks = 0
+  const operators = await o.source.operators()
+  const accountOf = new Map([...operators].map(([a, id]) => [id, a]))
+  const logs: OperatorLog[] = []
+  const several = o.logFiles.length > 1
+  const place = (log: OperatorLog, loc: Discrepancy['location']): Discrepancy['location'] => ({ ...(several ? { log: log.name } : {}), ...(log.operatorId !== null ? { operatorId: log.operatorId } : {}), ...loc })
+  const add = (d: Discrepancy, log?: OperatorLog) => out.push(log ? { ...d, location: place(log, d.location) } : d)
+  const identified = o.logFiles.map((file) => identifyLog(file, operators, accountOf, o.operatorId))
+  const byOperator = new Map<number, string>()
+  for (const l of identified) {
+    if (l.id === null) continue
+    const other = byOperator.get(l.id)
+    if (other) throw new InputError(`${path.basename(other)} and ${path.basename(l.file)} are both logs of operator ${l.id}: give one log per operator`)
+    byOperator.set(l.id, l.file)
+  }
+  // the source starts reading (a query, the first ranges) while the logs are parsed
+  const query = { operatorIds: [...byOperator.keys()], contributions: o.rerun }
+  const facts = o.source.facts(query)[Symbol.asyncIterator]()
+  const firstFacts = facts.next()
+  firstFacts.catch(() => {}) // awaited below
+  for (const [i, l] of identified.entries()) {
+    const { log, problems } = await openLog(l, i)
+    l.bytes = Buffer.alloc(0) // parsed: the raw bytes are not held through the scan
+    for (const p of problems) add(p, log)
+    logs.push(log)
+  }
+  const logOf = new Map<number, OperatorLog>()
+  for (const l of logs) if (l.operatorId !== null) logOf.set(l.operatorId, l)
   const inRange = (at: string | Date) => {
+    if (!o.from && !o.to) return true
     const t = new Date(at).getTime()
     return (!o.from || t >= o.from.getTime()) && (!o.to || t < o.to.getTime())
   }
-  const inferences = records.filter((r): r is LogRecord & InferenceBody => r.kind === 'inference')
-  const byLocal = new Map(inferences.map((r) => [r.localId, r]))
+  // attribution records by "<model>/<epoch>" (one node posts an epoch, so at most one log has it)
+  const attributions = new Map<string, { log: OperatorLog; record: LogRecord & AttributionBody }>()
+  for (const l of logs) for (const r of l.records) if (r.kind === 'attribution') attributions.set(`${r.modelId}/${r.epoch}`, { log: l, record: r })
 
-  // settlements: the last intent per firstSeq and its confirmation give each receipt a request id
-  const intents = new Map<string, LogRecord & SettlementIntentBody>()
-  const confirmations: (LogRecord & SettlementBody)[] = []
-  const unpaid = new Set<number>()
-  for (const r of records) {
-    if (r.kind === 'settlement-intent') intents.set(r.firstSeq, r)
-    else if (r.kind === 'settlement') confirmations.push(r)
-    else if (r.kind === 'unpaid') r.localIds.forEach((id) => unpaid.add(id))
-  }
-  const requestOf = new Map<number, bigint>()
-  /** request ids the log settles a second time: logged (not "settled but not logged"), but double */
-  const doubles = new Set<bigint>()
-  for (const c of confirmations) {
-    const intent = intents.get(c.firstSeq)
-    if (!intent) {
-      add({ class: 'broken-chain', location: { line: lineOf.get(c), n: c.n, txHash: c.txHash }, detail: `settlement of sequence ${c.firstSeq} has no intent record` })
-      continue
+  // the chain, streamed in order; the registry is small and kept for the re-run at the end
+  const policies: PolicyVersion[] = []
+  const prices = new Map<string, PriceFact[]>()
+  const adapters = new Map<string, { adapterHash: string; blockNumber: number }>()
+  const modelDatanets = new Map<string, string[]>()
+  const contributions: Extract<Fact, { kind: 'contribution' }>[] = []
+  /** contributors' shares settled per model since its previous epoch (every operator: chain source only) */
+  const accrued = new Map<string, bigint>()
+  /** per model: the verified operators' receipts settled since its previous epoch */
+  const unattributed = new Map<string, { log: OperatorLog; localId: number }[]>()
+  const matchedAttributions = new Set<string>()
+  const verified = new Set(logOf.keys())
+  const chainFacts = new Map<string, string>()
+  const ordinal = new Map<string, number>()
+  let settled = 0
+  let batches = 0
+  let epochsChecked = 0
+
+  const onReceipt = (f: Extract<Fact, { kind: 'receipt' }>) => {
+    if (o.source.everyReceipt) accrued.set(f.modelId, (accrued.get(f.modelId) ?? 0n) + f.contributorsShare)
+    const log = logOf.get(Number(f.requestId >> 64n))
+    if (!log) return
+    const localId = log.localOf.get(f.requestId)
+    const rec = localId === undefined ? undefined : log.records[log.position.get(localId) ?? -1]
+    if (localId === undefined || !rec || rec.kind !== 'inference') {
+      if (log.doubles.has(f.requestId) || !inRange(f.timestamp)) return
+      checks++
+      add({ class: 'settled-not-logged', location: { requestId: String(f.requestId), txHash: f.txHash }, detail: `inference ${f.requestId} was settled on chain by operator ${log.operatorId} but is not in its usage log` }, log)
+      return
     }
-    intent.localIds.forEach((id, i) => {
-      const rid = makeRequestId(o.operatorId, BigInt(c.firstSeq) + BigInt(i))
-      if (requestOf.has(id)) {
+    log.claimed.add(localId)
+    log.shares.set(localId, f.contributorsShare)
+    const list = unattributed.get(f.modelId)
+    if (list) list.push({ log, localId })
+    else unattributed.set(f.modelId, [{ log, localId }])
+    if (!inRange(rec.at)) return
+    settled++
+    const at = log.position.get(localId)!
+    const loc = { line: log.lines[at], n: rec.n, localId, requestId: String(f.requestId), txHash: f.txHash }
+    checks++
+    if (f.fee !== BigInt(rec.fee) || f.units !== BigInt(rec.units) || f.modelId !== rec.modelId || f.payer !== rec.payer.toLowerCase()) {
+      add({ class: 'fee-mismatch', location: loc, expected: `${rec.units} units, fee ${rec.fee}, model ${rec.modelId}, payer ${rec.payer}`, actual: `${f.units} units, fee ${f.fee}, model ${f.modelId}, payer ${f.payer}`, detail: 'the settled receipt differs from the logged answer' }, log)
+    }
+    // the price in force at the settlement block, not at the node's logged time
+    checks++
+    const history = prices.get(f.modelId) ?? []
+    const live = history[history.length - 1]
+    const previous = history[history.length - 2]
+    if (live && f.fee === f.units * live.price) {
+      // the live price
+    } else if (live && previous && f.fee === f.units * previous.price) {
+      // the previous price, accepted during the grace period only for a request served before the change
+      if (log.anchorBefore[at] >= live.blockNumber) {
         add({
-          class: 'double-settlement',
-          location: { line: lineOf.get(c), n: c.n, localId: id, requestId: String(rid), txHash: c.txHash },
-          expected: String(requestOf.get(id)),
-          actual: String(rid),
-          detail: `request ${id} was settled twice: as ${requestOf.get(id)} and again as ${rid}`,
-        })
-        doubles.add(rid)
-      } else requestOf.set(id, rid)
-    })
+          class: 'backdated',
+          location: { ...loc, modelId: f.modelId },
+          expected: `price ${live.price} (changed at block ${live.blockNumber})`,
+          actual: `price ${previous.price}, logged at ${rec.at}`,
+          detail: `request ${localId} is charged the price before the change of block ${live.blockNumber}, but the log places it after a record confirmed on chain at block ${log.anchorBefore[at]}: it was served after the change and backdated into the grace period`,
+        }, log)
+      } else if (new Date(rec.at).getTime() >= live.time) {
+        add({ class: 'fee-mismatch', location: { ...loc, modelId: f.modelId }, expected: String(f.units * live.price), actual: String(f.fee), detail: `request ${localId}, logged at ${rec.at}, after the price change of block ${live.blockNumber}, is charged the previous price` }, log)
+      }
+    } else {
+      add({ class: 'fee-mismatch', location: { ...loc, modelId: f.modelId }, expected: live ? String(f.units * live.price) : 'a registered model', actual: String(f.fee), detail: `fee ${f.fee} is not ${f.units} units at the price in force at block ${f.blockNumber}${previous ? ' nor at the previous price' : ''}` }, log)
+    }
+    checks++
+    const policy = policyAt(policies, f.blockNumber, f.logIndex)
+    const s = policy ? splitFee(f.fee, policy) : undefined
+    const got = { creator: f.creatorShare, contributors: f.contributorsShare, infra: f.infraShare, treasury: f.treasuryShare, burn: f.burnShare }
+    const fmt = (x: typeof got) => `creator ${x.creator} contributors ${x.contributors} infra ${x.infra} treasury ${x.treasury} burn ${x.burn}`
+    if (!s || !policy || policy.version !== f.policyVersion || fmt(s) !== fmt(got)) {
+      add({
+        class: 'split-mismatch',
+        location: loc,
+        expected: s ? `policy v${policy?.version}: ${fmt(s)}` : 'a policy in force',
+        actual: `policy v${f.policyVersion}: ${fmt(got)}`,
+        detail: `the shares of ${f.requestId} are not the split of policy v${policy?.version ?? '?'} in force at block ${f.blockNumber}`,
+      }, log)
+    }
   }
-  const indexed = new Map<bigint, IndexedInference>(o.index.inferences.map((x) => [x.requestId, x]))
-  const claimed = new Set<bigint>()
 
-  // the model, for re-runs
+  const onBatch = (f: Extract<Fact, { kind: 'batch' }>) => {
+    const log = logOf.get(f.operatorId)
+    if (!log) return
+    const at = log.intents.get(String(f.firstSeq))
+    if (!at) return // its receipts are reported as settled but not logged
+    batches++
+    checks++
+    const heads = at.map((i) => (i > 0 ? log.records[i - 1].hash : GENESIS_PREV).toLowerCase())
+    if (!heads.includes(f.usageLogHead.toLowerCase())) {
+      const i = at[at.length - 1]
+      add({
+        class: 'head-mismatch',
+        location: { line: log.lines[i], n: log.records[i].n, txHash: f.txHash },
+        expected: f.usageLogHead.toLowerCase(),
+        actual: heads[heads.length - 1],
+        detail: `the batch from sequence ${f.firstSeq} committed usage-log head ${f.usageLogHead.toLowerCase()} on chain (block ${f.blockNumber}); the log's head before that batch is ${heads[heads.length - 1]}: the log was rewritten`,
+      }, log)
+    }
+  }
+
+  const onEpoch = (f: EpochFact) => {
+    epochsChecked++
+    const loc = { modelId: f.modelId, epoch: String(f.epoch), txHash: f.txHash }
+    checks++
+    const weights = f.payouts.map((p) => p.weight)
+    const amounts = epochAmounts(f.pool, weights)
+    const sum = weights.reduce((x, y) => x + y, 0)
+    if (sum !== Number(SCALE) || amounts.join() !== f.payouts.map((p) => p.amount).join()) {
+      add({ class: 'payout-mismatch', location: loc, expected: amounts.join(','), actual: f.payouts.map((p) => p.amount).join(','), detail: `epoch ${f.epoch} of model ${f.modelId}: payouts are not pool ${f.pool} × weight (weights sum ${sum} of ${SCALE}) with the remainder to the largest weight` })
+    }
+    if (o.source.everyReceipt) {
+      checks++
+      const expected = accrued.get(f.modelId) ?? 0n
+      if (expected !== f.pool) {
+        add({ class: 'pool-mismatch', location: loc, expected: String(expected), actual: String(f.pool), detail: `epoch ${f.epoch} of model ${f.modelId} paid a pool of ${f.pool}; the contributors' shares settled since the model's previous epoch sum to ${expected}` })
+      }
+      accrued.set(f.modelId, 0n)
+    }
+    const key = `${f.modelId}/${f.epoch}`
+    const logged = attributions.get(key)
+    const ours = unattributed.get(f.modelId) ?? []
+    unattributed.delete(f.modelId)
+    if (!logged) {
+      if (ours.length) {
+        checks++
+        const byLog = new Map<OperatorLog, number>()
+        for (const x of ours) byLog.set(x.log, (byLog.get(x.log) ?? 0) + 1)
+        for (const [log, n] of byLog) add({ class: 'epoch-not-logged', location: loc, detail: `epoch ${f.epoch} of model ${f.modelId} (block ${f.blockNumber}) paid out a pool holding ${n} receipts of operator ${log.operatorId}, and no log records it` }, log)
+      }
+      return
+    }
+    matchedAttributions.add(key)
+    const { log, record: a } = logged
+    checks++
+    const answers = a.localIds.map((id) => {
+      const inf = log.records[log.position.get(id) ?? -1] as Inference | undefined
+      return { contributorsShare: log.shares.get(id) ?? 0n, weights: (inf?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) }
+    })
+    for (const id of a.localIds) log.shares.delete(id)
+    const expected = combineEpochWeights(answers).map((e) => [String(e.datanetId), e.contributor.toLowerCase(), e.weight])
+    const paid = f.payouts.map((p) => [p.datanetId, p.contributor.toLowerCase(), p.weight])
+    if (JSON.stringify(paid) !== JSON.stringify(expected)) {
+      add({ class: 'weight-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, ...loc }, expected: JSON.stringify(expected), actual: JSON.stringify(paid), detail: `epoch ${f.epoch} of model ${f.modelId} paid weights that are not Σ share × weight of its answers` }, log)
+    }
+  }
+
+  const consume = (f: Fact) => {
+    if (o.compareWith) {
+      const k = factKey(f, verified, ordinal)
+      if (k) chainFacts.set(k[0], k[1])
+    }
+    switch (f.kind) {
+      case 'policy':
+        policies.push(f)
+        break
+      case 'price': {
+        const h = prices.get(f.modelId)
+        if (h) h.push(f)
+        else prices.set(f.modelId, [f])
+        break
+      }
+      case 'adapter':
+        adapters.set(`${f.modelId}/${f.version}`, { adapterHash: f.adapterHash.toLowerCase(), blockNumber: f.blockNumber })
+        break
+      case 'model':
+        modelDatanets.set(f.modelId, f.datanets)
+        break
+      case 'contribution':
+        contributions.push(f)
+        break
+      case 'receipt':
+        onReceipt(f)
+        break
+      case 'batch':
+        onBatch(f)
+        break
+      case 'epoch':
+        onEpoch(f)
+        break
+    }
+  }
+  for (let next = await firstFacts; !next.done; next = await facts.next()) for (const f of next.value) consume(f)
+
+  // --source both: every fact the replay used, from the index, against the chain's
+  if (o.compareWith) {
+    const indexFacts = new Map<string, string>()
+    const indexOrdinal = new Map<string, number>()
+    for await (const batch of o.compareWith.facts(query)) {
+      for (const f of batch) {
+        const k = factKey(f, verified, indexOrdinal)
+        if (k) indexFacts.set(k[0], k[1])
+      }
+    }
+    for (const key of [...new Set([...chainFacts.keys(), ...indexFacts.keys()])].sort()) {
+      const chain = chainFacts.get(key)
+      const index = indexFacts.get(key)
+      checks++
+      if (chain !== index) {
+        const [what, id] = key.split(' ')
+        const location = what === 'receipt' ? { requestId: id } : what === 'epoch' ? { modelId: id.split('/')[0], epoch: id.split('/')[1] } : {}
+        add({ class: 'index-mismatch', location, expected: chain ?? 'absent', actual: index ?? 'absent', detail: `${key}: the chain has ${chain ?? 'nothing'}, the index has ${index ?? 'nothing'}` })
+      }
+    }
+  }
+
+  // logged attributions the chain does not have
+  for (const [key, { log, record: a }] of attributions) {
+    if (matchedAttributions.has(key)) continue
+    checks++
+    add({ class: 'payout-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the chain has no such epoch` }, log)
+  }
+
+  // what only the log can tell: metering, the model's answer and its attribution weights, requests never settled
   let runtime: ModelRuntime | undefined
   let attribution: ContributionIndex | undefined
-  const adapters = new Map<string, Adapter>()
+  const models = new Map<string, Adapter>()
   if (o.rerun) {
     runtime = await ModelRuntime.load()
     attribution = new ContributionIndex(runtime.base)
     const content = new ContentStore(o.contentDir)
-    for (const c of o.index.contributions) {
+    for (const c of contributions) {
       if (!content.has(c.contentHash as Hex)) continue
       const r = content.get(c.contentHash as Hex)
       attribution.add({ contributionId: BigInt(c.id), datanetId: BigInt(c.datanetId), contributor: c.contributor as Address, blockNumber: c.blockNumber, text: r.text, label: r.label === 'spam' ? 1 : 0 })
     }
   }
   const blobs = new BlobStore(path.join(o.contentDir, 'adapters'))
-
+  const selected = logs.flatMap((log) => log.inferences.filter((r) => inRange(r.at)).map((r) => ({ log, r })))
   let done = 0
-  const selected = inferences.filter((r) => inRange(r.at))
-  for (const r of selected) {
-    const loc = { line: lineOf.get(r), n: r.n, localId: r.localId }
-    // units and fee: the node's metering and the price in force when it answered
-    checks++
-    const units = countTokens(r.input) + OUTPUT_TOKENS
-    const price = priceAt(o.index, r.modelId, new Date(r.at))
-    const expectedFee = price === undefined ? undefined : BigInt(units) * price
-    if (units !== r.units || expectedFee === undefined || String(expectedFee) !== r.fee) {
-      add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(expectedFee ?? 'unknown'), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the price in force (${price ?? 'unknown'}) cost ${expectedFee ?? 'unknown'}` })
-    }
-    if (runtime && attribution) {
+  try {
+    for (const { log, r } of selected) {
+      const at = log.position.get(r.localId)!
+      const loc = { line: log.lines[at], n: r.n, localId: r.localId }
       checks++
-      const version = o.index.adapters.find((a) => a.modelId === r.modelId && a.version === r.adapterVersion)
-      if (!version || version.adapterHash !== r.adapterHash) {
-        add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: version?.adapterHash ?? 'a registered adapter version', actual: r.adapterHash, detail: `adapter version ${r.adapterVersion} of model ${r.modelId} is not the one registered on chain` })
-      } else {
-        let adapter = adapters.get(r.adapterHash)
-        if (!adapter) adapters.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
-        const res = await runtime.infer(r.input, adapter)
-        if (res.outputHash !== r.outputHash || res.label !== r.label) {
-          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: r.outputHash, detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${r.probs.join('/')}` })
-        }
+      const units = countTokens(r.input) + OUTPUT_TOKENS
+      const fee = BigInt(units) * BigInt(r.price)
+      if (units !== r.units || String(fee) !== r.fee) {
+        add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
+      }
+      if (runtime && attribution) {
         checks++
-        const members = attribution.members((o.index.modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
-        const w = attribution.weights(members, res.h1, res.p, LABELS.indexOf(res.label as never)).map((e) => [String(e.datanetId), e.contributor, e.weight])
-        if (JSON.stringify(w) !== JSON.stringify(r.weights)) {
-          add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: JSON.stringify(r.weights), detail: `the answer's attribution weights differ from a recomputation` })
+        const version = adapters.get(`${r.modelId}/${r.adapterVersion}`)
+        if (!version || version.adapterHash !== r.adapterHash.toLowerCase()) {
+          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: version?.adapterHash ?? 'a registered adapter version', actual: r.adapterHash, detail: `adapter version ${r.adapterVersion} of model ${r.modelId} is not the one registered on chain` }, log)
+        } else {
+          let adapter = models.get(r.adapterHash)
+          if (!adapter) models.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
+          const res = await runtime.infer(r.input, adapter)
+          if (res.outputHash !== r.outputHash || res.label !== r.label) {
+            add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: r.outputHash, detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${r.probs.join('/')}` }, log)
+          }
+          checks++
+          const members = attribution.members((modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
+          const w = attribution.weights(members, res.h1, res.p, LABELS.indexOf(res.label as never)).map((e) => [String(e.datanetId), e.contributor, e.weight])
+          if (JSON.stringify(w) !== JSON.stringify(r.weights)) {
+            add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: JSON.stringify(r.weights), detail: `the answer's attribution weights differ from a recomputation` }, log)
+          }
         }
       }
-    }
-    // settlement: the receipt is on chain once, with the logged fee, split by the policy in force
-    checks++
-    const rid = requestOf.get(r.localId)
-    const chain = rid !== undefined ? indexed.get(rid) : undefined
-    if (unpaid.has(r.localId)) {
-      // the node declared it unpaid; nothing to settle
-    } else if (!chain) {
-      add({ class: 'missing-settlement', location: { ...loc, requestId: rid === undefined ? undefined : String(rid) }, detail: rid === undefined ? `request ${r.localId} was never settled` : `request ${r.localId} is logged as settled as ${rid}, the index has no such inference` })
-    } else {
-      claimed.add(chain.requestId)
-      const sloc = { ...loc, requestId: String(chain.requestId), txHash: chain.txHash }
-      if (chain.fee !== BigInt(r.fee) || chain.units !== BigInt(r.units) || chain.modelId !== r.modelId || chain.payer !== r.payer.toLowerCase()) {
-        add({ class: 'fee-mismatch', location: sloc, expected: `${r.units} units, fee ${r.fee}, model ${r.modelId}, payer ${r.payer}`, actual: `${chain.units} units, fee ${chain.fee}, model ${chain.modelId}, payer ${chain.payer}`, detail: 'the settled receipt differs from the logged answer' })
-      }
       checks++
-      const policy = policyAt(o.index.policies, chain.blockNumber, chain.logIndex)
-      const s = policy ? splitFee(chain.fee, policy) : undefined
-      const got = { creator: chain.creatorShare, contributors: chain.contributorsShare, infra: chain.infraShare, treasury: chain.treasuryShare, burn: chain.burnShare }
-      const fmt = (x: typeof got) => `creator ${x.creator} contributors ${x.contributors} infra ${x.infra} treasury ${x.treasury} burn ${x.burn}`
-      if (!s || !policy || policy.version !== chain.policyVersion || fmt(s) !== fmt(got)) {
-        add({
-          class: 'split-mismatch',
-          location: sloc,
-          expected: s ? `policy v${policy?.version}: ${fmt(s)}` : 'a policy in force',
-          actual: `policy v${chain.policyVersion}: ${fmt(got)}`,
-          detail: `the shares of ${chain.requestId} are not the split of policy v${policy?.version ?? '?'} in force at block ${chain.blockNumber}`,
-        })
+      if (!log.unpaid.has(r.localId) && !log.claimed.has(r.localId)) {
+        const rid = [...log.localOf].find(([, id]) => id === r.localId)?.[0]
+        add({ class: 'missing-settlement', location: { ...loc, requestId: rid === undefined ? undefined : String(rid) }, detail: rid === undefined ? `request ${r.localId} was never settled` : `request ${r.localId} is logged as settled as ${rid}, the chain has no such inference` }, log)
       }
+      o.onProgress?.(++done, selected.length)
     }
-    o.onProgress?.(++done, selected.length)
+  } finally {
+    await runtime?.close()
   }
 
-  // settled on chain by this operator but never logged (block time inside the range)
-  for (const x of o.index.inferences) {
-    if (claimed.has(x.requestId) || doubles.has(x.requestId) || !inRange(x.timestamp)) continue
-    checks++
-    add({ class: 'settled-not-logged', location: { requestId: String(x.requestId), txHash: x.txHash }, detail: `inference ${x.requestId} was settled on chain by operator ${o.operatorId} but is not in the usage log` })
-  }
-
-  // attribution epochs: weights from the logged answers and their settled shares; payouts = pool × w
-  const attributions = records.filter((r): r is LogRecord & AttributionBody => r.kind === 'attribution')
-  for (const a of attributions) {
-    const loc = { line: lineOf.get(a), n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }
-    const answers = a.localIds.map((id) => {
-      const inf = byLocal.get(id)
-      const chain = requestOf.has(id) ? indexed.get(requestOf.get(id)!) : undefined
-      return { contributorsShare: chain?.contributorsShare ?? 0n, weights: (inf?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) }
-    })
-    const expected = combineEpochWeights(answers).map((e) => [String(e.datanetId), e.contributor, e.weight])
-    const epoch = o.index.epochs.find((e) => e.modelId === a.modelId && String(e.epoch) === a.epoch)
-    checks++
-    if (!epoch) {
-      add({ class: 'payout-mismatch', location: loc, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the index has no such epoch` })
-      continue
-    }
-    const paid = epoch.payouts.map((p) => [p.datanetId, p.contributor, p.weight])
-    if (JSON.stringify(paid) !== JSON.stringify(expected)) {
-      add({ class: 'weight-mismatch', location: loc, expected: JSON.stringify(expected), actual: JSON.stringify(paid), detail: `epoch ${a.epoch} of model ${a.modelId} paid weights that are not Σ share × weight of its answers` })
-    }
-    checks++
-    const amounts = epoch.payouts.map((p) => (epoch.pool * BigInt(p.weight)) / 1_000_000n)
-    let top = 0
-    epoch.payouts.forEach((p, i) => {
-      if (p.weight > epoch.payouts[top].weight) top = i
-    })
-    if (amounts.length) amounts[top] += epoch.pool - amounts.reduce((x, y) => x + y, 0n)
-    const actual = epoch.payouts.map((p) => p.amount)
-    if (amounts.join() !== actual.join()) {
-      add({ class: 'payout-mismatch', location: loc, expected: amounts.join(','), actual: actual.join(','), detail: `epoch ${a.epoch} of model ${a.modelId}: payouts are not pool ${epoch.pool} × weight with the remainder to the largest weight` })
-    }
-  }
-  await runtime?.close()
-
-  out.sort((x, y) => (x.location.n ?? Number.MAX_SAFE_INTEGER) - (y.location.n ?? Number.MAX_SAFE_INTEGER) || DISCREPANCY_CLASSES.indexOf(x.class) - DISCREPANCY_CLASSES.indexOf(y.class) || String(x.location.requestId ?? '').localeCompare(String(y.location.requestId ?? '')))
+  const orderOf = new Map(logs.map((l) => [l.name, l.order]))
+  const big = Number.MAX_SAFE_INTEGER
+  out.sort(
+    (x, y) =>
+      (orderOf.get(x.location.log ?? '') ?? 0) - (orderOf.get(y.location.log ?? '') ?? 0) ||
+      (x.location.n ?? big) - (y.location.n ?? big) ||
+      DISCREPANCY_CLASSES.indexOf(x.class) - DISCREPANCY_CLASSES.indexOf(y.class) ||
+      String(x.location.modelId ?? '').localeCompare(String(y.location.modelId ?? '')) ||
+      String(x.location.epoch ?? '').localeCompare(String(y.location.epoch ?? '')) ||
+      String(x.location.requestId ?? '').localeCompare(String(y.location.requestId ?? '')) ||
+      x.detail.localeCompare(y.detail),
+  )
   const byClass = Object.fromEntries(DISCREPANCY_CLASSES.map((c) => [c, out.filter((d) => d.class === c).length])) as Record<DiscrepancyClass, number>
+  const entries = logs.map((l) => ({ file: l.name, sha256: l.sha256, records: l.records.length, operatorId: l.operatorId, account: l.account }))
+  const first = logs[0]
   return {
-    version: 1,
-    log: { file: path.basename(o.logFile), sha256: crypto.createHash('sha256').update(bytes).digest('hex'), records: records.length },
-    operator: { id: o.operatorId, account: o.index.operatorAccount },
+    version: 2,
+    source: o.compareWith ? 'both' : o.source.name,
+    logs: entries,
+    log: several
+      ? { file: entries.map((e) => e.file).join(', '), sha256: crypto.createHash('sha256').update(entries.map((e) => `${e.sha256}  ${e.file}\n`).join('')).digest('hex'), records: entries.reduce((n, e) => n + e.records, 0) }
+      : { file: first.name, sha256: first.sha256, records: first.records.length },
+    operator: { id: first.operatorId ?? 0, account: first.account },
     range: { from: o.from?.toISOString() ?? null, to: o.to?.toISOString() ?? null },
     rerun: o.rerun,
-    summary: { coverage: { from: selected[0]?.at ?? null, to: selected[selected.length - 1]?.at ?? null }, inferences: selected.length, settled: claimed.size, attributionEpochs: attributions.length, checks, discrepancies: out.length, byClass },
+    summary: {
+      coverage: { from: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a < b ? a : b)) : null, to: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a > b ? a : b)) : null },
+      inferences: selected.length,
+      settled,
+      batches,
+      attributionEpochs: attributions.size,
+      epochsChecked,
+      checks,
+      discrepancies: out.length,
+      byClass,
+    },
     ok: out.length === 0,
     discrepancies: out,
   }

@@ -2,6 +2,8 @@
 // offset, byId, connections with cursors, operators, nested relation filters, squidStatus,
 // analytics) returns what a direct SQL query in the test returns, with exact money strings;
 // abuse is refused with a code while the server keeps serving; HTTP endpoints behave.
+import fs from 'node:fs'
+import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { indexedApi, type IndexedApi } from '../helpers/api'
@@ -118,26 +120,52 @@ describe('analytics queries', () => {
   const from = '2025-09-01T00:00:00.000Z'
   const to = '2026-12-01T00:00:00.000Z'
 
-  it('network sustainability per month equals SQL over the Postgres record', async () => {
+  it('network sustainability per month equals SQL over the Postgres record; renamed fields answer as deprecated aliases', async () => {
     const r = await t.gql<{ networkSustainability: { token: { symbol: string; decimals: number }; totals: Record<string, string>; series: Record<string, string>[] } }>(
       `query($from: DateTime!, $to: DateTime!) { networkSustainability(from: $from, to: $to, interval: MONTH) {
-        token { symbol decimals } totals { grossFees protocolRevenue rewardsEmissions vestingUnlocks inferences }
-        series { periodStart grossFees creatorFees contributorFees infraFees protocolRevenue feeBurns inferences } } }`,
+        token { symbol decimals } totals { fees inferenceFees deploymentFees revenue rewardsEmissions vestingUnlocks inferences grossFees protocolRevenue feeCoverageRatio feeFundedShare treasuryFees }
+        series { periodStart inferenceFees deploymentFees creatorFees contributorFees infraFees treasuryFees feeBurns revenue inferences } } }`,
       { from, to },
     )
     expect(r.errors).toBeUndefined()
     const ns = r.data!.networkSustainability
     expect(ns.token).toEqual({ symbol: 'OPEN', decimals: 18 })
     const months = await sql(
-      `select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(fee)::text fees, sum(creator_share)::text c, sum(contributors_share)::text k,
-              sum(infra_share)::text i, sum(treasury_share)::text t, sum(burn_share)::text b, count(*)::int n
-       from inference group by 1 order by 1`,
+      `select i.m, i.fees, coalesce(d.dep, '0') dep, i.c, i.k, i.t, i.b, (i.t::numeric + i.b::numeric + coalesce(d.dep, '0')::numeric)::text rev, i.n from
+         (select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(fee)::text fees, sum(creator_share)::text c, sum(contributors_share)::text k,
+                 sum(infra_share)::text i_, sum(treasury_share)::text t, sum(burn_share)::text b, count(*)::int n
+          from inference group by 1) i
+         left join (select to_char(date_trunc('month', registered_at at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(deployment_fee)::text dep from model group by 1) d on d.m = i.m
+       order by 1`,
     )
-    expect(ns.series.map((p) => [p.periodStart, p.grossFees, p.creatorFees, p.contributorFees, p.infraFees, p.protocolRevenue, p.feeBurns, p.inferences])).toEqual(
-      months.map((m) => [m.m, m.fees, m.c, m.k, m.i, m.t, m.b, m.n]),
+    const infra = await sql(`select to_char(date_trunc('month', timestamp at time zone 'UTC'), 'YYYY-MM-DD') as m, sum(infra_share)::text i from inference group by 1 order by 1`)
+    const withInference = ns.series.filter((p) => Number(p.inferences) > 0)
+    expect(withInference.map((p) => [p.periodStart, p.inferenceFees, p.deploymentFees, p.creatorFees, p.contributorFees, p.treasuryFees, p.feeBurns, p.revenue, p.inferences])).toEqual(
+      months.map((m) => [m.m, m.fees, m.dep, m.c, m.k, m.t, m.b, m.rev, m.n]),
     )
-    const [tot] = await sql(`select (select sum(fee)::text from inference) f, (select sum(amount)::text from incentive_payment) r, (select sum(amount)::text from vesting_release) v`)
-    expect([ns.totals.grossFees, ns.totals.rewardsEmissions, ns.totals.vestingUnlocks]).toEqual([tot.f, tot.r, tot.v])
+    expect(withInference.map((p) => p.infraFees)).toEqual(infra.map((m) => m.i))
+    const [tot] = await sql(
+      `select (select sum(fee)::text from inference) f, (select sum(deployment_fee)::text from model) d, (select sum(amount)::text from incentive_payment) r, (select sum(amount)::text from vesting_release) v`,
+    )
+    expect(BigInt(tot.d)).toBeGreaterThan(0n)
+    expect([ns.totals.inferenceFees, ns.totals.deploymentFees, ns.totals.fees, ns.totals.rewardsEmissions, ns.totals.vestingUnlocks]).toEqual([
+      tot.f,
+      tot.d,
+      (BigInt(tot.f) + BigInt(tot.d)).toString(),
+      tot.r,
+      tot.v,
+    ])
+    // the deprecated aliases answer what their new names answer
+    expect([ns.totals.grossFees, ns.totals.protocolRevenue, ns.totals.feeCoverageRatio]).toEqual([ns.totals.inferenceFees, ns.totals.treasuryFees, ns.totals.feeFundedShare])
+  })
+
+  it('the renamed fields are marked deprecated with a reason in the schema', async () => {
+    const r = await t.gql<{ __type: { fields: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] } }>(
+      `{ __type(name: "SustainabilityPoint") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`,
+    )
+    const dep = r.data!.__type.fields.filter((f) => f.isDeprecated)
+    expect(dep.map((f) => f.name).sort()).toEqual(['feeCoverageRatio', 'grossFees', 'protocolRevenue'])
+    for (const f of dep) expect(f.deprecationReason).toMatch(/^renamed \w+/)
   })
 
   it('model and datanet revenue, fee-policy history equal SQL', async () => {
@@ -169,6 +197,105 @@ describe('analytics queries', () => {
     }
     const r = await t.gql(`{ modelRevenue(from: "yesterday", to: "2026-03-01T00:00:00Z") { modelId } }`)
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+})
+
+describe('upkeep coverage over GraphQL', () => {
+  const A = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json'), 'utf8')) as Record<string, string> & { openPriceUsd: { from: string; usd: string }[] }
+  const fr = (s: string): [bigint, bigint] => {
+    const [w, f = ''] = s.split('.')
+    return [BigInt(w + f), 10n ** BigInt(f.length)]
+  }
+  const Q = `query($from: DateTime!, $to: DateTime!, $a: AssumptionOverrides) { upkeepCoverage(from: $from, to: $to, assumptions: $a) {
+      provenance assumptionsHash openPriceUsd upkeepCost maintainerFeeIncome maintenanceCoverage stakerRealYield
+      costs { component provenance usd amount } operators { operatorId units infraFees servingCost infraMargin } unknowns { field reason } } }`
+  type U = { upkeepCoverage: { provenance: string; assumptionsHash: string; openPriceUsd: string | null; upkeepCost: string | null; maintainerFeeIncome: string; maintenanceCoverage: string | null; stakerRealYield: string | null; costs: { component: string; provenance: string; usd: string | null; amount: string | null }[]; operators: { operatorId: string; units: string; infraFees: string; servingCost: string | null; infraMargin: string | null }[]; unknowns: { field: string; reason: string }[] } }
+  const from = '2026-03-01T00:00:00.000Z'
+  const to = '2026-04-01T00:00:00.000Z'
+
+  it('fee income and each operator\'s serving cost equal SQL and the assumptions file; every cost says where it comes from', async () => {
+    const r = await t.gql<U>(Q, { from, to })
+    expect(r.errors).toBeUndefined()
+    const u = r.data!.upkeepCoverage
+    const [inc] = await sql(`select (sum(creator_share) + sum(contributors_share) + sum(infra_share))::text s from inference where timestamp >= $1 and timestamp < $2`, [from, to])
+    expect(u.maintainerFeeIncome).toBe(inc.s)
+    expect(u.costs.map((c) => [c.component, c.provenance])).toEqual([['serving compute', 'assumed'], ['storage', 'assumed'], ['maintenance work', 'assumed']])
+    expect(u.openPriceUsd).toBe('0.45')
+    // serving cost of n units = n × cpu s/unit × USD/cpu s (the file's GPU share is 0) ÷ USD/OPEN, in base units
+    const [c, cd] = fr(A.servingCpuSecondsPerUnit)
+    const [usd, usdD] = fr(A.cpuSecondUsd)
+    const [p, pd] = fr(u.openPriceUsd!)
+    expect(A.servingGpuSecondsPerUnit).toBe('0')
+    const rows = await sql(`select operator_id as op, sum(units)::text u, sum(infra_share)::text i from inference where timestamp >= $1 and timestamp < $2 group by 1 order by 1`, [from, to])
+    expect(rows.length).toBeGreaterThan(0)
+    expect(u.operators.map((o) => [o.operatorId, o.units, o.infraFees])).toEqual(rows.map((x) => [x.op, x.u, x.i]))
+    for (const o of u.operators) {
+      const cost = (BigInt(o.units) * c * usd * 10n ** 18n * pd) / (cd * usdD * p)
+      expect(o.servingCost).toBe(cost.toString())
+      expect(o.infraMargin).toBe((BigInt(o.infraFees) - cost).toString())
+    }
+    // the network's serving cost is the cost of all units (floored once, so at least the floored parts' sum)
+    const units = u.operators.reduce((s, o) => s + BigInt(o.units), 0n)
+    expect(u.costs[0].amount).toBe(((units * c * usd * 10n ** 18n * pd) / (cd * usdD * p)).toString())
+  })
+
+  it('liabilities, runway and datanet yield over GraphQL equal SQL over the Postgres record', async () => {
+    const at = '2026-11-01T00:00:00.000Z'
+    const r = await t.gql<{
+      liabilities: Record<string, string>
+      runway: { incentiveBudgetProvenance: string; treasuryMonthlyNetBurn: string; liabilities: Record<string, string>; unknowns: { field: string }[] }
+      datanetRevenue: { datanetId: string; attributionPaid: string; contributions: number; attributionPerContribution: string | null }[]
+    }>(
+      `query($at: DateTime!, $from: DateTime!) { liabilities(at: $at) { stakedPrincipal unclaimedAccruals undistributedPools prepaidEscrow }
+        runway(at: $at) { incentiveBudgetProvenance treasuryMonthlyNetBurn liabilities { prepaidEscrow } unknowns { field } }
+        datanetRevenue(from: $from, to: $at, limit: 100) { datanetId attributionPaid contributions attributionPerContribution } }`,
+      { at, from: '2026-10-01T00:00:00.000Z' },
+    )
+    expect(r.errors).toBeUndefined()
+    const [x] = await sql(
+      `select
+         (select coalesce(sum(amount), 0) from escrow_movement where kind = 'deposit' and timestamp < $1)
+           - (select coalesce(sum(amount), 0) from escrow_movement where kind = 'withdrawal' and timestamp < $1)
+           - (select coalesce(sum(fee), 0) from inference where timestamp < $1) as escrow,
+         (select coalesce(sum(creator_share + infra_share), 0) from inference where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from creator_payout where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from operator_payout where timestamp < $1) as accrued,
+         (select coalesce(sum(contributors_share), 0) from inference where timestamp < $1)
+           - (select coalesce(sum(amount), 0) from attribution_payout where timestamp < $1) as pools`,
+      [at],
+    )
+    expect(r.data!.liabilities).toMatchObject({ prepaidEscrow: String(x.escrow), unclaimedAccruals: String(x.accrued), undistributedPools: String(x.pools) })
+    expect(r.data!.runway.liabilities.prepaidEscrow).toBe(String(x.escrow))
+    expect(r.data!.runway.incentiveBudgetProvenance).toBe('assumed')
+    for (const d of r.data!.datanetRevenue) {
+      const want = d.contributions === 0 ? null : BigInt(d.attributionPaid) * 1_000_000n / BigInt(d.contributions)
+      expect(d.attributionPerContribution, d.datanetId).toBe(want === null ? null : `${want / 1_000_000n}.${(want % 1_000_000n).toString().padStart(6, '0')}`)
+    }
+    expect(r.data!.datanetRevenue.filter((d) => d.attributionPerContribution !== null).length).toBeGreaterThan(0)
+  })
+
+  it('other assumptions as arguments move the answer (sensitivity); a malformed one is BAD_ASSUMPTION and changes nothing', async () => {
+    const base = (await t.gql<U>(Q, { from, to })).data!.upkeepCoverage
+    const dear = (await t.gql<U>(Q, { from, to, a: { openPriceUsd: '0.045' } })).data!.upkeepCoverage
+    // a tenth of the price: the same USD, ten times the OPEN (up to the floor of each)
+    expect(dear.costs[2].usd).toBe(base.costs[2].usd)
+    const ten = BigInt(base.costs[2].amount!) * 10n
+    expect(BigInt(dear.costs[2].amount!) >= ten && BigInt(dear.costs[2].amount!) < ten + 10n).toBe(true)
+    expect(dear.assumptionsHash).not.toBe(base.assumptionsHash)
+    for (const a of [{ cpuSecondUsd: '-0.1' }, { openPriceUsd: '0' }, { adapterGb: 'lots' }]) {
+      const r = await t.gql<U>(Q, { from, to, a })
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(a)).toBe('BAD_ASSUMPTION')
+    }
+    expect((await t.gql<U>(Q, { from, to })).data!.upkeepCoverage).toEqual(base)
+  })
+
+  it('a period of no data answers null with a reason, never 0', async () => {
+    const u = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z', a: { openPriceUsd: '1' } })).data!.upkeepCoverage
+    expect([u.upkeepCost, u.maintainerFeeIncome, u.maintenanceCoverage, u.stakerRealYield]).toEqual(['0', '0', null, null])
+    expect(u.unknowns.map((x) => x.field)).toEqual(['maintenanceCoverage', 'models'])
+    const bare = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' })).data!.upkeepCoverage
+    expect(bare.upkeepCost).toBeNull()
+    expect(bare.unknowns[0].reason).toMatch(/no OPEN price/)
   })
 })
 
@@ -206,7 +333,7 @@ describe('abuse is refused with a code, and the server keeps serving', () => {
   it('a slow analytics query is stopped with QUERY_TIMEOUT while entity queries go on', async () => {
     const slow = await t.withLimits({ analyticsTimeoutMs: 1 })
     const [timedOut, ok] = await Promise.all([
-      t.gql(`{ networkSustainability(from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z", interval: DAY) { totals { grossFees } } }`, undefined, slow),
+      t.gql(`{ networkSustainability(from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z", interval: DAY) { totals { fees } } }`, undefined, slow),
       t.gql(normal, undefined, slow),
     ])
     expect(timedOut.errors?.[0]?.extensions?.code).toBe('QUERY_TIMEOUT')

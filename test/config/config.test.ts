@@ -1,11 +1,12 @@
 // One typed configuration read at the edge: every variable of the README's table has a
 // default, and a wrong value is refused with one line that names it.
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
-import { ConfigError, KeyError, exitCodeOf } from '../../src/util/errors'
+import { AssumptionError, ConfigError, KeyError, exitCodeOf } from '../../src/util/errors'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const BIN = path.join(ROOT, 'bin', 'upkeep.js')
@@ -68,6 +69,28 @@ describe('a wrong value is one line naming the variable', () => {
       expect(exitCodeOf(err)).toBe(3)
     })
   }
+
+  it('UPKEEP_ASSUMPTIONS: a missing or malformed cost-assumptions file is an AssumptionError naming the variable (exit 2)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-assumptions-'))
+    const good = JSON.parse(fs.readFileSync(path.join(ROOT, 'assumptions', 'devnet.json'), 'utf8'))
+    fs.writeFileSync(path.join(dir, 'negative.json'), JSON.stringify({ ...good, storageUsdPerGbMonth: '-1' }))
+    for (const [file, message] of [
+      [path.join(dir, 'missing.json'), /^UPKEEP_ASSUMPTIONS: cannot read the assumptions file .*missing\.json/],
+      [path.join(dir, 'negative.json'), /^UPKEEP_ASSUMPTIONS: .*storageUsdPerGbMonth must not be negative, got "-1"$/],
+    ] as const) {
+      let err: unknown
+      try {
+        loadConfig({ UPKEEP_ASSUMPTIONS: file })
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(AssumptionError)
+      expect((err as Error).message).toMatch(message)
+      expect(exitCodeOf(err)).toBe(2)
+    }
+    expect(loadConfig({}).api.assumptions!.hash).toMatch(/^[0-9a-f]{64}$/)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
 
   it('a malformed key is refused without showing it', () => {
     const key = '0x' + 'ab'.repeat(31)

@@ -8,6 +8,7 @@ import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { readOnlyRoleUrl } from '../../src/db/postgres'
 import type { Limits } from '../../src/api/protection'
+import { readAssumptions } from '../../src/analytics'
 
 export interface IndexedApi {
   devnet: LoadedDevnet
@@ -27,7 +28,12 @@ export async function indexedApi(): Promise<IndexedApi> {
   const dataDir = newDataDir()
   await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
   const warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
-  const metrics = { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, stakingBank: devnet.manifest.accounts.stakingBank }
+  const metrics = {
+    treasury: devnet.manifest.accounts.treasury,
+    distributor: devnet.manifest.contracts.RewardsDistributor,
+    stakingBank: devnet.manifest.accounts.stakingBank,
+    assumptions: readAssumptions(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')),
+  }
   const role = `ro_${new URL(db.url).pathname.slice(1)}`.slice(0, 60)
   const roUrl = await readOnlyRoleUrl(db.url, role)
   const servers: ApiServer[] = []

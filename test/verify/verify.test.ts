@@ -1,24 +1,27 @@
-// Replay verification: an honest run has zero discrepancies and two replays give byte-identical
-// reports; every injected discrepancy class is detected with the right class and location, and
-// nothing honest is flagged.
+// Replay verification from the chain (and the index): an honest run has zero discrepancies and
+// two replays give byte-identical reports; every injected discrepancy class is detected with the
+// right class and location, and nothing honest is flagged. Tampering on chain runs inside an
+// anvil snapshot that is reverted afterwards; tampering with the index is undone afterwards.
 import fs from 'node:fs'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
-import { freshDatabase, type TestDatabase } from '../helpers/pg'
+import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { attributorKey, operatorKey, payerAddress, tempLog } from '../helpers/node'
 import { InferenceNode } from '../../src/inference/node'
-import { readIndex, type IndexSnapshot } from '../../src/verify/index-reader'
-import { verifyUsageLog, type VerificationReport } from '../../src/verify/replay'
+import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
+import { ChainSource } from '../../src/verify/chain-source'
+import { IndexSource } from '../../src/verify/index-source'
+import type { FactSource } from '../../src/verify/facts'
 import { recordHash } from '../../src/inference/usage-log'
 import { signHash } from '../../src/util/hash'
 import { devnetPrivateKey } from '../../src/chain/keys'
 import { artifact } from '../../src/chain/artifacts'
 import { buildBatch } from '../../src/protocol/receipts'
 import { corpusSplit, loadCorpus } from '../../src/content/corpus'
-import { createWalletClient, http, type Hex } from 'viem'
+import { createWalletClient, http, toEventSelector, type Address, type Hex } from 'viem'
 import { openWarehouse } from '../../src/warehouse/client'
 import { startApi } from '../../src/api/server'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -28,7 +31,6 @@ let devnet: LoadedDevnet
 let db: TestDatabase
 let dataDir: string
 let logFile: string
-let index: IndexSnapshot
 let honest: VerificationReport
 const texts = loadCorpus()
   .filter((e) => corpusSplit(e.id) === 'test')
@@ -37,9 +39,8 @@ const texts = loadCorpus()
 
 type Rec = Record<string, unknown> & { n: number; kind: string; hash: Hex; prev: Hex; sig: Hex }
 const readRecords = (file = logFile): Rec[] => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-/** Writes records as a node holding the operator key would: re-chained and re-signed. */
-function writeSigned(records: Rec[], file: string, fromIndex = 0): void {
-  const key = devnetPrivateKey(7)
+/** Writes records as a node holding the operator key would (or another `key`): re-chained and re-signed. */
+function writeSigned(records: Rec[], file: string, fromIndex = 0, key = devnetPrivateKey(7)): void {
   let prev = fromIndex > 0 ? records[fromIndex - 1].hash : ('0x' + '00'.repeat(32)) as Hex
   records.forEach((r, i) => {
     r.n = i
@@ -56,7 +57,39 @@ function writeSigned(records: Rec[], file: string, fromIndex = 0): void {
   fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
 }
 const tmp = () => path.join(path.dirname(logFile), `variant-${Math.random().toString(16).slice(2)}.jsonl`)
-const verify = (file: string, snap = index, rerun = true) => verifyUsageLog({ logFile: file, index: snap, operatorId: 1, contentDir: devnet.contentDir, rerun })
+const chain = () => new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
+async function verify(file: string, rerun = true, source: FactSource = chain(), compareWith?: FactSource): Promise<VerificationReport> {
+  try {
+    return await verifyUsageLogs({ logFiles: [file], source, compareWith, contentDir: devnet.contentDir, rerun })
+  } finally {
+    await source.close()
+    await compareWith?.close()
+  }
+}
+const verifyIndex = (file: string, rerun = false) => verify(file, rerun, new IndexSource(db.url))
+/** Runs `f` on a chain snapshot and reverts the chain afterwards, so later tests see the honest chain. */
+async function onSnapshot<T>(f: () => Promise<T>): Promise<T> {
+  const id = await devnet.testClient.snapshot()
+  try {
+    return await f()
+  } finally {
+    await devnet.testClient.revert({ id })
+  }
+}
+const settlement = () => ({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi })
+/** Settles receipts as operator 1 would (its key), committing `head` as the usage-log head. */
+async function settleAsOperator(receipts: { modelId: string; payer: string; units: number; fee: bigint }[], head: Hex): Promise<{ firstSeq: bigint; hash: Hex; blockNumber: number }> {
+  const operator = privateKeyToAccount(devnetPrivateKey(7))
+  const firstSeq = (await devnet.publicClient.readContract({ ...settlement(), functionName: 'nextSequence', args: [operator.address] })) as bigint
+  const payerIds = new Map<string, number>()
+  for (const r of receipts) payerIds.set(r.payer, Number(await devnet.publicClient.readContract({ ...settlement(), functionName: 'payerIdOf', args: [r.payer] })))
+  const b = buildBatch(receipts.map((r) => ({ modelId: BigInt(r.modelId), payerId: payerIds.get(r.payer)!, units: r.units, fee: r.fee })))
+  const wallet = createWalletClient({ account: operator, transport: http(devnet.anvil.rpcUrl) })
+  const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed], chain: null } as never)
+  const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
+  expect(receipt.status).toBe('success')
+  return { firstSeq, hash, blockNumber: Number(receipt.blockNumber) }
+}
 const classes = (r: VerificationReport) => [...new Set(r.discrepancies.map((d) => d.class))].sort()
 
 beforeAll(async () => {
@@ -80,7 +113,6 @@ beforeAll(async () => {
   dataDir = newDataDir()
   const head = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
   await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir, env: { UPKEEP_WAREHOUSE: 'off' } }, head)
-  index = await readIndex(db.url, 1)
   honest = await verify(logFile)
 }, 240_000)
 
@@ -91,13 +123,25 @@ afterAll(async () => {
 })
 
 describe('an honest run', () => {
-  it('has zero discrepancies across every check', () => {
+  it('has zero discrepancies across every check, from the chain and from the index', async () => {
     expect(honest.discrepancies).toEqual([])
     expect(honest.ok).toBe(true)
+    expect(honest.source).toBe('chain')
+    expect(honest.logs.map((l) => l.operatorId)).toEqual([1])
     expect(honest.summary.inferences).toBe(24)
     expect(honest.summary.settled).toBe(24)
+    expect(honest.summary.batches).toBe(3)
     expect(honest.summary.attributionEpochs).toBe(4)
+    // every epoch on chain is checked: count them from raw EpochClosed logs
+    const closed = await devnet.publicClient.getLogs({ address: devnet.manifest.contracts.AttributionSettlement, fromBlock: 0n, toBlock: 'latest' })
+    const epochTopic = artifact('AttributionSettlement').abi.find((x) => x.type === 'event' && x.name === 'EpochClosed')!
+    expect(honest.summary.epochsChecked).toBe(closed.filter((l) => l.topics[0] === toEventSelector(epochTopic as never)).length)
     expect(honest.summary.checks).toBeGreaterThan(24 * 5)
+    const fromIndex = await verifyIndex(logFile, true)
+    expect(fromIndex.discrepancies).toEqual([])
+    const both = await verify(logFile, false, chain(), new IndexSource(db.url))
+    expect(both.discrepancies).toEqual([])
+    expect(both.source).toBe('both')
   })
 
   it('two replays give byte-identical JSON reports', async () => {
@@ -107,9 +151,9 @@ describe('an honest run', () => {
 
   it('the CLI exits 0, prints a summary, writes the JSON report and stores the run', async () => {
     const json = path.join(path.dirname(logFile), 'report.json')
-    const r = spawnSync(process.execPath, [BIN, 'verify', '--log', logFile, '--json', json, '--content-dir', devnet.contentDir], { env: { ...process.env, DB_URL: db.url }, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [BIN, 'verify', '--log', logFile, '--json', json, '--manifest', devnet.manifestFile, '--content-dir', devnet.contentDir], { env: { ...process.env, DB_URL: db.url }, encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/verified 24 inferences, 24 settled receipts, 4 attribution epochs/)
+    expect(r.stdout).toMatch(/verified 24 inferences, 24 settled receipts, 4 attribution epochs of operator 1/)
     expect(r.stdout).toMatch(/no discrepancies/)
     expect(JSON.parse(fs.readFileSync(json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(honest)))
     // the run is kept and served over GraphQL
@@ -130,12 +174,41 @@ describe('an honest run', () => {
     }
   })
 
-  it('refuses bad arguments with one line', () => {
-    for (const args of [['--log', '/nonexistent.jsonl'], ['--log', logFile, '--from', 'yesterday'], ['--log', logFile, '--from', '2026-02-01', '--to', '2026-01-01']]) {
-      const r = spawnSync(process.execPath, [BIN, 'verify', ...args], { env: { ...process.env, DB_URL: db.url }, encoding: 'utf8' })
-      expect(r.status, args.join(' ')).not.toBe(0)
-      expect(r.stderr.trim().split('\n').length).toBe(1)
+  it('a directory of logs verifies every operator in it', () => {
+    const dir = fs.mkdtempSync(path.join(path.dirname(logFile), 'logs-'))
+    fs.copyFileSync(logFile, path.join(dir, 'operator-1.jsonl'))
+    const r = spawnSync(process.execPath, [BIN, 'verify', '--log', dir, '--manifest', devnet.manifestFile, '--content-dir', devnet.contentDir, '--no-rerun', '--no-store'], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/24 settled receipts, 4 attribution epochs of operator 1 /)
+  })
+
+  it('refuses bad arguments and an unreachable RPC with one line, and writes nothing', async () => {
+    const runs = async () =>
+      (await query(db.url, `select to_regclass('upkeep_verify.verification_run') as t`))[0].t === null
+        ? 0
+        : Number((await query<{ n: string }>(db.url, 'select count(*)::text as n from upkeep_verify.verification_run'))[0].n)
+    const before = await runs()
+    const emptyDir = fs.mkdtempSync(path.join(path.dirname(logFile), 'empty-'))
+    const json = path.join(path.dirname(logFile), 'refused.json')
+    const base = ['--manifest', devnet.manifestFile, '--content-dir', devnet.contentDir, '--json', json]
+    const cases: [string[], Record<string, string>, number][] = [
+      [[], {}, 2],
+      [['--log', '/nonexistent.jsonl'], {}, 2],
+      [['--log', emptyDir], {}, 2],
+      [['--log', logFile, '--source', 'postgres'], {}, 2],
+      [['--log', logFile, '--from', 'yesterday'], {}, 2],
+      [['--log', logFile, '--from', '2026-02-01', '--to', '2026-01-01'], {}, 2],
+      [['--log', logFile, '--log', logFile], {}, 2],
+      [['--log', logFile], { RPC_URL: 'http://127.0.0.1:9' }, 4],
+      [['--log', logFile, '--manifest', '/nonexistent-manifest.json'], {}, 3],
+    ]
+    for (const [args, env, code] of cases) {
+      const r = spawnSync(process.execPath, [BIN, 'verify', ...base, ...args], { env: { ...process.env, DB_URL: db.url, ...env }, encoding: 'utf8' })
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(code)
+      expect(r.stderr.trim().split('\n').length, r.stderr).toBe(1)
+      expect(fs.existsSync(json), args.join(' ')).toBe(false)
     }
+    expect(await runs()).toBe(before)
   })
 })
 
@@ -168,6 +241,18 @@ describe('injected discrepancies are detected with the right class and location'
     expect(r.discrepancies.some((d) => d.class === 'bad-signature' && d.location.n === i)).toBe(true)
   })
 
+  it('a log re-chained from a record on without the node key is not covered by its signature', async () => {
+    const records = readRecords()
+    const i = firstInference() + 5
+    records[i].label = records[i].label === 'spam' ? 'ham' : 'spam'
+    // re-hashed and re-linked to the end, signed by another key: the chain is intact, the signatures are not the node's
+    const file = tmp()
+    writeSigned(records, file, i, devnetPrivateKey(99))
+    const r = await verify(file, false)
+    const bad = r.discrepancies.filter((d) => d.class === 'bad-signature')
+    expect(bad.map((d) => d.location.n)).toEqual([i])
+  })
+
   it('a dropped record breaks the chain, and its settled request is not logged', async () => {
     const records = readRecords()
     const i = firstInference() + 2
@@ -191,6 +276,21 @@ describe('injected discrepancies are detected with the right class and location'
     expect(r.discrepancies.some((d) => d.class === 'broken-chain' && d.location.n === i + 1)).toBe(true)
   })
 
+  it('a log rewritten and re-signed with the node key is caught by the heads its batches committed on chain', async () => {
+    // an answer the node would rather have given: every hash and signature is valid again, only the chain remembers
+    const records = readRecords()
+    const i = firstInference() + 2
+    records[i].label = records[i].label === 'spam' ? 'ham' : 'spam'
+    records[i].outputHash = ('0x' + 'cd'.repeat(32)) as Hex
+    const file = tmp()
+    writeSigned(records, file, i)
+    const r = await verify(file, false)
+    expect(classes(r)).toEqual(['head-mismatch'])
+    // the first batch committed after the rewritten record is the first one flagged, at its intent
+    const intents = records.map((x, k) => [x, k] as const).filter(([x, k]) => x.kind === 'settlement-intent' && k > i)
+    expect(r.discrepancies.map((d) => d.location.n)).toEqual(intents.map(([, k]) => k))
+  })
+
   it('a node that overcharges (validly signed) is caught by the fee check', async () => {
     const records = readRecords()
     const i = firstInference() + 4
@@ -199,9 +299,9 @@ describe('injected discrepancies are detected with the right class and location'
     const file = tmp()
     writeSigned(records, file, i)
     const r = await verify(file)
-    expect(classes(r)).toEqual(['fee-mismatch'])
-    expect(r.discrepancies.every((d) => d.location.n === i)).toBe(true)
-    expect(r.discrepancies.length).toBe(2) // the metering and the settled receipt both disagree
+    const mine = r.discrepancies.filter((d) => d.location.n === i)
+    expect(mine.map((d) => d.class)).toEqual(['fee-mismatch', 'fee-mismatch']) // the metering and the settled receipt both disagree
+    expect(classes(r)).toEqual(['fee-mismatch', 'head-mismatch']) // and the rewrite is seen by the batch heads
   })
 
   it('a different answer than the model gives is an output mismatch', async () => {
@@ -211,11 +311,11 @@ describe('injected discrepancies are detected with the right class and location'
     const file = tmp()
     writeSigned(records, file, i)
     const r = await verify(file)
-    expect(classes(r)).toEqual(['output-mismatch'])
-    expect(r.discrepancies[0].location.n).toBe(i)
+    expect(r.discrepancies.filter((d) => d.location.n === i).map((d) => d.class)).toEqual(['output-mismatch'])
+    expect(classes(r)).toEqual(['head-mismatch', 'output-mismatch'])
   })
 
-  it('answer weights that are not the model\'s attribution are a weight mismatch', async () => {
+  it("answer weights that are not the model's attribution are a weight mismatch", async () => {
     const records = readRecords()
     const i = firstInference() + 7
     const w = records[i].weights as [string, string, number][]
@@ -231,7 +331,7 @@ describe('injected discrepancies are detected with the right class and location'
     const mine = r.discrepancies.filter((d) => d.location.n === i)
     expect(mine.map((d) => d.class)).toEqual(['weight-mismatch'])
     // the changed answer weights also change the epoch its model paid: that epoch is flagged too
-    const epochs = r.discrepancies.filter((d) => d.location.n !== i)
+    const epochs = r.discrepancies.filter((d) => d.location.n !== i && d.class !== 'head-mismatch')
     expect(epochs.length).toBeGreaterThanOrEqual(1)
     expect(epochs.every((d) => d.class === 'weight-mismatch' && d.location.epoch !== undefined)).toBe(true)
   })
@@ -248,63 +348,123 @@ describe('injected discrepancies are detected with the right class and location'
     expect(r.discrepancies[0].location.localId).toBe(999)
   })
 
-  it('an operator that mis-splits a fee is a split mismatch', async () => {
-    const snap: IndexSnapshot = { ...index, inferences: index.inferences.map((x, k) => (k === 3 ? { ...x, treasuryShare: x.treasuryShare + 1n, creatorShare: x.creatorShare - 1n } : x)) }
-    const r = await verify(logFile, snap, false)
-    expect(classes(r)).toEqual(['split-mismatch'])
-    expect(r.discrepancies[0].location.requestId).toBe(String(index.inferences[3].requestId))
+  it('an epoch on chain that paid out the operator\'s receipts but is missing from its log is caught', async () => {
+    const records = readRecords()
+    const last = records[records.length - 1]
+    expect(last.kind).toBe('attribution')
+    const file = tmp()
+    fs.writeFileSync(file, records.slice(0, -1).map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const r = await verify(file, false)
+    expect(classes(r)).toEqual(['epoch-not-logged'])
+    expect(r.discrepancies.map((d) => [d.location.modelId, d.location.epoch, d.location.txHash])).toEqual([[last.modelId, last.epoch, last.txHash]])
   })
 
-  it('an attributor that pays the wrong weights or amounts is a weight or payout mismatch', async () => {
-    // an epoch the node posted (its usage log holds it), so verify compares the chain's weights with the log's
-    const records = readRecords()
-    const e = index.epochs.find((x) => x.payouts.length > 1 && records.some((r) => r.kind === 'attribution' && r.txHash === x.txHash))
-    expect(e).toBeDefined()
-    const ours = index.epochs.filter((x) => x.txHash === e!.txHash)
-    expect(ours.length).toBe(1)
-    const wrongWeights: IndexSnapshot = {
-      ...index,
-      epochs: index.epochs.map((x) => (x === e ? { ...x, payouts: x.payouts.map((p, k) => ({ ...p, weight: k === 0 ? p.weight + 1 : k === 1 ? p.weight - 1 : p.weight })) } : x)),
+  it('a request served after a price change and backdated into the grace period is caught', async () => {
+    await onSnapshot(async () => {
+      const records = readRecords()
+      const sample = records.find((r) => r.kind === 'inference')! as Rec & { modelId: string; units: number; price: string; payer: string }
+      const registry = { address: devnet.manifest.contracts.ModelRegistry, abi: artifact('ModelRegistry').abi }
+      const [registered] = await devnet.publicClient.getContractEvents({ ...registry, eventName: 'ModelRegistered', args: { modelId: BigInt(sample.modelId) }, fromBlock: 0n } as never)
+      const owner = (registered as unknown as { args: { owner: Address } }).args.owner
+      const oldPrice = BigInt(sample.price)
+      const newPrice = oldPrice * 2n
+      await devnet.testClient.impersonateAccount({ address: owner })
+      const change = await devnet.wallet(owner).writeContract({ ...registry, functionName: 'setPrice', args: [BigInt(sample.modelId), newPrice], chain: null } as never)
+      const changed = await devnet.publicClient.waitForTransactionReceipt({ hash: change })
+      const changedAt = Number((await devnet.publicClient.getBlock({ blockNumber: changed.blockNumber })).timestamp) * 1000
+      let localId = Math.max(...records.filter((r) => r.kind === 'inference').map((r) => r.localId as number)) + 1
+      const answer = (at: string, price: bigint) => ({ ...sample, localId: localId++, at, price: String(price), fee: String(BigInt(sample.units) * price) }) as Rec
+      const batch = async (inf: Rec) => {
+        records.push(inf)
+        writeSigned(records, logCopy, records.length - 1)
+        const s = await settleAsOperator([{ modelId: sample.modelId, payer: sample.payer, units: sample.units, fee: BigInt(inf.fee as string) }], inf.hash)
+        records.push({ v: 1, kind: 'settlement-intent', firstSeq: String(s.firstSeq), localIds: [inf.localId], usageLogHead: inf.hash } as unknown as Rec)
+        records.push({ v: 1, kind: 'settlement', firstSeq: String(s.firstSeq), count: 1, txHash: s.hash, blockNumber: s.blockNumber, policyVersion: 0, contributorsShares: [] } as unknown as Rec)
+        writeSigned(records, logCopy, records.length - 2)
+      }
+      const logCopy = tmp()
+      // an honest answer at the new price, settled: the log is now anchored after the change
+      await batch(answer(new Date(changedAt + 1_000).toISOString(), newPrice))
+      // then one served after it, logged as if before the change, at the old price (the contract's grace accepts it)
+      const backdated = answer(new Date(changedAt - 60_000).toISOString(), oldPrice)
+      await batch(backdated)
+      const r = await verify(logCopy, false)
+      expect(classes(r)).toEqual(['backdated'])
+      expect(r.discrepancies.map((d) => d.location.localId)).toEqual([backdated.localId])
+    })
+  }, 120_000)
+
+  it("an epoch whose pool is short of its contributors' shares is caught", async () => {
+    await onSnapshot(async () => {
+      const copy = tmp()
+      fs.copyFileSync(logFile, copy)
+      const node = await InferenceNode.start({ manifest: devnet.manifest, operator: operatorKey(), attributor: attributorKey(), logFile: copy, contentDir: devnet.contentDir, batchSize: 100, batchIntervalMs: 3_600_000 })
+      const model = node.models().filter((m) => !m.retired)[0].id
+      try {
+        await node.infer({ model, payer: payerAddress(0), input: texts[30] })
+        await node.settle()
+        // someone holding POOL_ROLE takes the pool between two epochs
+        const gov = devnet.manifest.accounts.governance
+        const taker = devnet.manifest.accounts.treasury
+        const role = (await devnet.publicClient.readContract({ ...settlement(), functionName: 'POOL_ROLE' })) as Hex
+        await devnet.testClient.impersonateAccount({ address: gov })
+        await devnet.publicClient.waitForTransactionReceipt({ hash: await devnet.wallet(gov).writeContract({ ...settlement(), functionName: 'grantRole', args: [role, taker], chain: null } as never) })
+        await devnet.testClient.impersonateAccount({ address: taker })
+        await devnet.publicClient.waitForTransactionReceipt({ hash: await devnet.wallet(taker).writeContract({ ...settlement(), functionName: 'releasePool', args: [BigInt(model)], chain: null } as never) })
+        await node.infer({ model, payer: payerAddress(1), input: texts[31] })
+        await node.settle()
+        await node.attribute()
+      } finally {
+        await node.stop()
+      }
+      const r = await verify(copy, false)
+      expect(classes(r)).toEqual(['pool-mismatch'])
+      expect(r.discrepancies[0].location.modelId).toBe(model)
+    })
+  }, 120_000)
+
+  it('a row altered in the index is a split or payout mismatch from the index, and an index mismatch with both sources', async () => {
+    const [row] = await query<{ id: string }>(db.url, `select id from inference where operator_id = '1' order by seq offset 3 limit 1`)
+    const [payout] = await query<{ id: string; epoch_id: string }>(db.url, `select p.id, p.epoch_id from attribution_payout p join attribution_epoch e on e.id = p.epoch_id order by e.block_number desc, p.id limit 1`)
+    await query(db.url, `update inference set treasury_share = treasury_share + 1, creator_share = creator_share - 1 where id = $1`, [row.id])
+    await query(db.url, `update attribution_payout set amount = amount + 1 where id = $1`, [payout.id])
+    try {
+      const fromIndex = await verifyIndex(logFile)
+      expect(classes(fromIndex)).toEqual(['payout-mismatch', 'split-mismatch'])
+      expect(fromIndex.discrepancies.find((d) => d.class === 'split-mismatch')!.location.requestId).toBe(row.id)
+      const both = await verify(logFile, false, chain(), new IndexSource(db.url))
+      expect(classes(both)).toEqual(['index-mismatch'])
+      expect(both.discrepancies.map((d) => d.location.requestId ?? `${d.location.modelId}-${d.location.epoch}`).sort()).toEqual([row.id, payout.epoch_id].sort())
+    } finally {
+      await query(db.url, `update inference set treasury_share = treasury_share - 1, creator_share = creator_share + 1 where id = $1`, [row.id])
+      await query(db.url, `update attribution_payout set amount = amount - 1 where id = $1`, [payout.id])
     }
-    const w = await verify(logFile, wrongWeights, false)
-    expect(w.discrepancies.map((d) => d.class)).toContain('weight-mismatch')
-    expect(w.discrepancies.every((d) => d.location.epoch === String(e!.epoch) && d.location.modelId === e!.modelId)).toBe(true)
-    const wrongAmounts: IndexSnapshot = { ...index, epochs: index.epochs.map((x) => (x === e ? { ...x, payouts: x.payouts.map((p, k) => (k === 0 ? { ...p, amount: p.amount + 1n } : p)) } : x)) }
-    const a = await verify(logFile, wrongAmounts, false)
-    expect(classes(a)).toEqual(['payout-mismatch'])
-    expect(a.discrepancies[0].location.epoch).toBe(String(e!.epoch))
+    expect((await verifyIndex(logFile)).ok).toBe(true)
   })
 
   it('a batch settled twice is a double settlement', async () => {
-    // a faulty node re-sends an already settled batch under new sequence numbers and logs it
-    const records = readRecords()
-    const intent = records.find((r) => r.kind === 'settlement-intent')! as Rec & { localIds: number[]; firstSeq: string }
-    const byLocal = new Map(records.filter((r) => r.kind === 'inference').map((r) => [r.localId as number, r]))
-    const operator = privateKeyToAccount(devnetPrivateKey(7))
-    const settlement = { address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
-    const nextSeq = (await devnet.publicClient.readContract({ ...settlement, functionName: 'nextSequence', args: [operator.address] })) as bigint
-    const payerIds = new Map<string, number>()
-    for (const id of intent.localIds) {
-      const payer = byLocal.get(id)!.payer as string
-      payerIds.set(payer, Number(await devnet.publicClient.readContract({ ...settlement, functionName: 'payerIdOf', args: [payer] })))
-    }
-    const b = buildBatch(intent.localIds.map((id) => {
-      const r = byLocal.get(id)!
-      return { modelId: BigInt(r.modelId as string), payerId: payerIds.get(r.payer as string)!, units: r.units as number, fee: BigInt(r.fee as string) }
-    }))
-    const wallet = createWalletClient({ account: operator, transport: http(devnet.anvil.rpcUrl) })
-    const hash = await wallet.writeContract({ ...settlement, functionName: 'settleBatch', args: [nextSeq, records[records.length - 1].hash, b.modelIds, b.payerIds, b.packed], chain: null } as never)
-    const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
-    records.push({ kind: 'settlement-intent', firstSeq: String(nextSeq), localIds: intent.localIds, usageLogHead: records[records.length - 1].hash } as unknown as Rec)
-    records.push({ kind: 'settlement', firstSeq: String(nextSeq), count: intent.localIds.length, txHash: hash, blockNumber: Number(receipt.blockNumber), policyVersion: 2, contributorsShares: [] } as unknown as Rec)
-    const file = tmp()
-    for (const r of records.slice(-2)) Object.assign(r, { v: 1 })
-    writeSigned(records, file, records.length - 2)
-    await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir, env: { UPKEEP_WAREHOUSE: 'off' } }, Number(receipt.blockNumber))
-    const r = await verify(file, await readIndex(db.url, 1), false)
-    expect(classes(r)).toEqual(['double-settlement'])
-    expect(r.discrepancies.length).toBe(intent.localIds.length)
-    expect(r.discrepancies.map((d) => d.location.localId).sort()).toEqual([...intent.localIds].sort())
-    expect(r.discrepancies.every((d) => d.location.txHash === hash)).toBe(true)
+    await onSnapshot(async () => {
+      // a faulty node re-sends an already settled batch under new sequence numbers and logs it
+      const records = readRecords()
+      const intent = records.find((r) => r.kind === 'settlement-intent')! as Rec & { localIds: number[]; firstSeq: string }
+      const byLocal = new Map(records.filter((r) => r.kind === 'inference').map((r) => [r.localId as number, r]))
+      const s = await settleAsOperator(
+        intent.localIds.map((id) => {
+          const r = byLocal.get(id)!
+          return { modelId: r.modelId as string, payer: r.payer as string, units: r.units as number, fee: BigInt(r.fee as string) }
+        }),
+        records[records.length - 1].hash,
+      )
+      records.push({ kind: 'settlement-intent', firstSeq: String(s.firstSeq), localIds: intent.localIds, usageLogHead: records[records.length - 1].hash } as unknown as Rec)
+      records.push({ kind: 'settlement', firstSeq: String(s.firstSeq), count: intent.localIds.length, txHash: s.hash, blockNumber: s.blockNumber, policyVersion: 2, contributorsShares: [] } as unknown as Rec)
+      const file = tmp()
+      for (const r of records.slice(-2)) Object.assign(r, { v: 1 })
+      writeSigned(records, file, records.length - 2)
+      const r = await verify(file, false)
+      expect(classes(r)).toEqual(['double-settlement'])
+      expect(r.discrepancies.length).toBe(intent.localIds.length)
+      expect(r.discrepancies.map((d) => d.location.localId).sort()).toEqual([...intent.localIds].sort())
+      expect(r.discrepancies.every((d) => d.location.txHash === s.hash)).toBe(true)
+    })
   }, 120_000)
 })

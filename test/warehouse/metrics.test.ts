@@ -1,8 +1,9 @@
-// [warehouse] acceptance: every metric of src/warehouse/metrics.ts on the small workload equals an
+// [warehouse] acceptance: every metric of src/analytics/ on the small workload equals an
 // independent computation made here from raw chain logs (eth_getLogs decoded with viem and the
 // ABI JSON, block timestamps from getBlock), in plain TypeScript with bigint arithmetic, following
 // the definitions of docs/METRICS.md. Nothing here imports the metrics module's helpers (ratio,
 // concentrationOf, vestedAt): ratios, concentration and vesting are derived again below.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -13,8 +14,8 @@ import { indexTo, newDataDir } from '../helpers/indexer'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
-import { Metrics, type Interval, type Period } from '../../src/warehouse/metrics'
-import { InputError } from '../../src/util/errors'
+import { Metrics, readAssumptions, type Interval, type Period } from '../../src/analytics'
+import { AssumptionError, InputError } from '../../src/util/errors'
 
 const ZERO = '0x0000000000000000000000000000000000000000'
 const DAY = 86_400
@@ -119,6 +120,10 @@ let endTime: number
 const F = {
   inferences: [] as Inference[],
   incentives: [] as (Timed & { recipient: string; role: number })[],
+  deployments: [] as Timed[], // amount = the deployment fee paid at registration
+  stakes: new Map<string, { principal: bigint; unstakedAt: number | null; events: { t: number; amount: bigint }[] }>(),
+  escrow: [] as (Timed & { sign: 1n | -1n })[], // deposits +, withdrawals −
+  modelLife: new Map<string, { registeredAt: number; retiredAt: number | null; deploymentFee: bigint }>(),
   unstakes: [] as (Timed & { stakingId: string })[], // amount = interest
   releases: [] as (Timed & { scheduleId: string })[],
   burns: [] as Timed[],
@@ -180,9 +185,17 @@ function fold(): void {
         break
       case 'Staking.Staked':
         principal.set(String(a.stakingId), a.amount as bigint)
+        F.stakes.set(String(a.stakingId), { principal: 0n, unstakedAt: null, events: [{ t: e.t, amount: a.amount as bigint }] })
         break
       case 'Staking.ToppedUp':
         principal.set(String(a.stakingId), principal.get(String(a.stakingId))! + (a.amount as bigint))
+        F.stakes.get(String(a.stakingId))!.events.push({ t: e.t, amount: a.amount as bigint })
+        break
+      case 'InferenceSettlement.EscrowDeposited':
+        F.escrow.push({ t: e.t, amount: a.amount as bigint, sign: 1n })
+        break
+      case 'InferenceSettlement.EscrowWithdrawn':
+        F.escrow.push({ t: e.t, amount: a.amount as bigint, sign: -1n })
         break
       case 'Staking.Unstaked': {
         const to = String(a.recipient).toLowerCase()
@@ -191,6 +204,7 @@ function fold(): void {
         )
         if (!payout) throw new Error(`no bank payout in unstake tx ${e.tx}`)
         F.unstakes.push({ t: e.t, stakingId: String(a.stakingId), amount: (payout.args.value as bigint) - principal.get(String(a.stakingId))! })
+        F.stakes.get(String(a.stakingId))!.unstakedAt = e.t
         break
       }
       case 'TokenVesting.ScheduleCreated':
@@ -229,9 +243,12 @@ function fold(): void {
         break
       case 'ModelRegistry.ModelRegistered':
         F.models.set(String(a.modelId), { owner: String(a.owner).toLowerCase(), retired: false })
+        F.deployments.push({ t: e.t, amount: a.deploymentFee as bigint })
+        F.modelLife.set(String(a.modelId), { registeredAt: e.t, retiredAt: null, deploymentFee: a.deploymentFee as bigint })
         break
       case 'ModelRegistry.ModelRetired':
         F.models.get(String(a.modelId))!.retired = true
+        F.modelLife.get(String(a.modelId))!.retiredAt = e.t
         break
       case 'FeePolicy.FeePolicySet':
         F.policies.push(e)
@@ -257,8 +274,10 @@ function expectedSustainability(p: Period, interval: Interval) {
     treasury: 0n,
     burn: 0n,
     agent: 0n,
+    deployment: 0n,
     rewards: 0n,
     maintainerRewards: 0n,
+    stakerRewards: 0n,
     interest: 0n,
     unlocks: 0n,
     burns: 0n,
@@ -288,38 +307,51 @@ function expectedSustainability(p: Period, interval: Interval) {
   for (const x of F.incentives.filter((x) => inPeriod(x.t, p))) {
     for (const a of accs(x.t)) {
       a.rewards += x.amount
-      if (x.role <= 3) a.maintainerRewards += x.amount // creator, contributor, staker, operator
+      if (x.role === 0 || x.role === 1 || x.role === 3) a.maintainerRewards += x.amount // creator, contributor, operator
+      if (x.role === 2) a.stakerRewards += x.amount // staker
     }
   }
+  for (const x of F.deployments.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.deployment += x.amount
   for (const x of F.unstakes.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.interest += x.amount
   for (const x of F.releases.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.unlocks += x.amount
   for (const x of F.burns.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.burns += x.amount
   const point = (periodStart: string, a: Acc) => {
-    const maintainerFeePayouts = a.creator + a.contributors + a.infra
-    const tokenIncentives = a.rewards + a.interest
-    const maintainerIncentives = a.maintainerRewards + a.interest
+    // Token Terminal / DefiLlama: fees = what users paid (inference + deployment); revenue = fees
+    // − supply-side fees, i.e. what the treasury keeps plus what is burned for holders
+    const fees = a.fees + a.deployment
+    const supply = a.creator + a.contributors + a.infra
+    const revenue = fees - supply
+    const stakers = a.stakerRewards + a.interest
+    const other = a.rewards - a.maintainerRewards - a.stakerRewards
     return {
       periodStart,
       inferences: a.inferences,
       units: a.units,
       payers: a.payers.size,
-      grossFees: a.fees,
+      fees,
+      inferenceFees: a.fees,
+      deploymentFees: a.deployment,
       creatorFees: a.creator,
       contributorFees: a.contributors,
       infraFees: a.infra,
-      supplySideFees: a.creator + a.contributors + a.infra,
-      protocolRevenue: a.treasury,
+      supplySideFees: supply,
+      treasuryFees: a.treasury,
       feeBurns: a.burn,
+      treasuryRevenue: a.treasury + a.deployment,
+      holdersRevenue: a.burn,
+      revenue,
       burns: a.burns,
-      takeRate: frac(a.treasury, a.fees),
+      takeRate: frac(revenue, fees),
       rewardsEmissions: a.rewards,
       stakingInterest: a.interest,
-      tokenIncentives,
+      maintainerIncentives: a.maintainerRewards,
+      stakerIncentives: stakers,
+      otherIncentives: other,
+      tokenIncentives: a.rewards + a.interest,
       vestingUnlocks: a.unlocks,
-      earnings: a.treasury - tokenIncentives,
-      maintainerFeePayouts,
-      maintainerIncentives,
-      feeCoverageRatio: frac(maintainerFeePayouts, maintainerFeePayouts + maintainerIncentives),
+      earnings: revenue - (a.rewards + a.interest),
+      maintainerFeePayouts: supply,
+      feeFundedShare: frac(supply, supply + a.maintainerRewards),
       agentFees: a.agent,
       agentFeeShare: frac(a.agent, a.fees),
     }
@@ -386,6 +418,8 @@ function expectedDatanets(p: Period, limit: number) {
         payouts: r.n,
         contributors: new Set(mine.map((c) => c.contributor)).size,
         contributions: mine.length,
+        // datanet yield: OPEN paid by attribution per contribution made in the period
+        attributionPerContribution: frac(r.amount, BigInt(mine.length)),
       }
     })
     .sort(byAmountThenId((x) => x.attributionPaid, (x) => x.datanetId))
@@ -455,22 +489,35 @@ function expectedConcentration(p: Period) {
 /** decaying when last·10^6 < k·prev, with the threshold k/10^6 given to 6 decimals */
 function expectedDecay(at: Date, thresholdMicros: bigint) {
   const end = sec(at)
-  const per = new Map<string, { last: bigint; prev: bigint }>()
+  const per = new Map<string, { last: bigint; prev: bigint; uLast: bigint; uPrev: bigint }>()
   for (const i of F.inferences) {
     if (i.t >= end || i.t < end - 60 * DAY) continue
-    const r = per.get(i.modelId) ?? { last: 0n, prev: 0n }
-    if (i.t >= end - 30 * DAY) r.last += i.fee
-    else r.prev += i.fee
+    const r = per.get(i.modelId) ?? { last: 0n, prev: 0n, uLast: 0n, uPrev: 0n }
+    if (i.t >= end - 30 * DAY) {
+      r.last += i.fee
+      r.uLast += i.units
+    } else {
+      r.prev += i.fee
+      r.uPrev += i.units
+    }
     per.set(i.modelId, r)
   }
   return [...per.entries()]
-    .map(([modelId, r]) => ({
-      modelId,
-      feesLast30: r.last,
-      feesPrev30: r.prev,
-      change: frac(r.last - r.prev, r.prev),
-      decaying: r.prev > 0n && r.last * 1_000_000n < thresholdMicros * r.prev,
-    }))
+    .map(([modelId, r]) => {
+      const life = F.modelLife.get(modelId)!
+      const retired = life.retiredAt !== null && life.retiredAt < end
+      // decay is measured in units (a price change is not decay); a retired model is never flagged
+      return {
+        modelId,
+        retired,
+        unitsLast30: r.uLast,
+        unitsPrev30: r.uPrev,
+        feesLast30: r.last,
+        feesPrev30: r.prev,
+        change: frac(r.uLast - r.uPrev, r.uPrev),
+        decaying: !retired && r.uPrev > 0n && r.uLast * 1_000_000n < thresholdMicros * r.uPrev,
+      }
+    })
     .sort((a, b) => (a.decaying === b.decaying ? Number(a.modelId) - Number(b.modelId) : a.decaying ? -1 : 1))
 }
 
@@ -510,24 +557,175 @@ function balanceAt(who: string, at: Date): bigint {
   return b
 }
 
+/** The assumptions file as the test reads it itself (plain JSON, its own fractions). */
+const ASSUMPTIONS_FILE = path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')
+const A = JSON.parse(fs.readFileSync(ASSUMPTIONS_FILE, 'utf8')) as {
+  openPriceUsd: { from: string; usd: string }[]
+  unlocks: { totalOpen: string; atStartOpen: string; start: string; durationDays: number }[]
+} & Record<string, string>
+/** a decimal string as [numerator, denominator] */
+const fr = (s: string): [bigint, bigint] => {
+  const [w, f = ''] = s.split('.')
+  return [BigInt(w + f), 10n ** BigInt(f.length)]
+}
+
+function expectedLiabilities(at: Date) {
+  const inf = F.inferences.filter((x) => before(x.t, at))
+  const paid = (xs: Timed[]) => sumOf(xs.filter((x) => before(x.t, at)).map((x) => x.amount))
+  let staked = 0n
+  for (const s of F.stakes.values()) {
+    if (s.unstakedAt !== null && before(s.unstakedAt, at)) continue
+    staked += sumOf(s.events.filter((x) => before(x.t, at)).map((x) => x.amount))
+  }
+  return {
+    stakedPrincipal: staked,
+    stakingBankBalance: balanceAt(devnet.manifest.accounts.stakingBank, at),
+    unclaimedAccruals: sumOf(inf.map((i) => i.creator + i.infra)) - paid(F.creatorPaid) - paid(F.operatorPaid),
+    undistributedPools: sumOf(inf.map((i) => i.contributors)) - paid(F.attribution),
+    prepaidEscrow: sumOf(F.escrow.filter((x) => before(x.t, at)).map((x) => x.sign * x.amount)) - sumOf(inf.map((i) => i.fee)),
+  }
+}
+
 function expectedRunway(at: Date) {
   const from = sec(at) - 90 * DAY
   const to = sec(at)
   const treasury = devnet.manifest.accounts.treasury.toLowerCase()
+  const distributor = devnet.manifest.contracts.RewardsDistributor.toLowerCase()
   const outflow = sumOf(F.transfers.filter((x) => x.from === treasury && x.t >= from && x.t < to).map((x) => x.amount))
+  const inflow = sumOf(F.transfers.filter((x) => x.to === treasury && x.t >= from && x.t < to).map((x) => x.amount))
   const treasuryBalance = balanceAt(treasury, at)
-  const incentiveBudget = balanceAt(devnet.manifest.contracts.RewardsDistributor, at) + balanceAt(devnet.manifest.accounts.stakingBank, at)
-  const incentives =
-    sumOf(F.incentives.filter((x) => x.t >= from && x.t < to).map((x) => x.amount)) + sumOf(F.unstakes.filter((x) => x.t >= from && x.t < to).map((x) => x.amount))
+  const net = outflow / 3n - inflow / 3n
+  const distributorBalance = balanceAt(distributor, at)
+  const distributed = sumOf(F.transfers.filter((x) => x.from === distributor && before(x.t, at)).map((x) => x.amount))
+  // the assumed unlock schedules: atStart at start, then linear over durationDays
+  let unlocked = 0n
+  for (const u of A.unlocks) {
+    const start = Date.parse(`${u.start}T00:00:00Z`)
+    const [tn, td] = fr(u.totalOpen)
+    const [sn, sd] = fr(u.atStartOpen)
+    const total = (tn * E18) / td
+    const atStart = (sn * E18) / sd
+    const ms = BigInt(at.getTime() - start)
+    const dur = BigInt(u.durationDays) * BigInt(DAY_MS)
+    unlocked += ms < 0n ? 0n : ms >= dur ? total : atStart + ((total - atStart) * ms) / dur
+  }
+  const left = unlocked - distributed
+  const budget = left < 0n ? 0n : left > distributorBalance ? distributorBalance : left
+  const emissions = sumOf(F.incentives.filter((x) => x.t >= from && x.t < to).map((x) => x.amount))
+  const unknowns: { field: string; reason: string }[] = []
+  const treasuryRunwayMonths = net > 0n ? frac(treasuryBalance, net, 2) : null
+  if (treasuryRunwayMonths === null) unknowns.push({ field: 'treasuryRunwayMonths', reason: expect.stringMatching(/^no net burn/) as unknown as string })
+  const incentiveRunwayMonths = frac(budget, emissions / 3n, 2)
+  if (incentiveRunwayMonths === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: expect.stringMatching(/^no emissions/) as unknown as string })
   return {
     at,
     treasuryBalance,
     treasuryMonthlyOutflow: outflow / 3n,
-    // balance ÷ (outflow ÷ 3), exactly
-    treasuryRunwayMonths: frac(3n * treasuryBalance, outflow, 2),
-    incentiveBudget,
-    monthlyIncentives: incentives / 3n,
-    incentiveRunwayMonths: frac(3n * incentiveBudget, incentives, 2),
+    treasuryMonthlyInflow: inflow / 3n,
+    treasuryMonthlyNetBurn: net,
+    treasuryRunwayMonths,
+    distributorBalance,
+    distributedToDate: distributed,
+    unlockedToDate: unlocked,
+    incentiveBudget: budget,
+    incentiveBudgetProvenance: 'assumed',
+    assumptionsHash: crypto.createHash('sha256').update(fs.readFileSync(ASSUMPTIONS_FILE)).digest('hex'),
+    monthlyIncentives: emissions / 3n,
+    incentiveRunwayMonths,
+    liabilities: expectedLiabilities(at),
+    unknowns,
+  }
+}
+
+/** Upkeep cost and coverage from raw logs and the assumptions JSON (docs/METRICS.md, "Does usage pay for upkeep?"). */
+function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
+  const get = (k: string) => fr(over[k] ?? A[k])
+  const MONTH = 30n * BigInt(DAY_MS)
+  const priceEntry = over.openPriceUsd ?? [...A.openPriceUsd].reverse().find((x) => Date.parse(`${x.from}T00:00:00Z`) <= p.from.getTime())?.usd
+  const [pn, pd] = fr(priceEntry!)
+  // USD n/d → OPEN base units: n × 1e18 × pd / (d × pn), floored
+  const open = (n: bigint, d: bigint) => (n * E18 * pd) / (d * pn)
+  const [cpu, cpuD] = get('servingCpuSecondsPerUnit')
+  const [cpuUsd, cpuUsdD] = get('cpuSecondUsd')
+  const [gpu, gpuD] = get('servingGpuSecondsPerUnit')
+  const [gpuUsd, gpuUsdD] = get('gpuSecondUsd')
+  const [gb, gbD] = get('adapterGb')
+  const [st, stD] = get('storageUsdPerGbMonth')
+  const [mw, mwD] = get('maintenanceUsdPerModelMonth')
+  // serving USD per unit = cpu·cpuUsd + gpu·gpuUsd over one common denominator
+  const perUnitD = cpuD * cpuUsdD * gpuD * gpuUsdD
+  const perUnitN = cpu * cpuUsd * gpuD * gpuUsdD + gpu * gpuUsd * cpuD * cpuUsdD
+  const inf = F.inferences.filter((x) => inPeriod(x.t, p))
+  const periodMs = BigInt(p.to.getTime() - p.from.getTime())
+  const live = (m: { registeredAt: number; retiredAt: number | null }) => {
+    const a = Math.max(m.registeredAt * 1000, p.from.getTime())
+    const b = Math.min(m.retiredAt === null ? Infinity : m.retiredAt * 1000, p.to.getTime())
+    return BigInt(Math.max(0, b - a))
+  }
+  const ids = new Set<string>(inf.map((i) => i.modelId))
+  for (const [id, m] of F.modelLife) if (live(m) > 0n) ids.add(id)
+  let msAll = 0n
+  const models = [...ids]
+    .sort((a, b) => Number(a) - Number(b))
+    .map((id) => {
+      const mine = inf.filter((i) => i.modelId === id)
+      const income = sumOf(mine.map((i) => i.creator + i.contributors))
+      const ms = live(F.modelLife.get(id)!)
+      msAll += ms
+      // (ms / MONTH) × (gb × st + mw), as one fraction
+      const cost = open(ms * (gb * st * mwD + mw * gbD * stD), MONTH * gbD * stD * mwD)
+      const margin = income - cost
+      const fee = F.modelLife.get(id)!.deploymentFee
+      return {
+        modelId: id,
+        units: sumOf(mine.map((i) => i.units)),
+        maintainerFeeIncome: income,
+        upkeepCost: cost,
+        margin,
+        maintenanceCoverage: frac(income, cost),
+        deploymentFee: fee,
+        paybackMonths: margin > 0n ? frac(fee * periodMs, margin * MONTH, 2) : null,
+      }
+    })
+  const units = sumOf(inf.map((i) => i.units))
+  const ops = new Map<string, { units: bigint; infra: bigint }>()
+  for (const i of inf) {
+    const o = ops.get(i.operatorId) ?? { units: 0n, infra: 0n }
+    o.units += i.units
+    o.infra += i.infra
+    ops.set(i.operatorId, o)
+  }
+  const storageN = msAll * gb * st
+  const storageD = MONTH * gbD * stD
+  const workN = msAll * mw
+  const workD = MONTH * mwD
+  const usd6 = (n: bigint, d: bigint) => frac(n, d)
+  const total = open(units * perUnitN * storageD * workD + storageN * perUnitD * workD + workN * perUnitD * storageD, perUnitD * storageD * workD)
+  const income = sumOf(inf.map((i) => i.creator + i.contributors + i.infra))
+  const staked = expectedLiabilities(p.to).stakedPrincipal
+  return {
+    from: p.from,
+    to: p.to,
+    provenance: 'assumed',
+    openPriceUsd: priceEntry,
+    costs: [
+      { component: 'serving compute', provenance: 'assumed', usd: usd6(units * perUnitN, perUnitD), amount: open(units * perUnitN, perUnitD) },
+      { component: 'storage', provenance: 'assumed', usd: usd6(storageN, storageD), amount: open(storageN, storageD) },
+      { component: 'maintenance work', provenance: 'assumed', usd: usd6(workN, workD), amount: open(workN, workD) },
+    ],
+    upkeepCost: total,
+    maintainerFeeIncome: income,
+    maintenanceCoverage: frac(income, total),
+    stakedPrincipal: staked,
+    stakerFeeIncome: 0n,
+    stakerRealYield: staked > 0n ? '0.000000' : null,
+    models,
+    operators: [...ops.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([operatorId, o]) => {
+        const cost = open(o.units * perUnitN, perUnitD)
+        return { operatorId, units: o.units, infraFees: o.infra, servingCost: cost, infraMargin: o.infra - cost }
+      }),
   }
 }
 
@@ -625,6 +823,7 @@ beforeAll(async () => {
     treasury: devnet.manifest.accounts.treasury,
     distributor: devnet.manifest.contracts.RewardsDistributor,
     stakingBank: devnet.manifest.accounts.stakingBank,
+    assumptions: readAssumptions(ASSUMPTIONS_FILE),
   })
 }, 240_000)
 
@@ -642,6 +841,8 @@ describe('the workload exercises every metric', () => {
   it('has fees, incentives, interest, unlocks, burns, agents, slashes and churn in the run', () => {
     expect(F.inferences.length).toBeGreaterThan(1_000)
     expect(F.incentives.length).toBeGreaterThan(0)
+    for (const role of [0, 1, 2, 3]) expect(F.incentives.some((x) => x.role === role), `incentives with role ${role}`).toBe(true)
+    expect(F.deployments.some((x) => x.amount > 0n)).toBe(true)
     expect(F.unstakes.length).toBeGreaterThan(0)
     expect(F.unstakes.every((u) => u.amount > 0n)).toBe(true)
     expect(F.releases.length).toBeGreaterThan(0)
@@ -670,7 +871,7 @@ describe('sustainability', () => {
 
   it('the series adds up to the totals (amounts), and buckets start on the interval', async () => {
     const got = await metrics.sustainability(ODD, 'week')
-    for (const f of ['grossFees', 'protocolRevenue', 'tokenIncentives', 'burns', 'vestingUnlocks', 'agentFees'] as const) {
+    for (const f of ['fees', 'deploymentFees', 'revenue', 'treasuryFees', 'maintainerIncentives', 'stakerIncentives', 'tokenIncentives', 'burns', 'vestingUnlocks', 'agentFees'] as const) {
       expect(sumOf(got.series.map((x) => x[f])), f).toBe(got.totals[f])
     }
     for (const x of got.series) expect(new Date(x.periodStart + 'T00:00:00Z').getUTCDay(), x.periodStart).toBe(1)
@@ -861,7 +1062,7 @@ describe('model decay', () => {
   it('the threshold edge: decaying only when last < threshold × previous (strictly)', async () => {
     const candidates: { at: Date; modelId: string; last: bigint; prev: bigint }[] = []
     for (const at of decayingDates()) {
-      for (const m of expectedDecay(at, THRESHOLD)) if (m.feesLast30 > 0n && m.feesLast30 < m.feesPrev30) candidates.push({ at, modelId: m.modelId, last: m.feesLast30, prev: m.feesPrev30 })
+      for (const m of expectedDecay(at, THRESHOLD)) if (!m.retired && m.unitsLast30 > 0n && m.unitsLast30 < m.unitsPrev30) candidates.push({ at, modelId: m.modelId, last: m.unitsLast30, prev: m.unitsPrev30 })
     }
     expect(candidates.length).toBeGreaterThan(0)
     const c = candidates[0]
@@ -880,8 +1081,27 @@ describe('model decay', () => {
     for (const at of [new Date((F.inferences[0].t + 10 * DAY) * 1000)]) {
       const got = await metrics.modelDecay(at)
       expect(got.length).toBeGreaterThan(0)
-      for (const m of got) expect(m).toMatchObject({ feesPrev30: 0n, change: null, decaying: false })
+      for (const m of got) expect(m).toMatchObject({ unitsPrev30: 0n, feesPrev30: 0n, change: null, decaying: false })
     }
+  })
+
+  it('a retired model whose usage fell is listed as retired, never flagged; a price change alone is not decay', async () => {
+    // the first date after a retirement where the retired model's units fell below half
+    let found: { at: Date; modelId: string } | undefined
+    for (const [modelId, life] of F.modelLife) {
+      if (life.retiredAt === null) continue
+      for (let t = Math.ceil(life.retiredAt / DAY) * DAY; t < life.retiredAt + 60 * DAY && !found; t += DAY) {
+        const m = expectedDecay(new Date(t * 1000), THRESHOLD).find((x) => x.modelId === modelId)
+        if (m && m.unitsPrev30 > 0n && m.unitsLast30 * 2n < m.unitsPrev30) found = { at: new Date(t * 1000), modelId }
+      }
+    }
+    expect(found, 'a retired model with falling usage in the run').toBeDefined()
+    const got = (await metrics.modelDecay(found!.at)).find((m) => m.modelId === found!.modelId)!
+    expect(got).toMatchObject({ retired: true, decaying: false })
+    // the price per unit moves in the run, so the change in fees and the change in units differ: `change` follows the units
+    let apart = false
+    for (const at of decayingDates()) for (const m of expectedDecay(at, THRESHOLD)) if (m.feesPrev30 > 0n && frac(m.feesLast30 - m.feesPrev30, m.feesPrev30) !== m.change) apart = true
+    expect(apart, 'fees and units disagree somewhere (price changes in the run)').toBe(true)
   })
 
   it('a threshold outside (0, 1] is an InputError', async () => {
@@ -941,17 +1161,117 @@ describe('runway', () => {
     })
   }
 
-  it('at the end of the run the balances equal balanceOf on chain', async () => {
+  it('at the end of the run the balances and liabilities equal the contracts on chain', async () => {
     const at = new Date((endTime + 1) * 1000)
     const got = await metrics.runway(at)
     expect(got).toEqual(expectedRunway(at))
     const erc20 = [{ type: 'function', name: 'balanceOf', stateMutability: 'view', inputs: [{ name: 'a', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] }] as const
     const bal = (a: string) => devnet.publicClient.readContract({ address: devnet.manifest.contracts.OpenToken, abi: erc20, functionName: 'balanceOf', args: [a as `0x${string}`], blockNumber: BigInt(devnet.endBlock) })
     expect(got.treasuryBalance).toBe(await bal(devnet.manifest.accounts.treasury))
-    expect(got.incentiveBudget).toBe((await bal(devnet.manifest.contracts.RewardsDistributor)) + (await bal(devnet.manifest.accounts.stakingBank)))
+    expect(got.distributorBalance).toBe(await bal(devnet.manifest.contracts.RewardsDistributor))
+    expect(got.liabilities.stakingBankBalance).toBe(await bal(devnet.manifest.accounts.stakingBank))
+    // what InferenceSettlement holds is exactly what it owes: escrow, unclaimed shares, contributor pools not yet released
+    const released = sumOf(events.filter((e) => e.key === 'InferenceSettlement.PoolReleased').map((e) => e.args.amount as bigint))
+    const pools = sumOf(F.inferences.map((i) => i.contributors)) - released
+    const owedBySettlement = got.liabilities.prepaidEscrow + got.liabilities.unclaimedAccruals + pools
+    expect(owedBySettlement).toBe(await bal(devnet.manifest.contracts.InferenceSettlement))
+    // the staking bank holds at least the principal it owes
+    expect(got.liabilities.stakingBankBalance!).toBeGreaterThanOrEqual(got.liabilities.stakedPrincipal)
+    expect(got.liabilities.stakedPrincipal).toBeGreaterThan(0n)
+    // the budget is the unlocked, undistributed part only: far below the distributor's balance
+    expect(got.incentiveBudget!).toBeLessThan(got.distributorBalance)
     const late = await metrics.runway(utc('2026-11-15T00:00:00Z'))
-    expect(late.treasuryRunwayMonths).not.toBeNull()
     expect(late.incentiveRunwayMonths).not.toBeNull()
+  })
+
+  it('without an assumptions file the incentive budget is unknown, with the reason', async () => {
+    const bare = new Metrics(warehouse, pool, { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, stakingBank: devnet.manifest.accounts.stakingBank })
+    const at = utc('2026-03-01T00:00:00Z')
+    const got = await bare.runway(at)
+    expect(got).toMatchObject({ unlockedToDate: null, incentiveBudget: null, incentiveBudgetProvenance: null, assumptionsHash: null, incentiveRunwayMonths: null })
+    expect(got.unknowns.map((u) => u.field)).toEqual(expect.arrayContaining(['incentiveBudget', 'incentiveRunwayMonths']))
+    expect(got.unknowns.find((u) => u.field === 'incentiveBudget')!.reason).toMatch(/not on chain/)
+    expect(got.treasuryBalance).toBe(expectedRunway(at).treasuryBalance)
+  })
+})
+
+describe('upkeep cost and maintenance coverage', () => {
+  const hash = () => crypto.createHash('sha256').update(fs.readFileSync(ASSUMPTIONS_FILE)).digest('hex')
+  for (const [name, p] of PERIODS) {
+    it(`costs with provenance, coverage per network, model and operator, ${name}`, async () => {
+      const want = expectedUpkeep(p)
+      expect(want.upkeepCost).toBeGreaterThan(0n)
+      expect(want.models.length).toBeGreaterThan(0)
+      const got = await metrics.upkeep(p)
+      expect(got).toEqual({ ...want, assumptionsHash: hash(), assumptionsSource: ASSUMPTIONS_FILE, unknowns: [] })
+    })
+  }
+
+  it('other assumptions change the answer as the formulas say (sensitivity), and are hashed apart', async () => {
+    const over = { openPriceUsd: '0.10', cpuSecondUsd: '0.0001', maintenanceUsdPerModelMonth: '40' }
+    const got = await metrics.upkeep(MONTH, over)
+    const want = expectedUpkeep(MONTH, over)
+    expect(got).toMatchObject({ ...want, unknowns: [] })
+    expect(got.assumptionsHash).not.toBe(hash())
+    expect(got.upkeepCost).toBeGreaterThan((await metrics.upkeep(MONTH)).upkeepCost!)
+  })
+
+  it('a model with a positive margin repays its deployment fee in a finite number of months; a loss gives none', async () => {
+    const got = await metrics.upkeep(WHOLE)
+    expect(got.models.some((m) => m.margin! > 0n && m.paybackMonths !== null)).toBe(true)
+    const cheap = await metrics.upkeep(WHOLE, { maintenanceUsdPerModelMonth: '100000' })
+    expect(cheap.models.every((m) => m.margin! <= 0n && m.paybackMonths === null)).toBe(true)
+  })
+
+  it('a period of no data: costs of no live model, coverage null with its reason, never 0', async () => {
+    // before the assumed price path starts: the cost itself is unknown
+    const got = await metrics.upkeep(BEFORE_GENESIS)
+    expect([got.upkeepCost, got.maintenanceCoverage, got.models]).toEqual([null, null, []])
+    expect(got.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models'])
+    // with a price: nothing live costs nothing, and coverage of nothing is unknown, not 0
+    const priced = await metrics.upkeep(BEFORE_GENESIS, { openPriceUsd: '1' })
+    expect([priced.upkeepCost, priced.maintainerFeeIncome, priced.maintenanceCoverage, priced.stakerRealYield]).toEqual([0n, 0n, null, null])
+    expect(priced.unknowns.map((u) => u.field)).toEqual(['maintenanceCoverage', 'models'])
+  })
+
+  it('a period before the first assumed OPEN price: every cost is null with the reason', async () => {
+    const early = { ...JSON.parse(fs.readFileSync(ASSUMPTIONS_FILE, 'utf8')), openPriceUsd: [{ from: '2026-06-01', usd: '0.5' }] }
+    const file = path.join(dataDir, 'late-price.json')
+    fs.writeFileSync(file, JSON.stringify(early))
+    const m = new Metrics(warehouse, pool, { treasury: devnet.manifest.accounts.treasury, distributor: devnet.manifest.contracts.RewardsDistributor, assumptions: readAssumptions(file) })
+    const got = await m.upkeep(MONTH)
+    expect(got.upkeepCost).toBeNull()
+    expect(got.maintenanceCoverage).toBeNull()
+    expect(got.costs.every((c) => c.amount === null && c.usd === null)).toBe(true)
+    expect(got.unknowns[0]).toEqual({ field: 'upkeepCost', reason: expect.stringMatching(/no OPEN price on 2026-03-01/) })
+  })
+
+  it('malformed assumptions are an AssumptionError (code ASSUMPTION): negative cost, unknown field, bad JSON, bad date, zero price', async () => {
+    const base = JSON.parse(fs.readFileSync(ASSUMPTIONS_FILE, 'utf8'))
+    const bad: [string, string, RegExp][] = [
+      ['negative', JSON.stringify({ ...base, cpuSecondUsd: '-0.1' }), /cpuSecondUsd must not be negative/],
+      ['unknown', JSON.stringify({ ...base, gpuHourUsd: '1' }), /unknown field "gpuHourUsd"/],
+      ['missing', JSON.stringify({ ...base, adapterGb: undefined }), /missing field "adapterGb"/],
+      ['json', '{ "cpuSecondUsd": ', /is not JSON/],
+      ['date', JSON.stringify({ ...base, openPriceUsd: [{ from: '2026-02-30', usd: '1' }] }), /must be a date YYYY-MM-DD/],
+      ['zero', JSON.stringify({ ...base, openPriceUsd: [{ from: '2026-01-01', usd: '0' }] }), /must be above 0/],
+      ['number', JSON.stringify({ ...base, storageUsdPerGbMonth: 0.023 }), /must be a decimal string/],
+    ]
+    for (const [name, text, msg] of bad) {
+      const file = path.join(dataDir, `bad-${name}.json`)
+      fs.writeFileSync(file, text)
+      let err: unknown
+      try {
+        readAssumptions(file)
+      } catch (e) {
+        err = e
+      }
+      expect(err, name).toBeInstanceOf(AssumptionError)
+      expect((err as AssumptionError).code).toBe('ASSUMPTION')
+      expect((err as Error).message).toMatch(msg)
+    }
+    await expect(metrics.upkeep(MONTH, { cpuSecondUsd: '-1' })).rejects.toThrow(AssumptionError)
+    await expect(metrics.upkeep(MONTH, { openPriceUsd: '0' })).rejects.toThrow(/above 0/)
   })
 })
 
@@ -1009,7 +1329,7 @@ describe('no data and bad periods', () => {
     const s = await metrics.sustainability(p, 'day')
     expect(s.series).toEqual([])
     expect(s.totals).toEqual(expectedSustainability(p, 'day').totals)
-    expect(s.totals).toMatchObject({ periodStart: '2025-01-01', grossFees: 0n, burns: 0n, earnings: 0n, takeRate: null, feeCoverageRatio: null, agentFeeShare: null, payers: 0 })
+    expect(s.totals).toMatchObject({ periodStart: '2025-01-01', fees: 0n, revenue: 0n, burns: 0n, earnings: 0n, takeRate: null, feeFundedShare: null, agentFeeShare: null, payers: 0 })
     expect(await metrics.models(p)).toEqual([])
     expect(await metrics.datanets(p)).toEqual([])
     expect(await metrics.contributors(p)).toEqual([])
@@ -1031,15 +1351,10 @@ describe('no data and bad periods', () => {
     const at = utc('2025-06-01T00:00:00Z')
     expect(await metrics.modelDecay(at)).toEqual([])
     expect(await metrics.unlockOverhang(at)).toEqual({ at, next30: 0n, next90: 0n, vestedUnreleased: 0n, trailing30Fees: 0n, next30ToFees: null, next90ToFees: null })
-    expect(await metrics.runway(at)).toEqual({
-      at,
-      treasuryBalance: 0n,
-      treasuryMonthlyOutflow: 0n,
-      treasuryRunwayMonths: null,
-      incentiveBudget: 0n,
-      monthlyIncentives: 0n,
-      incentiveRunwayMonths: null,
-    })
+    const runway = await metrics.runway(at)
+    expect(runway).toEqual(expectedRunway(at))
+    expect(runway).toMatchObject({ treasuryBalance: 0n, treasuryMonthlyNetBurn: 0n, treasuryRunwayMonths: null, unlockedToDate: 0n, incentiveBudget: 0n, incentiveRunwayMonths: null })
+    expect(runway.unknowns.map((u) => u.field)).toEqual(['treasuryRunwayMonths', 'incentiveRunwayMonths'])
     expect(await metrics.priceToFees(at, '2')).toEqual({ priceUsd: '2', supply: SUPPLY, annualizedFees: 0n, marketCapUsd: '2000000000.00', annualizedFeesUsd: '0.00', priceToFees: null })
   })
 

@@ -31,8 +31,8 @@ async function main() {
   const d = await gql(
     `query($from: DateTime!, $to: DateTime!) {
       networkSustainability(from: $from, to: $to, interval: WEEK) {
-        totals { grossFees protocolRevenue tokenIncentives earnings feeCoverageRatio takeRate vestingUnlocks }
-        series { periodStart grossFees tokenIncentives rewardsEmissions stakingInterest feeCoverageRatio }
+        totals { fees revenue tokenIncentives earnings feeFundedShare takeRate vestingUnlocks }
+        series { periodStart fees tokenIncentives rewardsEmissions stakingInterest feeFundedShare }
       }
       modelRevenue(from: $from, to: $to, limit: 10) { modelId fees }
       datanetRevenue(from: $from, to: $to, limit: 10) { datanetId name attributionPaid }
@@ -45,12 +45,12 @@ async function main() {
   )
   const s = d.networkSustainability
   const kpis = [
-    ['gross fees', fmt(s.totals.grossFees)],
-    ['protocol revenue', fmt(s.totals.protocolRevenue)],
+    ['fees', fmt(s.totals.fees)],
+    ['revenue', fmt(s.totals.revenue)],
     ['token incentives', fmt(s.totals.tokenIncentives)],
     ['earnings', fmt(s.totals.earnings)],
-    ['fee coverage', s.totals.feeCoverageRatio ?? 'n/a'],
-    ['take rate', s.totals.takeRate ?? 'n/a'],
+    ['fee-funded share', s.totals.feeFundedShare ?? 'unknown'],
+    ['take rate', s.totals.takeRate ?? 'unknown'],
   ]
   document.getElementById('kpis').innerHTML = kpis.map(([k, v]) => `<div class="kpi"><b>${v}</b><span>${k}</span></div>`).join('')
   const labels = s.series.map((p) => p.periodStart)
@@ -61,7 +61,7 @@ async function main() {
       data: {
         labels,
         datasets: [
-          { label: 'gross fees (OPEN)', data: s.series.map((p) => open(p.grossFees)), borderColor: '#1a7f5a', pointRadius: 0 },
+          { label: 'fees (OPEN)', data: s.series.map((p) => open(p.fees)), borderColor: '#1a7f5a', pointRadius: 0 },
           { label: 'token incentives (OPEN)', data: s.series.map((p) => open(p.tokenIncentives)), borderColor: '#c0392b', pointRadius: 0 },
         ],
       },
@@ -69,10 +69,10 @@ async function main() {
     },
     s.series.length * 2,
   )
-  const cov = s.series.filter((p) => p.feeCoverageRatio !== null)
+  const cov = s.series.filter((p) => p.feeFundedShare !== null)
   chart(
     'coverage',
-    { type: 'line', data: { labels: cov.map((p) => p.periodStart), datasets: [{ label: 'fee coverage ratio', data: cov.map((p) => Number(p.feeCoverageRatio)), borderColor: '#2c6fbb', pointRadius: 0 }] }, options: { scales: { y: { min: 0, max: 1 } } } },
+    { type: 'line', data: { labels: cov.map((p) => p.periodStart), datasets: [{ label: 'fee-funded share of maintainers\' income', data: cov.map((p) => Number(p.feeFundedShare)), borderColor: '#2c6fbb', pointRadius: 0 }] }, options: { scales: { y: { min: 0, max: 1 } } } },
     cov.length,
   )
   chart(

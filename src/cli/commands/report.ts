@@ -7,7 +7,7 @@ import pg from 'pg'
 import { ensurePostgres } from '../../db/postgres'
 import { readManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
-import { Metrics } from '../../warehouse/metrics'
+import { Metrics } from '../../analytics'
 import { buildReportData, monthRange, ReportError } from '../../report/data'
 import { renderReport, type ReportFormat } from '../../report/render'
 import { UsageError } from '../errors'
@@ -31,8 +31,8 @@ export function registerReport(program: Command, config: UpkeepConfig): void {
       const warehouse = await openWarehouse(config.warehouse)
       const pool = new pg.Pool({ connectionString: pgh.url, max: 4 })
       try {
-        const metrics = new Metrics(warehouse, pool, { treasury: manifest.accounts.treasury, distributor: manifest.contracts.RewardsDistributor, stakingBank: manifest.accounts.stakingBank })
-        const text = await renderReport(await buildReportData(metrics, pool, o.month), o.format)
+        const metrics = new Metrics(warehouse, pool, { treasury: manifest.accounts.treasury, distributor: manifest.contracts.RewardsDistributor, stakingBank: manifest.accounts.stakingBank, assumptions: config.api.assumptions })
+        const text = await renderReport(await buildReportData(metrics, pool, o.month, { dbUrl: pgh.url }), o.format)
         if (o.out) fs.writeFileSync(o.out, text)
         else process.stdout.write(text)
       } finally {

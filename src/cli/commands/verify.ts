@@ -1,11 +1,14 @@
-// `upkeep verify`: replay the node's usage log against the index; exit 0 only when clean.
+// `upkeep verify`: replay inference nodes' usage logs against the chain (or the index); exit 0 only when clean.
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import { ensurePostgres } from '../../db/postgres'
-import { readIndex } from '../../verify/index-reader'
-import { verifyUsageLog, type VerificationReport } from '../../verify/replay'
+import { readManifest } from '../../devnet/manifest'
+import { indexerConfig } from '../../processor/config'
+import { ChainSource } from '../../verify/chain-source'
+import { IndexSource } from '../../verify/index-source'
+import { verifyUsageLogs, type SourceName, type VerificationReport } from '../../verify/replay'
 import { saveRun } from '../../verify/store'
 import { progress } from '../../util/progress'
 import { intOption } from '../options'
@@ -21,10 +24,10 @@ export function dateOption(name: string) {
 
 export function summarize(r: VerificationReport): string {
   const lines = [
-    `verified ${r.summary.inferences} inferences, ${r.summary.settled} settled receipts, ${r.summary.attributionEpochs} attribution epochs of operator ${r.operator.id}` +
-      ` (${r.summary.checks} checks${r.rerun ? ', every request re-run' : ', no re-run'})`,
+    `verified ${r.summary.inferences} inferences, ${r.summary.settled} settled receipts, ${r.summary.attributionEpochs} attribution epochs of operator${r.logs.length > 1 ? 's' : ''} ${r.logs.map((l) => l.operatorId ?? '?').join(', ')}` +
+      ` and ${r.summary.epochsChecked} epochs on chain, from the ${r.source === 'both' ? 'chain and the index' : r.source} (${r.summary.checks} checks${r.rerun ? ', every request re-run' : ', no re-run'})`,
   ]
-  if (r.ok) lines.push('no discrepancies: the log, the chain and the index agree')
+  if (r.ok) lines.push(`no discrepancies: the log${r.logs.length > 1 ? 's' : ''} and the ${r.source === 'both' ? 'chain and the index' : r.source} agree`)
   else {
     lines.push(`${r.summary.discrepancies} discrepancies: ${Object.entries(r.summary.byClass).filter(([, n]) => n).map(([c, n]) => `${c} ${n}`).join(', ')}`)
     for (const d of r.discrepancies.slice(0, 20)) {
@@ -36,28 +39,76 @@ export function summarize(r: VerificationReport): string {
   return lines.join('\n') + '\n'
 }
 
+/** `--log` values: files, or directories whose *.jsonl files are all logs (sorted by name). */
+export function expandLogs(paths: string[]): string[] {
+  if (!paths.length) throw new UsageError('--log is required: a usage log file or a directory of them')
+  const out: string[] = []
+  for (const p of paths) {
+    let st: fs.Stats
+    try {
+      st = fs.statSync(p)
+    } catch {
+      throw new UsageError(`--log ${p}: no such file or directory`)
+    }
+    if (st.isDirectory()) {
+      const files = fs.readdirSync(p).filter((f) => f.endsWith('.jsonl')).sort()
+      if (!files.length) throw new UsageError(`--log ${p}: the directory holds no usage log (*.jsonl)`)
+      out.push(...files.map((f) => path.join(p, f)))
+    } else if (st.isFile()) out.push(p)
+    else throw new UsageError(`--log ${p}: not a file or directory`)
+  }
+  const seen = new Set<string>()
+  for (const f of out) {
+    const real = fs.realpathSync(f)
+    if (seen.has(real)) throw new UsageError(`--log ${f} is given twice`)
+    seen.add(real)
+  }
+  return out
+}
+
+const SOURCES = ['chain', 'index', 'both'] as const
+
+function sourceOption(v: string): SourceName {
+  if (!(SOURCES as readonly string[]).includes(v)) throw new InvalidArgumentError(`--source must be chain, index or both, got "${v}"`)
+  return v as SourceName
+}
+
 export function registerVerify(program: Command, config: UpkeepConfig): void {
   program
     .command('verify')
-    .description("replay the inference node's usage log: chain, signatures, outputs, fees, splits, weights, payouts")
-    .requiredOption('--log <file>', 'the usage log (JSON lines)')
+    .description("replay inference nodes' usage logs against the chain: log heads, signatures, outputs, fees at block time, splits, weights, epochs, pools, payouts")
+    .option('--log <path>', 'a usage log (JSON lines) or a directory of them; repeat for several operators', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--source <source>', 'where the chain facts come from: chain (eth_getLogs), index (Postgres) or both (chain, and every difference with the index reported)', sourceOption, 'chain' as SourceName)
+    .option('--manifest <file>', 'deployment manifest (RPC URL, contracts, start block; RPC_URL, CONTRACT_* and START_BLOCK override it)', path.join(config.dataDir, 'manifest.json'))
+    .option('--to-block <n>', 'read the chain up to this block (default: the head when the run starts)', intOption('--to-block'))
     .option('--from <time>', 'only requests at or after this time', dateOption('--from'))
     .option('--to <time>', 'only requests before this time', dateOption('--to'))
     .option('--json <file>', 'write the JSON report here')
-    .option('--operator <id>', 'operator id of the node', intOption('--operator', 1), 1)
+    .option('--operator <id>', "with one log: the operator whose key must have signed it (default: the signer of the log's first record)", intOption('--operator', 1))
     .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(config.dataDir, 'content'))
     .option('--no-rerun', 'skip re-running the model (faster: no output or answer-weight checks)')
-    .option('--no-store', 'do not record the run in Postgres')
-    .action(async (o: { log: string; from?: Date; to?: Date; json?: string; operator: number; contentDir: string; rerun: boolean; store: boolean }) => {
-      if (!fs.existsSync(o.log)) throw new UsageError(`--log ${o.log}: no such file`)
+    .option('--no-store', 'do not record the run in Postgres (a chain-only run records it only when DB_URL is set)')
+    .action(async (o: { log: string[]; source: SourceName; manifest: string; toBlock?: number; from?: Date; to?: Date; json?: string; operator?: number; contentDir: string; rerun: boolean; store: boolean }) => {
+      const logFiles = expandLogs(o.log)
       if (o.from && o.to && !(o.from < o.to)) throw new UsageError('--from must be before --to')
-      const pg = await ensurePostgres(config.dataDir, config.postgresUrl)
+      if (o.operator !== undefined && logFiles.length > 1) throw new UsageError('--operator names the signer of one log; with several logs each log names its own')
+      if (o.json && !fs.existsSync(path.dirname(path.resolve(o.json)))) throw new UsageError(`--json ${o.json}: its directory does not exist`)
+      const needsIndex = o.source !== 'chain'
+      const store = o.store && (needsIndex || config.postgresUrl !== undefined)
+      let chain: ChainSource | undefined
+      if (o.source !== 'index') {
+        const c = indexerConfig(readManifest(o.manifest), config.chain)
+        chain = new ChainSource({ rpcUrl: c.rpcUrl, contracts: c.contracts, startBlock: c.startBlock, toBlock: o.toBlock, rpcTimeoutMs: c.rpcTimeoutMs })
+        await chain.toBlock() // an unreachable RPC stops here, before anything is read or written
+      }
+      const pg = needsIndex || store ? await ensurePostgres(config.dataDir, config.postgresUrl) : undefined
+      const index = needsIndex ? new IndexSource(pg!.url) : undefined
       try {
-        const index = await readIndex(pg.url, o.operator)
         let bar: ReturnType<typeof progress> | undefined
-        const report = await verifyUsageLog({
-          logFile: o.log,
-          index,
+        const report = await verifyUsageLogs({
+          logFiles,
+          source: chain ?? index!,
+          compareWith: o.source === 'both' ? index : undefined,
           operatorId: o.operator,
           contentDir: o.contentDir,
           rerun: o.rerun,
@@ -70,11 +121,13 @@ export function registerVerify(program: Command, config: UpkeepConfig): void {
         })
         bar?.stop()
         if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n')
-        if (o.store) await saveRun(pg.url, report)
+        if (store) await saveRun(pg!.url, report)
         process.stdout.write(summarize(report))
         process.exitCode = report.ok ? 0 : 1
       } finally {
-        await pg.stop()
+        await index?.close()
+        await chain?.close()
+        await pg?.stop()
       }
     })
 }

@@ -1,0 +1,93 @@
+// The sustainability metrics (definitions in docs/METRICS.md) behind one facade. This folder is
+// the only place the analytics SQL lives: the GraphQL API, the dashboard and the governance report
+// call `Metrics`. Facts come from ClickHouse; the few small dimension tables (vesting schedules,
+// names, policy versions, operators) from the Postgres record. Amounts are bigint base units;
+// ratios are exact decimal strings computed from integers; unknown is null, never zero.
+//
+// types.ts      output and input types (the GraphQL SDL is checked against them)
+// exact.ts      exact ratios, concentration, the vesting curve
+// sql.ts        the query context, period bounds, buckets
+// network.ts    fees, revenue, incentives, earnings per bucket
+// breakdown.ts  per model, datanet, contributor, fee-policy version
+// health.ts     retention, concentration, model decay
+// supply.ts     unlock overhang, runway, price-to-fees
+// participants.ts agents and operators
+// assumptions.ts the cost-assumptions file
+// governance.ts block range, the month's changes, self-paid traffic
+// upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
+import type pg from 'pg'
+import type { Warehouse } from '../warehouse/client'
+import * as breakdown from './breakdown'
+import * as governance from './governance'
+import * as health from './health'
+import * as network from './network'
+import * as participants from './participants'
+import { Sql } from './sql'
+import * as supply from './supply'
+import * as upkeepCost from './upkeep'
+import type { Interval, MetricsConfig, Period } from './types'
+
+export * from './types'
+export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
+export { readAssumptions, type Assumptions } from './assumptions'
+export type { AssumptionOverrides } from './upkeep'
+
+export class Metrics {
+  private readonly s: Sql
+
+  constructor(w: Warehouse, pool: pg.Pool, cfg: MetricsConfig) {
+    this.s = new Sql(w, pool, cfg)
+  }
+
+  sustainability(p: Period, interval: Interval = 'day') {
+    return network.sustainability(this.s, p, interval)
+  }
+  models(p: Period, limit = 10) {
+    return breakdown.models(this.s, p, limit)
+  }
+  datanets(p: Period, limit = 10) {
+    return breakdown.datanets(this.s, p, limit)
+  }
+  contributors(p: Period, limit = 10, contributor?: string) {
+    return breakdown.contributors(this.s, p, limit, contributor)
+  }
+  feePolicyHistory() {
+    return breakdown.feePolicyHistory(this.s)
+  }
+  retention(p: Period) {
+    return health.retention(this.s, p)
+  }
+  concentration(p: Period) {
+    return health.concentration(this.s, p)
+  }
+  modelDecay(at: Date, threshold = 0.5) {
+    return health.modelDecay(this.s, at, threshold)
+  }
+  unlockOverhang(at: Date) {
+    return supply.unlockOverhang(this.s, at)
+  }
+  runway(at: Date) {
+    return supply.runway(this.s, at)
+  }
+  priceToFees(at: Date, priceUsd: string) {
+    return supply.priceToFees(this.s, at, priceUsd)
+  }
+  agents(p: Period) {
+    return participants.agents(this.s, p)
+  }
+  operators(p: Period) {
+    return participants.operators(this.s, p)
+  }
+  liabilities(at: Date) {
+    return supply.liabilities(this.s, at)
+  }
+  blockRange(p: Period) {
+    return governance.blockRange(this.s, p)
+  }
+  changes(p: Period) {
+    return governance.changes(this.s, p)
+  }
+  upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
+    return upkeepCost.upkeep(this.s, p, overrides)
+  }
+}

@@ -1,0 +1,151 @@
+// Supply, treasury and price: unlock overhang, runway, price-to-fees.
+import { InputError } from '../util/errors'
+import { chTime } from '../warehouse/time'
+import { ratio, TOTAL_SUPPLY, vestedAt } from './exact'
+import { sustainability } from './network'
+import { DAY_MS, WHERE_PERIOD, type Sql } from './sql'
+import { unlockedAt } from './assumptions'
+import type { Liabilities, PriceToFees, Runway, Unknown, UnlockOverhang } from './types'
+
+export async function feesBetween(db: Sql, from: Date, to: Date): Promise<bigint> {
+  const [x] = await db.q(`SELECT toString(sum(fee)) AS fees FROM ${db.t('inference')} WHERE ${WHERE_PERIOD}`, { from: chTime(from), to: chTime(to) })
+  return BigInt(x?.fees ?? '0')
+}
+
+/** Vesting unlocks coming in the next 30 and 90 days vs the trailing 30 days of fees. */
+export async function unlockOverhang(db: Sql, at: Date): Promise<UnlockOverhang> {
+  const schedules = await db.pg.query<{ id: string; total: string; start: string; cliff: string; duration: string; created_at_block: number }>(
+    'select id, total::text, start::text, cliff::text, duration::text, created_at_block from vesting_schedule',
+  )
+  const released = await db.q(
+    `SELECT schedule_id, toString(sum(amount)) AS amount FROM ${db.t('vesting_release')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC') GROUP BY schedule_id`,
+    { to: chTime(at) },
+  )
+  const rel = new Map(released.map((x) => [x.schedule_id, BigInt(x.amount)]))
+  const now = BigInt(Math.floor(at.getTime() / 1000))
+  let next30 = 0n
+  let next90 = 0n
+  let unreleased = 0n
+  for (const s of schedules.rows) {
+    const sched = { total: BigInt(s.total), start: BigInt(s.start), cliff: BigInt(s.cliff), duration: BigInt(s.duration) }
+    const v = vestedAt(sched, now)
+    next30 += vestedAt(sched, now + 30n * 86_400n) - v
+    next90 += vestedAt(sched, now + 90n * 86_400n) - v
+    unreleased += v - (rel.get(s.id) ?? 0n)
+  }
+  const fees = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)
+  return { at, next30, next90, vestedUnreleased: unreleased, trailing30Fees: fees, next30ToFees: ratio(next30, fees), next90ToFees: ratio(next90, fees) }
+}
+
+export async function balanceAt(db: Sql, address: string, at: Date): Promise<bigint> {
+  const [x] = await db.q(
+    `SELECT toString(sumIf(amount, to_id = {a:String}) - sumIf(amount, from_id = {a:String})) AS bal FROM ${db.t('token_transfer')}
+     WHERE timestamp < toDateTime64({to:String}, 3, 'UTC') AND (to_id = {a:String} OR from_id = {a:String})`,
+    { a: address.toLowerCase(), to: chTime(at) },
+  )
+  // sumIf on UInt256 wraps below zero; the difference of the two sums is taken in Int256
+  return BigInt(x?.bal ?? '0')
+}
+
+/**
+ * What protocol contracts hold for others at `at`: owed, so never budget. Staked principal (stakes
+ * not yet paid out), creators' and operators' accrued fee shares not yet claimed, contributors'
+ * pools not yet paid out by attribution, payers' prepaid escrow.
+ */
+export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
+  const before = `timestamp < toDateTime64({to:String}, 3, 'UTC')`
+  const [x] = await db.q(
+    `SELECT
+       (SELECT toString(sum(p)) FROM (SELECT stake_id, sumIf(ifNull(amount, 0), kind IN ('staked', 'topped_up')) AS p, countIf(kind = 'unstaked') AS out
+                                      FROM ${db.t('stake_event')} WHERE ${before} GROUP BY stake_id) WHERE out = 0) AS staked,
+       (SELECT toString(sum(creator_share) + sum(infra_share)) FROM ${db.t('inference')} WHERE ${before}) AS accrued,
+       (SELECT toString(sum(contributors_share)) FROM ${db.t('inference')} WHERE ${before}) AS pools,
+       (SELECT toString(sum(fee)) FROM ${db.t('inference')} WHERE ${before}) AS charged,
+       (SELECT toString(sum(amount)) FROM ${db.t('creator_payout')} WHERE ${before}) AS creator_paid,
+       (SELECT toString(sum(amount)) FROM ${db.t('operator_payout')} WHERE ${before}) AS operator_paid,
+       (SELECT toString(sum(amount)) FROM ${db.t('attribution_payout')} WHERE ${before}) AS attributed,
+       (SELECT toString(sumIf(amount, kind = 'deposit')) FROM ${db.t('escrow_movement')} WHERE ${before}) AS deposited,
+       (SELECT toString(sumIf(amount, kind = 'withdrawal')) FROM ${db.t('escrow_movement')} WHERE ${before}) AS withdrawn`,
+    { to: chTime(at) },
+  )
+  const big = (v: string | undefined) => BigInt(v ?? '0')
+  return {
+    stakedPrincipal: big(x?.staked),
+    stakingBankBalance: db.cfg.stakingBank ? await balanceAt(db, db.cfg.stakingBank, at) : null,
+    unclaimedAccruals: big(x?.accrued) - big(x?.creator_paid) - big(x?.operator_paid),
+    undistributedPools: big(x?.pools) - big(x?.attributed),
+    prepaidEscrow: big(x?.deposited) - big(x?.withdrawn) - big(x?.charged),
+  }
+}
+
+/**
+ * Treasury runway on net burn (outflow − inflow over the 90 days before `at`, per month), and the
+ * incentive runway of the distributor's unlocked-to-date budget (assumed unlock schedule) at the
+ * trailing-90-day emissions. Liabilities are reported beside, never counted as budget.
+ */
+export async function runway(db: Sql, at: Date): Promise<Runway> {
+  const from90 = new Date(at.getTime() - 90 * DAY_MS)
+  const treasury = db.cfg.treasury.toLowerCase()
+  const distributor = db.cfg.distributor.toLowerCase()
+  const [flows] = await db.q(
+    `SELECT toString(sumIf(amount, from_id = {a:String} AND ${WHERE_PERIOD})) AS out, toString(sumIf(amount, to_id = {a:String} AND ${WHERE_PERIOD})) AS inflow,
+            toString(sumIf(amount, from_id = {d:String} AND timestamp < toDateTime64({to:String}, 3, 'UTC'))) AS distributed
+     FROM ${db.t('token_transfer')} WHERE from_id IN ({a:String}, {d:String}) OR to_id = {a:String}`,
+    { a: treasury, d: distributor, from: chTime(from90), to: chTime(at) },
+  )
+  const unknowns: Unknown[] = []
+  const treasuryBalance = await balanceAt(db, treasury, at)
+  const treasuryMonthlyOutflow = BigInt(flows?.out ?? '0') / 3n
+  const treasuryMonthlyInflow = BigInt(flows?.inflow ?? '0') / 3n
+  const treasuryMonthlyNetBurn = treasuryMonthlyOutflow - treasuryMonthlyInflow
+  const treasuryRunwayMonths = treasuryMonthlyNetBurn > 0n ? ratio(treasuryBalance, treasuryMonthlyNetBurn, 2) : null
+  if (treasuryRunwayMonths === null) unknowns.push({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
+  const distributorBalance = await balanceAt(db, distributor, at)
+  const distributedToDate = BigInt(flows?.distributed ?? '0')
+  const a = db.cfg.assumptions
+  let unlockedToDate: bigint | null = null
+  let incentiveBudget: bigint | null = null
+  if (!a) unknowns.push({ field: 'incentiveBudget', reason: 'the buckets\' unlock schedule is not on chain and no assumptions file was given' })
+  else if (!a.unlocks.length) unknowns.push({ field: 'incentiveBudget', reason: `the assumptions (${a.source}) give no bucket unlock schedule` })
+  else {
+    unlockedToDate = a.unlocks.reduce((s, u) => s + unlockedAt(u, at), 0n)
+    const left = unlockedToDate - distributedToDate
+    incentiveBudget = left < 0n ? 0n : left > distributorBalance ? distributorBalance : left
+  }
+  const s = await sustainability(db, { from: from90, to: at }, 'month')
+  const monthlyIncentives = s.totals.rewardsEmissions / 3n
+  const incentiveRunwayMonths = incentiveBudget === null ? null : ratio(incentiveBudget, monthlyIncentives, 2)
+  if (incentiveBudget !== null && incentiveRunwayMonths === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'no emissions in the 90 days before' })
+  else if (incentiveBudget === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'the incentive budget is unknown' })
+  return {
+    at,
+    treasuryBalance,
+    treasuryMonthlyOutflow,
+    treasuryMonthlyInflow,
+    treasuryMonthlyNetBurn,
+    treasuryRunwayMonths,
+    distributorBalance,
+    distributedToDate,
+    unlockedToDate,
+    incentiveBudget,
+    incentiveBudgetProvenance: a && a.unlocks.length ? 'assumed' : null,
+    assumptionsHash: a?.hash ?? null,
+    monthlyIncentives,
+    incentiveRunwayMonths,
+    liabilities: await liabilities(db, at),
+    unknowns,
+  }
+}
+
+/** Price-to-fees at a given OPEN price: fully diluted market cap / annualized trailing-30-day fees. */
+export async function priceToFees(db: Sql, at: Date, priceUsd: string): Promise<PriceToFees> {
+  if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new InputError(`price must be a decimal number of USD, got "${priceUsd}"`)
+  const [whole, frac = ''] = priceUsd.split('.')
+  const price = BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
+  const [b] = await db.q(`SELECT toString(sum(amount)) AS burned FROM ${db.t('burn')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC')`, { to: chTime(at) })
+  const supply = TOTAL_SUPPLY - BigInt(b?.burned ?? '0')
+  const fees30 = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)
+  const annualizedFees = (fees30 * 365n) / 30n
+  const usd = (amount: bigint) => ratio((amount * price) / 10n ** 18n, 10n ** 18n, 2)!
+  return { priceUsd, supply, annualizedFees, marketCapUsd: usd(supply), annualizedFeesUsd: usd(annualizedFees), priceToFees: ratio(supply, annualizedFees, 2) }
+}

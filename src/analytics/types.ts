@@ -1,0 +1,317 @@
+// The analytics' output and input types: what every metric family returns. The GraphQL SDL
+// (src/api/analytics-schema.ts) mirrors these; test/analytics/types.test.ts holds the two equal
+// field for field (name and nullability), so this file is the one source of truth.
+
+import type { Assumptions } from './assumptions'
+
+export type Interval = 'day' | 'week' | 'month'
+
+export interface Period {
+  /** inclusive */
+  from: Date
+  /** exclusive */
+  to: Date
+}
+
+export interface MetricsConfig {
+  /** the cost-assumptions file (src/analytics/assumptions.ts); without it assumed values are null with a reason */
+  assumptions?: Assumptions
+  /** the protocol treasury (fee treasury share, deployment fees, slash share) */
+  treasury: string
+  /** RewardsDistributor: the community and ecosystem buckets that pay emissions */
+  distributor: string
+  /** the staking bank that pays staking interest */
+  stakingBank?: string
+  /** ClickHouse max_execution_time per query, seconds */
+  timeoutSec?: number
+}
+
+export interface SustainabilityPoint {
+  periodStart: string
+  inferences: number
+  units: bigint
+  payers: number
+  /** Token Terminal / DefiLlama fees: inference fees + deployment fees */
+  fees: bigint
+  /** everything users paid for inference */
+  inferenceFees: bigint
+  /** model registration fees, 100 % to the treasury */
+  deploymentFees: bigint
+  creatorFees: bigint
+  contributorFees: bigint
+  infraFees: bigint
+  /** creator + contributor + infrastructure fees */
+  supplySideFees: bigint
+  /** the treasury's share of inference fees (with every rounding remainder) */
+  treasuryFees: bigint
+  /** the burn share of inference fees */
+  feeBurns: bigint
+  /** treasury fees + deployment fees */
+  treasuryRevenue: bigint
+  /** DefiLlama holders revenue: fee burns (not the treasury's burns of its own income) */
+  holdersRevenue: bigint
+  /** fees − supply-side fees = treasury revenue + holders revenue */
+  revenue: bigint
+  /** all OPEN destroyed (fee burns, slashes, holder burns) */
+  burns: bigint
+  /** revenue / fees */
+  takeRate: string | null
+  rewardsEmissions: bigint
+  stakingInterest: bigint
+  /** emissions to creators, contributors and operators */
+  maintainerIncentives: bigint
+  /** emissions to stakers + staking interest */
+  stakerIncentives: bigint
+  /** emissions with role other */
+  otherIncentives: bigint
+  /** maintainer + staker + other incentives */
+  tokenIncentives: bigint
+  vestingUnlocks: bigint
+  /** revenue − token incentives */
+  earnings: bigint
+  /** creator + contributor + infrastructure fees */
+  maintainerFeePayouts: bigint
+  /** maintainer fee payouts / (maintainer fee payouts + maintainer incentives) */
+  feeFundedShare: string | null
+  agentFees: bigint
+  /** agent fees / inference fees */
+  agentFeeShare: string | null
+}
+
+export interface ModelRevenue {
+  modelId: string
+  owner: string | null
+  retired: boolean | null
+  inferences: number
+  units: bigint
+  fees: bigint
+  creatorFees: bigint
+  contributorFees: bigint
+  attributionPaid: bigint
+}
+
+export interface DatanetRevenue {
+  datanetId: string
+  name: string | null
+  attributionPaid: bigint
+  payouts: number
+  contributors: number
+  contributions: number
+  /** datanet yield: attribution paid in the period ÷ contributions made in it (OPEN base units, 6 places) */
+  attributionPerContribution: string | null
+}
+
+export interface ContributorEarnings {
+  contributor: string
+  attributionPaid: bigint
+  incentives: bigint
+  contributions: number
+  datanets: number
+}
+
+export interface FeePolicyPeriod {
+  version: number
+  creatorBps: number
+  contributorsBps: number
+  infraBps: number
+  treasuryBps: number
+  burnBps: number
+  fromBlock: number
+  toBlock: number | null
+  since: Date
+  inferences: number
+  fees: bigint
+}
+
+export interface RetentionCohort {
+  cohort: string
+  size: number
+  /** active contributors in the cohort's month + k, k = 0.. */
+  active: number[]
+  /** active[k] / size, decimal strings */
+  rates: string[]
+}
+
+export interface Concentration {
+  recipients: number
+  total: bigint
+  gini: string | null
+  /** Herfindahl-Hirschman index on the 0..10000 scale */
+  hhi: string | null
+  top10Share: string | null
+}
+
+export interface ModelDecay {
+  modelId: string
+  /** retired before `at`: never flagged */
+  retired: boolean
+  unitsLast30: bigint
+  unitsPrev30: bigint
+  feesLast30: bigint
+  feesPrev30: bigint
+  /** (units last 30 − units previous 30) ÷ units previous 30 */
+  change: string | null
+  decaying: boolean
+}
+
+export interface UnlockOverhang {
+  at: Date
+  next30: bigint
+  next90: bigint
+  vestedUnreleased: bigint
+  trailing30Fees: bigint
+  next30ToFees: string | null
+  next90ToFees: string | null
+}
+
+/** A value that is null, and why. */
+export interface Unknown {
+  field: string
+  reason: string
+}
+
+export interface Liabilities {
+  /** principal of stakes not yet paid out (staked + topped up) */
+  stakedPrincipal: bigint
+  /** the staking bank's OPEN: principal and the interest reserve together (null: no bank configured) */
+  stakingBankBalance: bigint | null
+  /** creators' and operators' accrued fee shares not yet claimed */
+  unclaimedAccruals: bigint
+  /** contributors' pools not yet paid out by attribution */
+  undistributedPools: bigint
+  /** payers' escrow: deposits − withdrawals − fees charged */
+  prepaidEscrow: bigint
+}
+
+export interface Runway {
+  at: Date
+  treasuryBalance: bigint
+  treasuryMonthlyOutflow: bigint
+  treasuryMonthlyInflow: bigint
+  /** outflow − inflow per month (negative: the treasury grows) */
+  treasuryMonthlyNetBurn: bigint
+  /** balance / net burn; null when there is no net burn */
+  treasuryRunwayMonths: string | null
+  distributorBalance: bigint
+  /** incentives paid and bucket transfers, ever, before `at` */
+  distributedToDate: bigint
+  /** assumed: the buckets' unlock schedule is not on chain */
+  unlockedToDate: bigint | null
+  /** min(distributor balance, unlocked to date − distributed to date), at least 0 */
+  incentiveBudget: bigint | null
+  /** "assumed" when the budget comes from the assumptions file */
+  incentiveBudgetProvenance: string | null
+  assumptionsHash: string | null
+  /** the distributor's emissions in the 90 days before `at`, per month */
+  monthlyIncentives: bigint
+  incentiveRunwayMonths: string | null
+  liabilities: Liabilities
+  unknowns: Unknown[]
+}
+
+export interface PriceToFees {
+  priceUsd: string
+  supply: bigint
+  annualizedFees: bigint
+  marketCapUsd: string
+  annualizedFeesUsd: string
+  priceToFees: string | null
+}
+
+export interface AgentMetrics {
+  agentFees: bigint
+  grossFees: bigint
+  agentFeeShare: string | null
+  agents: number
+  activeAgents: number
+  stakeAtRisk: bigint
+  slashed: bigint
+  slashedToTreasury: bigint
+  slashedBurned: bigint
+  slashes: number
+}
+
+export interface OperatorRevenue {
+  operatorId: string
+  account: string | null
+  active: boolean | null
+  inferences: number
+  fees: bigint
+  infraFees: bigint
+}
+
+export interface OperatorMetrics {
+  operators: OperatorRevenue[]
+  concentration: Concentration
+  registered: number
+  removed: number
+}
+
+
+/** One component of the upkeep cost and where its number comes from. */
+export interface CostLine {
+  component: string
+  /** measured (the node's own measurements on chain), declared (on chain) or assumed (the assumptions file) */
+  provenance: string
+  /** USD, 6 places */
+  usd: string | null
+  /** OPEN base units at the assumed price */
+  amount: bigint | null
+}
+
+export interface ModelUpkeep {
+  modelId: string
+  units: bigint
+  /** creator + contributor fees of the model */
+  maintainerFeeIncome: bigint
+  /** storage + maintenance work of the model while live in the period */
+  upkeepCost: bigint | null
+  margin: bigint | null
+  maintenanceCoverage: string | null
+  deploymentFee: bigint
+  /** months of this period's margin that repay the deployment fee (null: no positive margin) */
+  paybackMonths: string | null
+}
+
+export interface OperatorUpkeep {
+  operatorId: string
+  units: bigint
+  infraFees: bigint
+  servingCost: bigint | null
+  /** infrastructure fees − serving cost */
+  infraMargin: bigint | null
+}
+
+export interface UpkeepCoverage {
+  from: Date
+  to: Date
+  provenance: string
+  assumptionsHash: string | null
+  assumptionsSource: string | null
+  /** the assumed OPEN price (USD) at the period's start */
+  openPriceUsd: string | null
+  costs: CostLine[]
+  upkeepCost: bigint | null
+  /** creator + contributor + infrastructure fees */
+  maintainerFeeIncome: bigint
+  /** maintainer fee income / upkeep cost */
+  maintenanceCoverage: string | null
+  stakedPrincipal: bigint
+  /** stakers' share of fees: none under the protocol's fee split */
+  stakerFeeIncome: bigint
+  /** staker fee income, annualized, / staked principal at the period's end */
+  stakerRealYield: string | null
+  models: ModelUpkeep[]
+  operators: OperatorUpkeep[]
+  unknowns: Unknown[]
+}
+
+/** A period's changes governance should see, and self-paid traffic. */
+export interface PeriodChanges {
+  priceChanges: { modelId: string; oldPrice: bigint; newPrice: bigint; block: number }[]
+  adapterUpdates: { modelId: string; version: number; block: number }[]
+  /** inference fees paid by a model's own owner (wash-traffic suspicion) */
+  selfPaidFees: bigint
+  /** inference fees of the period */
+  fees: bigint
+}
