@@ -96,9 +96,8 @@ describe('layers', () => {
       .filter((f) => !FAULT_USERS.has(folderOf(f)) && folderOf(f) !== 'config')
       .filter((f) => /UPKEEP_FAULT_|process\.env/.test(fs.readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '')))
       .map((f) => path.relative(SRC, f))
-    // db/embedded-postgres.ts: passes the environment on to initdb and postgres (LC_MESSAGES=C);
     // squid/compat.ts: the one place that sets DB_URL, which Subsquid's libraries read.
     // (The ClickHouse fault hook reads no environment: src/config hands the sink its settings.)
-    expect(hooks).toEqual(['db/embedded-postgres.ts', 'squid/compat.ts'])
+    expect(hooks).toEqual(['squid/compat.ts'])
   })
 })
