@@ -117,12 +117,14 @@ export function warehouseConfig(dataDir: string, env: Env = process.env): Wareho
   if (!IDENT.test(database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be an identifier, got "${database}"`)
   const cluster = set(env, 'CLICKHOUSE_CLUSTER')
   if (cluster && !IDENT.test(cluster)) throw new ConfigError(`CLICKHOUSE_CLUSTER must be an identifier, got "${cluster}"`)
-  // test wiring: fail the ClickHouse write of the batch that commits this block
-  const failAtBlock = int(env, 'UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK')
+  // test wiring: a transient ClickHouse outage (a table detached) while the batch holding this block is written
+  const atBlock = int(env, 'UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK')
+  const outageMs = int(env, 'UPKEEP_FAULT_CLICKHOUSE_OUTAGE_MS', 1, 600_000) ?? 1_500
+  const fault = atBlock === undefined ? undefined : { atBlock, outageMs }
   const server = url(env, 'CLICKHOUSE_URL', /^https?:$/, 'an http(s) URL')
-  if (server) return { mode: 'server', url: server, user: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database, cluster, failAtBlock }
+  if (server) return { mode: 'server', url: server, user: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database, cluster, fault }
   if (cluster) throw new ConfigError('CLICKHOUSE_CLUSTER needs a ClickHouse server (CLICKHOUSE_URL); embedded chDB is a single node')
-  return { ...embeddedWarehouse(dataDir, database), failAtBlock }
+  return { ...embeddedWarehouse(dataDir, database), fault }
 }
 
 const LIMIT_ENV: Record<keyof Limits, string> = {

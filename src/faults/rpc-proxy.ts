@@ -31,7 +31,9 @@ export interface FaultProxy {
   close(): Promise<void>
 }
 
-export async function startFaultProxy(target: string, mix: FaultMix = {}, seed = 1): Promise<FaultProxy> {
+const EARLY_CHANCE = 0.25
+
+export async function startFaultProxy(target: string, mix: FaultMix = {}, seed = 1, eachKindEarly = false): Promise<FaultProxy> {
   const rng = new Rng(seed)
   let current = { ...mix }
   const counts: Record<string, number> = {}
@@ -44,16 +46,21 @@ export async function startFaultProxy(target: string, mix: FaultMix = {}, seed =
     for await (const c of req) chunks.push(c as Buffer)
     const body = Buffer.concat(chunks).toString()
     count('requests')
-    const draw = (p?: number) => p !== undefined && p > 0 && rng.chance(p)
-    if (draw(current.rateLimit)) {
+    // a kind not injected yet is drawn with at least EARLY_CHANCE, so even a short run sees every kind of the mix
+    const draw = (kind: keyof FaultMix) => {
+      const p = current[kind]
+      if (p === undefined || p <= 0) return false
+      return rng.chance(counts[kind] || !eachKindEarly ? p : Math.max(p, EARLY_CHANCE))
+    }
+    if (draw('rateLimit')) {
       count('rateLimit')
       return res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests')
     }
-    if (draw(current.serverError)) {
+    if (draw('serverError')) {
       count('serverError')
       return res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable')
     }
-    if (draw(current.hang)) {
+    if (draw('hang')) {
       count('hang')
       hung.add(res)
       res.on('close', () => hung.delete(res))
@@ -79,20 +86,20 @@ export async function startFaultProxy(target: string, mix: FaultMix = {}, seed =
         if (!q || r.error) continue
         if (q.method === 'eth_blockNumber') {
           const h = Number(BigInt(r.result))
-          if (lastHead > 5 && draw(current.headBackwards)) {
+          if (lastHead > 5 && draw('headBackwards')) {
             count('headBackwards')
             r.result = '0x' + (lastHead - 3).toString(16)
             changed = true
           } else lastHead = Math.max(lastHead, h)
-        } else if ((q.method === 'eth_getBlockByNumber' || q.method === 'eth_getBlockByHash') && draw(current.nullBlock)) {
+        } else if ((q.method === 'eth_getBlockByNumber' || q.method === 'eth_getBlockByHash') && draw('nullBlock')) {
           count('nullBlock')
           r.result = null
           changed = true
-        } else if (q.method === 'eth_getLogs' && Array.isArray(r.result) && r.result.length && draw(current.inconsistentLogs)) {
+        } else if (q.method === 'eth_getLogs' && Array.isArray(r.result) && r.result.length && draw('inconsistentLogs')) {
           count('inconsistentLogs')
           r.result = r.result.map((l: { blockHash: string }) => ({ ...l, blockHash: '0x' + 'ee'.repeat(32) }))
           changed = true
-        } else if (q.method === 'eth_getLogs' && draw(current.rangeLimit)) {
+        } else if (q.method === 'eth_getLogs' && draw('rangeLimit')) {
           count('rangeLimit')
           delete r.result
           r.error = { code: -32005, message: 'query returned more than 10000 results' }
@@ -103,7 +110,7 @@ export async function startFaultProxy(target: string, mix: FaultMix = {}, seed =
     } catch {
       // not JSON: pass through
     }
-    if (draw(current.truncate)) {
+    if (draw('truncate')) {
       count('truncate')
       out = out.slice(0, Math.max(1, Math.floor(out.length / 2)))
     }

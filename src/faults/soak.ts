@@ -19,7 +19,7 @@ import { stateDigest } from '../db/digest'
 import { compareStores } from '../warehouse/compare'
 import { Rng } from '../util/rng'
 import { indexedHead } from '../squid/compat'
-import { actors, mineActivity } from './activity'
+import { actors, FORK_ONLY_CHANGES, mineActivity, mineForkOnlyChange } from './activity'
 import { startFaultProxy, type FaultMix } from './rpc-proxy'
 
 export interface SoakOptions {
@@ -36,7 +36,13 @@ export interface SoakSummary {
   blocks: { from: number; to: number }
   activityBlocks: number
   reorgs: number[]
+  /** reorgs whose losing branch the indexer had committed (its head was on it) when the chain reverted */
+  losingBranchesIndexed: number
+  /** state changes made only on losing branches (models retired, operators removed), by event type */
+  forkOnlyChanges: Record<string, number>
   kills: number
+  /** kills the schedule drew while the indexer had not yet committed a batch since its last start (done later) */
+  deferredKills: number
   crashRestarts: number
   postgresRestarts: number
   faults: Record<string, number>
@@ -51,8 +57,11 @@ export interface SoakSummary {
   ok: boolean
 }
 
-const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
+/** the RPC faults the soak injects: each kind is injected early at least once (see startFaultProxy) */
+export const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
+const MIN_RUN_BEFORE_KILL_MS = 2_000
+const LOSING_BRANCH_WAIT_MS = 30_000
 
 async function q<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
@@ -113,7 +122,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   let proxy: Awaited<ReturnType<typeof startFaultProxy>>
   try {
     pgHandle = await startEmbeddedPostgres(pgDir)
-    proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1)
+    proxy = await startFaultProxy(devnet.anvil.rpcUrl, FAULTS, o.seed ?? 1, true)
   } catch (e) {
     // set-up failed: leave nothing running (the chain would keep the process alive)
     await devnet.anvil.stop()
@@ -131,7 +140,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   let stopping = false
   let crashRestarts = 0
   let lastErr = ''
+  // a kill lands at a random point of an indexer that is working: not before it has committed a
+  // batch since its last start (a restart under load takes seconds; kills every few seconds would
+  // only ever hit start-ups and the indexer would fall behind for good)
+  let startedAt = 0
+  let headAtStart = -1
   const start = () => {
+    startedAt = Date.now()
+    headAtStart = Number.MAX_SAFE_INTEGER
+    void indexedHeadAt(dbUrl).then((h) => (headAtStart = h?.height ?? -1))
     const c = runIndex(manifestFile, dbUrl, dataDir, env)
     c.stderr!.on('data', (b: Buffer) => (lastErr = (lastErr + b.toString()).slice(-2000)))
     c.once('exit', () => {
@@ -156,34 +173,84 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   }
   child = start()
 
+  // warm-up: disruptions start once the indexer has followed the chain to its head (through the
+  // faulty RPC), so even a short run disrupts an indexer that is working, not one still starting
+  proxy.setMix(FAULTS)
+  for (let t = Date.now(), best = -1; ; await new Promise((r) => setTimeout(r, 200))) {
+    const h = await indexedHeadAt(dbUrl)
+    if (h && h.height >= startHead) break
+    if (h && h.height > best) {
+      best = h.height
+      t = Date.now()
+    }
+    if (Date.now() - t > 180_000) {
+      stopping = true
+      await killIndexer('SIGKILL')
+      await proxy.close()
+      await devnet.anvil.stop()
+      await pgHandle.stop().catch(() => {})
+      fs.rmSync(work, { recursive: true, force: true })
+      throw new Error(`soak: the indexer made no progress towards block ${startHead} for 180 s during the warm-up:\n${lastErr}`)
+    }
+  }
+  log(`soak: warm-up done in ${Math.round((Date.now() - t0) / 1000)} s (indexed to block ${startHead}); disruptions for ${o.durationSec} s`)
   const reorgs: number[] = []
   let kills = 0
+  let deferredKills = 0
+  let killPending = false
+  let losingBranchesIndexed = 0
+  const forkOnlyChanges: Record<string, number> = {}
   let postgresRestarts = 0
   let activityBlocks = 0
   let step = 0
-  const deadline = t0 + o.durationSec * 1000
+  const deadline = Date.now() + o.durationSec * 1000
   // a fixed share of each disruption, in random order: every kind happens even in a short run
-  const plan = ['kill', 'reorg', 'reorg', 'postgres', 'kill', 'reorg', 'reorg', 'kill', 'reorg', 'reorg']
+  const plan = ['kill', 'reorg', 'postgres', 'reorg', 'kill', 'reorg', 'reorg', 'kill', 'reorg', 'reorg']
   let lastReport = Date.now()
   try {
     while (Date.now() < deadline) {
       step++
       await mineActivity(clients, who, `soak-${step}`, 1 + rng.int(0, 2))
       activityBlocks++
-      if (step % 4 !== 0) continue
-      const action = plan[(step / 4 - 1) % plan.length]
+      // a kill drawn while the indexer was starting waits for the first step it is working
+      const action = step % 4 === 0 ? plan[(step / 4 - 1) % plan.length] : killPending ? 'kill' : undefined
+      if (!action) continue
       if (action === 'kill') {
+        const h = await indexedHeadAt(dbUrl)
+        if (Date.now() - startedAt < MIN_RUN_BEFORE_KILL_MS || !h || h.height <= headAtStart) {
+          if (!killPending) deferredKills++
+          killPending = true
+          continue
+        }
+        killPending = false
         await new Promise((r) => setTimeout(r, rng.int(0, 1500)))
         await killIndexer('SIGKILL')
         kills++
         child = start()
       } else if (action === 'reorg') {
         const depth = rng.int(1, 20)
+        const forkBase = Number(await publicClient.getBlockNumber())
         const snapshot = (await testClient.snapshot()) as Hex
         await mineActivity(clients, who, `soak-a-${step}`, depth)
+        // the losing branch's tip changes state the winning branch never does
+        const change = FORK_ONLY_CHANGES[reorgs.length % FORK_ONLY_CHANGES.length]
+        await mineForkOnlyChange(clients, who, change)
+        forkOnlyChanges[change] = (forkOnlyChanges[change] ?? 0) + 1
         await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)))
+        // the interesting reorg undoes blocks the indexer has committed: give it a bounded while to
+        // reach the losing branch (a loaded machine or a kill can leave it behind), then count
+        // whether it did (its head is a block of that branch)
+        for (const t = Date.now(); Date.now() - t < LOSING_BRANCH_WAIT_MS; await new Promise((r) => setTimeout(r, 100))) {
+          const h = await indexedHeadAt(dbUrl)
+          if (!h || h.height <= forkBase) continue
+          const b = await publicClient.getBlock({ blockNumber: BigInt(h.height) }).catch(() => null)
+          if (b?.hash === h.hash) {
+            losingBranchesIndexed++
+            break
+          }
+        }
         await testClient.revert({ id: snapshot })
-        await mineActivity(clients, who, `soak-b-${step}`, depth + 1)
+        await mineActivity(clients, who, `soak-b-${step}`, depth + 2)
         reorgs.push(depth)
       } else if (action === 'postgres' && postgresRestarts === 0) {
         await pgHandle.stop()
@@ -202,10 +269,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     proxy.setMix({})
     const head = await publicClient.getBlock()
     log(`soak: faults off, waiting for the indexer to reach block ${head.number}`)
-    for (const t = Date.now(); ; ) {
+    // however far behind it is, it must keep moving: it fails after 180 s without progress
+    for (let t = Date.now(), best = -1; ; ) {
       const h = await indexedHeadAt(dbUrl)
       if (h && h.height === Number(head.number) && h.hash === head.hash) break
-      if (Date.now() - t > 180_000) throw new Error(`soak: the indexer did not catch up to ${head.number} within 180 s (at ${JSON.stringify(h)}):\n${lastErr}`)
+      if (h && h.height > best) {
+        best = h.height
+        t = Date.now()
+      }
+      if (Date.now() - t > 180_000) throw new Error(`soak: the indexer made no progress towards ${head.number} for 180 s (at ${JSON.stringify(h)}):\n${lastErr}`)
       await new Promise((r) => setTimeout(r, 200))
     }
     stopping = true
@@ -247,7 +319,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       blocks: { from: startHead, to: Number(head.number) },
       activityBlocks,
       reorgs,
+      losingBranchesIndexed,
+      forkOnlyChanges,
       kills,
+      deferredKills,
       crashRestarts,
       postgresRestarts,
       faults: { ...proxy.counts },
@@ -273,7 +348,7 @@ export function formatSoak(s: SoakSummary): string {
   return [
     `soak summary (${s.seconds.toFixed(0)} s, blocks ${s.blocks.from}..${s.blocks.to}):`,
     `  faults injected: ${faults} (of ${s.faults.requests ?? 0} RPC requests)`,
-    `  disruptions: ${s.reorgs.length} reorgs (depths ${s.reorgs.join(', ') || '-'}), ${s.kills} kill -9, ${s.postgresRestarts} Postgres restart(s), ${s.crashRestarts} crash restart(s)`,
+    `  disruptions: ${s.reorgs.length} reorgs (depths ${s.reorgs.join(', ') || '-'}; ${s.losingBranchesIndexed} with the losing branch already indexed; losing branches only: ${Object.entries(s.forkOnlyChanges).map(([k, n]) => `${k} ${n}`).join(', ') || '-'}), ${s.kills} kill -9 (${s.deferredKills} deferred until the indexer was working), ${s.postgresRestarts} Postgres restart(s), ${s.crashRestarts} crash restart(s)`,
     `  final reconciliation: state digest ${s.final.digestsEqual ? 'equals' : 'DIFFERS FROM'} a fresh index of the canonical chain (${s.final.digest.slice(0, 16)}…);` +
       ` ClickHouse ${s.final.clickhouseMismatches.length ? `differs: ${s.final.clickhouseMismatches.slice(0, 3).join('; ')}` : 'equals Postgres row for row'};` +
       ` inferences ${s.final.rows.inferences} indexed / ${s.final.chain.inferences} on chain, contributions ${s.final.rows.contributions} / ${s.final.chain.contributions}`,

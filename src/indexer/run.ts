@@ -12,7 +12,7 @@ import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from '../processor/handler'
 import { createProcessor } from '../processor/processor'
-import { serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
+import { retryRpcProtocolErrors, serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
 /** What the indexer needs of the configuration (src/config's UpkeepConfig has it). */
 export interface IndexerSettings {
@@ -102,6 +102,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   )
   const processor = createProcessor(cfg)
   serveProcessorMetricsOnLoopback(processor, opts.config.chain.prometheusPort)
+  retryRpcProtocolErrors(processor)
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)

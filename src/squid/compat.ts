@@ -117,3 +117,33 @@ export function serveProcessorMetricsOnLoopback(processor: object, port: number)
       server.unref()
     })
 }
+
+interface ChainRpcClient {
+  isConnectionError(err: Error): boolean
+}
+
+/** rpc-client's code for an answer that breaks the protocol (invalid or truncated JSON, a batch answer of the wrong shape). */
+export const RPC_PROTOCOL_ERROR_CODE = 1008
+
+/**
+ * The processor's RPC client retries (with backoff) only what it calls connection errors; an
+ * answer cut in the middle (invalid JSON) or a batch answer missing a call is a protocol error
+ * (`RpcProtocolError`, code 1008) and would stop the indexer. Behind a proxy or a load balancer
+ * that is a transient fault like a 503, so it is retried the same way. Wraps the processor's
+ * private, memoized `getChainRpcClient` so the one client it creates gets the wider rule.
+ */
+export function retryRpcProtocolErrors(processor: object): void {
+  const p = processor as { getChainRpcClient(): ChainRpcClient }
+  const create = p.getChainRpcClient
+  if (typeof create !== 'function') throw new Error('compat: EvmBatchProcessor.getChainRpcClient is gone (Subsquid upgrade?)')
+  const patched = new WeakSet<ChainRpcClient>()
+  p.getChainRpcClient = function (this: unknown) {
+    const client = create.call(this)
+    if (!patched.has(client)) {
+      const isConnectionError = client.isConnectionError.bind(client)
+      client.isConnectionError = (err: Error) => isConnectionError(err) || (err?.name === 'RpcProtocolError' && (err as Error & { code?: number }).code === RPC_PROTOCOL_ERROR_CODE)
+      patched.add(client)
+    }
+    return client
+  }
+}

@@ -12,8 +12,8 @@ export interface WarehouseConfig {
   password?: string
   database: string
   cluster?: string
-  /** test-only fault injection: fail the batch that commits this block */
-  failAtBlock?: number
+  /** test-only fault injection: a table is detached for outageMs while the batch holding atBlock is written */
+  fault?: { atBlock: number; outageMs: number }
 }
 
 /** Embedded chDB keeps its data under <data dir>/chdb. */

@@ -7,14 +7,15 @@ import { queryRows, type Warehouse } from './client'
 import { factTables } from './facts'
 import { WarehouseSchemaError } from '../util/errors'
 
-export async function migrateWarehouse(w: Warehouse): Promise<string[]> {
+/** `dir`: where the migration files are (db/clickhouse; tests point it at an edited copy). */
+export async function migrateWarehouse(w: Warehouse, dir?: string): Promise<string[]> {
   const target = { database: w.cfg.database, cluster: w.cfg.cluster }
   for (const s of migrationsTableDdl(target)) await w.client.command({ query: s })
   // a new event table needs no migration file: the catalog creates it (existing ones are kept)
   for (const t of factTables().values()) for (const s of renderCreateTable(t.ddl, target)) await w.client.command({ query: s })
   const done = new Map((await queryRows<{ name: string; checksum: string }>(w, `SELECT name, checksum FROM ${w.table('_migrations')}`)).map((r) => [r.name, r.checksum]))
   const applied: string[] = []
-  for (const m of loadMigrations(target)) {
+  for (const m of loadMigrations(target, dir)) {
     const prev = done.get(m.name)
     if (prev !== undefined) {
       if (prev !== m.checksum) throw new WarehouseSchemaError(`ClickHouse migration ${m.name} changed after it was applied: add a new migration instead`)

@@ -37,6 +37,7 @@ export class WarehouseSink implements BatchSink {
   private inFlight = 0
   private failure: Error | undefined
   private timer: NodeJS.Timeout | undefined
+  private faultDone = false
 
   constructor(
     private readonly w: Warehouse,
@@ -93,6 +94,10 @@ export class WarehouseSink implements BatchSink {
       this.buffered -= rows.length - kept.length
       this.buffer.set(t, kept)
     }
+    // until afterCommit, Postgres is only known to hold blocks up to keepUpTo: a flush in this
+    // window (the periodic timer) must journal 'done' at keepUpTo, not at the old head, or a kill
+    // before the next flush would leave the fork's new blocks below the journaled head unexported
+    this.pgHead = keepUpTo
     if (keepUpTo < this.chHead) {
       this.forkPoint = Math.min(this.forkPoint ?? keepUpTo, keepUpTo)
       await this.journal('intent', this.forkPoint, this.chHead)
@@ -134,19 +139,19 @@ export class WarehouseSink implements BatchSink {
     const batch = this.buffer
     this.buffer = new Map()
     this.buffered = 0
-    const failAt = this.w.cfg.failAtBlock
+    const fault = this.w.cfg.fault
     let lastError: unknown
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {
         // a retry starts from a clean slate: whatever the failed attempt inserted is removed
         const base = attempt > 0 ? Math.min(this.forkPoint ?? this.chHead, this.chHead) : this.forkPoint
         const days = base !== null ? await this.deleteAbove(base) : new Set<string>()
-        let n = 0
-        for (const [t, rows] of batch) {
-          if (!rows.length) continue
+        const tables = [...batch].filter(([, rows]) => rows.length)
+        for (const [i, [t, rows]] of tables.entries()) {
           await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
-          if (failAt !== undefined && failAt > this.chHead && failAt <= head && ++n === 1) {
-            throw new ClickHouseError(`fault injected by UPKEEP_FAULT_CLICKHOUSE_AT_BLOCK=${failAt}`)
+          if (i === 0 && tables.length > 1 && fault && !this.faultDone && fault.atBlock > this.chHead && fault.atBlock <= head) {
+            this.faultDone = true
+            await this.outage(tables[0][0].table, tables[1][0].table, fault.outageMs)
           }
           if (t === inferenceFacts()) for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
         }
@@ -158,7 +163,6 @@ export class WarehouseSink implements BatchSink {
         return
       } catch (e) {
         lastError = e
-        if ((e as Error).message.includes('fault injected')) break
         if (attempt < RETRY_DELAYS_MS.length) {
           this.log.warn(`ClickHouse write up to block ${head} failed (${(e as Error).message.split('\n')[0]}); retrying in ${RETRY_DELAYS_MS[attempt]} ms`)
           await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]))
@@ -171,6 +175,24 @@ export class WarehouseSink implements BatchSink {
     )
     this.log.error(this.failure.message)
     throw this.failure
+  }
+
+  /**
+   * Test wiring (the warehouse config's `fault`, set by src/config for tests): after the first table of the batch holding
+   * that block is written, the next table is detached for `ms`, so ClickHouse itself refuses its
+   * insert (UNKNOWN_TABLE) and the write is left partial: the retry has to clean up (the written
+   * table keeps its parts unmerged, see below). An outage
+   * longer than the retries makes the write fail for good; a restart attaches the table again.
+   */
+  private async outage(written: string, table: string, ms: number): Promise<void> {
+    // a row written twice would be merged away in the background (ReplacingMergeTree) before a
+    // comparison could see it: the half-written table stops merging, so a retry that failed to
+    // clean up stays visible as a doubled (block_number, id)
+    await this.w.client.command({ query: `ALTER TABLE ${this.w.table(written)} MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1` })
+    const name = this.w.table(table)
+    await this.w.client.command({ query: `DETACH TABLE ${name}` })
+    this.log.warn(`fault injected: ${name} detached for ${ms} ms`)
+    setTimeout(() => void this.w.client.command({ query: `ATTACH TABLE ${name}` }).catch((e: Error) => this.log.error(`re-attaching ${name}: ${e.message}`)), ms).unref()
   }
 
   private throwIfFailed(): void {

@@ -16,7 +16,7 @@ describe('defaults', () => {
     const c = loadConfig({})
     expect(c.dataDir).toBe(path.join(ROOT, '.data'))
     expect(c.postgresUrl).toBeUndefined()
-    expect(c.warehouse).toEqual({ mode: 'embedded', path: path.join(ROOT, '.data', 'chdb'), database: 'upkeep', failAtBlock: undefined })
+    expect(c.warehouse).toEqual({ mode: 'embedded', path: path.join(ROOT, '.data', 'chdb'), database: 'upkeep', fault: undefined })
     expect(c.warehouseEnabled).toBe(true)
     expect(c.api).toMatchObject({ port: 4350, host: '127.0.0.1', limits: {}, production: false })
     expect(c.node).toEqual({ port: 4360, host: '127.0.0.1', attributionEpochSeconds: 60 })

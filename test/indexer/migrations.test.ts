@@ -15,6 +15,7 @@ import { factTables } from '../../src/warehouse/facts'
 import { deleteStatement, loadMigrations, renderCreateTable } from '../../src/warehouse/ddl'
 import { warehouseConfig } from '../../src/config'
 import * as model from '../../src/model'
+import { WarehouseSchemaError } from '../../src/util/errors'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 let db: TestDatabase
@@ -90,9 +91,18 @@ describe('ClickHouse migrations', () => {
     try {
       for (const f of fs.readdirSync(path.join(ROOT, 'db', 'clickhouse'))) fs.copyFileSync(path.join(ROOT, 'db', 'clickhouse', f), path.join(dir, f))
       fs.appendFileSync(path.join(dir, '0001_facts.sql'), '\n-- edited\n')
-      const edited = loadMigrations({ database: 'upkeep' }, dir)
-      const original = loadMigrations({ database: 'upkeep' })
-      expect(edited[0].checksum).not.toBe(original[0].checksum)
+      // the warehouse holds the original migrations; the edited file is refused by migrateWarehouse itself
+      await migrateWarehouse(w)
+      const before = await queryRows<{ name: string; checksum: string }>(w, `SELECT name, checksum FROM upkeep._migrations ORDER BY name`)
+      expect(before.map((r) => r.name)).toEqual(loadMigrations({ database: 'upkeep' }).map((m) => m.name))
+      const err = await migrateWarehouse(w, dir).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).toBeInstanceOf(WarehouseSchemaError)
+      expect((err as Error).message).toBe('ClickHouse migration 0001_facts.sql changed after it was applied: add a new migration instead')
+      // nothing recorded or changed
+      expect(await queryRows(w, `SELECT name, checksum FROM upkeep._migrations ORDER BY name`)).toEqual(before)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -1,6 +1,8 @@
 // Every Subsquid internal we rely on, checked where it lives (src/squid/compat.ts): an upgrade
 // that moves or reshapes one fails here by name, not somewhere in the indexer or the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { EvmBatchProcessor } from '@subsquid/evm-processor'
 import { TypeormDatabase } from '@subsquid/typeorm-store'
@@ -48,6 +50,39 @@ describe('deep imports', () => {
     const original = prom.serve
     compat.serveProcessorMetricsOnLoopback(p, 0)
     expect(prom.serve).not.toBe(original)
+  })
+})
+
+describe('rpc-client', () => {
+  it('a truncated answer (RpcProtocolError 1008) is retried like a 503, not fatal to the processor', async () => {
+    // a real HTTP server whose first two answers are cut in the middle, as the soak's proxy does
+    let served = 0
+    const server = http.createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => {
+        const { id } = JSON.parse(body)
+        const answer = JSON.stringify({ jsonrpc: '2.0', id, result: '0x64c' })
+        res.writeHead(200, { 'content-type': 'application/json' }).end(served++ < 2 ? answer.slice(0, 20) : answer)
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const make = () => new EvmBatchProcessor().setRpcEndpoint({ url, requestTimeout: 2_000 }) as unknown as { getChainRpcClient(): { call(m: string): Promise<string>; close(): void } }
+    try {
+      const plain = make().getChainRpcClient()
+      await expect(plain.call('eth_chainId')).rejects.toMatchObject({ name: 'RpcProtocolError', code: compat.RPC_PROTOCOL_ERROR_CODE })
+      plain.close()
+      const p = make()
+      compat.retryRpcProtocolErrors(p)
+      const client = p.getChainRpcClient()
+      expect(p.getChainRpcClient()).toBe(client) // still the one memoized client
+      expect(await client.call('eth_chainId')).toBe('0x64c')
+      expect(served).toBe(3)
+      client.close()
+    } finally {
+      server.close()
+    }
   })
 })
 

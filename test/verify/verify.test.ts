@@ -319,15 +319,21 @@ describe('injected discrepancies are detected with the right class and location'
     const records = readRecords()
     const i = firstInference() + 7
     const w = records[i].weights as [string, string, number][]
-    w[0][2] += 1
-    w[w.length - 1][2] -= 1
+    // half of the first entry's weight moves to the last: enough to survive the epoch's rounding
+    expect(w.length).toBeGreaterThanOrEqual(2)
+    const moved = Math.floor(w[0][2] / 2)
+    expect(moved).toBeGreaterThan(0)
+    w[0][2] -= moved
+    w[w.length - 1][2] += moved
     const file = tmp()
     writeSigned(records, file, i)
     const r = await verify(file)
     const mine = r.discrepancies.filter((d) => d.location.n === i)
     expect(mine.map((d) => d.class)).toEqual(['weight-mismatch'])
     // the changed answer weights also change the epoch its model paid: that epoch is flagged too
-    expect(r.discrepancies.filter((d) => d.location.n !== i).every((d) => d.class === 'head-mismatch' || (d.class === 'weight-mismatch' && d.location.epoch !== undefined))).toBe(true)
+    const epochs = r.discrepancies.filter((d) => d.location.n !== i && d.class !== 'head-mismatch')
+    expect(epochs.length).toBeGreaterThanOrEqual(1)
+    expect(epochs.every((d) => d.class === 'weight-mismatch' && d.location.epoch !== undefined)).toBe(true)
   })
 
   it('a request logged but never settled is a missing settlement', async () => {
