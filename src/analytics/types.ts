@@ -253,6 +253,8 @@ export interface CostLine {
   component: string
   /** measured (the node's own measurements on chain), declared (on chain) or assumed (the assumptions file) */
   provenance: string
+  /** what the number is made of, and any fallback to assumptions */
+  note: string
   /** USD, 6 places */
   usd: string | null
   /** OPEN base units at the assumed price */
@@ -264,7 +266,13 @@ export interface ModelUpkeep {
   units: bigint
   /** creator + contributor fees of the model */
   maintainerFeeIncome: bigint
-  /** storage + maintenance work of the model while live in the period */
+  /** the model's serving compute: its committed CPU µs (measured), else the per-unit model (assumed) */
+  servingCost: bigint | null
+  /** measured, assumed or measured+assumed */
+  servingProvenance: string
+  /** declared, assumed or declared+assumed */
+  maintenanceProvenance: string
+  /** serving compute + storage + maintenance work of the model while live in the period */
   upkeepCost: bigint | null
   margin: bigint | null
   maintenanceCoverage: string | null
@@ -277,7 +285,10 @@ export interface OperatorUpkeep {
   operatorId: string
   units: bigint
   infraFees: bigint
+  /** the operator's own committed CPU µs (measured), else the per-unit model (assumed) */
   servingCost: bigint | null
+  /** measured, assumed or measured+assumed */
+  servingProvenance: string
   /** infrastructure fees − serving cost */
   infraMargin: bigint | null
 }

@@ -1,8 +1,11 @@
 // Does usage pay for upkeep? Upkeep cost per period = serving compute + storage + maintenance work,
 // each with its provenance, against the maintainers' fee income: per network, per model (margin,
-// payback of the deployment fee) and per operator (infrastructure margin). The reference chain
-// does not yet commit measured serving costs, so every cost here is `assumed` (the assumptions
-// file, hashed); a cost that cannot be computed is null with a reason, never 0.
+// payback of the deployment fee) and per operator (infrastructure margin). Serving compute is
+// `measured`: the CPU µs each operator committed per model and batch (ServingCostCommitted) at the
+// assumed CPU-second price; inferences of a batch with no committed cost fall back to the assumed
+// per-unit model (`assumed`). Maintenance work is `declared` (the model's latest AdapterCostDeclared
+// in force, pro-rated) where declared, else `assumed`; storage is `assumed` (the assumptions file,
+// hashed). A cost that cannot be computed is null with a reason, never 0.
 import { dec, withOverrides, priceAt, type Assumptions, type Dec, type ScalarAssumption } from './assumptions'
 import { ratio } from './exact'
 import { liabilities } from './supply'
@@ -12,6 +15,7 @@ import type { CostLine, ModelUpkeep, OperatorUpkeep, Period, Unknown, UpkeepCove
 const MONTH_MS = 30n * 86_400_000n
 const YEAR_MS = 365n * 86_400_000n
 const E18 = 10n ** 18n
+const ORDER = ['measured', 'declared', 'assumed']
 
 /** An exact non-negative rational. */
 interface Q {
@@ -35,7 +39,9 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
   // a malformed override is refused even when there is no file to apply it to
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
   const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
-  const [usage, byOperator, models, owed] = await Promise.all([
+  // serving cost committed in the period, and the inferences of batches with none committed
+  const uncovered = `concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${db.t('serving_cost')})`
+  const [usage, byOperator, models, owed, measured, fallback, declarations] = await Promise.all([
     db.q(
       `SELECT model_id, toString(sum(units)) AS units, toString(sum(creator_share) + sum(contributors_share)) AS income,
               toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors, toString(sum(infra_share)) AS infra
@@ -48,6 +54,12 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
       [p.from, p.to],
     ),
     liabilities(db, p.to),
+    db.q(`SELECT model_id, operator_id, toString(sum(cpu_micros)) AS cpu FROM ${db.t('serving_cost')} WHERE ${WHERE_PERIOD} GROUP BY model_id, operator_id`, r),
+    db.q(`SELECT model_id, operator_id, toString(sum(units)) AS units, toString(count()) AS n FROM ${db.t('inference')} WHERE ${WHERE_PERIOD} AND ${uncovered} GROUP BY model_id, operator_id`, r),
+    db.pg.query<{ model_id: string; timestamp: Date; micro_usd: string }>(
+      'select model_id, timestamp, micro_usd_per_month::text as micro_usd from adapter_cost_declaration where timestamp < $1 order by model_id, block_number, id',
+      [p.to],
+    ),
   ])
   const periodMs = BigInt(p.to.getTime() - p.from.getTime())
   const price = a ? priceAt(a, p.from) : null
@@ -56,24 +68,66 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
   const known = a && price ? { a, price } : null
 
   const servingPerUnit = known ? add(mul(known.a.servingCpuSecondsPerUnit, known.a.cpuSecondUsd), mul(known.a.servingGpuSecondsPerUnit, known.a.gpuSecondUsd)) : null
-  const servingUsd = (units: bigint) => (servingPerUnit ? mul(q(units), servingPerUnit) : null)
+  /** serving USD of CPU µs measured on chain plus units priced by the assumed per-unit model */
+  const servingUsd = (cpuMicros: bigint, assumedUnits: bigint) =>
+    known && servingPerUnit ? add(mul(q(cpuMicros, 1_000_000n), known.a.cpuSecondUsd), mul(q(assumedUnits), servingPerUnit)) : null
+  type Serving = { cpu: bigint; units: bigint; n: bigint }
+  const servingBy = (key: 'model_id' | 'operator_id') => {
+    const m = new Map<string, Serving>()
+    const at = (k: string) => m.get(k) ?? (m.set(k, { cpu: 0n, units: 0n, n: 0n }), m.get(k)!)
+    for (const x of measured) at(x[key]).cpu += BigInt(x.cpu)
+    for (const x of fallback) {
+      const s = at(x[key])
+      s.units += BigInt(x.units)
+      s.n += BigInt(x.n)
+    }
+    return m
+  }
+  const servingOfModel = servingBy('model_id')
+  const servingOfOperator = servingBy('operator_id')
+  const NONE: Serving = { cpu: 0n, units: 0n, n: 0n }
+  /** measured, assumed (no committed cost at all) or measured+assumed */
+  const servingProvenance = (s: Serving) => (s.n === 0n ? 'measured' : s.cpu === 0n ? 'assumed' : 'measured+assumed')
+  // declared maintenance: each model's declarations, each in force from its block until the next
+  const declared = new Map<string, { from: number; usd: Q }[]>()
+  for (const d of declarations.rows) {
+    const l = declared.get(d.model_id) ?? []
+    l.push({ from: d.timestamp.getTime(), usd: q(BigInt(d.micro_usd), 1_000_000n) })
+    declared.set(d.model_id, l)
+  }
   const liveMs = (m: { registered_at: Date; retired_at: Date | null }) => {
     const from = Math.max(m.registered_at.getTime(), p.from.getTime())
     const to = Math.min(m.retired_at?.getTime() ?? Infinity, p.to.getTime())
     return BigInt(Math.max(0, to - from))
   }
   const storageUsd = (ms: bigint) => (known ? mul(q(ms, MONTH_MS), known.a.adapterGb, known.a.storageUsdPerGbMonth) : null)
-  const workUsd = (ms: bigint) => (known ? mul(q(ms, MONTH_MS), known.a.maintenanceUsdPerModelMonth) : null)
+  /** maintenance work over the model's live window [from, to): declared where a declaration is in force, else assumed */
+  const workUsd = (id: string, from: number, to: number) => {
+    if (!known) return null
+    let declaredUsd = q(0n)
+    let declaredMs = 0n
+    const ds = declared.get(id) ?? []
+    ds.forEach((d, i) => {
+      const a = Math.max(d.from, from)
+      const b = Math.min(ds[i + 1]?.from ?? Infinity, to)
+      if (b <= a) return
+      declaredMs += BigInt(b - a)
+      declaredUsd = add(declaredUsd, mul(q(BigInt(b - a), MONTH_MS), d.usd))
+    })
+    const assumedMs = BigInt(Math.max(0, to - from)) - declaredMs
+    return { usd: add(declaredUsd, mul(q(assumedMs, MONTH_MS), known.a.maintenanceUsdPerModelMonth)), declaredMs, assumedMs }
+  }
 
   const use = new Map(usage.map((x) => [x.model_id, x]))
   const ids = new Set([...models.rows.map((m) => m.id), ...use.keys()])
   const dim = new Map(models.rows.map((m) => [m.id, m]))
-  let totalUnits = 0n
   let creator = 0n
   let contributors = 0n
   let infra = 0n
   let storageAll = q(0n)
   let workAll = q(0n)
+  let workDeclared = false
+  let workAssumed = false
   const modelRows: ModelUpkeep[] = [...ids]
     .sort((x, y) => Number(x) - Number(y) || (x < y ? -1 : x > y ? 1 : 0))
     .map((id) => {
@@ -81,18 +135,24 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
       const m = dim.get(id)
       const units = BigInt(u?.units ?? '0')
       const income = BigInt(u?.income ?? '0')
-      totalUnits += units
       creator += BigInt(u?.creator ?? '0')
       contributors += BigInt(u?.contributors ?? '0')
       infra += BigInt(u?.infra ?? '0')
       const ms = m ? liveMs(m) : 0n
       const s = storageUsd(ms)
-      const w = workUsd(ms)
+      const liveFrom = m ? Math.max(m.registered_at.getTime(), p.from.getTime()) : 0
+      const w = m && ms > 0n ? workUsd(id, liveFrom, liveFrom + Number(ms)) : known ? { usd: q(0n), declaredMs: 0n, assumedMs: 0n } : null
+      const sv = servingOfModel.get(id) ?? NONE
+      const serving = servingUsd(sv.cpu, sv.units)
       let cost: bigint | null = null
-      if (known && s && w) {
+      let servingCost: bigint | null = null
+      if (known && s && w && serving) {
         storageAll = add(storageAll, s)
-        workAll = add(workAll, w)
-        cost = toOpen(add(s, w), known.price)
+        workAll = add(workAll, w.usd)
+        workDeclared ||= w.declaredMs > 0n
+        workAssumed ||= w.assumedMs > 0n
+        servingCost = toOpen(serving, known.price)
+        cost = toOpen(add(serving, s, w.usd), known.price)
       }
       const margin = cost === null ? null : income - cost
       const deploymentFee = BigInt(m?.deployment_fee ?? '0')
@@ -100,6 +160,9 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
         modelId: id,
         units,
         maintainerFeeIncome: income,
+        servingCost,
+        servingProvenance: servingProvenance(sv),
+        maintenanceProvenance: !w || w.declaredMs === 0n ? 'assumed' : w.assumedMs === 0n ? 'declared' : 'declared+assumed',
         upkeepCost: cost,
         margin,
         maintenanceCoverage: cost === null ? null : ratio(income, cost),
@@ -109,19 +172,39 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
       }
     })
   const operators: OperatorUpkeep[] = byOperator.map((x) => {
-    const usd = servingUsd(BigInt(x.units))
+    const sv = servingOfOperator.get(x.operator_id) ?? NONE
+    const usd = servingUsd(sv.cpu, sv.units)
     const cost = usd && known ? toOpen(usd, known.price) : null
-    return { operatorId: x.operator_id, units: BigInt(x.units), infraFees: BigInt(x.infra), servingCost: cost, infraMargin: cost === null ? null : BigInt(x.infra) - cost }
+    return {
+      operatorId: x.operator_id,
+      units: BigInt(x.units),
+      infraFees: BigInt(x.infra),
+      servingCost: cost,
+      servingProvenance: servingProvenance(sv),
+      infraMargin: cost === null ? null : BigInt(x.infra) - cost,
+    }
   })
 
-  const line = (component: string, usd: Q | null): CostLine => ({
+  const line = (component: string, provenance: string, note: string, usd: Q | null): CostLine => ({
     component,
-    provenance: 'assumed',
+    provenance,
+    note,
     usd: usd ? usdText(usd) : null,
     amount: usd && known ? toOpen(usd, known.price) : null,
   })
-  const serving = servingUsd(totalUnits)
-  const costs = [line('serving compute', serving), line('storage', known ? storageAll : null), line('maintenance work', known ? workAll : null)]
+  const all = [...servingOfModel.values()].reduce((t, x) => ({ cpu: t.cpu + x.cpu, units: t.units + x.units, n: t.n + x.n }), NONE)
+  const serving = servingUsd(all.cpu, all.units)
+  const servingNote =
+    'CPU µs committed on chain (ServingCostCommitted) × the assumed CPU-second price' +
+    (all.n === 0n ? '' : `; ${all.n} inferences (${all.units} units) of batches with no committed cost priced by the assumed per-unit model`)
+  const workNote = workDeclared
+    ? `the models' latest AdapterCostDeclared in force, pro-rated${workAssumed ? '; the assumed maintenance cost per model-month where none was declared' : ''}`
+    : 'the assumed maintenance cost per model-month (no AdapterCostDeclared in force)'
+  const costs = [
+    line('serving compute', servingProvenance(all), servingNote, serving),
+    line('storage', 'assumed', 'adapter size × the assumed storage price per GB-month while live', known ? storageAll : null),
+    line('maintenance work', workDeclared ? (workAssumed ? 'declared+assumed' : 'declared') : 'assumed', workNote, known ? workAll : null),
+  ]
   const upkeepCost = known && serving ? toOpen(add(serving, storageAll, workAll), known.price) : null
   const maintainerFeeIncome = creator + contributors + infra
   const maintenanceCoverage = upkeepCost === null ? null : ratio(maintainerFeeIncome, upkeepCost)
@@ -132,7 +215,7 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
   return {
     from: p.from,
     to: p.to,
-    provenance: 'assumed',
+    provenance: [...new Set(costs.flatMap((c) => c.provenance.split('+')))].sort((x, y) => ORDER.indexOf(x) - ORDER.indexOf(y)).join('+'),
     assumptionsHash: a?.hash ?? null,
     assumptionsSource: a?.source ?? null,
     openPriceUsd: price?.text ?? null,

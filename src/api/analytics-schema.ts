@@ -226,8 +226,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
   "One component of the upkeep cost and where its number comes from"
   type CostLine {
     component: String!
-    "measured, declared or assumed"
+    "measured, declared or assumed; two joined by + when part of the component falls back to assumptions"
     provenance: String!
+    "what the number is made of, and any fallback to assumptions"
+    note: String!
     "USD"
     usd: String
     "OPEN base units at the assumed price"
@@ -239,7 +241,13 @@ export const analyticsTypeDefs = /* GraphQL */ `
     units: BigInt!
     "creator + contributor fees"
     maintainerFeeIncome: BigInt!
-    "storage + maintenance work while live in the period"
+    "the model's committed CPU time at the assumed CPU-second price (measured), else the per-unit model (assumed)"
+    servingCost: BigInt
+    "measured, assumed or measured+assumed"
+    servingProvenance: String!
+    "declared (AdapterCostDeclared in force), assumed or declared+assumed"
+    maintenanceProvenance: String!
+    "serving compute + storage + maintenance work while live in the period"
     upkeepCost: BigInt
     margin: BigInt
     maintenanceCoverage: String
@@ -252,7 +260,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     operatorId: String!
     units: BigInt!
     infraFees: BigInt!
+    "the operator's own committed CPU time at the assumed CPU-second price (measured), else the per-unit model (assumed)"
     servingCost: BigInt
+    "measured, assumed or measured+assumed"
+    servingProvenance: String!
     "infrastructure fees - serving cost"
     infraMargin: BigInt
   }

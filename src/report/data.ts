@@ -105,7 +105,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
   // ratios are exact decimal strings with 6 places (HHI 2): compared as integers
   const micro = (r: string) => BigInt(r.replace('.', ''))
   const c = d.upkeep.maintenanceCoverage
-  if (c !== null && micro(c) < 1_000_000n) out.push(`usage does not pay for upkeep: maintenance coverage ${c} (assumed costs)`)
+  if (c !== null && micro(c) < 1_000_000n) out.push(`usage does not pay for upkeep: maintenance coverage ${c} (costs ${d.upkeep.provenance})`)
   if (d.overhang.next30ToFees !== null && micro(d.overhang.next30ToFees) > 1_000_000n)
     out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
   const wash = ratio(d.changes.selfPaidFees, d.changes.fees)
@@ -228,7 +228,7 @@ export function summary(d: ReportData, f: NumberFormat): string[] {
   const trend = (p: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }) =>
     `maintenance coverage ${cov(p.upkeep)} then, ${cov(d.upkeep)} now; fees ${f.amount(p.totals.fees)} then, ${f.amount(d.totals.fees)} now (${f.ratio(change(d.totals.fees, p.totals.fees))} change)`
   return [
-    `Coverage: maintainers' fee income ${f.amount(d.upkeep.maintainerFeeIncome)} OPEN against an upkeep cost of ${f.amount(d.upkeep.upkeepCost)} OPEN (assumed costs): maintenance coverage ${cov(d.upkeep)}; usage funds ${f.ratio(d.totals.feeFundedShare)} of maintainers' income.`,
+    `Coverage: maintainers' fee income ${f.amount(d.upkeep.maintainerFeeIncome)} OPEN against an upkeep cost of ${f.amount(d.upkeep.upkeepCost)} OPEN (costs ${d.upkeep.provenance}): maintenance coverage ${cov(d.upkeep)}; usage funds ${f.ratio(d.totals.feeFundedShare)} of maintainers' income.`,
     `Versus last month (${d.previous.month}): ${trend(d.previous)}.`,
     `Versus three months ago (${d.threeMonthsAgo.month}): ${trend(d.threeMonthsAgo)}.`,
     `Biggest risk: ${d.risks[0] ?? 'none flagged'}.`,
@@ -281,8 +281,8 @@ export function headline(d: ReportData, f: NumberFormat = EXACT): [string, strin
   const r = f.ratio
   const l = d.runway.liabilities
   return [
-    ['Maintenance coverage (fee income / upkeep cost, assumed costs)', r(d.upkeep.maintenanceCoverage)],
-    ['Upkeep cost (OPEN, assumed)', open(d.upkeep.upkeepCost)],
+    ['Maintenance coverage (fee income / upkeep cost)', r(d.upkeep.maintenanceCoverage)],
+    [`Upkeep cost (OPEN, ${d.upkeep.provenance})`, open(d.upkeep.upkeepCost)],
     ...d.upkeep.costs.map((c): [string, string] => [`  ${c.component} (${c.provenance})`, open(c.amount)]),
     ['Fees (OPEN)', open(t.fees)],
     ['  inference fees', open(t.inferenceFees)],

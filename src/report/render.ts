@@ -15,8 +15,16 @@ function sections(d: ReportData, f: NumberFormat): { title: string; head: string
     { title: 'Month over month', head: ['metric', d.month, d.previous.month, 'change', 'relative change'], rows: deltas(d, f) },
     { title: 'Risk flags', head: ['flag'], rows: d.risks.length ? d.risks.map((r) => [r]) : [['none flagged']] },
     { title: 'Policy, price and operator changes', head: ['what', 'where', 'change'], rows: changeRows(d) },
-    { title: 'Upkeep per model (assumed costs)', head: ['model', 'fee income (OPEN)', 'upkeep cost (OPEN)', 'margin (OPEN)', 'coverage', 'deployment fee payback (months)'], rows: d.upkeep.models.map((m) => [m.modelId, open(m.maintainerFeeIncome), open(m.upkeepCost), open(m.margin), f.ratio(m.maintenanceCoverage), m.paybackMonths ?? 'unknown']) },
-    { title: 'Operators: infrastructure margin (assumed serving cost)', head: ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'margin (OPEN)'], rows: d.upkeep.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), open(o.infraMargin)]) },
+    {
+      title: 'Upkeep per model (serving compute, storage assumed, maintenance work)',
+      head: ['model', 'fee income (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'maintenance provenance', 'upkeep cost (OPEN)', 'margin (OPEN)', 'coverage', 'deployment fee payback (months)'],
+      rows: d.upkeep.models.map((m) => [m.modelId, open(m.maintainerFeeIncome), open(m.servingCost), m.servingProvenance, m.maintenanceProvenance, open(m.upkeepCost), open(m.margin), f.ratio(m.maintenanceCoverage), m.paybackMonths ?? 'unknown']),
+    },
+    {
+      title: 'Operators: infrastructure margin (their own serving cost)',
+      head: ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'margin (OPEN)'],
+      rows: d.upkeep.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), o.servingProvenance, open(o.infraMargin)]),
+    },
     { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), f.ratio(p.feeFundedShare)]) },
     { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
     { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },

@@ -208,8 +208,8 @@ describe('upkeep coverage over GraphQL', () => {
   }
   const Q = `query($from: DateTime!, $to: DateTime!, $a: AssumptionOverrides) { upkeepCoverage(from: $from, to: $to, assumptions: $a) {
       provenance assumptionsHash openPriceUsd upkeepCost maintainerFeeIncome maintenanceCoverage stakerRealYield
-      costs { component provenance usd amount } operators { operatorId units infraFees servingCost infraMargin } unknowns { field reason } } }`
-  type U = { upkeepCoverage: { provenance: string; assumptionsHash: string; openPriceUsd: string | null; upkeepCost: string | null; maintainerFeeIncome: string; maintenanceCoverage: string | null; stakerRealYield: string | null; costs: { component: string; provenance: string; usd: string | null; amount: string | null }[]; operators: { operatorId: string; units: string; infraFees: string; servingCost: string | null; infraMargin: string | null }[]; unknowns: { field: string; reason: string }[] } }
+      costs { component provenance note usd amount } operators { operatorId units infraFees servingCost servingProvenance infraMargin } unknowns { field reason } } }`
+  type U = { upkeepCoverage: { provenance: string; assumptionsHash: string; openPriceUsd: string | null; upkeepCost: string | null; maintainerFeeIncome: string; maintenanceCoverage: string | null; stakerRealYield: string | null; costs: { component: string; provenance: string; note: string; usd: string | null; amount: string | null }[]; operators: { operatorId: string; units: string; infraFees: string; servingCost: string | null; servingProvenance: string; infraMargin: string | null }[]; unknowns: { field: string; reason: string }[] } }
   const from = '2026-03-01T00:00:00.000Z'
   const to = '2026-04-01T00:00:00.000Z'
 
@@ -219,24 +219,42 @@ describe('upkeep coverage over GraphQL', () => {
     const u = r.data!.upkeepCoverage
     const [inc] = await sql(`select (sum(creator_share) + sum(contributors_share) + sum(infra_share))::text s from inference where timestamp >= $1 and timestamp < $2`, [from, to])
     expect(u.maintainerFeeIncome).toBe(inc.s)
-    expect(u.costs.map((c) => [c.component, c.provenance])).toEqual([['serving compute', 'assumed'], ['storage', 'assumed'], ['maintenance work', 'assumed']])
+    // every inference of the month was settled with a committed serving cost: serving compute is measured
+    const [gap] = await sql(
+      `select count(*)::int n from inference i where timestamp >= $1 and timestamp < $2
+         and not exists (select 1 from serving_cost c where c.tx_hash = i.tx_hash and c.operator_id = i.operator_id and c.model_id = i.model_id)`,
+      [from, to],
+    )
+    expect(gap.n).toBe(0)
+    // maintenance is declared for the models with an AdapterCostDeclared in force, assumed for the others
+    const [dec] = await sql(`select count(distinct model_id)::int n from adapter_cost_declaration where timestamp < $1`, [to])
+XX
+    expect(u.costs.map((c) => [c.component, c.provenance])).toEqual([['serving compute', 'measured'], ['storage', 'assumed'], ['maintenance work', work]])
+    expect(u.provenance).toBe('measured+declared+assumed')
     expect(u.openPriceUsd).toBe('0.45')
-    // serving cost of n units = n × cpu s/unit × USD/cpu s (the file's GPU share is 0) ÷ USD/OPEN, in base units
-    const [c, cd] = fr(A.servingCpuSecondsPerUnit)
+    // an operator's serving cost = its committed CPU µs × USD/CPU s ÷ USD/OPEN, in base units
     const [usd, usdD] = fr(A.cpuSecondUsd)
     const [p, pd] = fr(u.openPriceUsd!)
-    expect(A.servingGpuSecondsPerUnit).toBe('0')
-    const rows = await sql(`select operator_id as op, sum(units)::text u, sum(infra_share)::text i from inference where timestamp >= $1 and timestamp < $2 group by 1 order by 1`, [from, to])
+    const open = (micros: bigint) => (micros * usd * 10n ** 18n * pd) / (1_000_000n * usdD * p)
+    const rows = await sql(
+      `select i.op, i.u, i.i, coalesce(c.cpu, '0') cpu from
+         (select operator_id as op, sum(units)::text u, sum(infra_share)::text i from inference where timestamp >= $1 and timestamp < $2 group by 1) i
+         left join (select operator_id as op, sum(cpu_micros)::text cpu from serving_cost where timestamp >= $1 and timestamp < $2 group by 1) c using (op)
+       order by 1`,
+      [from, to],
+    )
     expect(rows.length).toBeGreaterThan(0)
-    expect(u.operators.map((o) => [o.operatorId, o.units, o.infraFees])).toEqual(rows.map((x) => [x.op, x.u, x.i]))
-    for (const o of u.operators) {
-      const cost = (BigInt(o.units) * c * usd * 10n ** 18n * pd) / (cd * usdD * p)
+    expect(u.operators.map((o) => [o.operatorId, o.units, o.infraFees, o.servingProvenance])).toEqual(rows.map((x) => [x.op, x.u, x.i, 'measured']))
+    for (const [i, o] of u.operators.entries()) {
+      const cost = open(BigInt(rows[i].cpu))
+      expect(cost).toBeGreaterThan(0n)
       expect(o.servingCost).toBe(cost.toString())
       expect(o.infraMargin).toBe((BigInt(o.infraFees) - cost).toString())
     }
-    // the network's serving cost is the cost of all units (floored once, so at least the floored parts' sum)
-    const units = u.operators.reduce((s, o) => s + BigInt(o.units), 0n)
-    expect(u.costs[0].amount).toBe(((units * c * usd * 10n ** 18n * pd) / (cd * usdD * p)).toString())
+    // the network's serving cost is the cost of all committed CPU µs, floored once
+    const [all] = await sql(`select sum(cpu_micros)::text cpu from serving_cost where timestamp >= $1 and timestamp < $2`, [from, to])
+    expect(u.costs[0].amount).toBe(open(BigInt(all.cpu)).toString())
+    expect(u.costs[0].note).toContain('ServingCostCommitted')
   })
 
   it('liabilities, runway and datanet yield over GraphQL equal SQL over the Postgres record', async () => {

@@ -163,7 +163,7 @@ describe(`the ${MONTH} report`, () => {
     expect(lines[2]).toMatch(/^- Versus three months ago \(2026-07\)/)
     expect(lines[3]).toBe(`- Biggest risk: ${data.risks[0] ?? 'none flagged'}.`)
     expect(lines[4]).toMatch(/^- Verification: not verified/)
-    for (const h of ['## Month over month', '## Risk flags', '## Policy, price and operator changes', '## Upkeep per model (assumed costs)', '## Computed from'])
+    for (const h of ['## Month over month', '## Risk flags', '## Policy, price and operator changes', '## Upkeep per model (serving compute, storage assumed, maintenance work)', '## Operators: infrastructure margin (their own serving cost)', '## Computed from'])
       expect(md).toContain(h)
     expect(md).toContain('Liabilities: staked principal (OPEN)')
     // the month-over-month fees row: exact in CSV
@@ -175,7 +175,7 @@ describe(`the ${MONTH} report`, () => {
     const empty = await buildReportData(metrics, pool, '2025-07', { dbUrl: db.url })
     const md = renderMarkdown(empty)
     expect(md).toContain('| Take rate (revenue / fees) | unknown |')
-    expect(md).toContain('| Maintenance coverage (fee income / upkeep cost, assumed costs) | unknown |')
+    expect(md).toContain('| Maintenance coverage (fee income / upkeep cost) | unknown |')
     expect(md).toContain('| blocks | unknown (no event in the month) |')
     expect(renderCsv(empty)).toContain('headline,Take rate (revenue / fees),value,unknown')
   })

@@ -91,6 +91,8 @@ const BEFORE_GENESIS = period('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')
 
 interface Inference {
   t: number
+  /** the settling transaction (a batch's ServingCostCommitted logs share it) */
+  tx: string
   modelId: string
   operatorId: string
   payer: string
@@ -140,6 +142,10 @@ const F = {
   datanetNames: new Map<string, string>(),
   policies: [] as RawEvent[],
   batches: [] as RawEvent[],
+  /** ServingCostCommitted: CPU µs an operator committed for one model's receipts of a batch */
+  servingCosts: [] as { t: number; tx: string; operatorId: string; modelId: string; cpuMicros: bigint }[],
+  /** AdapterCostDeclared, in chain order */
+  declarations: [] as { t: number; modelId: string; microUsdPerMonth: bigint }[],
 }
 
 function fold(): void {
@@ -153,6 +159,7 @@ function fold(): void {
         const payer = String(a.payer).toLowerCase()
         F.inferences.push({
           t: e.t,
+          tx: e.tx,
           modelId: String(a.modelId),
           operatorId: String((a.requestId as bigint) >> 64n),
           payer,
@@ -255,6 +262,12 @@ function fold(): void {
         break
       case 'InferenceSettlement.BatchSettled':
         F.batches.push(e)
+        break
+      case 'InferenceSettlement.ServingCostCommitted':
+        F.servingCosts.push({ t: e.t, tx: e.tx, operatorId: String(a.operatorId), modelId: String(a.modelId), cpuMicros: a.cpuMicros as bigint })
+        break
+      case 'ModelRegistry.AdapterCostDeclared':
+        F.declarations.push({ t: e.t, modelId: String(a.modelId), microUsdPerMonth: a.microUsdPerMonth as bigint })
         break
     }
   }
@@ -645,6 +658,8 @@ function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
   const [pn, pd] = fr(priceEntry!)
   // USD n/d → OPEN base units: n × 1e18 × pd / (d × pn), floored
   const open = (n: bigint, d: bigint) => (n * E18 * pd) / (d * pn)
+  /** a sum of fractions [n, d] as one fraction */
+  const sum = (xs: [bigint, bigint][]): [bigint, bigint] => xs.reduce<[bigint, bigint]>(([n, d], [xn, xd]) => [n * xd + xn * d, d * xd], [0n, 1n])
   const [cpu, cpuD] = get('servingCpuSecondsPerUnit')
   const [cpuUsd, cpuUsdD] = get('cpuSecondUsd')
   const [gpu, gpuD] = get('servingGpuSecondsPerUnit')
@@ -652,34 +667,79 @@ function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
   const [gb, gbD] = get('adapterGb')
   const [st, stD] = get('storageUsdPerGbMonth')
   const [mw, mwD] = get('maintenanceUsdPerModelMonth')
-  // serving USD per unit = cpu·cpuUsd + gpu·gpuUsd over one common denominator
+  // the assumed serving USD per unit (fallback) = cpu·cpuUsd + gpu·gpuUsd over one common denominator
   const perUnitD = cpuD * cpuUsdD * gpuD * gpuUsdD
   const perUnitN = cpu * cpuUsd * gpuD * gpuUsdD + gpu * gpuUsd * cpuD * cpuUsdD
   const inf = F.inferences.filter((x) => inPeriod(x.t, p))
+  const committed = F.servingCosts.filter((x) => inPeriod(x.t, p))
+  // an inference is measured when its settling transaction committed a cost for its operator and model
+  const covered = new Set(F.servingCosts.map((c) => `${c.tx} ${c.operatorId} ${c.modelId}`))
+  const uncovered = inf.filter((i) => !covered.has(`${i.tx} ${i.operatorId} ${i.modelId}`))
+  /** serving USD of the committed costs and uncovered inferences matching `pick`: measured CPU µs × USD/CPU s + units × per-unit model */
+  const serving = (pick: (x: { operatorId: string; modelId: string }) => boolean) => {
+    const micros = sumOf(committed.filter(pick).map((c) => c.cpuMicros))
+    const mine = uncovered.filter(pick)
+    const units = sumOf(mine.map((i) => i.units))
+    return {
+      usd: sum([[micros * cpuUsd, 1_000_000n * cpuUsdD], [units * perUnitN, perUnitD]]),
+      provenance: mine.length === 0 ? 'measured' : micros === 0n ? 'assumed' : 'measured+assumed',
+    }
+  }
   const periodMs = BigInt(p.to.getTime() - p.from.getTime())
-  const live = (m: { registeredAt: number; retiredAt: number | null }) => {
+  const window = (m: { registeredAt: number; retiredAt: number | null }) => {
     const a = Math.max(m.registeredAt * 1000, p.from.getTime())
     const b = Math.min(m.retiredAt === null ? Infinity : m.retiredAt * 1000, p.to.getTime())
-    return BigInt(Math.max(0, b - a))
+    return [a, Math.max(a, b)] as const
+  }
+  const live = (m: { registeredAt: number; retiredAt: number | null }) => {
+    const [a, b] = window(m)
+    return BigInt(b - a)
+  }
+  /** maintenance USD over [a, b): each declaration from its block until the model's next one, else the assumed rate */
+  const work = (id: string, a: number, b: number) => {
+    const ds = F.declarations.filter((d) => d.modelId === id)
+    const parts: [bigint, bigint][] = []
+    let declaredMs = 0n
+    ds.forEach((d, i) => {
+      const lo = Math.max(d.t * 1000, a)
+      const hi = Math.min(i + 1 < ds.length ? ds[i + 1].t * 1000 : Infinity, b)
+      if (hi <= lo) return
+      declaredMs += BigInt(hi - lo)
+      parts.push([BigInt(hi - lo) * d.microUsdPerMonth, MONTH * 1_000_000n])
+    })
+    const assumedMs = BigInt(b - a) - declaredMs
+    parts.push([assumedMs * mw, MONTH * mwD])
+    return { usd: sum(parts), provenance: declaredMs === 0n ? 'assumed' : assumedMs === 0n ? 'declared' : 'declared+assumed' }
   }
   const ids = new Set<string>(inf.map((i) => i.modelId))
   for (const [id, m] of F.modelLife) if (live(m) > 0n) ids.add(id)
   let msAll = 0n
+  const works: [bigint, bigint][] = []
+  const workProvenance = new Set<string>()
   const models = [...ids]
     .sort((a, b) => Number(a) - Number(b))
     .map((id) => {
       const mine = inf.filter((i) => i.modelId === id)
       const income = sumOf(mine.map((i) => i.creator + i.contributors))
-      const ms = live(F.modelLife.get(id)!)
+      const life = F.modelLife.get(id)!
+      const ms = live(life)
       msAll += ms
-      // (ms / MONTH) × (gb × st + mw), as one fraction
-      const cost = open(ms * (gb * st * mwD + mw * gbD * stD), MONTH * gbD * stD * mwD)
+      const w = work(id, ...window(life))
+      works.push(w.usd)
+      if (ms > 0n) for (const x of w.provenance.split('+')) workProvenance.add(x)
+      const sv = serving((x) => x.modelId === id)
+      // serving + (ms / MONTH) × gb × st + maintenance work, as one fraction
+      const usd = sum([sv.usd, [ms * gb * st, MONTH * gbD * stD], w.usd])
+      const cost = open(...usd)
       const margin = income - cost
-      const fee = F.modelLife.get(id)!.deploymentFee
+      const fee = life.deploymentFee
       return {
         modelId: id,
         units: sumOf(mine.map((i) => i.units)),
         maintainerFeeIncome: income,
+        servingCost: open(...sv.usd),
+        servingProvenance: sv.provenance,
+        maintenanceProvenance: w.provenance,
         upkeepCost: cost,
         margin,
         maintenanceCoverage: frac(income, cost),
@@ -687,7 +747,6 @@ function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
         paybackMonths: margin > 0n ? frac(fee * periodMs, margin * MONTH, 2) : null,
       }
     })
-  const units = sumOf(inf.map((i) => i.units))
   const ops = new Map<string, { units: bigint; infra: bigint }>()
   for (const i of inf) {
     const o = ops.get(i.operatorId) ?? { units: 0n, infra: 0n }
@@ -695,23 +754,24 @@ function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
     o.infra += i.infra
     ops.set(i.operatorId, o)
   }
-  const storageN = msAll * gb * st
-  const storageD = MONTH * gbD * stD
-  const workN = msAll * mw
-  const workD = MONTH * mwD
+  const storage: [bigint, bigint] = [msAll * gb * st, MONTH * gbD * stD]
+  const workAll = sum(works)
+  const servingAll = serving(() => true)
   const usd6 = (n: bigint, d: bigint) => frac(n, d)
-  const total = open(units * perUnitN * storageD * workD + storageN * perUnitD * workD + workN * perUnitD * storageD, perUnitD * storageD * workD)
+  const total = open(...sum([servingAll.usd, storage, workAll]))
   const income = sumOf(inf.map((i) => i.creator + i.contributors + i.infra))
   const staked = expectedLiabilities(p.to).stakedPrincipal
+  const workLabel = ['declared', 'assumed'].filter((x) => workProvenance.has(x)).join('+') || 'assumed'
+  const overall = ['measured', 'declared', 'assumed'].filter((x) => [servingAll.provenance, 'assumed', workLabel].some((l) => l.split('+').includes(x))).join('+')
   return {
     from: p.from,
     to: p.to,
-    provenance: 'assumed',
+    provenance: overall,
     openPriceUsd: priceEntry,
     costs: [
-      { component: 'serving compute', provenance: 'assumed', usd: usd6(units * perUnitN, perUnitD), amount: open(units * perUnitN, perUnitD) },
-      { component: 'storage', provenance: 'assumed', usd: usd6(storageN, storageD), amount: open(storageN, storageD) },
-      { component: 'maintenance work', provenance: 'assumed', usd: usd6(workN, workD), amount: open(workN, workD) },
+      { component: 'serving compute', provenance: servingAll.provenance, note: expect.stringContaining('ServingCostCommitted'), usd: usd6(...servingAll.usd), amount: open(...servingAll.usd) },
+      { component: 'storage', provenance: 'assumed', note: expect.any(String), usd: usd6(...storage), amount: open(...storage) },
+      { component: 'maintenance work', provenance: workLabel, note: expect.any(String), usd: usd6(...workAll), amount: open(...workAll) },
     ],
     upkeepCost: total,
     maintainerFeeIncome: income,
@@ -723,8 +783,9 @@ function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
     operators: [...ops.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([operatorId, o]) => {
-        const cost = open(o.units * perUnitN, perUnitD)
-        return { operatorId, units: o.units, infraFees: o.infra, servingCost: cost, infraMargin: o.infra - cost }
+        const sv = serving((x) => x.operatorId === operatorId)
+        const cost = open(...sv.usd)
+        return { operatorId, units: o.units, infraFees: o.infra, servingCost: cost, servingProvenance: sv.provenance, infraMargin: o.infra - cost }
       }),
   }
 }
