@@ -228,7 +228,14 @@ describe('upkeep coverage over GraphQL', () => {
     expect(gap.n).toBe(0)
     // maintenance is declared for the models with an AdapterCostDeclared in force, assumed for the others
     const [dec] = await sql(`select count(distinct model_id)::int n from adapter_cost_declaration where timestamp < $1`, [to])
-XX
+    // a live model with no declaration in force from the start of its time in the month is (partly) assumed
+    const [undeclared] = await sql(
+      `select count(*)::int n from model m where registered_at < $2 and (retired_at is null or retired_at > $1)
+         and not exists (select 1 from adapter_cost_declaration d where d.model_id = m.id and d.timestamp <= greatest(m.registered_at, $1::timestamptz))`,
+      [from, to],
+    )
+    expect(dec.n).toBeGreaterThan(0)
+    const work = undeclared.n === 0 ? 'declared' : 'declared+assumed'
     expect(u.costs.map((c) => [c.component, c.provenance])).toEqual([['serving compute', 'measured'], ['storage', 'assumed'], ['maintenance work', work]])
     expect(u.provenance).toBe('measured+declared+assumed')
     expect(u.openPriceUsd).toBe('0.45')

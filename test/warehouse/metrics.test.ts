@@ -1269,7 +1269,8 @@ describe('upkeep cost and maintenance coverage', () => {
   }
 
   it('other assumptions change the answer as the formulas say (sensitivity), and are hashed apart', async () => {
-    const over = { openPriceUsd: '0.10', cpuSecondUsd: '0.0001', maintenanceUsdPerModelMonth: '40' }
+    // the per-unit serving model only prices inferences without a committed cost (none here): changing it changes nothing
+    const over = { openPriceUsd: '0.10', cpuSecondUsd: '0.0001', maintenanceUsdPerModelMonth: '40', servingCpuSecondsPerUnit: '0.5' }
     const got = await metrics.upkeep(MONTH, over)
     const want = expectedUpkeep(MONTH, over)
     expect(got).toMatchObject({ ...want, unknowns: [] })
