@@ -166,6 +166,13 @@ describe(`the ${MONTH} report`, () => {
     for (const h of ['## Month over month', '## Risk flags', '## Policy, price and operator changes', '## Upkeep per model (serving compute, storage assumed, maintenance work)', '## Operators: infrastructure margin (their own serving cost)', '## Computed from'])
       expect(md).toContain(h)
     expect(md).toContain('Liabilities: staked principal (OPEN)')
+    // every cost says where it comes from (the values themselves: test/warehouse/metrics.test.ts)
+    expect(data.upkeep.costs.map((c) => [c.component, c.provenance.split('+')[0]])).toEqual([['serving compute', 'measured'], ['storage', 'assumed'], ['maintenance work', 'declared']])
+    for (const c of data.upkeep.costs) {
+      expect(md).toContain(`| — ${c.component} (${c.provenance}) |`)
+      expect(renderCsv(data)).toContain(`headline,${c.component} (${c.provenance}),value,`)
+    }
+    for (const m of data.upkeep.models) expect(md).toMatch(new RegExp(`\\| ${m.modelId} \\| [^|]+ \\| [^|]+ \\| ${m.servingProvenance} \\| ${m.maintenanceProvenance.replace('+', '\\+')} \\|`))
     // the month-over-month fees row: exact in CSV
     const prev = data.previous.totals.fees
     expect(renderCsv(data)).toContain(`Month over month,fees (OPEN),2026-09,${openText(prev).includes(',') ? `"${openText(prev)}"` : openText(prev)}`)
