@@ -69,6 +69,7 @@ const NOT_INDEXED: Record<string, string> = {
   WithdrawDelayChanged: 'a governance parameter (each WithdrawalRequested carries its availableAt)',
   DeploymentFeeChanged: 'a governance parameter (each ModelRegistered carries its fee)',
   PriceGraceChanged: 'a governance parameter',
+  'Staking.EIP712DomainChanged': "OpenZeppelin EIP-712's ERC-5267 event; Staking's domain is fixed, so it is never emitted",
   'InferenceSettlement.PoolReleased': 'not indexed yet: the OPEN moves are in token_transfer, the event itself is not kept (see the report)',
 }
 
