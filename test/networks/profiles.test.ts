@@ -13,6 +13,8 @@ import { OP_FEE_VAULTS } from '../../src/devnet/manifest'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { newDataDir } from '../helpers/indexer'
 import { BIN, built, clients, deadPort, l1FeeOf, startL1FeeProxy } from './helpers'
+import { openWarehouse } from '../../src/warehouse/client'
+import { startApi } from '../../src/api/server'
 
 const dbs: TestDatabase[] = []
 const dirs: string[] = []
@@ -178,6 +180,32 @@ describe('native fees on an OP-Stack-like devnet (chain 1612)', () => {
     )
     expect(rows).toEqual([...days].sort().map(([id, d]) => ({ id, tx_count: d.tx, gas_used: String(d.gas), l1_fees: String(d.l1), fees: String(d.fees), active_senders: d.senders.size })))
     expect(rows.map((r) => r.active_senders)).toEqual([5, 2])
+  })
+
+  it('GraphQL answers the daily native fees as exact strings, equal to the table', async () => {
+    const chDir = newDataDir()
+    dirs.push(chDir)
+    const warehouse = await openWarehouse({ mode: 'embedded', path: chDir, database: 'upkeep' })
+    const zero = '0x0000000000000000000000000000000000000000'
+    const api = await startApi({ dbUrl: db.url, warehouse, metrics: { treasury: zero, distributor: zero } })
+    try {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ dailyNetworkFees(orderBy: id_ASC, limit: 10) { id txCount gasUsed executionFees l1Fees fees activeSenders } }' }),
+      })
+      const body = (await res.json()) as { data?: { dailyNetworkFees: Record<string, unknown>[] }; errors?: unknown }
+      expect(body.errors).toBeUndefined()
+      const rows = await query<Record<string, unknown>>(
+        db.url,
+        'select id, tx_count "txCount", gas_used::text "gasUsed", execution_fees::text "executionFees", l1_fees::text "l1Fees", fees::text fees, active_senders "activeSenders" from daily_network_fees order by id',
+      )
+      expect(rows).toHaveLength(2)
+      expect(body.data!.dailyNetworkFees).toEqual(rows)
+    } finally {
+      await api.close()
+      await warehouse.close()
+    }
   })
 
   it('fee vault withdrawals equal the raw Withdrawal logs; every balance snapshot equals eth_getBalance at its block', async () => {
