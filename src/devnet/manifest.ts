@@ -94,7 +94,7 @@ export function validateManifest<M extends NetworkManifest>(m: M, source = 'mani
     if (typeof m.labels !== 'object' || m.labels === null) throw new ManifestError(`${source}: labels must be an object of address -> label`)
     const labels: Record<string, string> = {}
     for (const [a, l] of Object.entries(m.labels)) {
-      if (!isAddress(a) || typeof l !== 'string' || !l) throw new ManifestError(`${source}: labels.${a} must map an address to a non-empty label`)
+      if (!isAddress(a, { strict: false }) || typeof l !== 'string' || !l) throw new ManifestError(`${source}: labels.${a} must map an address to a non-empty label`)
       labels[a.toLowerCase()] = l
     }
     m.labels = labels
