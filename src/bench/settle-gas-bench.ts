@@ -77,15 +77,22 @@ export async function bench({ log }: { log: (s: string) => void }) {
     const price = 37n * 10n ** 13n
     driver.send({ from: creator, to: c.ModelRegistry, data: call(abiOf('ModelRegistry'), 'registerModel', [keccak256(toHex('base')), keccak256(toHex('adapter')), [0n], price]), gas: 600_000n, label: 'model' })
     const payerIdx = Array.from({ length: Math.max(...PAYER_SHAPES) }, (_, i) => 20 + i)
+    for (const i of payerIdx) driver.send({ from: liquidity, to: c.OpenToken, data: call(abiOf('OpenToken'), 'transfer', [all[i], 2_000n * OPEN]), gas: 100_000n, label: 'fund payer' })
+    await driver.mine(++t)
     for (const i of payerIdx) {
-      driver.send({ from: liquidity, to: c.OpenToken, data: call(abiOf('OpenToken'), 'transfer', [all[i], 2_000n * OPEN]), gas: 100_000n, label: 'fund payer' })
       for (const to of [c.InferenceSettlement, unsignedAt]) {
         driver.send({ from: all[i], to: c.OpenToken, data: call(abiOf('OpenToken'), 'approve', [to, maxUint256]), gas: 100_000n, label: 'approve' })
         driver.send({ from: all[i], to, data: call(abiOf('InferenceSettlement'), 'deposit', [1_000n * OPEN]), gas: 200_000n, label: 'deposit' })
       }
     }
     await driver.mine(++t)
-    // both contracts registered the payers in the same order: the same payer ids
+    // each contract's payer ids (deposits in one block may land in any order across senders)
+    const idOf = { signed: [] as number[], unsigned: [] as number[] }
+    for (const i of payerIdx) {
+      for (const [kind, to] of [['signed', c.InferenceSettlement], ['unsigned', unsignedAt]] as const) {
+        idOf[kind].push(Number(BigInt(await rpc.call<Hex>('eth_call', [{ to, data: call(abiOf('InferenceSettlement'), 'payerIdOf', [all[i]]) }, 'latest']))))
+      }
+    }
     const domain = new ChargeDomain(anvil.chainId, c.InferenceSettlement)
     const charged = new Map<number, bigint>()
     const rows: Row[] = []
@@ -93,25 +100,24 @@ export async function bench({ log }: { log: (s: string) => void }) {
     for (const payers of PAYER_SHAPES) {
       const row: Row = { payers, signed: [], unsigned: [] }
       for (let rep = 0; rep < REPEATS; rep++) {
-        const receipts: Omit<BatchReceipt, 'authorization'>[] = Array.from({ length: BATCH }, (_, j) => {
-          const units = 40 + ((j * 7 + rep) % 60)
-          return { modelId: 0n, payerId: 1 + (j % payers), units, fee: BigInt(units) * price }
-        })
+        // receipt j is payer j % payers's (k: its index among the bench payers)
+        const plan = Array.from({ length: BATCH }, (_, j) => ({ k: j % payers, units: 40 + ((j * 7 + rep) % 60) }))
         const due = new Map<number, bigint>()
-        for (const r of receipts) due.set(r.payerId, (due.get(r.payerId) ?? 0n) + r.fee)
+        for (const r of plan) due.set(r.k, (due.get(r.k) ?? 0n) + BigInt(r.units) * price)
         const head = Number((await rpc.call<{ number: Hex }>('eth_getBlockByNumber', ['latest', false])).number)
         const auth = new Map(
-          [...due].map(([payerId, amount]) => {
-            const cumulativeAmount = (charged.get(payerId) ?? 0n) + amount
-            charged.set(payerId, cumulativeAmount)
-            return [payerId, domain.sign(devnetPrivateKey(payerIdx[payerId - 1]), { payer: all[payerIdx[payerId - 1]], operator, cumulativeAmount, recentBlock: head, expiryBlock: head + 100 })]
+          [...due].map(([k, amount]) => {
+            const cumulativeAmount = (charged.get(k) ?? 0n) + amount
+            charged.set(k, cumulativeAmount)
+            return [k, domain.sign(devnetPrivateKey(payerIdx[k]), { payer: all[payerIdx[k]], operator, cumulativeAmount, recentBlock: head, expiryBlock: head + 100 })]
           }),
         )
-        const b = buildBatch(receipts.map((r) => ({ ...r, authorization: auth.get(r.payerId)! })))
+        const batchOf = (ids: number[]): BatchReceipt[] => plan.map((r) => ({ modelId: 0n, payerId: ids[r.k], units: r.units, fee: BigInt(r.units) * price, authorization: auth.get(r.k)! }))
+        const b = buildBatch(batchOf(idOf.signed))
+        const u = buildBatch(batchOf(idOf.unsigned))
         const usageLogHead = keccak256(toHex(`gas-${payers}-${rep}`))
-        const common = [usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds] as const
-        driver.send({ from: operator, to: c.InferenceSettlement, data: call(abiOf('InferenceSettlement'), 'settleBatch', [seq.signed, ...common, b.authorizations]), gas: 20_000_000n, label: 'signed batch' })
-        driver.send({ from: operator, to: unsignedAt, data: call(baseline.abi, 'settleBatch', [seq.unsigned, ...common]), gas: 20_000_000n, label: 'unsigned batch' })
+        driver.send({ from: operator, to: c.InferenceSettlement, data: call(abiOf('InferenceSettlement'), 'settleBatch', [seq.signed, usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations]), gas: 20_000_000n, label: 'signed batch' })
+        driver.send({ from: operator, to: unsignedAt, data: call(baseline.abi, 'settleBatch', [seq.unsigned, usageLogHead, u.modelIds, u.payerIds, u.packed, u.cpuMicros, u.adapterByteSeconds]), gas: 20_000_000n, label: 'unsigned batch' })
         const block = await driver.mine(++t)
         seq.signed += BigInt(BATCH)
         seq.unsigned += BigInt(BATCH)
@@ -126,7 +132,7 @@ export async function bench({ log }: { log: (s: string) => void }) {
     const markdown = [
       '## Settlement gas, payer-signed vs unsigned (`npm run bench -- settle-gas`)',
       '',
-      `A fresh anvil devnet: the protocol deployed as on the devnet, one model, ${Math.max(...PAYER_SHAPES)} payers with escrow in both contracts. Batches of ${BATCH} receipts, payers taking turns, settled by today's InferenceSettlement (each payer's EIP-712 ChargeAuthorization: three calldata words, one ecrecover, its running \`charged\` total checked and written) and, in the same block, by the contract before payer signatures (src/bench/baseline, same receipts, registry and policy). Gas per settled inference from the chain's receipts. Steady state: the ${REPEATS}rd batch of each shape; first batch: a payer's first with the operator (its \`charged\` slot written from zero). Target: signed <= ${TARGET}x unsigned.`,
+      `A fresh anvil devnet: the protocol deployed as on the devnet, one model, ${Math.max(...PAYER_SHAPES)} payers with escrow in both contracts. Batches of ${BATCH} receipts, payers taking turns, settled by today's InferenceSettlement (each payer's EIP-712 ChargeAuthorization: three calldata words, one ecrecover, its running \`charged\` total checked and written) and, in the same block, by the contract before payer signatures (src/bench/baseline, same receipts, registry and policy). Gas per settled inference from the chain's receipts. Steady state: the ${REPEATS}rd batch of each shape; first batch: the shape's first, where the payers not in a smaller shape are charged by the operator for the first time (their \`charged\` slot written from zero). Target: signed <= ${TARGET}x unsigned.`,
       '',
       '| payers per batch | signed gas/inference | unsigned gas/inference | signed / unsigned | first batch: signed / unsigned |',
       '|---|---|---|---|---|',
@@ -136,6 +142,16 @@ export async function bench({ log }: { log: (s: string) => void }) {
         return `| ${r.payers} | ${n(s)} | ${n(u)} | ${(s / u).toFixed(2)}x${s / u <= TARGET ? '' : ` (over the ${TARGET}x target)`} | ${n(r.signed[0])} / ${n(r.unsigned[0])} (${(r.signed[0] / r.unsigned[0]).toFixed(2)}x) |`
       }),
     ]
+    // why the target cannot hold at one payer per receipt: the per-payer overhead has a floor
+    const last = (r: Row, k: 'signed' | 'unsigned') => r[k][r[k].length - 1]
+    const wide = rows[rows.length - 1]
+    const narrow = rows[0]
+    const perPayer = ((last(wide, 'signed') - last(wide, 'unsigned')) * BATCH) / wide.payers
+    const allowed = ((TARGET - 1) * last(wide, 'unsigned') * BATCH) / wide.payers
+    markdown.push(
+      '',
+      `Each payer in a batch costs the signed contract ${n(perPayer)} gas more than the unsigned one (steady state, ${wide.payers} payers): the ecrecover precompile (3,000), the \`charged\` slot read and written (2,100 + 2,900), the authorisation's 96 calldata bytes and its EIP-712 hashing. At ${wide.payers} payers per batch of ${BATCH}, ${TARGET}x allows ${n(allowed)} gas per payer, less than the ecrecover alone, so no design with one signature check per payer per batch meets the target there. Each extra payer already costs the unsigned contract ${n(((last(wide, 'unsigned') - last(narrow, 'unsigned')) * BATCH) / (wide.payers - narrow.payers))} gas.`,
+    )
     return { batch: BATCH, rows, markdown }
   } finally {
     await anvil.stop()
