@@ -69,20 +69,21 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
   return results
 }
 
-/** Runs suites that bring their own devnet; the other suites' results and sections are kept. */
+/**
+ * Runs suites that bring their own devnet. results.json keeps the last bench-chain run's stamp and
+ * results and gains these suites' results; their sections are stamped with this run.
+ */
 async function runChainFree(suites: Suite[], opts: { seed: number; runs: number }, log: (s: string) => void): Promise<BenchResults> {
   const file = path.join(BENCH_DIR, 'results.json')
   const previous: Partial<BenchResults> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
-  const results = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chainKey: undefined, chain: { blocks: 0, events: 0 } } as BenchResults
-  for (const s of suites) {
-    const mod = await import(`./${s}-bench`)
-    ;(results as unknown as Record<string, unknown>)[s] = await mod.bench({ runs: opts.runs, log })
-  }
+  const ran: Record<string, unknown> = {}
+  for (const s of suites) ran[s] = await (await import(`./${s}-bench`)).bench({ runs: opts.runs, log })
+  const stamped = { ...previous, ...ran, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chainKey: undefined, chain: { blocks: 0, events: 0 } } as BenchResults
   fs.mkdirSync(BENCH_DIR, { recursive: true })
-  fs.writeFileSync(file, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
-  writeBenchmarksMd(results, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
+  fs.writeFileSync(file, JSON.stringify({ ...previous, ...ran }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
+  writeBenchmarksMd(stamped, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
   log(`wrote ${file} and BENCHMARKS.md`)
-  return results
+  return stamped
 }
 
 async function countProtocolEvents(devnet: Awaited<ReturnType<typeof loadBenchChain>>): Promise<number> {
