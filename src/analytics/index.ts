@@ -47,7 +47,10 @@ export class Metrics {
       this.served = served
       // the warehouse flushed a batch (or a fork) in this process: the held sums are stale
       const off = w.onFlushed(() => served.invalidate())
-      this.unsubscribe = () => void off()
+      this.unsubscribe = () => {
+        off()
+        served.stop()
+      }
       void served.rebuild()
     }
   }

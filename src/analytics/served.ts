@@ -182,6 +182,9 @@ export class DayAggregates {
   /** bumped by every flush: a build that started before the last flush is not used */
   private generation = 0
   private building: Promise<void> | undefined
+  private lastBuildEnd = 0
+  private lastBuildMs = 0
+  private stopped = false
   private readonly log = logger('served')
 
   constructor(private readonly db: Sql) {}
@@ -190,7 +193,13 @@ export class DayAggregates {
   invalidate(): void {
     this.generation++
     this.built = undefined
-    void this.rebuild()
+    if (!this.stopped) void this.rebuild()
+  }
+
+  /** No more builds (the API closes; its pool is about to end). */
+  stop(): void {
+    this.stopped = true
+    this.built = undefined
   }
 
   /** (Re)builds the sums unless a build is running; it runs again if a flush came meanwhile. */
@@ -198,9 +207,17 @@ export class DayAggregates {
     this.building ??= (async () => {
       try {
         for (;;) {
+          // while the indexer catches up it flushes every second: reading everything again each
+          // time would keep the one-query-at-a-time warehouse busy, so builds are spaced by at
+          // least twice the last build's time (the facts answer meanwhile)
+          const wait = this.lastBuildEnd + 2 * this.lastBuildMs - Date.now()
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref())
+          if (this.stopped) return
           const g = this.generation
           const b = await this.read()
-          if (g === this.generation) {
+          this.lastBuildEnd = Date.now()
+          this.lastBuildMs = b.builtInMs
+          if (g === this.generation && !this.stopped) {
             this.built = b
             this.log.info(`day aggregates held in memory up to block ${b.head} (${b.builtInMs} ms)`)
             return
@@ -316,12 +333,12 @@ export class DayAggregates {
     )
     for (const r of inf) network.add('inf', Number(r.day), big(r, NETWORK.inf))
     const others = await db.q(
-      `SELECT 'incentives' AS part, ${D}, toString(count()) AS rows, toString(sumIf(amount, role IN ('creator','contributor','operator'))) AS a,
+      `SELECT * FROM (SELECT 'incentives' AS part, ${D}, toString(count()) AS rows, toString(sumIf(amount, role IN ('creator','contributor','operator'))) AS a,
          toString(sumIf(amount, role = 'staker')) AS b, toString(sumIf(amount, role NOT IN ('creator','contributor','operator','staker'))) AS c
        FROM ${t('incentive_payment')} GROUP BY day
        UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
        UNION ALL SELECT 'unlocks', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('vesting_release')} GROUP BY day
-       UNION ALL SELECT 'burns', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('burn')} GROUP BY day
+       UNION ALL SELECT 'burns', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('burn')} GROUP BY day)
        ORDER BY part, day`,
     )
     for (const r of others) network.add(r.part, Number(r.day), [BigInt(r.rows), BigInt(r.a), BigInt(r.b), BigInt(r.c)].slice(0, NETWORK[r.part as SustainabilityPart].length))

@@ -1,18 +1,16 @@
-// Reports from the running service: GET /reports/YYYY-MM.md|.html|.csv answers what `upkeep report`
-// prints for the same month; while this process holds the embedded chDB, `upkeep report` (a real
-// second process) reads the report from the service, and without an API to go to it prints one
-// line naming the holding process, never chDB's raw "Code: 76 ... Cannot lock file".
-import { spawn } from 'node:child_process'
+// Reports from the running service: GET /reports/YYYY-MM.md|.html|.csv of a running `upkeep serve`
+// answers what `upkeep report` prints for the same month; while the service holds the embedded
+// chDB, `upkeep report` (another process) reads the report from it, and with no API to go to, every
+// command that opens the warehouse prints one line naming the holding process, never chDB's raw
+// "Code: 76 ... Cannot lock file".
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
-import { dropRole, freshDatabase, type TestDatabase } from '../helpers/pg'
+import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
-import { startApi, type ApiServer } from '../../src/api/server'
-import { readOnlyRoleUrl } from '../../src/db/postgres'
-import { readAssumptions } from '../../src/analytics'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 const MONTH = '2026-10'
@@ -21,8 +19,9 @@ let devnet: LoadedDevnet
 let db: TestDatabase
 let dataDir: string
 let warehouse: Warehouse | undefined
-let api: ApiServer | undefined
-let role: string
+/** `upkeep serve`: the service holding the warehouse */
+let serve: ChildProcess | undefined
+let api: { url: string } | undefined
 /** what `upkeep report` printed with the warehouse free, per format */
 const direct: Record<string, string> = {}
 
@@ -45,57 +44,52 @@ beforeAll(async () => {
   dataDir = newDataDir()
   await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
   // nobody holds the warehouse yet: the command opens it itself
-  for (const format of ['md', 'csv']) {
+  for (const format of ['md', 'csv', 'html']) {
     const r = await report(format)
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     direct[format] = r.stdout
   }
-  warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
-  role = `ro_${new URL(db.url).pathname.slice(1)}`.slice(0, 60)
-  api = await startApi({
-    dbUrl: await readOnlyRoleUrl(db.url, role),
-    warehouse,
-    metrics: {
-      treasury: devnet.manifest.accounts.treasury,
-      distributor: devnet.manifest.contracts.RewardsDistributor,
-      stakingBank: devnet.manifest.accounts.stakingBank,
-      assumptions: readAssumptions(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')),
-    },
+  serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--manifest', devnet.manifestFile], {
+    env: { ...process.env, DB_URL: db.url, UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let err = ''
+  serve.stderr!.on('data', (b: Buffer) => (err += b.toString()))
+  api = await new Promise((resolve, reject) => {
+    let out = ''
+    serve!.stdout!.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /upkeep api ready: (http:\/\/[^/\s]+)\/graphql/.exec(out)
+      if (m) resolve({ url: m[1] })
+    })
+    serve!.once('exit', (code) => reject(new Error(`upkeep serve exited ${code}: ${err}`)))
   })
 }, 600_000)
 
 afterAll(async () => {
-  await api?.close()
+  serve?.kill('SIGKILL')
   await warehouse?.close()
   await devnet?.stop()
   await db?.drop()
-  if (role) await dropRole(role)
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('GET /reports/YYYY-MM.<format>', () => {
-  it('md and csv equal what `upkeep report` printed for the month, with their content types', async () => {
+  it('md, csv and html equal what `upkeep report` printed for the month, with their content types', async () => {
     expect(direct.md).toContain(`report — ${MONTH}`)
+    expect(direct.html.match(/<figure class="chart">/g)?.length).toBe(4)
     for (const [format, type] of [
       ['md', 'text/markdown; charset=utf-8'],
       ['csv', 'text/csv; charset=utf-8'],
+      ['html', 'text/html; charset=utf-8'],
     ]) {
       const res = await fetch(`${api!.url}/reports/${MONTH}.${format}`)
-      expect(res.status).toBe(200)
+      expect(res.status, format).toBe(200)
       expect(res.headers.get('content-type')).toBe(type)
-      expect(await res.text()).toBe(direct[format])
+      expect(await res.text(), format).toBe(direct[format])
     }
-  }, 120_000)
-
-  it('html is the report rendered as a page with its charts', async () => {
-    const res = await fetch(`${api!.url}/reports/${MONTH}.html`)
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
-    const html = await res.text()
-    expect(html).toContain(`<title>Maintenance-revenue report ${MONTH}</title>`)
-    expect(html.match(/<figure class="chart">/g)?.length).toBe(4)
-  }, 120_000)
+  }, 180_000)
 
   it('refuses a malformed month or format with a clear 400 and an unknown path with 404', async () => {
     for (const [route, status, message] of [
@@ -113,13 +107,13 @@ describe('GET /reports/YYYY-MM.<format>', () => {
   })
 })
 
-describe('`upkeep report` while this process holds the embedded warehouse', () => {
+describe('`upkeep report` while `upkeep serve` holds the embedded warehouse', () => {
   it('reads the report from the running service: the same text', async () => {
     for (const format of ['md', 'csv']) {
       const r = await report(format)
       expect(r.code).toBe(0)
       expect(r.stdout).toBe(direct[format])
-      expect(r.stderr).toContain(`embedded chDB is held by process ${process.pid}: reading the report from its API, ${api!.url}/reports/${MONTH}.${format}`)
+      expect(r.stderr).toContain(`embedded chDB is held by process ${serve!.pid}: reading the report from its API, ${api!.url}/reports/${MONTH}.${format}`)
       expect(r.stderr).not.toMatch(/DB::Exception|Code: 76/)
     }
   }, 120_000)
@@ -137,9 +131,13 @@ describe('`upkeep report` while this process holds the embedded warehouse', () =
   }, 120_000)
 
   it('without an API to go to, every command that opens the warehouse says in one line which process holds it', async () => {
-    // the API stops (its announcement goes with it); this process keeps the warehouse open
-    await api!.close()
-    api = undefined
+    // the service stops (its announcement goes with it) and this process holds the warehouse, with no API
+    const exited = new Promise((r) => serve!.once('exit', r))
+    serve!.kill('SIGTERM')
+    await exited
+    serve = undefined
+    expect(fs.existsSync(path.join(dataDir, 'api.json'))).toBe(false)
+    warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
     const lock = `upkeep: embedded chDB at ${path.join(dataDir, 'chdb')} is locked by process ${process.pid} (`
     for (const args of [
       ['report', '--month', MONTH, '--manifest', devnet.manifestFile],
