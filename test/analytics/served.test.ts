@@ -232,15 +232,16 @@ describe('in the serving process, through a reorg', () => {
   it('answers as the facts do after new blocks, and right after a reorg replaced them', async () => {
     const day = await compareAt(11, await chainHead())
     const who = await actors(devnet)
-    const lastDayPeriod = { from: new Date(day * DAY), to: new Date((day + 1) * DAY) }
-    const before = (await ask(urls.served, lastDayPeriod, 'day')) as { networkSustainability: { totals: { inferences: number; fees: string } } }
+    // whole days from the chain's first to well past its head (new blocks may land on a later day)
+    const wholeChain = { from: new Date(firstDay * DAY), to: new Date((day + 30) * DAY) }
+    const before = (await ask(urls.served, wholeChain, 'day')) as { networkSustainability: { totals: { inferences: number; fees: string } } }
 
     const snapshot = (await devnet.testClient.snapshot()) as Hex
     await mineActivity(devnet, who, 'served-a', 8)
     const a = await chainHead()
     await compareAt(21, a)
-    const onA = (await ask(urls.served, lastDayPeriod, 'day')) as typeof before
-    // branch A settled inferences on the last day: the held sums moved with the flush
+    const onA = (await ask(urls.served, wholeChain, 'day')) as typeof before
+    // branch A settled inferences: the held sums moved with the flush
     expect(onA.networkSustainability.totals.inferences).toBeGreaterThan(before.networkSustainability.totals.inferences)
 
     await devnet.testClient.revert({ id: snapshot })
@@ -248,7 +249,7 @@ describe('in the serving process, through a reorg', () => {
     const b = await chainHead()
     expect(b.number).toBe(a.number + 1)
     await compareAt(31, b)
-    const onB = (await ask(urls.served, lastDayPeriod, 'day')) as typeof before
+    const onB = (await ask(urls.served, wholeChain, 'day')) as typeof before
     expect(onB.networkSustainability.totals.fees).not.toBe(onA.networkSustainability.totals.fees)
     expect((await indexedHead(db.url))?.hash).toBe(b.hash)
   }, 600_000)
