@@ -68,10 +68,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const child = tied.process
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
-    // loading a saved state takes time in proportion to its size (the bench chain's is ~2 GiB; on
-    // a busy machine that took longer than 30 s): 30 s plus a minute per GiB
-    const limitS = 30 + Math.ceil((opts.stateIn ? fs.statSync(opts.stateIn).size / 2 ** 30 : 0) * 60)
-    const timer = setTimeout(() => reject(new Error(`anvil did not start within ${limitS}s:\n${out.slice(-2000)}`)), limitS * 1000)
+    const timer = setTimeout(() => reject(new Error(`anvil did not start within 30s:\n${out.slice(-2000)}`)), 30_000)
     const onData = (b: Buffer) => {
       out += b.toString()
       const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out)
