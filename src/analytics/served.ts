@@ -175,6 +175,8 @@ export interface ServedStatus {
   /** day-key entries held */
   entries: number
   buildMs: number | null
+  /** builds completed so far (each follows a warehouse flush) */
+  builds: number
 }
 
 export class DayAggregates {
@@ -185,6 +187,7 @@ export class DayAggregates {
   private lastBuildEnd = 0
   private lastBuildMs = 0
   private stopped = false
+  private builds = 0
   private readonly log = logger('served')
 
   constructor(private readonly db: Sql) {}
@@ -219,6 +222,7 @@ export class DayAggregates {
           this.lastBuildMs = b.builtInMs
           if (g === this.generation && !this.stopped) {
             this.built = b
+            this.builds++
             this.log.info(`day aggregates held in memory up to block ${b.head} (${b.builtInMs} ms)`)
             return
           }
@@ -239,6 +243,7 @@ export class DayAggregates {
       head: b?.head ?? null,
       entries: b ? b.network.size + b.models.size + b.datanets.size + b.operators.size + b.recipients.size : 0,
       buildMs: b?.builtInMs ?? null,
+      builds: this.builds,
     }
   }
 

@@ -154,17 +154,25 @@ async function ask(url: string, p: Period, interval: Interval) {
   return body.data
 }
 
-async function servedStatus(url: string): Promise<{ ready: boolean; head: number | null }> {
-  return ((await (await fetch(`${url}/ready`)).json()) as { served: { ready: boolean; head: number | null } }).served
+type Status = { ready: boolean; head: number | null; builds: number }
+async function servedStatus(url: string): Promise<Status> {
+  return ((await (await fetch(`${url}/ready`)).json()) as { served: Status }).served
 }
 
-/** Until the process's day sums are rebuilt at the indexed head (after the flush that made it visible). */
+/**
+ * Until the process's day sums are rebuilt at the indexed head, after the flush that made it
+ * visible, and the warehouse is quiet: the same build for 3 s (a restarted indexer first re-applies
+ * its unfinalized blocks at the same head, a flush of its own).
+ */
 async function waitServedAt(url: string, head: number): Promise<void> {
   const t0 = Date.now()
+  let since: { builds: number; at: number } | undefined
   for (;;) {
     const s = await servedStatus(url)
-    if (s.ready && s.head === head) return
-    if (Date.now() - t0 > 90_000) throw new Error(`day sums not rebuilt at block ${head}: ${JSON.stringify(s)}`)
+    if (!(s.ready && s.head === head)) since = undefined
+    else if (!since || since.builds !== s.builds) since = { builds: s.builds, at: Date.now() }
+    else if (Date.now() - since.at >= 3_000) return
+    if (Date.now() - t0 > 120_000) throw new Error(`day sums not rebuilt at block ${head}: ${JSON.stringify(s)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
