@@ -180,11 +180,14 @@ async function waitServedAt(url: string, head: number): Promise<void> {
 describe('in the serving process, through a reorg', () => {
   let urls: { served: string; facts: string }
 
+  let db2: TestDatabase
+  let dataDir2: string
+
   beforeAll(async () => {
-    // the warehouse goes to the serving process (chDB is one process at a time)
     served.close()
-    await warehouse!.close()
-    warehouse = undefined
+    // the serving process indexes the chain from its first block, as npm start does on a fresh data dir
+    db2 = await freshDatabase('served_proc')
+    dataDir2 = newDataDir()
     const script = `
       const lib = ${JSON.stringify(LIB)}
       const { loadConfig } = require(lib + '/config/index.js')
@@ -203,7 +206,7 @@ describe('in the serving process, through a reorg', () => {
         console.log('URLS ' + JSON.stringify({ served: served.url, facts: facts.url }))
       })().catch((e) => { console.error(e); process.exit(1) })`
     child = spawn(process.execPath, ['-e', script], {
-      env: { ...process.env, DB_URL: db.url, UPKEEP_DATA_DIR: dataDir, HEAD_POLL_MS: '100', MANIFEST: devnet.manifestFile, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DB_URL: db2.url, UPKEEP_DATA_DIR: dataDir2, HEAD_POLL_MS: '100', MANIFEST: devnet.manifestFile, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let err = ''
@@ -219,8 +222,14 @@ describe('in the serving process, through a reorg', () => {
     })
   }, 180_000)
 
+  afterAll(async () => {
+    child?.kill('SIGKILL')
+    await db2?.drop()
+    if (dataDir2) fs.rmSync(dataDir2, { recursive: true, force: true })
+  })
+
   async function compareAt(seed: number, head: { number: number; hash: string }) {
-    await waitForIndexedBlock(db.url, head.number, head.hash)
+    await waitForIndexedBlock(db2.url, head.number, head.hash, undefined, 300_000)
     await waitServedAt(urls.served, head.number)
     const day = Math.floor(Number((await devnet.publicClient.getBlock()).timestamp) / 86_400)
     for (const { p, interval } of [...periods(seed, 10, true, day), ...periods(seed + 1, 4, false, day)]) {
@@ -259,6 +268,6 @@ describe('in the serving process, through a reorg', () => {
     await compareAt(31, b)
     const onB = (await ask(urls.served, wholeChain, 'day')) as typeof before
     expect(onB.networkSustainability.totals.fees).not.toBe(onA.networkSustainability.totals.fees)
-    expect((await indexedHead(db.url))?.hash).toBe(b.hash)
-  }, 600_000)
+    expect((await indexedHead(db2.url))?.hash).toBe(b.hash)
+  }, 900_000)
 })
