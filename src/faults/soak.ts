@@ -38,7 +38,7 @@ export interface SoakSummary {
   reorgs: number[]
   /** reorgs whose losing branch the indexer had committed (its head was on it) when the chain reverted */
   losingBranchesIndexed: number
-  /** state changes made only on losing branches (models retired, operators removed), by event type */
+  /** state changes made only on losing branches (agents registered or slashed, unstakes requested, operators removed, models retired, prices changed), by event type */
   forkOnlyChanges: Record<string, number>
   kills: number
   /** kills the schedule drew while the indexer had not yet committed a batch since its last start (done later) */
@@ -232,10 +232,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         const forkBase = Number(await publicClient.getBlockNumber())
         const snapshot = (await testClient.snapshot()) as Hex
         await mineActivity(clients, who, `soak-a-${step}`, depth)
-        // the losing branch's tip changes state the winning branch never does
-        const change = FORK_ONLY_CHANGES[reorgs.length % FORK_ONLY_CHANGES.length]
-        await mineForkOnlyChange(clients, who, change)
-        forkOnlyChanges[change] = (forkOnlyChanges[change] ?? 0) + 1
+        // the losing branch's tip changes state the winning branch never does: two kinds a reorg,
+        // in turn (at most 4 blocks: with depth 20 the fork stays inside the 25-block window)
+        let forkOnlyBlocks = 0
+        for (const k of [0, 1]) {
+          const change = FORK_ONLY_CHANGES[(2 * reorgs.length + k) % FORK_ONLY_CHANGES.length]
+          forkOnlyBlocks += await mineForkOnlyChange(clients, who, change, `soak-${step}`)
+          forkOnlyChanges[change] = (forkOnlyChanges[change] ?? 0) + 1
+        }
         await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)))
         // the interesting reorg undoes blocks the indexer has committed: give it a bounded while to
         // reach the losing branch (a loaded machine or a kill can leave it behind), then count
@@ -250,7 +254,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
           }
         }
         await testClient.revert({ id: snapshot })
-        await mineActivity(clients, who, `soak-b-${step}`, depth + 2)
+        await mineActivity(clients, who, `soak-b-${step}`, depth + forkOnlyBlocks + 1)
         reorgs.push(depth)
       } else if (action === 'postgres' && postgresRestarts === 0) {
         await pgHandle.stop()

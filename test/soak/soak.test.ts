@@ -19,7 +19,8 @@ describe('soak', () => {
     expect(s.reorgs.length).toBeGreaterThanOrEqual(1)
     // the indexer had committed blocks of a branch that then lost: the rollback really ran
     expect(s.losingBranchesIndexed).toBeGreaterThanOrEqual(1)
-    // losing branches retired a model and removed an operator that the winning branch keeps
+    // losing branches registered and slashed agents, requested an unstake, removed an operator,
+    // retired a model and changed a price: changes the winning branch never makes
     for (const change of FORK_ONLY_CHANGES) expect(s.forkOnlyChanges[change], change).toBeGreaterThanOrEqual(1)
     expect(s.kills).toBeGreaterThanOrEqual(1)
     expect(s.postgresRestarts).toBe(1)
