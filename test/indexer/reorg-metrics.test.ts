@@ -28,7 +28,7 @@ import {
 } from '../helpers/expected-metrics'
 import { FORK_ONLY_CHANGES, forkOnlyAgent, mineForkOnlyChange } from '../../src/faults/activity'
 import { stateDigest } from '../../src/db/digest'
-import { openWarehouse } from '../../src/warehouse/client'
+import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, readAssumptions, type Period } from '../../src/analytics'
 import { Rng } from '../../src/util/rng'
 
@@ -196,73 +196,87 @@ describe('reorgs that change state, kills and a ClickHouse failure', () => {
     await indexTo({ manifestFile: devnet.manifestFile, dbUrl: fresh.url, dataDir: dir, env: { UPKEEP_WAREHOUSE: 'off' } }, b.number)
     expect((await stateDigest(db.url)).digest).toBe((await stateDigest(fresh.url)).digest)
   }, 180_000)
+})
 
-  it('every metric equals the raw logs, on the daily aggregates (whole days) and on the facts (partial days)', async () => {
-    const b = await head()
-    const events = await rawEvents(devnet, b.number)
+describe('after them, every metric equals the raw logs, on the daily aggregates (whole days) and on the facts (partial days)', () => {
+  const PERIODS = ['the whole run', 'the days of the reorgs', 'the reorgs, partial days', 'the whole run but its last second'] as const
+  const periods = new Map<string, { p: Period; path: 'aggregates' | 'facts' }>()
+  let firstT = 0
+  let lastT = 0
+  let metrics: Metrics
+  let warehouse: Warehouse | undefined
+  let pool: pg.Pool | undefined
+  const midnight = (t: number) => Math.floor((t * 1000) / DAY_MS) * DAY_MS
+
+  beforeAll(async () => {
+    const events = await rawEvents(devnet, (await head()).number)
     loadFacts(events, devnet.manifest)
     // the raw logs hold none of the losing branches' events
     const losing = new Set(losingTxs)
     expect(events.filter((e) => losing.has(e.tx))).toEqual([])
     const newEvents = events.filter((e) => e.block >= firstNewBlock)
     expect(newEvents.filter((e) => e.key === 'InferenceSettlement.InferenceSettled').length).toBeGreaterThan(0)
-    const firstT = newEvents[0].t
-    const lastT = events[events.length - 1].t
-    const midnight = (t: number) => Math.floor((t * 1000) / DAY_MS) * DAY_MS
-    const periods: [string, Period, 'aggregates' | 'facts'][] = [
-      ['the whole run', { from: new Date('2025-09-01T00:00:00Z'), to: new Date(midnight(lastT) + DAY_MS) }, 'aggregates'],
-      ['the days of the reorgs', { from: new Date(midnight(firstT)), to: new Date(midnight(lastT) + DAY_MS) }, 'aggregates'],
-      // edges half a second off any block's timestamp (whole seconds): never a midnight
-      ['the reorgs, partial days', { from: new Date(firstT * 1000 - 3_600_500), to: new Date(lastT * 1000 + 500) }, 'facts'],
-      ['the whole run but its last second', { from: new Date('2025-09-01T00:00:00.500Z'), to: new Date(lastT * 1000 + 500) }, 'facts'],
-    ]
-    for (const [, p, path] of periods) expect(p.from.getTime() % DAY_MS === 0 && p.to.getTime() % DAY_MS === 0).toBe(path === 'aggregates')
-    const chdb = path.join(s.dataDir, 'chdb')
-    const warehouse = await openWarehouse({ mode: 'embedded', path: chdb, database: 'upkeep' })
-    const pool = new pg.Pool({ connectionString: db.url })
-    try {
-      const metrics = new Metrics(warehouse, pool, {
-        treasury: devnet.manifest.accounts.treasury,
-        distributor: devnet.manifest.contracts.RewardsDistributor,
-        stakingBank: devnet.manifest.accounts.stakingBank,
-        assumptions: readAssumptions(ASSUMPTIONS_FILE),
-      })
-      for (const [name, p] of periods) {
-        for (const interval of ['day', 'week', 'month'] as const) expect(await metrics.sustainability(p, interval), `${name} by ${interval}`).toEqual(expectedSustainability(p, interval))
-        expect(await metrics.models(p, 1000), name).toEqual(expectedModels(p, 1000))
-        expect(await metrics.models(p, 3), name).toEqual(expectedModels(p, 3))
-        expect(await metrics.datanets(p, 1000), name).toEqual(expectedDatanets(p, 1000))
-        expect(await metrics.contributors(p, 1000), name).toEqual(expectedContributors(p, 1000))
-        expect(await metrics.retention(p), name).toEqual(expectedRetention(p))
-        expect(await metrics.concentration(p), name).toEqual(expectedConcentration(p))
-        expect(await metrics.agents(p), name).toEqual(expectedAgents(p))
-        expect(await metrics.operators(p), name).toEqual(expectedOperators(p))
-        expect(await metrics.upkeep(p), name).toEqual({ ...expectedUpkeep(p), assumptionsHash: assumptionsHash(), assumptionsSource: ASSUMPTIONS_FILE, unknowns: [] })
-        expect(await metrics.blockRange(p), name).toEqual(expectedBlockRange(p))
-        expect(await metrics.changes(p), name).toEqual(expectedChanges(p))
-      }
-      // the reorg window itself has what the losing branches had, only the canonical amount of it
-      const reorgs = periods[2][1]
-      expect(expectedSustainability(reorgs, 'day').totals.inferences).toBeGreaterThan(0)
-      expect(expectedChanges(reorgs).priceChanges).toEqual([])
-      expect(expectedAgents(reorgs).slashes).toBe(0)
-      expect(expectedOperators(reorgs).removed).toBe(0)
-      const policies = await metrics.feePolicyHistory()
-      expect(policies).toEqual(expectedFeePolicyHistory(policies.map((v) => v.toBlock)))
-      for (const at of [new Date(firstT * 1000 - 1), new Date((lastT + 1) * 1000), new Date(midnight(lastT) + DAY_MS)]) {
-        const when = at.toISOString()
-        expect(await metrics.modelDecay(at), when).toEqual(expectedDecay(at, 500_000n))
-        expect(await metrics.unlockOverhang(at), when).toEqual(expectedOverhang(at))
-        expect(await metrics.runway(at), when).toEqual(expectedRunway(at))
-        expect(await metrics.liabilities(at), when).toEqual(expectedLiabilities(at))
-        expect(await metrics.priceToFees(at, '0.4321'), when).toEqual(expectedPriceToFees(at, '0.4321'))
-      }
-      // the agent registered only on losing branches is in no answer
-      expect(F.agentEvents.some((e) => String(e.args.account).toLowerCase() === losingAgent)).toBe(false)
-    } finally {
-      await pool.end()
-      await warehouse.close()
-    }
-  }, 300_000)
-})
+    firstT = newEvents[0].t
+    lastT = events[events.length - 1].t
+    periods.set(PERIODS[0], { p: { from: new Date('2025-09-01T00:00:00Z'), to: new Date(midnight(lastT) + DAY_MS) }, path: 'aggregates' })
+    periods.set(PERIODS[1], { p: { from: new Date(midnight(firstT)), to: new Date(midnight(lastT) + DAY_MS) }, path: 'aggregates' })
+    // edges half a second off any block's timestamp (whole seconds): never a midnight
+    periods.set(PERIODS[2], { p: { from: new Date(firstT * 1000 - 3_600_500), to: new Date(lastT * 1000 + 500) }, path: 'facts' })
+    periods.set(PERIODS[3], { p: { from: new Date('2025-09-01T00:00:00.500Z'), to: new Date(lastT * 1000 + 500) }, path: 'facts' })
+    for (const { p, path: via } of periods.values()) expect(p.from.getTime() % DAY_MS === 0 && p.to.getTime() % DAY_MS === 0).toBe(via === 'aggregates')
+    warehouse = await openWarehouse({ mode: 'embedded', path: path.join(s.dataDir, 'chdb'), database: 'upkeep' })
+    pool = new pg.Pool({ connectionString: db.url })
+    metrics = new Metrics(warehouse, pool, {
+      treasury: devnet.manifest.accounts.treasury,
+      distributor: devnet.manifest.contracts.RewardsDistributor,
+      stakingBank: devnet.manifest.accounts.stakingBank,
+      assumptions: readAssumptions(ASSUMPTIONS_FILE),
+    })
+  }, 180_000)
 
+  afterAll(async () => {
+    await pool?.end()
+    await warehouse?.close()
+  })
+
+  for (const name of PERIODS) {
+    it(`${name}: every period metric`, async () => {
+      const { p } = periods.get(name)!
+      for (const interval of ['day', 'week', 'month'] as const) expect(await metrics.sustainability(p, interval), `sustainability by ${interval}`).toEqual(expectedSustainability(p, interval))
+      expect(await metrics.models(p, 1000)).toEqual(expectedModels(p, 1000))
+      expect(await metrics.models(p, 3)).toEqual(expectedModels(p, 3))
+      expect(await metrics.datanets(p, 1000)).toEqual(expectedDatanets(p, 1000))
+      expect(await metrics.contributors(p, 1000)).toEqual(expectedContributors(p, 1000))
+      expect(await metrics.retention(p)).toEqual(expectedRetention(p))
+      expect(await metrics.concentration(p)).toEqual(expectedConcentration(p))
+      expect(await metrics.agents(p)).toEqual(expectedAgents(p))
+      expect(await metrics.operators(p)).toEqual(expectedOperators(p))
+      expect(await metrics.upkeep(p)).toEqual({ ...expectedUpkeep(p), assumptionsHash: assumptionsHash(), assumptionsSource: ASSUMPTIONS_FILE, unknowns: [] })
+      expect(await metrics.blockRange(p)).toEqual(expectedBlockRange(p))
+      expect(await metrics.changes(p)).toEqual(expectedChanges(p))
+    }, 120_000)
+  }
+
+  it('the reorg window holds only what the winning branches did', () => {
+    const { p } = periods.get('the reorgs, partial days')!
+    expect(expectedSustainability(p, 'day').totals.inferences).toBeGreaterThan(0)
+    expect(expectedChanges(p).priceChanges).toEqual([])
+    expect(expectedAgents(p).slashes).toBe(0)
+    expect(expectedOperators(p).removed).toBe(0)
+    // the agent registered only on losing branches is in no raw log
+    expect(F.agentEvents.some((e) => String(e.args.account).toLowerCase() === losingAgent)).toBe(false)
+  })
+
+  it('fee-policy history and every point-in-time metric, before, after and a day after the reorgs', async () => {
+    const policies = await metrics.feePolicyHistory()
+    expect(policies).toEqual(expectedFeePolicyHistory(policies.map((v) => v.toBlock)))
+    for (const at of [new Date(firstT * 1000 - 1), new Date((lastT + 1) * 1000), new Date(midnight(lastT) + DAY_MS)]) {
+      const when = at.toISOString()
+      expect(await metrics.modelDecay(at), when).toEqual(expectedDecay(at, 500_000n))
+      expect(await metrics.unlockOverhang(at), when).toEqual(expectedOverhang(at))
+      expect(await metrics.runway(at), when).toEqual(expectedRunway(at))
+      expect(await metrics.liabilities(at), when).toEqual(expectedLiabilities(at))
+      expect(await metrics.priceToFees(at, '0.4321'), when).toEqual(expectedPriceToFees(at, '0.4321'))
+    }
+  }, 120_000)
+})

@@ -12,7 +12,7 @@ import { indexTo, newDataDir } from '../helpers/indexer'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
 import {
-  ASSUMPTIONS_FILE, BEFORE_GENESIS, assumptionsHash, DAY, F, MONTH, ODD, PERIODS, SUPPLY, WHOLE, before, concentration, expectedAgents, expectedConcentration,
+  ASSUMPTIONS_FILE, BEFORE_GENESIS, assumptionsHash, DAY, F, MONTH, ODD, PERIODS, SUPPLY, WHOLE, before, concentration, expectedAgents, expectedBlockRange, expectedChanges, expectedConcentration,
   expectedContributors, expectedDatanets, expectedDecay, expectedFeePolicyHistory, expectedModels, expectedOperators, expectedOverhang, expectedPriceToFees, expectedRetention,
   expectedRunway, expectedSustainability, expectedUpkeep, inPeriod, loadFacts, period, sec, sumOf, utc, vested,
 } from '../helpers/expected-metrics'
@@ -195,6 +195,21 @@ describe('fee-policy history', () => {
         return b.block < v.fromBlock || (v.toBlock !== null && b.block > v.toBlock)
       })
     expect(outside, JSON.stringify(outside.slice(0, 3))).toEqual([])
+  })
+})
+
+describe('block range and period changes', () => {
+  for (const [name, p] of PERIODS) {
+    it(`the first and last block with an event, price changes, adapter versions and self-paid fees, ${name}`, async () => {
+      expect(await metrics.blockRange(p)).toEqual(expectedBlockRange(p))
+      expect(await metrics.changes(p)).toEqual(expectedChanges(p))
+    })
+  }
+
+  it('the run has price changes and adapter updates to report', () => {
+    expect(expectedChanges(WHOLE).priceChanges.length).toBeGreaterThan(0)
+    expect(expectedChanges(WHOLE).adapterUpdates.some((a) => a.version > 1)).toBe(true)
+    expect(expectedBlockRange(BEFORE_GENESIS)).toEqual({ from: null, to: null })
   })
 })
 
