@@ -115,8 +115,9 @@ beforeAll(async () => {
   losingAgent = (await forkOnlyAgent(devnet)).toLowerCase()
   run = startIndexer(s)
   const h = await head()
-  await waitForIndexedBlock(db.url, h.number, h.hash, run, 120_000)
-}, 180_000)
+  // the first catch-up indexes the whole workload chain: minutes on a loaded machine
+  await waitForIndexedBlock(db.url, h.number, h.hash, run, 300_000)
+}, 360_000)
 
 afterAll(async () => {
   await run?.kill9()
