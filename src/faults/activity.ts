@@ -107,10 +107,8 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
       const settlement = { address: c.InferenceSettlement, abi }
       const firstSeq = (await devnet.publicClient.readContract({ ...settlement, functionName: 'nextSequence', args: [a.operator] })) as bigint
       const payerId = Number(await devnet.publicClient.readContract({ ...settlement, functionName: 'payerIdOf', args: [a.payer] }))
-      const registry = { address: c.ModelRegistry, abi: artifact('ModelRegistry').abi }
-      let modelId = 0n
-      while (!(await devnet.publicClient.readContract({ ...registry, functionName: 'isLive', args: [modelId] }))) modelId++
-      const [price] = (await devnet.publicClient.readContract({ ...registry, functionName: 'livePrices', args: [[modelId]] })) as bigint[]
+      const modelId = await firstLiveModel(devnet)
+      const [price] = (await devnet.publicClient.readContract({ address: c.ModelRegistry, abi: artifact('ModelRegistry').abi, functionName: 'livePrices', args: [[modelId]] })) as bigint[]
       const n = Number(seed(k) % 3n) + 1
       const receipts = Array.from({ length: n }, (_, i) => {
         const units = 20 + Number((seed(k + i) % 200n))
@@ -133,31 +131,98 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
   }
 }
 
-/** The state changes only a losing fork branch makes (the soak puts one at its tip): after the reorg they must be gone. */
-export const FORK_ONLY_CHANGES = ['ModelRetired', 'OperatorRemoved'] as const
+/**
+ * The state changes only a losing fork branch makes (the soak puts some at its tip, the reorg
+ * tests all of them): after the reorg they must be gone, and the winning branch never makes them.
+ */
+export const FORK_ONLY_CHANGES = ['AgentRegistered', 'AgentSlashed', 'RequestUnstake', 'OperatorRemoved', 'ModelRetired', 'ModelPriceChanged'] as const
+export type ForkOnlyChange = (typeof FORK_ONLY_CHANGES)[number]
 
 /**
- * One block whose transaction changes which models or operators exist: the governance account
- * retires the model the activity settles on, or removes the activity's operator. Put at the tip of
- * a branch that then loses, it leaves the winning branch without that event type, so the index
- * must undo a state change, not only rows.
+ * The account that registers as an agent only on losing branches: the small workload's second
+ * contributor (the devnet has exactly the workload's 101 accounts), which never pays or stakes.
  */
-export async function mineForkOnlyChange(devnet: DevnetClients, a: ActivityActors, which: (typeof FORK_ONLY_CHANGES)[number]): Promise<void> {
+export async function forkOnlyAgent(devnet: DevnetClients): Promise<Address> {
+  const all = (await (devnet.publicClient.request as (x: { method: string }) => Promise<unknown>)({ method: 'eth_accounts' })) as Address[]
+  return all[18 + 8 + 1]
+}
+
+interface Call {
+  from: Address
+  address: Address
+  abi: readonly unknown[]
+  functionName: string
+  args: unknown[]
+}
+
+async function firstLiveModel(devnet: DevnetClients): Promise<bigint> {
+  const registry = { address: devnet.manifest.contracts.ModelRegistry, abi: artifact('ModelRegistry').abi }
+  let modelId = 0n
+  while (!(await devnet.publicClient.readContract({ ...registry, functionName: 'isLive', args: [modelId] }))) modelId++
+  return modelId
+}
+
+/** The transactions that make one fork-only change on the current chain (read from its state). */
+async function forkOnlyCalls(devnet: DevnetClients, a: ActivityActors, which: ForkOnlyChange, seed: bigint): Promise<Call[]> {
   const c = devnet.manifest.contracts
-  const governance = devnet.manifest.accounts.governance
-  let call: { address: Address; abi: readonly unknown[]; functionName: string; args: unknown[] }
-  if (which === 'ModelRetired') {
-    const registry = { address: c.ModelRegistry, abi: artifact('ModelRegistry').abi }
-    let modelId = 0n
-    while (!(await devnet.publicClient.readContract({ ...registry, functionName: 'isLive', args: [modelId] }))) modelId++
-    call = { ...registry, functionName: 'retire', args: [modelId] }
-  } else {
-    const settlement = { address: c.InferenceSettlement, abi: artifact('InferenceSettlement').abi }
-    const operatorId = await devnet.publicClient.readContract({ ...settlement, functionName: 'operatorIdOf', args: [a.operator] })
-    call = { ...settlement, functionName: 'removeOperator', args: [operatorId] }
+  const read = (address: Address, contract: Parameters<typeof artifact>[0], functionName: string, args: unknown[] = []) =>
+    devnet.publicClient.readContract({ address, abi: artifact(contract).abi, functionName, args })
+  const call = (from: Address, contract: Parameters<typeof artifact>[0], functionName: string, args: unknown[]): Call => ({ from, address: c[contract], abi: artifact(contract).abi, functionName, args })
+  switch (which) {
+    case 'ModelRetired':
+      return [call(devnet.manifest.accounts.governance, 'ModelRegistry', 'retire', [await firstLiveModel(devnet)])]
+    case 'OperatorRemoved':
+      return [call(devnet.manifest.accounts.governance, 'InferenceSettlement', 'removeOperator', [await read(c.InferenceSettlement, 'InferenceSettlement', 'operatorIdOf', [a.operator])])]
+    case 'ModelPriceChanged': {
+      const modelId = await firstLiveModel(devnet)
+      const owner = (await read(c.ModelRegistry, 'ModelRegistry', 'ownerOf', [modelId])) as Address
+      const [price] = (await read(c.ModelRegistry, 'ModelRegistry', 'livePrices', [[modelId]])) as bigint[]
+      return [call(owner, 'ModelRegistry', 'setPrice', [modelId, price + 1n + (seed % 1000n)])]
+    }
+    case 'AgentRegistered': {
+      // a fresh account: funded, approving and registering (three blocks) with the activity's operator
+      const who = await forkOnlyAgent(devnet)
+      const stake = ((await read(c.AgentRegistry, 'AgentRegistry', 'minStake')) as bigint) + seed
+      const operatorId = await read(c.InferenceSettlement, 'InferenceSettlement', 'operatorIdOf', [a.operator])
+      return [call(a.liquidity, 'OpenToken', 'transfer', [who, stake]), call(who, 'OpenToken', 'approve', [c.AgentRegistry, stake]), call(who, 'AgentRegistry', 'register', [operatorId, stake])]
+    }
+    case 'AgentSlashed': {
+      // the first registered agent that still has stake (the workload's agents never exit all)
+      const count = (await read(c.AgentRegistry, 'AgentRegistry', 'agentCount')) as bigint
+      for (let id = 1n; id <= count; id++) {
+        const agent = (await read(c.AgentRegistry, 'AgentRegistry', 'agent', [id])) as { account: Address; stake: bigint }
+        if (agent.stake > OPEN) return [call(devnet.manifest.accounts.slasher, 'AgentRegistry', 'slash', [agent.account, 1n + (seed % (agent.stake - 1n)), 1 + Number(seed % 2n)])]
+      }
+      throw new Error('fork-only AgentSlashed: no agent with stake on the chain')
+    }
+    case 'RequestUnstake': {
+      // the newest stake still running
+      const next = (await read(c.Staking, 'Staking', 'nextStakeId')) as bigint
+      for (let id = next; id >= 0n; id--) {
+        const [recipient, , , amount] = (await read(c.Staking, 'Staking', 'stakes', [id])) as [Address, bigint, bigint, bigint, bigint]
+        if (amount > 0n) return [call(recipient, 'Staking', 'requestUnstake', [id])]
+      }
+      throw new Error('fork-only RequestUnstake: no running stake on the chain')
+    }
   }
-  const hash = await devnet.wallet(governance).writeContract({ ...call, chain: null, account: governance } as never)
-  const r = await receipt(devnet, hash)
-  if (!r) throw new Error(`fork-only ${which}: ${hash} not mined within 60 s ${await stuck(devnet, governance, hash)}`)
-  if (r.status !== 'success') throw new Error(`fork-only ${which} (${call.functionName}) reverted`)
+}
+
+/**
+ * Mines the blocks of one change of which agents, stakes, models or operators exist (or what a
+ * model costs). Put at the tip of a branch that then loses, it leaves the winning branch without
+ * that event type, so the index must undo a state change, not only rows. The gas limit varies with
+ * the label: the same change on two losing branches is then never the same transaction (anvil
+ * mines a hash it has already seen never again). Returns the number of blocks mined.
+ */
+export async function mineForkOnlyChange(devnet: DevnetClients, a: ActivityActors, which: ForkOnlyChange, label: string): Promise<number> {
+  const seed = BigInt('0x' + keccak256(toHex(`fork-only-${which}-${label}`)).slice(2, 10))
+  const calls = await forkOnlyCalls(devnet, a, which, seed)
+  for (const [i, call] of calls.entries()) {
+    const gas = 1_000_000n + ((seed + BigInt(i)) % 100_000n)
+    const hash = await devnet.wallet(call.from).writeContract({ ...call, gas, chain: null, account: call.from } as never)
+    const r = await receipt(devnet, hash)
+    if (!r) throw new Error(`fork-only ${which}: ${hash} not mined within 60 s ${await stuck(devnet, call.from, hash)}`)
+    if (r.status !== 'success') throw new Error(`fork-only ${which} (${call.functionName}) reverted`)
+  }
+  return calls.length
 }

@@ -19,7 +19,7 @@ import { stateDigest } from '../db/digest'
 import { compareStores } from '../warehouse/compare'
 import { Rng } from '../util/rng'
 import { indexedHead } from '../squid/compat'
-import { actors, FORK_ONLY_CHANGES, mineActivity, mineForkOnlyChange } from './activity'
+import { actors, mineActivity, mineForkOnlyChange, type ForkOnlyChange } from './activity'
 import { startFaultProxy, type FaultMix } from './rpc-proxy'
 
 export interface SoakOptions {
@@ -38,7 +38,7 @@ export interface SoakSummary {
   reorgs: number[]
   /** reorgs whose losing branch the indexer had committed (its head was on it) when the chain reverted */
   losingBranchesIndexed: number
-  /** state changes made only on losing branches (models retired, operators removed), by event type */
+  /** state changes made only on losing branches (agents registered or slashed, unstakes requested, operators removed, models retired, prices changed), by event type */
   forkOnlyChanges: Record<string, number>
   kills: number
   /** kills the schedule drew while the indexer had not yet committed a batch since its last start (done later) */
@@ -59,6 +59,11 @@ export interface SoakSummary {
 
 /** the RPC faults the soak injects: each kind is injected early at least once (see startFaultProxy) */
 export const FAULTS: FaultMix = { rateLimit: 0.03, serverError: 0.02, hang: 0.005, truncate: 0.02, nullBlock: 0.03, inconsistentLogs: 0.03, headBackwards: 0.05, rangeLimit: 0.05 }
+/** the fork-only changes a losing tip makes, by turns: every kind of FORK_ONLY_CHANGES once in two reorgs */
+export const FORK_ONLY_TIPS: ForkOnlyChange[][] = [
+  ['AgentRegistered', 'AgentSlashed'],
+  ['RequestUnstake', 'OperatorRemoved', 'ModelRetired', 'ModelPriceChanged'],
+]
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
 const MIN_RUN_BEFORE_KILL_MS = 2_000
 const LOSING_BRANCH_WAIT_MS = 30_000
@@ -232,10 +237,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         const forkBase = Number(await publicClient.getBlockNumber())
         const snapshot = (await testClient.snapshot()) as Hex
         await mineActivity(clients, who, `soak-a-${step}`, depth)
-        // the losing branch's tip changes state the winning branch never does
-        const change = FORK_ONLY_CHANGES[reorgs.length % FORK_ONLY_CHANGES.length]
-        await mineForkOnlyChange(clients, who, change)
-        forkOnlyChanges[change] = (forkOnlyChanges[change] ?? 0) + 1
+        // the losing branch's tip changes state the winning branch never does: the two groups in
+        // turn, so two reorgs make every kind (4 blocks each: with depth 20 the fork stays inside
+        // the 25-block window)
+        let forkOnlyBlocks = 0
+        for (const change of FORK_ONLY_TIPS[reorgs.length % FORK_ONLY_TIPS.length]) {
+          forkOnlyBlocks += await mineForkOnlyChange(clients, who, change, `soak-${step}`)
+          forkOnlyChanges[change] = (forkOnlyChanges[change] ?? 0) + 1
+        }
         await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)))
         // the interesting reorg undoes blocks the indexer has committed: give it a bounded while to
         // reach the losing branch (a loaded machine or a kill can leave it behind), then count
@@ -250,7 +259,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
           }
         }
         await testClient.revert({ id: snapshot })
-        await mineActivity(clients, who, `soak-b-${step}`, depth + 2)
+        await mineActivity(clients, who, `soak-b-${step}`, depth + forkOnlyBlocks + 1)
         reorgs.push(depth)
       } else if (action === 'postgres' && postgresRestarts === 0) {
         await pgHandle.stop()

@@ -5,7 +5,7 @@
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { inject, describe, expect, it } from 'vitest'
-import { FAULTS, formatSoak, runSoak } from '../../src/faults/soak'
+import { FAULTS, FORK_ONLY_TIPS, formatSoak, runSoak } from '../../src/faults/soak'
 import { FORK_ONLY_CHANGES } from '../../src/faults/activity'
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'upkeep.js')
@@ -19,8 +19,11 @@ describe('soak', () => {
     expect(s.reorgs.length).toBeGreaterThanOrEqual(1)
     // the indexer had committed blocks of a branch that then lost: the rollback really ran
     expect(s.losingBranchesIndexed).toBeGreaterThanOrEqual(1)
-    // losing branches retired a model and removed an operator that the winning branch keeps
+    // losing branches registered and slashed agents, requested an unstake, removed an operator,
+    // retired a model and changed a price: changes the winning branch never makes
     for (const change of FORK_ONLY_CHANGES) expect(s.forkOnlyChanges[change], change).toBeGreaterThanOrEqual(1)
+    // the groups the soak takes turns with cover every kind
+    expect(FORK_ONLY_TIPS.flat().sort()).toEqual([...FORK_ONLY_CHANGES].sort())
     expect(s.kills).toBeGreaterThanOrEqual(1)
     expect(s.postgresRestarts).toBe(1)
     // every kind of RPC fault of the mix was injected, each with its count
