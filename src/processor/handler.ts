@@ -14,6 +14,7 @@ import * as vesting from './fold/vesting'
 import * as agents from './fold/agents'
 import { onRoleChange } from './fold/roles'
 import type { ProcessorContext } from './processor'
+import { addStage } from '../util/stage-times'
 
 export interface BatchStats {
   blocks: number
@@ -40,6 +41,7 @@ export class BatchHandler {
   onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void
 
   async handle(ctx: ProcessorContext, log: Logger): Promise<BatchStats> {
+    const t0 = performance.now()
     const decoded: DecodedLog[] = []
     let logs = 0
     let unknown = 0
@@ -59,8 +61,11 @@ export class BatchHandler {
         }
       }
     }
+    const t1 = performance.now()
+    addStage('decode', t1 - t0)
     this.state.begin(ctx.store, decoded)
     for (const d of decoded) await this.apply(d)
+    addStage('fold', performance.now() - t1)
     const w = await this.state.flush(this.onRows)
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
   }
