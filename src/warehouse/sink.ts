@@ -77,6 +77,8 @@ export class WarehouseSink implements BatchSink {
   private buffer = new Map<FactTable, FactLines>()
   private buffered = 0
   private lastFlush = Date.now()
+  private lastCommit = Date.now()
+  private backfilling = false
   private flushing: Promise<void> = Promise.resolve()
   private inFlight = 0
   private failure: Error | undefined
@@ -121,7 +123,10 @@ export class WarehouseSink implements BatchSink {
   /** Starts the periodic flush (facts reach ClickHouse within flushMs even when idle). */
   start(): void {
     this.timer ??= setInterval(() => {
-      if (this.buffered && !this.inFlight && Date.now() - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
+      const now = Date.now()
+      // while backfilling, commits keep coming and flushes go by size; the timer is for a pause
+      const idle = !this.backfilling || now - this.lastCommit >= this.flushMs
+      if (this.buffered && !this.inFlight && idle && now - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
     }, Math.max(50, Math.floor(this.flushMs / 2)))
     this.timer.unref()
   }
@@ -150,19 +155,25 @@ export class WarehouseSink implements BatchSink {
 
   async afterCommit(head: number): Promise<void> {
     this.throwIfFailed()
+    let added = 0
     for (const [t, rows] of this.pending) {
       const list = this.buffer.get(t)
       if (list) list.append(rows)
       else this.buffer.set(t, rows)
-      this.buffered += rows.lines.length
+      added += rows.lines.length
     }
+    this.buffered += added
+    // a large batch is a backfill (the processor joins them, compat.coalesceFinalizedBatches):
+    // ClickHouse then gets fewer, larger inserts, by size; at the head, small batches flush by time
+    this.backfilling = added >= this.flushRows / 10
+    this.lastCommit = Date.now()
     this.pending = new Map()
     this.pgHead = head
     if (this.forkPoint !== null) return this.flush()
     // ClickHouse writes overlap the next Postgres batches; past a few flushes' worth the indexer
     // waits (backpressure), so memory stays bounded when ClickHouse is slower than Postgres
     if (this.buffered >= this.flushRows * 4) await this.flushing.catch(() => {})
-    if (this.buffered >= this.flushRows || Date.now() - this.lastFlush >= this.flushMs) {
+    if (this.buffered >= this.flushRows || (!this.backfilling && Date.now() - this.lastFlush >= this.flushMs)) {
       if (!this.inFlight) void this.flush().catch((e: Error) => this.onFatal(e))
     }
   }
