@@ -62,7 +62,7 @@ class FactLines {
 
 /** Inserts TabSeparated lines into a fact table, naming its columns (so their order in the table does not matter). */
 export function insertFactLines(w: Warehouse, t: FactTable, lines: string[]): Promise<unknown> {
-  return w.client.insert({ table: w.table(t.table), columns: t.columns.map((c) => c.column) as [string, ...string[]], values: Readable.from([lines.join('\n') + '\n']), format: 'TabSeparated' })
+  return w.client.insert({ table: w.table(t.table), columns: t.columns.map((c) => c.column) as [string, ...string[]], values: Readable.from([lines.join('\n') + '\n'], { objectMode: false }), format: 'TabSeparated' })
 }
 
 export class WarehouseSink implements BatchSink {
