@@ -38,6 +38,7 @@ function plainProjectDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-plain-'))
   fs.mkdirSync(path.join(dir, 'lib', 'model'), { recursive: true })
   fs.writeFileSync(path.join(dir, 'lib', 'model', 'index.js'), `module.exports = require(${JSON.stringify(require.resolve('./peer-model'))})\n`)
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
