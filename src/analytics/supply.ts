@@ -56,7 +56,7 @@ export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
   const before = `timestamp < toDateTime64({to:String}, 3, 'UTC')`
   const [x] = await db.q(
     `SELECT
-       (SELECT toString(sum(p)) FROM (SELECT stake_id, sumIf(ifNull(amount, 0), kind IN ('staked', 'topped_up')) AS p, countIf(kind = 'unstaked') AS out
+       (SELECT toString(sum(p)) FROM (SELECT stake_id, sumIf(ifNull(amount, 0), kind IN ('staked', 'opened', 'topped_up')) AS p, countIf(kind = 'unstaked') AS out
                                       FROM ${db.t('stake_event')} WHERE ${before} GROUP BY stake_id) WHERE out = 0) AS staked,
        (SELECT toString(sum(creator_share) + sum(infra_share)) FROM ${db.t('inference')} WHERE ${before}) AS accrued,
        (SELECT toString(sum(contributors_share)) FROM ${db.t('inference')} WHERE ${before}) AS pools,

@@ -194,6 +194,13 @@ export function chainSettings(env: Env = process.env): ChainSettings {
     rpcTimeoutMs: int(env, 'RPC_TIMEOUT_MS', 100) ?? 30_000,
     headPollMs: int(env, 'HEAD_POLL_MS', 10) ?? 1_000,
     contracts,
+    profileRpcUrls: Object.fromEntries(
+      ['OPENLEDGER_RPC_URL', 'OPENLEDGER_TESTNET_RPC_URL', 'ETHEREUM_RPC_URL'].map((n) => {
+        const v = set(env, n)
+        if (v) checkRpcUrl(v, n)
+        return [n, v]
+      }),
+    ),
     prometheusPort: int(env, 'PROCESSOR_PROMETHEUS_PORT', 0, 65535) ?? 0,
   }
 }

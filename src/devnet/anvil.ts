@@ -22,6 +22,8 @@ export interface AnvilOptions {
   stateOut?: string
   /** extra CLI flags */
   args?: string[]
+  /** another chain id than the devnet's (network-profile tests) */
+  chainId?: number
 }
 
 export interface Anvil {
@@ -50,7 +52,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const args = [
     '--host', '127.0.0.1',
     '--port', '0',
-    '--chain-id', String(DEVNET_CHAIN_ID),
+    '--chain-id', String(opts.chainId ?? DEVNET_CHAIN_ID),
     '--accounts', String(opts.accounts ?? 200),
     '--mnemonic', DEVNET_MNEMONIC,
     '--gas-limit', String(opts.gasLimit ?? 300_000_000n),
@@ -94,7 +96,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   return {
     rpcUrl: `http://127.0.0.1:${port}`,
     port,
-    chainId: DEVNET_CHAIN_ID,
+    chainId: opts.chainId ?? DEVNET_CHAIN_ID,
     process: child,
     stop() {
       // SIGINT (not SIGKILL) so that --dump-state is written on exit

@@ -3,7 +3,7 @@
 import { createLogger } from '@subsquid/logger'
 import { JsonRpc } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
-import type { DeploymentManifest } from '../devnet/manifest'
+import type { NetworkManifest } from '../devnet/manifest'
 import { ConfigError, indexerConfig, type ChainSettings, type IndexerConfig } from '../processor/config'
 import { IndexerDatabase } from '../processor/database'
 import { openWarehouse, type Warehouse } from '../warehouse/client'
@@ -29,7 +29,7 @@ export interface IndexerSettings {
 }
 
 export interface IndexerOptions {
-  manifest: string | DeploymentManifest
+  manifest: string | NetworkManifest
   toBlock?: number
   config: IndexerSettings
   /** an already open warehouse (npm start shares one with the API); else opened from the config */
@@ -52,10 +52,15 @@ export async function preflight(cfg: IndexerConfig): Promise<number> {
       await new Promise((r) => setTimeout(r, 250 * attempt))
     }
   }
-  if (chainId !== cfg.chainId) throw new ConfigError(`RPC ${cfg.rpcUrl} serves chain ${chainId}, the manifest is for chain ${cfg.chainId}`)
+  const expected = cfg.network && cfg.network !== 'devnet' ? `the ${cfg.network} profile is for chain ${cfg.chainId}` : `the manifest is for chain ${cfg.chainId}`
+  if (chainId !== cfg.chainId) throw new ConfigError(`RPC ${cfg.rpcUrl} serves chain ${chainId}, ${expected}`)
   if (cfg.startBlock > head) throw new ConfigError(`start block ${cfg.startBlock} is beyond the chain head ${head} (check START_BLOCK / the manifest)`)
-  const code = await rpc.call<string>('eth_getCode', [cfg.contracts.InferenceSettlement, 'latest'])
-  if (code === '0x') throw new ConfigError(`no contract at InferenceSettlement address ${cfg.contracts.InferenceSettlement} on chain ${chainId}`)
+  // every configured contract must exist: a wrong address would index nothing, silently
+  const configured = Object.entries(cfg.contracts) as [string, string][]
+  const codes = await rpc.batch<string>(configured.map(([, a]) => ({ method: 'eth_getCode', params: [a, 'latest'] })))
+  const empty = configured.findIndex((_, i) => codes[i] === '0x')
+  if (empty >= 0) throw new ConfigError(`no contract at ${configured[empty][0]} address ${configured[empty][1]} on chain ${chainId} (check CONTRACT_${configured[empty][0].toUpperCase()} / the manifest)`)
+  if (!configured.length && !cfg.nativeFees) throw new ConfigError(`nothing to index on chain ${chainId}: no contract is configured (set CONTRACT_<NAME>) and native fees are off`)
   return head
 }
 
@@ -75,7 +80,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const applied = await applyMigrations(pg.url)
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
   setSquidDbUrl(pg.url)
-  const handler = new BatchHandler(cfg.contracts)
+  const handler = new BatchHandler(cfg.contracts, cfg.nativeFees && { opStack: cfg.nativeFees.opStack, rpc: new JsonRpc(cfg.rpcUrl, cfg.rpcTimeoutMs) })
   let sink: WarehouseSink | undefined
   if (w) {
     const appliedCh = await migrateWarehouse(w)
@@ -90,7 +95,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     handler.onRows = (entity, rows) => sink!.addRows(entity, rows)
   }
   const onFork = () => {
-    handler.state.invalidate()
+    handler.invalidate()
     sink?.discardPending()
   }
   // --to: exit once the block is committed, final or not (an idle devnet never finalizes its tip;

@@ -1,7 +1,7 @@
 // Indexer configuration: from the deployment manifest, with the overrides src/config read from
 // the environment. Every mistake is one actionable line.
 import type { Address } from 'viem'
-import { readManifest, type DeploymentManifest } from '../devnet/manifest'
+import { readManifest, type NetworkManifest } from '../devnet/manifest'
 import type { ContractName } from '../chain/artifacts'
 import { ConfigError } from '../util/errors'
 
@@ -15,8 +15,15 @@ export interface IndexerConfig {
   rpcRateLimit?: number
   rpcTimeoutMs: number
   headPollMs: number
-  contracts: Record<ContractName, Address>
+  /** the contracts configured on this network; the indexer folds only these */
+  contracts: Partial<Record<ContractName, Address>>
   watchedAddresses: Address[]
+  /** the profile name (devnet, openledger, ...) for messages */
+  network?: string
+  /** native gas fees per block and day (OP Stack: with L1 data fees and the fee vaults) */
+  nativeFees?: { opStack: boolean }
+  /** account labels (lowercase address -> label) */
+  labels: Record<string, string>
 }
 
 export { ConfigError }
@@ -33,23 +40,25 @@ export interface ChainSettings {
   headPollMs: number
   /** CONTRACT_<NAME> overrides of the manifest's addresses */
   contracts: Partial<Record<ContractName, Address>>
+  /** the RPC of each network profile: OPENLEDGER_RPC_URL, OPENLEDGER_TESTNET_RPC_URL, ETHEREUM_RPC_URL */
+  profileRpcUrls: Record<string, string | undefined>
   /** the processor's Prometheus port on 127.0.0.1 (0 = ephemeral) */
   prometheusPort: number
 }
 
 /** RPC_URL, or the manifest's endpoint, must be http(s) or ws(s). */
-export function checkRpcUrl(rpcUrl: string): void {
+export function checkRpcUrl(rpcUrl: string, name = 'RPC URL'): void {
   let ok = false
   try {
     ok = /^(https?|wss?):$/.test(new URL(rpcUrl).protocol)
   } catch {
     ok = false
   }
-  if (!ok) throw new ConfigError(`RPC URL must be http(s):// or ws(s)://, got "${rpcUrl}"`)
+  if (!ok) throw new ConfigError(`${name} must be http(s):// or ws(s)://, got "${rpcUrl}"`)
 }
 
 /** The indexer's config: the manifest (a file path or an object) with the settings' overrides. */
-export function indexerConfig(manifest: string | DeploymentManifest, s: ChainSettings, toBlock?: number): IndexerConfig {
+export function indexerConfig(manifest: string | NetworkManifest, s: ChainSettings, toBlock?: number): IndexerConfig {
   const m = typeof manifest === 'string' ? readManifest(manifest) : manifest
   const contracts = { ...m.contracts, ...s.contracts }
   const rpcUrl = s.rpcUrl ?? m.rpcUrl
@@ -67,5 +76,8 @@ export function indexerConfig(manifest: string | DeploymentManifest, s: ChainSet
     headPollMs: s.headPollMs,
     contracts,
     watchedAddresses: Object.values(contracts).map((a) => a.toLowerCase() as Address),
+    network: m.network,
+    nativeFees: m.nativeFees,
+    labels: m.labels ?? {},
   }
 }

@@ -50,9 +50,10 @@ interface Decoder {
 export class EventDecoder {
   private readonly byAddressTopic = new Map<string, Decoder>()
 
-  constructor(contracts: Record<ContractName, string>) {
+  constructor(contracts: Partial<Record<ContractName, string>>) {
     for (const [contract, events] of Object.entries(CONTRACT_EVENTS) as [ContractName, Record<string, { topic: string; decode(l: RawLog): unknown }>][]) {
-      const address = contracts[contract].toLowerCase()
+      const address = contracts[contract]?.toLowerCase()
+      if (!address) continue // not on this network
       for (const [name, ev] of Object.entries(events)) {
         this.byAddressTopic.set(`${address}:${ev.topic}`, { key: `${contract}.${name}`, contract, decode: (l) => ev.decode(l) })
       }

@@ -13,6 +13,7 @@ import * as staking from './fold/staking'
 import * as vesting from './fold/vesting'
 import * as agents from './fold/agents'
 import { onRoleChange } from './fold/roles'
+import { NativeFeeFold, isVaultWithdrawal, type NativeFeeSettings } from './fold/native-fees'
 import type { ProcessorContext } from './processor'
 import { addStage } from '../util/stage-times'
 
@@ -32,9 +33,21 @@ export class BatchHandler {
   readonly state: FoldState
   private readonly decoder: EventDecoder
 
-  constructor(private readonly contracts: Record<ContractName, string>) {
+  private readonly fees?: NativeFeeFold
+
+  constructor(
+    private readonly contracts: Partial<Record<ContractName, string>>,
+    nativeFees?: NativeFeeSettings,
+  ) {
     this.state = new FoldState(contracts)
     this.decoder = new EventDecoder(contracts)
+    if (nativeFees) this.fees = new NativeFeeFold(nativeFees)
+  }
+
+  /** After a rollback: forget cached entities (and when the fee vaults were last read). */
+  invalidate(): void {
+    this.state.invalidate()
+    this.fees?.invalidate()
   }
 
   /** Receives every batch's new event rows after they are written (the warehouse sink). */
@@ -45,11 +58,17 @@ export class BatchHandler {
     const decoded: DecodedLog[] = []
     let logs = 0
     let unknown = 0
+    const fees = this.fees
+    const feeLogs: { ev: EventContext; log: (typeof ctx.blocks)[number]['logs'][number] }[] = []
     for (const block of ctx.blocks) {
       const timestamp = new Date(block.header.timestamp)
       for (const l of block.logs) {
         logs++
         const ev: EventContext = { id: eventId(block.header.height, l.logIndex), blockNumber: block.header.height, timestamp, txHash: l.transactionHash, logIndex: l.logIndex }
+        if (fees && isVaultWithdrawal(l)) {
+          feeLogs.push({ ev, log: l })
+          continue
+        }
         const r = this.decoder.decode(l)
         if (r.ok) {
           decoded.push({ ctx: ev, event: r.event, tx: l.transaction ? { from: l.transaction.from, to: l.transaction.to, input: l.transaction.input } : undefined })
@@ -65,6 +84,12 @@ export class BatchHandler {
     addStage('decode', t1 - t0)
     this.state.begin(ctx.store, decoded)
     for (const d of decoded) await this.apply(d)
+    if (fees) {
+      for (const block of ctx.blocks) await fees.onBlock(this.state, block.header.height, new Date(block.header.timestamp), block.transactions)
+      for (const { ev, log } of feeLogs) fees.onWithdrawal(this.state, ev, log)
+      const last = ctx.blocks[ctx.blocks.length - 1]
+      if (last) await fees.onBatchEnd(this.state, last.header.height, new Date(last.header.timestamp))
+    }
     addStage('fold', performance.now() - t1)
     const w = await this.state.flush(this.onRows)
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
@@ -132,9 +157,11 @@ export class BatchHandler {
       case 'Staking.ToppedUp':
         return staking.onToppedUp(s, ev, e.args)
       case 'Staking.RequestUnstake':
-        return staking.onRequestUnstake(s, ev, e.args)
+        return staking.onRequestUnstake(s, ev, e.args, d.tx)
       case 'Staking.Unstaked':
-        return staking.onUnstaked(s, ev, e.args)
+        return staking.onUnstaked(s, ev, e.args, d.tx)
+      case 'Staking.CommitStake':
+        return staking.onCommitStake(s, ev, e.args)
       case 'TokenVesting.ScheduleCreated':
         return vesting.onScheduleCreated(s, ev, e.args)
       case 'TokenVesting.TokensReleased':

@@ -6,7 +6,7 @@ import { JsonRpc } from '../chain/rpc'
 import { runWorkload } from './run'
 import { accountsNeeded, workloadSize } from './sizes'
 import { startAnvil, type Anvil } from '../devnet/anvil'
-import { readManifest, writeManifest, type DeploymentManifest } from '../devnet/manifest'
+import { readDeploymentManifest, writeManifest, type DeploymentManifest } from '../devnet/manifest'
 import { UsageError } from '../util/errors'
 
 export interface DevnetOptions {
@@ -34,7 +34,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`)
   if (opts.stateIn) {
     if (!fs.existsSync(opts.stateIn)) throw new UsageError(`--state-in ${opts.stateIn}: no such file`)
-    const saved = readManifest(manifestPathFor(opts.stateIn))
+    const saved = readDeploymentManifest(manifestPathFor(opts.stateIn), 'a saved devnet')
     const anvil = await startAnvil({ accounts: accountsNeeded(size), stateIn: opts.stateIn, stateOut: opts.stateOut, automine: false })
     const rpc = new JsonRpc(anvil.rpcUrl)
     await rpc.call('evm_setAutomine', [true])

@@ -52,6 +52,8 @@ describe('a wrong value is one line naming the variable', () => {
     [{ START_BLOCK: 'genesis' }, 'START_BLOCK must be a whole number >= 0, got "genesis"'],
     [{ SQD_GATEWAY: 'gateway' }, 'SQD_GATEWAY must be an http(s) URL, got "gateway"'],
     [{ RPC_URL: 'ftp://x' }, 'RPC URL must be http(s):// or ws(s)://, got "ftp://x"'],
+    [{ OPENLEDGER_RPC_URL: 'rpc.openledger' }, 'OPENLEDGER_RPC_URL must be http(s):// or ws(s)://, got "rpc.openledger"'],
+    [{ ETHEREUM_RPC_URL: 'ftp://x' }, 'ETHEREUM_RPC_URL must be http(s):// or ws(s)://, got "ftp://x"'],
     [{ CONTRACT_STAKING: '0xabc' }, 'CONTRACT_STAKING is not an address: "0xabc"'],
     [{ CLICKHOUSE_URL: 'ftp://x' }, 'CLICKHOUSE_URL must be an http(s) URL, got "ftp://x"'],
     [{ TEST_PG_URL: 'x' }, 'TEST_PG_URL must be a postgres:// URL, got "x"'],

@@ -102,7 +102,9 @@ describe('Staking', () => {
     const s = await k.send(staker, 'Staking', 'stake', [1n, staker, amount])
     expect(k.events(s, 'Staking', 'Staked')).toEqual([{ stakingId: id, recipient: staker, amount }])
     expect(k.events(s, 'OpenToken', 'Transfer')).toEqual([{ from: staker, to: k.acc.stakingBank, value: amount }])
-    expect(await k.read('Staking', 'stakes', [id])).toEqual([staker, 1n, t0, amount, t0])
+    // the public contract's order: the tokens move, then the event that reports it
+    expect(s.logs.map((l) => l.address.toLowerCase())).toEqual([k.c.OpenToken.toLowerCase(), k.c.Staking.toLowerCase()])
+    expect(await k.read('Staking', 'stakes', [id])).toEqual([staker, 1n, t0, amount, t0, amount])
     expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(amount)
 
     const other = await k.fresh('other')
@@ -116,11 +118,14 @@ describe('Staking', () => {
     await k.setNextTime(t1)
     const tu = await k.send(staker, 'Staking', 'topUpStake', [id, topUp])
     expect(k.events(tu, 'Staking', 'ToppedUp')).toEqual([{ stakingId: id, recipient: staker, amount: topUp }])
-    const [, , updatedAt, principal1, start1] = await k.read<readonly [Address, bigint, bigint, bigint, bigint]>('Staking', 'stakes', [id])
+    expect(tu.logs.map((l) => l.address.toLowerCase())).toEqual([k.c.OpenToken.toLowerCase(), k.c.Staking.toLowerCase()])
+    const [, , updatedAt, principal1, start1, staked1] = await k.read<readonly [Address, bigint, bigint, bigint, bigint, bigint]>('Staking', 'stakes', [id])
     expect([updatedAt, start1]).toEqual([t1, t1])
     expectClose(principal1, topUp + compounded(amount, 30n * DAY, cfg.stakeDuration, cfg.interestRate))
     expect(principal1).toBeGreaterThan(amount + topUp)
-    expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(principal1)
+    // what was put in (stakedAmounts and the stake's principal) grows by the top-up only
+    expect(staked1).toBe(amount + topUp)
+    expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(amount + topUp)
     expect(await k.balance(k.acc.stakingBank)).toBe(bank0 + amount + topUp) // interest is paid at unstake only
 
     await k.expectRevert(staker, 'Staking', 'unstake', [id], 'UnstakeRequestNotFound')
@@ -134,8 +139,8 @@ describe('Staking', () => {
     expect(requestAt).toBe(t2)
     expectClose(frozen.amount, compounded(principal1, 100n * DAY, cfg.stakeDuration, cfg.interestRate))
     expect(frozen.amount).toBeLessThan(compounded(principal1, 100n * DAY, 100n * DAY, cfg.interestRate)) // capped, not 100 days
-    expect(await k.read('Staking', 'stakes', [id])).toEqual([zeroAddress, 0n, 0n, 0n, 0n])
-    expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(0n)
+    expect(await k.read('Staking', 'stakes', [id])).toEqual([zeroAddress, 0n, 0n, 0n, 0n, 0n])
+    expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(amount + topUp) // released at the payout
     await k.expectRevert(staker, 'Staking', 'requestUnstake', [id], 'StakeNotFound')
 
     // cooldown: refused one second early, paid exactly on time
@@ -147,6 +152,9 @@ describe('Staking', () => {
     const u = await k.send(staker, 'Staking', 'unstake', [id])
     expect(k.events(u, 'Staking', 'Unstaked')).toEqual([{ stakingId: id, recipient: staker }])
     expect(k.events(u, 'OpenToken', 'Transfer')).toEqual([{ from: k.acc.stakingBank, to: staker, value: frozen.amount }])
+    // the public order: the bank's payout, then Unstaked
+    expect(u.logs.map((l) => l.address.toLowerCase())).toEqual([k.c.OpenToken.toLowerCase(), k.c.Staking.toLowerCase()])
+    expect(await k.read('Staking', 'stakedAmounts', [1n, staker])).toBe(0n)
     expect((await k.balance(staker)) - balance0).toBe(frozen.amount)
     expect(bank1 - (await k.balance(k.acc.stakingBank))).toBe(frozen.amount)
     await k.expectRevert(staker, 'Staking', 'unstake', [id], 'UnstakeRequestNotFound')
@@ -177,20 +185,24 @@ describe('Staking', () => {
     await k.expectRevert(staker, 'Staking', 'topUpStake', [id, 1n * OPEN], 'StakeEnded', { at: t0 + cfg.stakeDuration })
   })
 
-  it('configs: only a trusted bank creates one (and becomes its bank); only that bank updates it', async () => {
+  it('configs: only a trusted bank creates one (and becomes its bank); only that bank updates it, and an update may name a new bank', async () => {
     const stranger = await k.fresh('stranger')
     const config = { ...cfg, manager: k.acc.governance }
     await k.expectRevert(stranger, 'Staking', 'setConfig', [7n, config], 'AccessControlUnauthorizedAccount')
     const bank2 = await k.fresh('bank-2')
     await k.send(k.acc.governance, 'Staking', 'grantRole', [await k.read('Staking', 'TRUSTED_BANK'), bank2])
-    await k.expectRevert(bank2, 'Staking', 'setConfig', [1n, config], 'NotConfigBank')
+    await k.expectRevert(bank2, 'Staking', 'setConfig', [1n, config], 'Unauthorized')
     await k.expectRevert(bank2, 'Staking', 'setConfig', [7n, { ...config, minStake: 2n, maxStake: 1n }], 'InvalidConfig')
     await k.expectRevert(bank2, 'Staking', 'setConfig', [7n, { ...config, token: zeroAddress }], 'InvalidConfig')
     const c = await k.send(bank2, 'Staking', 'setConfig', [7n, config]) // config.bank names the old bank: ignored
     expect(k.events(c, 'Staking', 'ConfigCreated')).toEqual([{ configId: 7n }])
     expect((await k.read<Config>('Staking', 'configs', [7n])).bank).toBe(bank2)
-    const u = await k.send(bank2, 'Staking', 'setConfig', [7n, { ...config, isActive: false }])
+    await k.expectRevert(bank2, 'Staking', 'setConfig', [7n, { ...config, bank: zeroAddress }], 'InvalidConfig')
+    const bank3 = await k.fresh('bank-3')
+    const u = await k.send(bank2, 'Staking', 'setConfig', [7n, { ...config, bank: bank3, isActive: false }])
     expect(k.events(u, 'Staking', 'ConfigSet')).toEqual([{ configId: 7n }])
+    expect((await k.read<Config>('Staking', 'configs', [7n])).bank).toBe(bank3) // stored as given: the bank is replaced
+    await k.expectRevert(bank2, 'Staking', 'setConfig', [7n, config], 'Unauthorized')
     await k.expectRevert(staker, 'Staking', 'stake', [7n, staker, 1_000n * OPEN], 'InactiveConfigOrInvalidSender')
   })
 })

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { Command } from 'commander'
 import type { UpkeepConfig } from '../../config'
-import { readManifest } from '../../devnet/manifest'
+import { readDeploymentManifest } from '../../devnet/manifest'
 import { KeyError, keyFromSource } from '../../chain/keys'
 import { InferenceNode } from '../../inference/node'
 import type { SettlerHooks } from '../../inference/settler'
@@ -23,7 +23,7 @@ export function registerNode(program: Command, config: UpkeepConfig, hooks?: Set
     .option('--no-settle', 'answer and log, but never settle on chain (a dry run; the benchmark baseline)')
     .option('--epoch-seconds <n>', 'post attribution epochs every n s (0 = off; needs ATTRIBUTOR_KEY)', intOption('--epoch-seconds', 0), 0)
     .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number; settle: boolean }) => {
-      const manifest = readManifest(o.manifest)
+      const manifest = readDeploymentManifest(o.manifest, '`upkeep node`')
       const operator = config.keys.operator && keyFromSource(config.keys.operator, manifest.chainId)
       if (!operator) throw new KeyError('set OPERATOR_KEY (0x…) or OPERATOR_KEYSTORE with OPERATOR_KEYSTORE_PASSWORD[_FILE]')
       const attributor = config.keys.attributor && keyFromSource(config.keys.attributor, manifest.chainId)

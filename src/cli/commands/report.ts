@@ -5,7 +5,7 @@ import { Command, Option } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import pg from 'pg'
 import { ensurePostgres } from '../../db/postgres'
-import { readManifest } from '../../devnet/manifest'
+import { readDeploymentManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
 import { Metrics } from '../../analytics'
 import { buildReportData, monthRange, ReportError } from '../../report/data'
@@ -26,7 +26,7 @@ export function registerReport(program: Command, config: UpkeepConfig): void {
       } catch (e) {
         throw new UsageError((e as ReportError).message)
       }
-      const manifest = readManifest(o.manifest)
+      const manifest = readDeploymentManifest(o.manifest, '`upkeep report` (its metrics count from the treasury, distributor and staking bank)')
       const pgh = await ensurePostgres(config.dataDir, config.postgresUrl)
       const warehouse = await openWarehouse(config.warehouse)
       const pool = new pg.Pool({ connectionString: pgh.url, max: 4 })

@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import { startApi } from '../../api/server'
 import { ensurePostgres, redact } from '../../db/postgres'
-import { readManifest } from '../../devnet/manifest'
+import { readDeploymentManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
 import { intOption } from '../options'
 import { apiOptions } from '../../api/config'
@@ -18,7 +18,7 @@ export function registerServe(program: Command, config: UpkeepConfig): void {
     .option('--host <host>', 'interface to bind (API_HOST)', config.api.host)
     .option('--manifest <file>', 'deployment manifest (treasury and distributor addresses)', path.join(config.dataDir, 'manifest.json'))
     .action(async (o: { port: number; host: string; manifest: string }) => {
-      const manifest = readManifest(o.manifest)
+      const manifest = readDeploymentManifest(o.manifest, '`upkeep serve` (its metrics count from the treasury, distributor and staking bank)')
       const pg = await ensurePostgres(config.dataDir, config.postgresUrl)
       const warehouse = await openWarehouse(config.warehouse)
       const api = await startApi(

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import { ensurePostgres } from '../../db/postgres'
-import { readManifest } from '../../devnet/manifest'
+import { readDeploymentManifest } from '../../devnet/manifest'
 import { indexerConfig } from '../../processor/config'
 import { ChainSource } from '../../verify/chain-source'
 import { IndexSource } from '../../verify/index-source'
@@ -97,8 +97,9 @@ export function registerVerify(program: Command, config: UpkeepConfig): void {
       const store = o.store && (needsIndex || config.postgresUrl !== undefined)
       let chain: ChainSource | undefined
       if (o.source !== 'index') {
-        const c = indexerConfig(readManifest(o.manifest), config.chain)
-        chain = new ChainSource({ rpcUrl: c.rpcUrl, contracts: c.contracts, startBlock: c.startBlock, toBlock: o.toBlock, rpcTimeoutMs: c.rpcTimeoutMs })
+        const m = readDeploymentManifest(o.manifest, '`upkeep verify`')
+        const c = indexerConfig(m, config.chain)
+        chain = new ChainSource({ rpcUrl: c.rpcUrl, contracts: { ...m.contracts, ...c.contracts }, startBlock: c.startBlock, toBlock: o.toBlock, rpcTimeoutMs: c.rpcTimeoutMs })
         await chain.toBlock() // an unreachable RPC stops here, before anything is read or written
       }
       const pg = needsIndex || store ? await ensurePostgres(config.dataDir, config.postgresUrl) : undefined

@@ -4,7 +4,7 @@ import {Account} from "./account.model"
 import {StakeEvent} from "./stakeEvent.model"
 
 /**
- * status: active | unstake_requested | unstaked
+ * status: committed | active | unstake_requested | unstaked
  */
 @Entity_()
 export class Stake {
@@ -19,27 +19,33 @@ export class Stake {
     id!: string
 
     /**
-     * from the stake() call that emitted Staked (null if made through another contract)
+     * from the stake() or requestUnstakeWithCommitment() call (null if made through another contract)
      */
     @Index_()
     @ManyToOne_(() => StakeConfig, {nullable: true})
     config!: StakeConfig | undefined | null
 
+    /**
+     * null while a commitment is not opened
+     */
     @Index_()
     @ManyToOne_(() => Account, {nullable: true})
-    staker!: Account
+    staker!: Account | undefined | null
 
-    @BigIntColumn_({nullable: false})
-    initialAmount!: bigint
+    /**
+     * null: opened through another contract, the amount is not in the event (see docs/NETWORKS.md)
+     */
+    @BigIntColumn_({nullable: true})
+    initialAmount!: bigint | undefined | null
 
     @BigIntColumn_({nullable: false})
     toppedUp!: bigint
 
     /**
-     * initial amount plus top-ups: what the staker put in
+     * initial amount plus top-ups: what the staker put in (null when initialAmount is)
      */
-    @BigIntColumn_({nullable: false})
-    principal!: bigint
+    @BigIntColumn_({nullable: true})
+    principal!: bigint | undefined | null
 
     @Index_()
     @StringColumn_({nullable: false})
@@ -50,6 +56,12 @@ export class Stake {
 
     @DateTimeColumn_({nullable: false})
     stakedAt!: Date
+
+    /**
+     * the manager-signed commitment of a stake created by commitStake (CommitStake event)
+     */
+    @StringColumn_({nullable: true})
+    commitment!: string | undefined | null
 
     @IntColumn_({nullable: true})
     requestedAtBlock!: number | undefined | null
@@ -67,7 +79,7 @@ export class Stake {
     payout!: bigint | undefined | null
 
     /**
-     * payout minus principal
+     * payout minus principal (null when the principal is unknown)
      */
     @BigIntColumn_({nullable: true})
     interest!: bigint | undefined | null

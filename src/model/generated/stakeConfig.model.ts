@@ -15,8 +15,14 @@ export class StakeConfig {
     @PrimaryColumn_()
     id!: string
 
+    /**
+     * follows setConfig: an update may replace the bank
+     */
     @StringColumn_({nullable: true})
     bank!: string | undefined | null
+
+    @StringColumn_({nullable: true})
+    manager!: string | undefined | null
 
     @StringColumn_({nullable: true})
     token!: string | undefined | null

@@ -2,7 +2,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, M
 import {Stake} from "./stake.model"
 
 /**
- * kind: staked | topped_up | unstake_requested | unstaked
+ * kind: committed (CommitStake) | opened (a commitment opened by requestUnstakeWithCommitment: amount) | staked | topped_up | unstake_requested | unstaked
  */
 @Entity_()
 export class StakeEvent {

@@ -97,6 +97,8 @@ export class FoldState {
   readonly agents = new EntityCache(M.Agent, { account: true, operator: true })
   readonly daily = new EntityCache(M.DailyNetworkStats)
   readonly operatorDaily = new EntityCache(M.DailyOperatorStats, { operator: true })
+  readonly feeDays = new EntityCache(M.DailyNetworkFees)
+  readonly feeSenders = new EntityCache(M.DailyActiveSender)
 
   /** event rows of this batch, one buffer per table of the catalog, written in its order */
   readonly rows: EventRows = emptyRows()
@@ -109,17 +111,27 @@ export class FoldState {
   private txLogs = new Map<string, DecodedLog[]>()
   store!: Store
 
-  constructor(readonly contracts: Record<ContractName, string>) {}
+  /** the configured contracts: an absent one is never folded */
+  constructor(readonly contracts: Partial<Record<ContractName, string>>) {}
 
   /** Called at the start of each batch: caches stay unless the chain was rolled back. */
   begin(store: Store, logs: DecodedLog[]): void {
     this.store = store
     this.txLogs.clear()
+    this.claimedInTx.clear()
     for (const l of logs) {
       const list = this.txLogs.get(l.ctx.txHash)
       if (list) list.push(l)
       else this.txLogs.set(l.ctx.txHash, [l])
     }
+  }
+
+  /** Logs of this batch already matched to an earlier event (a Transfer taken as one unstake's payout). */
+  readonly claimedInTx = new Set<string>()
+
+  /** The protocol events emitted before `ev` in the same transaction, in log order. */
+  earlierInTx(ev: EventContext): DecodedLog[] {
+    return (this.txLogs.get(ev.txHash) ?? []).filter((l) => l.ctx.logIndex < ev.logIndex)
   }
 
   /** The protocol events emitted after `ev` in the same transaction. */
@@ -147,6 +159,8 @@ export class FoldState {
       this.agents,
       this.daily,
       this.operatorDaily,
+      this.feeDays,
+      this.feeSenders,
     ]
   }
 

@@ -18,7 +18,7 @@ export async function onTransfer(s: FoldState, ev: EventContext, a: Args<'OpenTo
   s.rows.transfers.push(new M.TokenTransfer({ id: ev.id, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash, from, to, amount: a.value }))
   if (a.to === ZERO_ADDRESS && a.from !== ZERO_ADDRESS) {
     const source =
-      a.from === s.contracts.InferenceSettlement.toLowerCase() ? 'settlement' : a.from === s.contracts.AgentRegistry.toLowerCase() ? 'slash' : 'holder'
+      a.from === s.contracts.InferenceSettlement?.toLowerCase() ? 'settlement' : a.from === s.contracts.AgentRegistry?.toLowerCase() ? 'slash' : 'holder'
     s.rows.burns.push(new M.Burn({ id: ev.id, blockNumber: ev.blockNumber, timestamp: ev.timestamp, txHash: ev.txHash, from, amount: a.value, source }))
     ;(await s.day(ev.timestamp)).burned += a.value
   }
