@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ModelRegistry} from "./ModelRegistry.sol";
 import {FeePolicy} from "./FeePolicy.sol";
 
@@ -24,10 +26,22 @@ import {FeePolicy} from "./FeePolicy.sol";
 ///         Measured serving cost: cpuMicros[i] and adapterByteSeconds[i] are the operator's own
 ///         measurement (CPU microseconds, adapter bytes resident × seconds) of serving the batch's
 ///         receipts for modelIds[i]; one ServingCostCommitted per model of the batch.
-contract InferenceSettlement is AccessControl {
+///
+///         Payer consent: no debit without the payer's EIP-712 ChargeAuthorization (docs/VERIFY.md,
+///         "Payer-signed charges"): a cumulative cap of what this operator may ever have charged the
+///         payer, a recent block the payer saw and a last block it may be used in. A batch carries
+///         the latest authorisation of each of its payers, three words each, in payerIds order:
+///         [cumulativeAmount bits 0..127 | recentBlock 128..191 | expiryBlock 192..255], r, vs
+///         (EIP-2098 compact signature). One ecrecover per payer per batch; charged[payer][operator]
+///         is the running total the cap is checked against. A receipt at the grace (previous) price
+///         is accepted only when its payer's authorisation was signed before the price change.
+contract InferenceSettlement is AccessControl, EIP712 {
     using SafeCast for uint256;
 
     bytes32 public constant POOL_ROLE = keccak256("POOL_ROLE");
+    bytes32 public constant CHARGE_AUTHORIZATION_TYPEHASH = keccak256(
+        "ChargeAuthorization(address payer,address operator,uint256 cumulativeAmount,uint64 recentBlock,uint64 expiryBlock)"
+    );
     uint256 public constant MAX_BATCH = 1000;
 
     struct PayerAccount {
@@ -68,6 +82,9 @@ contract InferenceSettlement is AccessControl {
     mapping(uint32 => uint256) public operatorEarnings;
 
     mapping(uint256 => ModelAccrual) public accruals;
+
+    /// @notice What an operator has charged a payer in total, ever: the figure each authorisation caps.
+    mapping(uint32 payerId => mapping(uint32 operatorId => uint256)) public charged;
 
     event EscrowDeposited(uint32 indexed payerId, address indexed payer, address indexed from, uint256 amount);
     event WithdrawalRequested(uint32 indexed payerId, address indexed payer, uint256 amount, uint64 availableAt);
@@ -127,6 +144,11 @@ contract InferenceSettlement is AccessControl {
     error WithdrawalNotReady(uint64 availableAt);
     error NothingToClaim();
     error CostLengthMismatch(uint256 models, uint256 cpuMicros, uint256 adapterByteSeconds);
+    error AuthorizationCountMismatch(uint256 payers, uint256 words);
+    error UnauthorizedCharge(uint32 payerId, address signer);
+    error AuthorizationExpired(uint32 payerId, uint64 expiryBlock);
+    error ChargeExceedsAuthorization(uint32 payerId, uint256 cumulativeCharged, uint256 authorized);
+    error GracePriceNotAuthorized(uint256 index, uint64 authorizationBlock, uint256 priceChangedAtBlock);
 
     constructor(
         ERC20Burnable token_,
@@ -135,7 +157,7 @@ contract InferenceSettlement is AccessControl {
         address treasury_,
         address governance,
         uint64 withdrawDelay_
-    ) {
+    ) EIP712("Upkeep InferenceSettlement", "1") {
         if (address(token_) == address(0) || treasury_ == address(0) || governance == address(0)) revert ZeroAddress();
         token = token_;
         models = models_;
@@ -242,7 +264,8 @@ contract InferenceSettlement is AccessControl {
         uint32[] calldata payerIds,
         bytes32[] calldata receipts,
         uint256[] calldata cpuMicros,
-        uint256[] calldata adapterByteSeconds
+        uint256[] calldata adapterByteSeconds,
+        bytes32[] calldata authorizations
     ) external {
         uint32 operatorId = operatorIdOf[msg.sender];
         Operator storage op = operators[operatorId];
@@ -259,12 +282,17 @@ contract InferenceSettlement is AccessControl {
             if (payerIds[i] <= payerIds[i - 1]) revert ListNotStrictlyIncreasing(i);
         }
 
+        if (authorizations.length != payerIds.length * 3) revert AuthorizationCountMismatch(payerIds.length, authorizations.length);
+
         uint256[] memory prices = models.livePrices(modelIds);
         FeePolicy.Split memory split = policy.current();
         address[] memory payerAddr = new address[](payerIds.length);
+        uint256[] memory cap = new uint256[](payerIds.length);
+        uint256[] memory authBlock = new uint256[](payerIds.length);
         for (uint256 i = 0; i < payerIds.length; i++) {
             payerAddr[i] = payers[payerIds[i]].payer;
             if (payerAddr[i] == address(0)) revert UnknownPayerId(payerIds[i]);
+            (cap[i], authBlock[i]) = _checkAuthorization(payerIds[i], payerAddr[i], authorizations[3 * i:3 * i + 3]);
         }
 
         uint256[] memory creatorAcc = new uint256[](modelIds.length);
@@ -286,8 +314,11 @@ contract InferenceSettlement is AccessControl {
             uint256 expected = units * prices[modelIdx];
             if (fee != expected) {
                 // served before a price change: the previous price holds during the grace period
-                uint256 previous = units * models.gracePrice(modelIds[modelIdx]);
+                (uint256 gp, uint256 changedAt) = models.graceTerms(modelIds[modelIdx]);
+                uint256 previous = units * gp;
                 if (fee != previous || previous == 0) revert FeeMismatch(i, expected, fee);
+                // ... but only to a payer who consented before the change (no backdating)
+                if (authBlock[payerIdx] >= changedAt) revert GracePriceNotAuthorized(i, uint64(authBlock[payerIdx]), changedAt);
             }
 
             uint256 creator = (fee * split.creatorBps) / 10_000;
@@ -313,6 +344,9 @@ contract InferenceSettlement is AccessControl {
             uint256 bal = acct.balance;
             if (debit[i] > bal) revert InsufficientEscrow(payerIds[i], debit[i], bal);
             acct.balance = uint96(bal - debit[i]);
+            uint256 total = charged[payerIds[i]][operatorId] + debit[i];
+            if (total > cap[i]) revert ChargeExceedsAuthorization(payerIds[i], total, cap[i]);
+            charged[payerIds[i]][operatorId] = total;
         }
         for (uint256 i = 0; i < modelIds.length; i++) {
             if (creatorAcc[i] == 0 && poolAcc[i] == 0) continue;
@@ -328,6 +362,24 @@ contract InferenceSettlement is AccessControl {
         }
         if (t.treasury > 0) token.transfer(treasury, t.treasury);
         if (t.burn > 0) token.burn(t.burn);
+    }
+
+    /// @dev Recovers the signer of the payer's authorisation (one ecrecover) and returns its cap and block.
+    function _checkAuthorization(uint32 payerId, address payer, bytes32[] calldata auth)
+        internal
+        view
+        returns (uint256 cumulative, uint256 recentBlock)
+    {
+        uint256 w = uint256(auth[0]);
+        cumulative = uint128(w);
+        recentBlock = uint64(w >> 128);
+        uint64 expiryBlock = uint64(w >> 192);
+        if (block.number > expiryBlock) revert AuthorizationExpired(payerId, expiryBlock);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(CHARGE_AUTHORIZATION_TYPEHASH, payer, msg.sender, cumulative, recentBlock, expiryBlock))
+        );
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, auth[1], auth[2]);
+        if (err != ECDSA.RecoverError.NoError || signer != payer) revert UnauthorizedCharge(payerId, signer);
     }
 
     function _checkIncreasing(uint256[] calldata ids) internal pure {

@@ -26,6 +26,8 @@ contract ModelRegistry is AccessControl {
     struct PreviousPrice {
         uint64 price;
         uint64 validUntil;
+        /// @dev the block of the change: a payer's authorisation signed before it may still be charged the old price
+        uint64 changedAtBlock;
     }
 
     struct ModelMeta {
@@ -119,7 +121,7 @@ contract ModelRegistry is AccessControl {
         _checkPrice(newPrice);
         uint256 old = m.pricePerUnit;
         m.pricePerUnit = uint64(newPrice);
-        previousPrice[modelId] = PreviousPrice(uint64(old), uint64(block.timestamp) + priceGrace);
+        previousPrice[modelId] = PreviousPrice(uint64(old), uint64(block.timestamp) + priceGrace, uint64(block.number));
         emit ModelPriceChanged(modelId, old, newPrice);
     }
 
@@ -195,6 +197,13 @@ contract ModelRegistry is AccessControl {
     function gracePrice(uint256 modelId) external view returns (uint256) {
         PreviousPrice memory p = previousPrice[modelId];
         return block.timestamp <= p.validUntil ? p.price : 0;
+    }
+
+    /// @notice The grace price (0 once expired) and the block of the price change that made it
+    ///         the previous price: it may only be charged under an authorisation signed before that block.
+    function graceTerms(uint256 modelId) external view returns (uint256 price, uint256 changedAtBlock) {
+        PreviousPrice memory p = previousPrice[modelId];
+        return (block.timestamp <= p.validUntil ? p.price : 0, p.changedAtBlock);
     }
 
     function isLive(uint256 modelId) external view returns (bool) {

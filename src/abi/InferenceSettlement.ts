@@ -5,6 +5,7 @@ import type { EventParams as EParams, FunctionArguments, FunctionReturn } from '
 export const events = {
     BatchSettled: event("0x185065e80bc33e5455a3ec2293609baf78a1ac3a88e68000db39095d9c69f752", "BatchSettled(uint32,uint64,uint32,uint32,uint256,bytes32)", {"operatorId": indexed(p.uint32), "firstSeq": p.uint64, "count": p.uint32, "policyVersion": p.uint32, "totalFees": p.uint256, "usageLogHead": p.bytes32}),
     CreatorPaid: event("0x91ff91c2967c680116af2a02d0efdf47639de8c433bb2f9c77b1e19a1443aaf8", "CreatorPaid(uint256,address,uint256)", {"modelId": indexed(p.uint256), "creator": indexed(p.address), "amount": p.uint256}),
+    EIP712DomainChanged: event("0x0a6387c9ea3628b88a633bb4f3b151770f70085117a15f9bf3787cda53f13d31", "EIP712DomainChanged()", {}),
     EscrowDeposited: event("0xce2e70c5cf60f8e00c5f1b00e661a68ad60ac067c151cf10368ed457e122830a", "EscrowDeposited(uint32,address,address,uint256)", {"payerId": indexed(p.uint32), "payer": indexed(p.address), "from": indexed(p.address), "amount": p.uint256}),
     EscrowWithdrawn: event("0x4a48fdd5acb3955b968cf81ebd616e4dec236bb56c46644ebb6f056f4c84ee7d", "EscrowWithdrawn(uint32,address,uint256)", {"payerId": indexed(p.uint32), "payer": indexed(p.address), "amount": p.uint256}),
     InferenceSettled: event("0xe523ab036fb8373bd7365784705ab2c3bed0079e4b6cd6fabd19e307dfb09c63", "InferenceSettled(uint256,uint256,address,uint256,uint256,uint256,uint256,uint256,uint256,uint256)", {"requestId": p.uint256, "modelId": indexed(p.uint256), "payer": indexed(p.address), "units": p.uint256, "fee": p.uint256, "creatorShare": p.uint256, "contributorsShare": p.uint256, "infraShare": p.uint256, "treasuryShare": p.uint256, "burnShare": p.uint256}),
@@ -22,15 +23,18 @@ export const events = {
 }
 
 export const functions = {
+    CHARGE_AUTHORIZATION_TYPEHASH: viewFun("0x28ff9bcc", "CHARGE_AUTHORIZATION_TYPEHASH()", {}, p.bytes32),
     DEFAULT_ADMIN_ROLE: viewFun("0xa217fddf", "DEFAULT_ADMIN_ROLE()", {}, p.bytes32),
     MAX_BATCH: viewFun("0x950bff9f", "MAX_BATCH()", {}, p.uint256),
     POOL_ROLE: viewFun("0x404ccd07", "POOL_ROLE()", {}, p.bytes32),
     accruals: viewFun("0x9f483fde", "accruals(uint256)", {"_0": p.uint256}, {"creatorAccrued": p.uint128, "contributorsPool": p.uint128}),
     balanceOfPayer: viewFun("0x87d0fa0f", "balanceOfPayer(address)", {"payer": p.address}, p.uint256),
+    charged: viewFun("0x26ec5774", "charged(uint32,uint32)", {"payerId": p.uint32, "operatorId": p.uint32}, p.uint256),
     claimCreator: fun("0x79820810", "claimCreator(uint256)", {"modelId": p.uint256}, p.uint256),
     claimOperator: fun("0x0af758a4", "claimOperator(uint32)", {"operatorId": p.uint32}, p.uint256),
     deposit: fun("0xb6b55f25", "deposit(uint256)", {"amount": p.uint256}, p.uint32),
     depositFor: fun("0x2f4f21e2", "depositFor(address,uint256)", {"payer": p.address, "amount": p.uint256}, p.uint32),
+    eip712Domain: viewFun("0x84b0196e", "eip712Domain()", {}, {"fields": p.bytes1, "name": p.string, "version": p.string, "chainId": p.uint256, "verifyingContract": p.address, "salt": p.bytes32, "extensions": p.array(p.uint256)}),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
@@ -53,7 +57,7 @@ export const functions = {
     revokeRole: fun("0xd547741f", "revokeRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     setTreasury: fun("0xf0f44260", "setTreasury(address)", {"newTreasury": p.address}, ),
     setWithdrawDelay: fun("0x0df25f1d", "setWithdrawDelay(uint64)", {"newDelay": p.uint64}, ),
-    settleBatch: fun("0xbc89e8b8", "settleBatch(uint64,bytes32,uint256[],uint32[],bytes32[],uint256[],uint256[])", {"firstSeq": p.uint64, "usageLogHead": p.bytes32, "modelIds": p.array(p.uint256), "payerIds": p.array(p.uint32), "receipts": p.array(p.bytes32), "cpuMicros": p.array(p.uint256), "adapterByteSeconds": p.array(p.uint256)}, ),
+    settleBatch: fun("0xab85662a", "settleBatch(uint64,bytes32,uint256[],uint32[],bytes32[],uint256[],uint256[],bytes32[])", {"firstSeq": p.uint64, "usageLogHead": p.bytes32, "modelIds": p.array(p.uint256), "payerIds": p.array(p.uint32), "receipts": p.array(p.bytes32), "cpuMicros": p.array(p.uint256), "adapterByteSeconds": p.array(p.uint256), "authorizations": p.array(p.bytes32)}, ),
     supportsInterface: viewFun("0x01ffc9a7", "supportsInterface(bytes4)", {"interfaceId": p.bytes4}, p.bool),
     token: viewFun("0xfc0c546a", "token()", {}, p.address),
     treasury: viewFun("0x61d027b3", "treasury()", {}, p.address),
@@ -62,6 +66,10 @@ export const functions = {
 }
 
 export class Contract extends ContractBase {
+
+    CHARGE_AUTHORIZATION_TYPEHASH() {
+        return this.eth_call(functions.CHARGE_AUTHORIZATION_TYPEHASH, {})
+    }
 
     DEFAULT_ADMIN_ROLE() {
         return this.eth_call(functions.DEFAULT_ADMIN_ROLE, {})
@@ -81,6 +89,14 @@ export class Contract extends ContractBase {
 
     balanceOfPayer(payer: BalanceOfPayerParams["payer"]) {
         return this.eth_call(functions.balanceOfPayer, {payer})
+    }
+
+    charged(payerId: ChargedParams["payerId"], operatorId: ChargedParams["operatorId"]) {
+        return this.eth_call(functions.charged, {payerId, operatorId})
+    }
+
+    eip712Domain() {
+        return this.eth_call(functions.eip712Domain, {})
     }
 
     getRoleAdmin(role: GetRoleAdminParams["role"]) {
@@ -155,6 +171,7 @@ export class Contract extends ContractBase {
 /// Event types
 export type BatchSettledEventArgs = EParams<typeof events.BatchSettled>
 export type CreatorPaidEventArgs = EParams<typeof events.CreatorPaid>
+export type EIP712DomainChangedEventArgs = EParams<typeof events.EIP712DomainChanged>
 export type EscrowDepositedEventArgs = EParams<typeof events.EscrowDeposited>
 export type EscrowWithdrawnEventArgs = EParams<typeof events.EscrowWithdrawn>
 export type InferenceSettledEventArgs = EParams<typeof events.InferenceSettled>
@@ -171,6 +188,9 @@ export type WithdrawDelayChangedEventArgs = EParams<typeof events.WithdrawDelayC
 export type WithdrawalRequestedEventArgs = EParams<typeof events.WithdrawalRequested>
 
 /// Function types
+export type CHARGE_AUTHORIZATION_TYPEHASHParams = FunctionArguments<typeof functions.CHARGE_AUTHORIZATION_TYPEHASH>
+export type CHARGE_AUTHORIZATION_TYPEHASHReturn = FunctionReturn<typeof functions.CHARGE_AUTHORIZATION_TYPEHASH>
+
 export type DEFAULT_ADMIN_ROLEParams = FunctionArguments<typeof functions.DEFAULT_ADMIN_ROLE>
 export type DEFAULT_ADMIN_ROLEReturn = FunctionReturn<typeof functions.DEFAULT_ADMIN_ROLE>
 
@@ -186,6 +206,9 @@ export type AccrualsReturn = FunctionReturn<typeof functions.accruals>
 export type BalanceOfPayerParams = FunctionArguments<typeof functions.balanceOfPayer>
 export type BalanceOfPayerReturn = FunctionReturn<typeof functions.balanceOfPayer>
 
+export type ChargedParams = FunctionArguments<typeof functions.charged>
+export type ChargedReturn = FunctionReturn<typeof functions.charged>
+
 export type ClaimCreatorParams = FunctionArguments<typeof functions.claimCreator>
 export type ClaimCreatorReturn = FunctionReturn<typeof functions.claimCreator>
 
@@ -197,6 +220,9 @@ export type DepositReturn = FunctionReturn<typeof functions.deposit>
 
 export type DepositForParams = FunctionArguments<typeof functions.depositFor>
 export type DepositForReturn = FunctionReturn<typeof functions.depositFor>
+
+export type Eip712DomainParams = FunctionArguments<typeof functions.eip712Domain>
+export type Eip712DomainReturn = FunctionReturn<typeof functions.eip712Domain>
 
 export type GetRoleAdminParams = FunctionArguments<typeof functions.getRoleAdmin>
 export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>

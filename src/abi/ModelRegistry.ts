@@ -23,6 +23,7 @@ export const functions = {
     deploymentFee: viewFun("0xf2cff57f", "deploymentFee()", {}, p.uint256),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     gracePrice: viewFun("0x04674fa0", "gracePrice(uint256)", {"modelId": p.uint256}, p.uint256),
+    graceTerms: viewFun("0xc380574c", "graceTerms(uint256)", {"modelId": p.uint256}, {"price": p.uint256, "changedAtBlock": p.uint256}),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
     isLive: viewFun("0x27507458", "isLive(uint256)", {"modelId": p.uint256}, p.bool),
@@ -30,7 +31,7 @@ export const functions = {
     model: viewFun("0x4c5770d9", "model(uint256)", {"modelId": p.uint256}, {"_0": p.struct({"owner": p.address, "pricePerUnit": p.uint64, "retiredAt": p.uint32}), "_1": p.struct({"baseModel": p.bytes32, "adapterHash": p.bytes32, "adapterVersion": p.uint32}), "_2": p.array(p.uint256)}),
     modelCount: viewFun("0xc6a645fe", "modelCount()", {}, p.uint256),
     ownerOf: viewFun("0x6352211e", "ownerOf(uint256)", {"modelId": p.uint256}, p.address),
-    previousPrice: viewFun("0x890f88b4", "previousPrice(uint256)", {"_0": p.uint256}, {"price": p.uint64, "validUntil": p.uint64}),
+    previousPrice: viewFun("0x890f88b4", "previousPrice(uint256)", {"_0": p.uint256}, {"price": p.uint64, "validUntil": p.uint64, "changedAtBlock": p.uint64}),
     priceGrace: viewFun("0x98b2ad7e", "priceGrace()", {}, p.uint64),
     registerModel: fun("0x2c7a7382", "registerModel(bytes32,bytes32,uint256[],uint256)", {"baseModel": p.bytes32, "adapterHash": p.bytes32, "datanetIds": p.array(p.uint256), "pricePerUnit": p.uint256}, p.uint256),
     renounceRole: fun("0x36568abe", "renounceRole(bytes32,address)", {"role": p.bytes32, "callerConfirmation": p.address}, ),
@@ -66,6 +67,10 @@ export class Contract extends ContractBase {
 
     gracePrice(modelId: GracePriceParams["modelId"]) {
         return this.eth_call(functions.gracePrice, {modelId})
+    }
+
+    graceTerms(modelId: GraceTermsParams["modelId"]) {
+        return this.eth_call(functions.graceTerms, {modelId})
     }
 
     hasRole(role: HasRoleParams["role"], account: HasRoleParams["account"]) {
@@ -144,6 +149,9 @@ export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
 
 export type GracePriceParams = FunctionArguments<typeof functions.gracePrice>
 export type GracePriceReturn = FunctionReturn<typeof functions.gracePrice>
+
+export type GraceTermsParams = FunctionArguments<typeof functions.graceTerms>
+export type GraceTermsReturn = FunctionReturn<typeof functions.graceTerms>
 
 export type GrantRoleParams = FunctionArguments<typeof functions.grantRole>
 export type GrantRoleReturn = FunctionReturn<typeof functions.grantRole>

@@ -1,7 +1,7 @@
 // Where the fees go, broken down: per model, per datanet, per contributor, per fee-policy
 // version.
 import { ratio } from './exact'
-import { WHERE_DAYS, WHERE_PERIOD, wholeDays, type Sql } from './sql'
+import { WHERE_DAYS, WHERE_PERIOD, wholeDays, type Row, type Sql } from './sql'
 import type { ContributorEarnings, DatanetRevenue, FeePolicyPeriod, ModelRevenue, Period } from './types'
 
 /**
@@ -31,8 +31,18 @@ export async function models(db: Sql, p: Period, limit = 10): Promise<ModelReven
      GROUP BY model_id ORDER BY sum(f) DESC, toUInt64OrZero(model_id), model_id LIMIT {limit:UInt32}`,
     { ...r, limit },
   )
-  const dims = await db.pg.query<{ id: string; owner_id: string; retired: boolean }>('select id, owner_id, retired from model where id = any($1)', [rows.map((x) => x.model_id)])
-  const dim = new Map(dims.rows.map((d) => [d.id, d]))
+  const dims = await db.pg.query<ModelDim>('select id, owner_id, retired from model where id = any($1)', [rows.map((x) => x.model_id)])
+  return modelRevenueOf(rows, new Map(dims.rows.map((d) => [d.id, d])))
+}
+
+export interface ModelDim {
+  id: string
+  owner_id: string
+  retired: boolean
+}
+
+/** Rows of sums (model_id, inferences, units, fees, creator, contributors, paid) with the models' owners. */
+export function modelRevenueOf(rows: Row[], dim: Map<string, ModelDim>): ModelRevenue[] {
   return rows.map((x) => ({
     modelId: x.model_id,
     owner: dim.get(x.model_id)?.owner_id ?? null,
@@ -67,7 +77,11 @@ export async function datanets(db: Sql, p: Period, limit = 10): Promise<DatanetR
     { ...r, limit },
   )
   const names = await db.pg.query<{ id: string; name: string }>('select id, name from datanet where id = any($1)', [rows.map((x) => x.datanet_id)])
-  const name = new Map(names.rows.map((d) => [d.id, d.name]))
+  return datanetRevenueOf(rows, new Map(names.rows.map((d) => [d.id, d.name])))
+}
+
+/** Rows of sums (datanet_id, paid, payouts, contributions, people) with the datanets' names. */
+export function datanetRevenueOf(rows: Row[], name: Map<string, string>): DatanetRevenue[] {
   return rows.map((x) => ({
     datanetId: x.datanet_id,
     name: name.get(x.datanet_id) ?? null,

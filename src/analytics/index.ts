@@ -15,6 +15,7 @@
 // assumptions.ts the cost-assumptions file
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
+// served.ts     whole-day periods from day-level cumulative sums held in memory
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -25,6 +26,7 @@ import * as participants from './participants'
 import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
+import { DayAggregates } from './served'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
@@ -34,19 +36,41 @@ export type { AssumptionOverrides } from './upkeep'
 
 export class Metrics {
   private readonly s: Sql
+  /** whole-day answers held in memory (src/analytics/served.ts), when enabled */
+  readonly served: DayAggregates | undefined
+  private unsubscribe = () => {}
 
-  constructor(w: Warehouse, pool: pg.Pool, cfg: MetricsConfig) {
+  constructor(w: Warehouse, pool: pg.Pool, cfg: MetricsConfig, opts: { served?: boolean } = {}) {
     this.s = new Sql(w, pool, cfg)
+    if (opts.served) {
+      const served = new DayAggregates(this.s)
+      this.served = served
+      // the warehouse flushed a batch (or a fork) in this process: the held sums are stale
+      const off = w.onFlushed(() => served.invalidate())
+      this.unsubscribe = () => {
+        off()
+        served.stop()
+      }
+      void served.rebuild()
+    }
   }
 
-  sustainability(p: Period, interval: Interval = 'day') {
-    return network.sustainability(this.s, p, interval)
+  /** Stops following the warehouse's flushes. */
+  close(): void {
+    this.unsubscribe()
   }
-  models(p: Period, limit = 10) {
-    return breakdown.models(this.s, p, limit)
+
+  async sustainability(p: Period, interval: Interval = 'day') {
+    this.s.range(p)
+    return this.served?.sustainability(p, interval) ?? network.sustainability(this.s, p, interval)
   }
-  datanets(p: Period, limit = 10) {
-    return breakdown.datanets(this.s, p, limit)
+  async models(p: Period, limit = 10) {
+    this.s.range(p)
+    return this.served?.models(p, limit) ?? breakdown.models(this.s, p, limit)
+  }
+  async datanets(p: Period, limit = 10) {
+    this.s.range(p)
+    return this.served?.datanets(p, limit) ?? breakdown.datanets(this.s, p, limit)
   }
   contributors(p: Period, limit = 10, contributor?: string) {
     return breakdown.contributors(this.s, p, limit, contributor)
@@ -57,8 +81,9 @@ export class Metrics {
   retention(p: Period) {
     return health.retention(this.s, p)
   }
-  concentration(p: Period) {
-    return health.concentration(this.s, p)
+  async concentration(p: Period) {
+    this.s.range(p)
+    return this.served?.concentration(p) ?? health.concentration(this.s, p)
   }
   modelDecay(at: Date, threshold = 0.5) {
     return health.modelDecay(this.s, at, threshold)
@@ -75,8 +100,9 @@ export class Metrics {
   agents(p: Period) {
     return participants.agents(this.s, p)
   }
-  operators(p: Period) {
-    return participants.operators(this.s, p)
+  async operators(p: Period) {
+    this.s.range(p)
+    return this.served?.operators(p) ?? participants.operators(this.s, p)
   }
   liabilities(at: Date) {
     return supply.liabilities(this.s, at)

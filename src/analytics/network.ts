@@ -85,63 +85,69 @@ export async function sustainability(db: Sql, p: Period, interval: Interval = 'd
   const parts = { inf, deployments, incentives, interest, unlocks, burns }
   const buckets = new Set<string>()
   for (const part of Object.values(parts)) for (const x of part.rows) buckets.add(x.bucket)
-  const point = (bucket: string, pick: (part: { rows: Row[]; totals: Row }) => Row | undefined): SustainabilityPoint => {
-    const i = pick(parts.inf) ?? {}
-    const big = (v: string | undefined) => (v ? BigInt(v) : 0n)
-    const inferenceFees = big(i.fees)
-    const deploymentFees = big(pick(parts.deployments)?.amount)
-    const fees = inferenceFees + deploymentFees
-    const creatorFees = big(i.creator)
-    const contributorFees = big(i.contributors)
-    const infraFees = big(i.infra)
-    const supplySideFees = creatorFees + contributorFees + infraFees
-    const treasuryFees = big(i.treasury)
-    const feeBurns = big(i.burn)
-    const treasuryRevenue = treasuryFees + deploymentFees
-    const holdersRevenue = feeBurns
-    const revenue = treasuryRevenue + holdersRevenue
-    const inc = pick(parts.incentives)
-    const stakingInterest = big(pick(parts.interest)?.interest)
-    const maintainerIncentives = big(inc?.maintainers)
-    const stakerIncentives = big(inc?.stakers) + stakingInterest
-    const otherIncentives = big(inc?.other)
-    const tokenIncentives = maintainerIncentives + stakerIncentives + otherIncentives
-    const maintainerFeePayouts = supplySideFees
-    const agentFees = big(i.agent)
-    return {
-      periodStart: bucket,
-      inferences: Number(i.inferences ?? 0),
-      units: big(i.units),
-      payers: Number(i.payers ?? 0),
-      fees,
-      inferenceFees,
-      deploymentFees,
-      creatorFees,
-      contributorFees,
-      infraFees,
-      supplySideFees,
-      treasuryFees,
-      feeBurns,
-      treasuryRevenue,
-      holdersRevenue,
-      revenue,
-      burns: big(pick(parts.burns)?.amount),
-      takeRate: ratio(revenue, fees),
-      rewardsEmissions: tokenIncentives - stakingInterest,
-      stakingInterest,
-      maintainerIncentives,
-      stakerIncentives,
-      otherIncentives,
-      tokenIncentives,
-      vestingUnlocks: big(pick(parts.unlocks)?.amount),
-      earnings: revenue - tokenIncentives,
-      maintainerFeePayouts,
-      feeFundedShare: ratio(maintainerFeePayouts, maintainerFeePayouts + maintainerIncentives),
-      agentFees,
-      agentFeeShare: ratio(agentFees, inferenceFees),
-    }
-  }
+  const point = (bucket: string, pick: (part: { rows: Row[]; totals: Row }) => Row | undefined) => sustainabilityPoint(bucket, (k) => pick(parts[k]))
   const series = [...buckets].sort().map((bucket) => point(bucket, (part) => part.rows.find((x) => x.bucket === bucket)))
   const totals = point(r.from.slice(0, 10), (part) => part.totals)
   return { totals, series }
+}
+
+/** The parts a sustainability point is computed from (each a row of sums, absent when the part had no rows). */
+export type SustainabilityPart = 'inf' | 'deployments' | 'incentives' | 'interest' | 'unlocks' | 'burns'
+
+/** One point from its parts' sums (shared by the warehouse path and the in-memory day aggregates). */
+export function sustainabilityPoint(bucket: string, pick: (part: SustainabilityPart) => Row | undefined): SustainabilityPoint {
+  const i = pick('inf') ?? {}
+  const big = (v: string | undefined) => (v ? BigInt(v) : 0n)
+  const inferenceFees = big(i.fees)
+  const deploymentFees = big(pick('deployments')?.amount)
+  const fees = inferenceFees + deploymentFees
+  const creatorFees = big(i.creator)
+  const contributorFees = big(i.contributors)
+  const infraFees = big(i.infra)
+  const supplySideFees = creatorFees + contributorFees + infraFees
+  const treasuryFees = big(i.treasury)
+  const feeBurns = big(i.burn)
+  const treasuryRevenue = treasuryFees + deploymentFees
+  const holdersRevenue = feeBurns
+  const revenue = treasuryRevenue + holdersRevenue
+  const inc = pick('incentives')
+  const stakingInterest = big(pick('interest')?.interest)
+  const maintainerIncentives = big(inc?.maintainers)
+  const stakerIncentives = big(inc?.stakers) + stakingInterest
+  const otherIncentives = big(inc?.other)
+  const tokenIncentives = maintainerIncentives + stakerIncentives + otherIncentives
+  const maintainerFeePayouts = supplySideFees
+  const agentFees = big(i.agent)
+  return {
+    periodStart: bucket,
+    inferences: Number(i.inferences ?? 0),
+    units: big(i.units),
+    payers: Number(i.payers ?? 0),
+    fees,
+    inferenceFees,
+    deploymentFees,
+    creatorFees,
+    contributorFees,
+    infraFees,
+    supplySideFees,
+    treasuryFees,
+    feeBurns,
+    treasuryRevenue,
+    holdersRevenue,
+    revenue,
+    burns: big(pick('burns')?.amount),
+    takeRate: ratio(revenue, fees),
+    rewardsEmissions: tokenIncentives - stakingInterest,
+    stakingInterest,
+    maintainerIncentives,
+    stakerIncentives,
+    otherIncentives,
+    tokenIncentives,
+    vestingUnlocks: big(pick('unlocks')?.amount),
+    earnings: revenue - tokenIncentives,
+    maintainerFeePayouts,
+    feeFundedShare: ratio(maintainerFeePayouts, maintainerFeePayouts + maintainerIncentives),
+    agentFees,
+    agentFeeShare: ratio(agentFees, inferenceFees),
+  }
 }

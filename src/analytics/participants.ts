@@ -1,6 +1,6 @@
 // Agents and inference operators.
 import { concentrationOf, ratio } from './exact'
-import { WHERE_PERIOD, type Sql } from './sql'
+import { WHERE_PERIOD, type Row, type Sql } from './sql'
 import type { AgentMetrics, OperatorMetrics, Period } from './types'
 
 /** Agents: their share of fees, stake at risk, slashing and where slashed OPEN went. */
@@ -45,10 +45,21 @@ export async function operators(db: Sql, p: Period): Promise<OperatorMetrics> {
      WHERE ${WHERE_PERIOD} GROUP BY operator_id ORDER BY sum(infra_share) DESC, operator_id`,
     r,
   )
-  const ops = await db.pg.query<{ id: string; account_id: string; active: boolean; registered_at: Date; removed_at: Date | null }>(
-    'select id, account_id, active, registered_at, removed_at from operator',
-  )
-  const dim = new Map(ops.rows.map((o) => [o.id, o]))
+  const ops = await db.pg.query<OperatorDim>('select id, account_id, active, registered_at, removed_at from operator')
+  return operatorMetricsOf(rows, ops.rows, p)
+}
+
+export interface OperatorDim {
+  id: string
+  account_id: string
+  active: boolean
+  registered_at: Date
+  removed_at: Date | null
+}
+
+/** Rows of sums per operator (operator_id, n, fees, infra; most infrastructure fees first) with the operators' record. */
+export function operatorMetricsOf(rows: Row[], dims: OperatorDim[], p: Period): OperatorMetrics {
+  const dim = new Map(dims.map((o) => [o.id, o]))
   const inRange = (t: Date | null) => t !== null && t >= p.from && t < p.to
   const operators = rows.map((x) => ({
     operatorId: x.operator_id,
@@ -61,7 +72,7 @@ export async function operators(db: Sql, p: Period): Promise<OperatorMetrics> {
   return {
     operators,
     concentration: concentrationOf(operators.map((o) => o.infraFees)),
-    registered: ops.rows.filter((o) => inRange(o.registered_at)).length,
-    removed: ops.rows.filter((o) => inRange(o.removed_at)).length,
+    registered: dims.filter((o) => inRange(o.registered_at)).length,
+    removed: dims.filter((o) => inRange(o.removed_at)).length,
   }
 }

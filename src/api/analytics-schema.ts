@@ -93,6 +93,8 @@ export const analyticsTypeDefs = /* GraphQL */ `
     token: TokenInfo!
     totals: SustainabilityPoint!
     series: [SustainabilityPoint!]!
+    "each null ratio of the totals, and why (a period with no activity has every ratio null, never 0)"
+    unknowns: [Unknown!]!
   }
 
   type ModelRevenue {
@@ -449,6 +451,16 @@ const sustainabilityAliases = {
   feeCoverageRatio: (p: SustainabilityPoint) => p.feeFundedShare,
 }
 
+/** Why each null ratio of a period's totals is null. */
+export function sustainabilityUnknowns(t: SustainabilityPoint): { field: string; reason: string }[] {
+  const idle = t.inferences === 0 && t.fees === 0n && t.tokenIncentives === 0n ? ' (nothing was settled, paid or emitted in the period)' : ''
+  const out: { field: string; reason: string }[] = []
+  if (t.takeRate === null) out.push({ field: 'totals.takeRate', reason: `no fees in the period${idle}` })
+  if (t.feeFundedShare === null) out.push({ field: 'totals.feeFundedShare', reason: `no maintainer fee payouts or maintainer incentives in the period${idle}` })
+  if (t.agentFeeShare === null) out.push({ field: 'totals.agentFeeShare', reason: `no inference fees in the period${idle}` })
+  return out
+}
+
 export const analyticsResolvers = {
   SustainabilityPoint: sustainabilityAliases,
   Query: {
@@ -463,7 +475,7 @@ export const analyticsResolvers = {
       timed(ctx, async () => {
         const p = period(a)
         const r = await ctx.metrics.sustainability(p, INTERVAL[a.interval])
-        return { from: p.from, to: p.to, interval: a.interval, token, ...r }
+        return { from: p.from, to: p.to, interval: a.interval, token, ...r, unknowns: sustainabilityUnknowns(r.totals) }
       }),
     modelRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.models(period(a), limit(a.limit))),
     datanetRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.datanets(period(a), limit(a.limit))),

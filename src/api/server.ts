@@ -19,6 +19,8 @@ import { maskError } from './errors'
 import { armor, DEFAULT_LIMITS, pageSizeLimit, rootFieldLimit, type Limits } from './protection'
 import { logger } from '../util/log'
 import { listRuns } from '../verify/store'
+import { announceApi } from '../warehouse/holder'
+import { reportRoute } from './reports'
 
 export interface ApiOptions {
   /** Postgres for entity queries (ideally a read-only role) */
@@ -29,6 +31,11 @@ export interface ApiOptions {
   /** allowed CORS origins; none = same origin only */
   corsOrigins?: string[]
   production?: boolean
+  /**
+   * answer whole-day periods from day sums held in memory (src/analytics/served.ts); default on
+   * with embedded chDB, whose one-query-at-a-time engine made every analyst queue
+   */
+  served?: boolean
 }
 
 export interface ApiServer {
@@ -57,7 +64,9 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
   // an idle connection that Postgres drops (restart, shutdown) is replaced on the next query; without
   // a listener pg would throw the error and end the process
   pool.on('error', (e) => log.warn({ err: e.message }, 'idle Postgres connection lost'))
-  const metrics = coalesced(new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) }))
+  const served = opts.served ?? opts.warehouse.cfg.mode === 'embedded'
+  const facade = new Metrics(opts.warehouse, pool, { ...opts.metrics, timeoutSec: Math.max(1, Math.ceil(limits.analyticsTimeoutMs / 1000)) }, { served })
+  const metrics = coalesced(facade)
   const schema = await buildSchema()
 
   const registry = new client.Registry()
@@ -113,6 +122,9 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     logging: false,
   })
 
+  // the governance report, as `upkeep report` prints it (concurrent asks for one report share a run)
+  const reports = reportRoute(metrics, pool, opts.dbUrl)
+
   // chart.js's exports map hides its UMD build; find it next to the package's main file
   const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js')
 
@@ -131,12 +143,17 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
         await opts.warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then(() => (checks.clickhouse = 'ok'), (e: Error) => (checks.clickhouse = e.message))
         await squidStatus().then((s) => (checks.index = s.height === null ? 'no block indexed yet' : 'ok'), (e: Error) => (checks.index = e.message))
         const ok = Object.values(checks).every((v) => v === 'ok')
-        return send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }))
+        // the in-memory day sums are a speed-up, not a readiness condition: without them the warehouse answers
+        return send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'not ready', checks, served: facade.served?.status() ?? null }))
       }
       if (route === '/metrics') return send(200, await registry.metrics(), registry.contentType)
       if (route === '/dashboard' || route === '/dashboard/') return send(200, fs.readFileSync(path.join(DASHBOARD_DIR, 'index.html'), 'utf8'), 'text/html; charset=utf-8')
       if (route === '/dashboard/dashboard.js') return send(200, fs.readFileSync(path.join(DASHBOARD_DIR, 'dashboard.js'), 'utf8'), 'text/javascript')
       if (route === '/assets/chart.umd.js') return send(200, fs.readFileSync(chartJs, 'utf8'), 'text/javascript')
+      if (route.startsWith('/reports/')) {
+        const r = await reports(route)
+        return send(r.status, r.body, r.type)
+      }
       if (route !== '/graphql') return send(404, JSON.stringify({ errors: [{ message: `no route ${route}`, extensions: { code: 'NOT_FOUND' } }] }))
 
       // the request size limit is enforced before anything is parsed
@@ -176,10 +193,15 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     server.listen(port, host, resolve)
   })
   const bound = (server.address() as AddressInfo).port
+  const url = `http://${host}:${bound}`
+  // this process holds the embedded warehouse: commands that find it locked are sent here
+  const unannounce = opts.warehouse.cfg.mode === 'embedded' ? announceApi(opts.warehouse.cfg.path!, url) : () => {}
   return {
-    url: `http://${host}:${bound}`,
+    url,
     port: bound,
     async close() {
+      unannounce()
+      facade.close()
       await new Promise<void>((r) => server.close(() => r()))
       server.closeAllConnections()
       await pool.end()

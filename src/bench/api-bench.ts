@@ -8,6 +8,7 @@ import { startApi } from '../api/server'
 import { embeddedWarehouse } from '../config'
 import { openWarehouse } from '../warehouse/client'
 import type { IndexBench } from './index-bench'
+import type { ServedStatus } from '../analytics/served'
 import { cpuSeconds, median } from './common'
 import { load, type LoadResult } from './load'
 
@@ -23,32 +24,71 @@ const FULL = 'from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z"'
 // 256 whole-day periods (first day 2025-09-01 + i, last day 2026-11-30), asked at random
 const PERIODS = Array.from({ length: 256 }, (_, i) => `from: "${new Date(Date.UTC(2025, 8, 1 + i)).toISOString()}", to: "2026-12-01T00:00:00Z"`)
 
-/** [name, kind, GraphQL query]; several variants per case so caches do not answer everything. */
-const CASES: [string, 'entity' | 'analytics', string[]][] = [
-  ['model by id with owner', 'entity', Array.from({ length: 20 }, (_, i) => `{ modelById(id: "${i}") { id pricePerUnit totalFees inferenceCount owner { id balance } } }`)],
+// 256 sub-day periods (a random hour and minute at both ends): these always read the facts
+const SUB_DAY = Array.from({ length: 256 }, (_, i) => {
+  const from = Date.UTC(2025, 8, 1 + i, (i * 7) % 24, (i * 13) % 60)
+  return `from: "${new Date(from).toISOString()}", to: "${new Date(from + (30 + (i % 60)) * 86_400_000 + ((i * 5) % 24) * 3_600_000).toISOString()}"`
+})
+
+type Path = 'served' | 'facts'
+/** [name, kind, GraphQL query, which API answers]; several variants per case so caches do not answer everything. */
+const CASES: [string, 'entity' | 'analytics', string[], Path][] = [
+  ['model by id with owner', 'entity', Array.from({ length: 20 }, (_, i) => `{ modelById(id: "${i}") { id pricePerUnit totalFees inferenceCount owner { id balance } } }`), 'served'],
   [
     'latest 20 inferences of a model (paged, nested)',
     'entity',
     Array.from({ length: 20 }, (_, i) => `{ inferences(where: { model: { id_eq: "${i}" } }, orderBy: id_DESC, limit: 20) { id fee units payer { id } batch { id txHash } } }`),
+    'served',
   ],
-  ['accounts by balance, page of 50', 'entity', Array.from({ length: 10 }, (_, i) => `{ accounts(orderBy: balance_DESC, limit: 50, offset: ${i * 50}) { id balance totalReceived } }`)],
-  // every client asking for the same report: concurrent identical calls share one warehouse run
-  ['network sustainability, monthly, same report', 'analytics', [`{ networkSustainability(${FULL}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`]],
-  // each request one of 256 periods at random: nearly every request is a warehouse run of its own
-  ['network sustainability, monthly, random period', 'analytics', PERIODS.map((p) => `{ networkSustainability(${p}, interval: MONTH) { series { periodStart grossFees feeCoverageRatio } totals { grossFees } } }`)],
-  ['revenue per model, top 10, random period', 'analytics', PERIODS.map((p) => `{ modelRevenue(${p}, limit: 10) { modelId fees inferences attributionPaid } }`)],
-  ['payout concentration, random period', 'analytics', PERIODS.map((p) => `{ payoutConcentration(${p}) { gini hhi top10Share } }`)],
+  ['accounts by balance, page of 50', 'entity', Array.from({ length: 10 }, (_, i) => `{ accounts(orderBy: balance_DESC, limit: 50, offset: ${i * 50}) { id balance totalReceived } }`), 'served'],
 ]
+// every client asking for the same report: concurrent identical calls share one warehouse run
+const SAME = `{ networkSustainability(${FULL}, interval: MONTH) { series { periodStart fees revenue feeFundedShare } totals { fees revenue payers } } }`
+const NETWORK = (p: string) => `{ networkSustainability(${p}, interval: MONTH) { series { periodStart fees revenue feeFundedShare } totals { fees revenue payers } } }`
+const MODELS = (p: string) => `{ modelRevenue(${p}, limit: 10) { modelId fees inferences attributionPaid } }`
+const PAYOUTS = (p: string) => `{ payoutConcentration(${p}) { gini hhi top10Share } }`
+// each request one of 256 periods at random: on the facts path nearly every request is a warehouse run of its own
+for (const [path, label] of [
+  ['facts', 'facts (warehouse)'],
+  ['served', 'day sums in memory'],
+] as const) {
+  CASES.push(
+    [`network sustainability, monthly, same report, ${label}`, 'analytics', [SAME], path],
+    [`network sustainability, monthly, random whole-day period, ${label}`, 'analytics', PERIODS.map(NETWORK), path],
+    [`revenue per model, top 10, random whole-day period, ${label}`, 'analytics', PERIODS.map(MODELS), path],
+    [`payout concentration, random whole-day period, ${label}`, 'analytics', PERIODS.map(PAYOUTS), path],
+  )
+}
+CASES.push(
+  ['network sustainability, monthly, random sub-day period (facts)', 'analytics', SUB_DAY.map(NETWORK), 'served'],
+  ['revenue per model, top 10, random sub-day period (facts)', 'analytics', SUB_DAY.map(MODELS), 'served'],
+)
 
 export async function bench({ devnet, indexed, runs, log }: Args) {
   const warehouse = await openWarehouse(embeddedWarehouse(indexed.dataDir))
   const m = devnet.manifest
   const dbUrl = await readOnlyRoleUrl(indexed.dbUrl, 'upkeep_bench_api')
-  const api = await startApi({ dbUrl, warehouse, metrics: { treasury: m.accounts.treasury, distributor: m.contracts.RewardsDistributor, stakingBank: m.accounts.stakingBank } })
+  const metrics = { treasury: m.accounts.treasury, distributor: m.contracts.RewardsDistributor, stakingBank: m.accounts.stakingBank }
+  // today's path (every period a warehouse query) and the day sums held in memory, side by side
+  const rssBefore = process.memoryUsage().rss
+  const factsApi = await startApi({ dbUrl, warehouse, metrics, served: false })
+  const servedApi = await startApi({ dbUrl, warehouse, metrics, served: true })
+  const t0 = Date.now()
+  const status = async () => ((await (await fetch(`${servedApi.url}/ready`)).json()) as { served: ServedStatus }).served
+  let served = await status()
+  while (!served.ready) {
+    if (Date.now() - t0 > 600_000) throw new Error('api bench: the day sums were not built within 10 minutes')
+    await new Promise((r) => setTimeout(r, 200))
+    served = await status()
+  }
+  global.gc?.()
+  const rss = { before: rssBefore, after: process.memoryUsage().rss }
+  log(`api: day sums held for block ${served.head}: ${served.entries} day-key entries, built in ${served.buildMs} ms; RSS ${Math.round(rss.before / 2 ** 20)} → ${Math.round(rss.after / 2 ** 20)} MiB`)
   const seconds = 8
-  const rows: { name: string; kind: string; runs: LoadResult[]; reqPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; cpuMsPerRequest: number | null }[] = []
+  const rows: { name: string; kind: string; path: Path; runs: LoadResult[]; reqPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; cpuMsPerRequest: number | null }[] = []
   try {
-    for (const [name, kind, queries] of CASES) {
+    for (const [name, kind, queries, path] of CASES) {
+      const api = path === 'served' ? servedApi : factsApi
       // every variant must answer without errors before it is timed
       for (const q of queries) {
         const res = (await (await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json()) as { errors?: { message: string }[] }
@@ -70,6 +110,7 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
       rows.push({
         name,
         kind,
+        path,
         runs: results,
         reqPerSec: median(results.map((r) => r.requestsPerSec)),
         p50Ms: median(results.map((r) => r.p50Ms)),
@@ -79,17 +120,22 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
       })
     }
   } finally {
-    await api.close()
+    await servedApi.close()
+    await factsApi.close()
     await warehouse.close()
   }
+  const same = (p: Path) => rows.find((r) => r.name.startsWith('network sustainability, monthly, same report') && r.path === p)!
+  const ratio = (r: (typeof rows)[number]) => (r.kind === 'analytics' ? `${(r.reqPerSec / same(r.path).reqPerSec).toFixed(2)}×` : '')
   const markdown = [
     '## API (`npm run bench -- api`)',
     '',
-    `GraphQL over HTTP on loopback, 32 concurrent clients (autocannon in the same process as the API, so the two share the cores), ${seconds} s per run, ${Math.max(3, runs)} runs, median. Entity queries read Postgres through the read-only role; analytics read ClickHouse.`,
+    `GraphQL over HTTP on loopback, 32 concurrent clients (autocannon in the same process as the API, so the two share the cores), ${seconds} s per run, ${Math.max(3, runs)} runs, median. Entity queries read Postgres through the read-only role; analytics read ClickHouse ("facts (warehouse)": every period a warehouse query, as before) or, for whole-day periods, the day sums the serving process holds in memory ("day sums in memory", src/analytics/served.ts); sub-day periods always read the facts. "× same report" is req/s over the same-report row of the same API (targets: whole-day network ≥ 0.8×, per model and payouts ≥ 0.5×, sub-day ≥ 0.1×).`,
     '',
-    '| query | kind | req/s | p50 | p95 | p99 |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.kind} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${r.p50Ms.toFixed(1)} ms | ${r.p95Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms |`),
+    `Serving process RSS: ${Math.round(rss.before / 2 ** 20)} MiB before the APIs started, ${Math.round(rss.after / 2 ** 20)} MiB with the bench chain's day sums loaded (${served.entries.toLocaleString('en-US')} day-key entries at block ${served.head}, built in ${served.buildMs} ms; the process also holds the embedded chDB).`,
+    '',
+    '| query | kind | req/s | × same report | p50 | p95 | p99 |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.kind} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${ratio(r)} | ${r.p50Ms.toFixed(1)} ms | ${r.p95Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms |`),
   ]
-  return { queries: rows, markdown }
+  return { queries: rows, rss, served, markdown }
 }

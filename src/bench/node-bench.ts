@@ -14,7 +14,7 @@ import { writeManifest } from '../devnet/manifest'
 import { corpusExamples } from '../inference/model/build-base'
 import { load, type LoadResult } from './load'
 import { cpuSeconds, median, peakRss } from './common'
-import { fundPayer, startNode } from './node-proc'
+import { fundPayer, payerAllowances, startNode } from './node-proc'
 import type { BenchChain } from './common'
 
 interface Args {
@@ -44,7 +44,9 @@ export async function bench({ devnet, chain, runs, log }: Args) {
         const models = ((await (await fetch(`${node.url}/v1/models`)).json()) as { models: { id: string; retired: boolean }[] }).models
         modelId = models.find((x) => !x.retired)!.id
       }
-      const bodies = texts.map((input) => JSON.stringify({ model: modelId, payer, input }))
+      // a new signature per request (256 allowances in turn): the node checks each one
+      const auths = await payerAllowances(m, texts.length)
+      const bodies = texts.map((input, i) => JSON.stringify({ model: modelId, payer, input, authorization: auths[i] }))
       await load({ url: `${node.url}/v1/infer`, seconds: 2, bodies }) // warm
       const results: (LoadResult & { nodeCpuMsPerRequest: number | null })[] = []
       for (let i = 0; i < Math.max(3, runs); i++) {
@@ -64,13 +66,14 @@ export async function bench({ devnet, chain, runs, log }: Args) {
 
   // gas per settled inference: batches of exactly B receipts, gas from the chain's receipts
   const gas: { batchSize: number; batches: number; gasPerInference: number }[] = []
+  const [allowance] = await payerAllowances(m, 1)
   for (const b of [1, 10, 100]) {
     const from = await client.getBlockNumber()
     const node = await startNode(manifestFile, chain.contentDir, ['--batch-size', String(b), '--batch-interval-ms', '600000'])
     try {
       const batches = b === 100 ? 5 : 10
       for (let i = 0; i < b * batches; i++) {
-        const res = await fetch(`${node.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: modelId, payer, input: texts[i % texts.length] }) })
+        const res = await fetch(`${node.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: modelId, payer, input: texts[i % texts.length], authorization: allowance }) })
         if (res.status !== 200) throw new Error(`node bench: /v1/infer answered ${res.status}: ${await res.text()}`)
       }
       const perInference: number[] = []

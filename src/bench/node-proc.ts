@@ -5,10 +5,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem'
 import { foundry } from 'viem/chains'
+import { privateKeyToAccount } from 'viem/accounts'
 import { artifact } from '../chain/artifacts'
 import { PROJECT_ROOT } from '../util/paths'
 import { devnetPrivateKey } from '../chain/keys'
 import type { DeploymentManifest } from '../devnet/manifest'
+import { ChargeDomain, type SignedCharge } from '../protocol/charge-auth'
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
 
@@ -67,4 +69,19 @@ export async function fundPayer(m: DeploymentManifest): Promise<Address> {
   await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...token, functionName: 'approve', args: [m.contracts.InferenceSettlement, parseEther('5000000')] } as never) })
   await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...settlement, functionName: 'deposit', args: [parseEther('5000000')] } as never) })
   return payer
+}
+
+/**
+ * `count` distinct allowances of the bench payer (the liquidity account, dev account 2) for the
+ * bench node's operator (dev account 7): a cap no bench reaches, each with its own expiry block,
+ * so that requests cycling through them make the node check a new signature every time.
+ */
+export async function payerAllowances(m: DeploymentManifest, count: number): Promise<SignedCharge[]> {
+  const client = createPublicClient({ chain: { ...foundry, id: m.chainId }, transport: http(m.rpcUrl) })
+  const recentBlock = Number(await client.getBlockNumber())
+  const domain = new ChargeDomain(m.chainId, m.contracts.InferenceSettlement)
+  const operator = privateKeyToAccount(devnetPrivateKey(7)).address
+  return Array.from({ length: count }, (_, i) =>
+    domain.sign(devnetPrivateKey(2), { payer: m.accounts.liquidity, operator, cumulativeAmount: 10n ** 30n, recentBlock, expiryBlock: recentBlock + 10_000_000 + i }),
+  )
 }

@@ -19,6 +19,7 @@ const close = (suite: string) => `<!-- /bench:${suite} -->`
 
 /** The stamp under a section's heading: when, at which commit, on what, over which chain. */
 function stamp(r: BenchResults): string {
+  if (!r.chain.blocks) return `Run ${r.date.slice(0, 10)} at commit ${r.machine.commit} on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}; a fresh anvil devnet of its own (no bench chain).`
   return (
     `Run ${r.date.slice(0, 10)} at commit ${r.machine.commit} on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}; ` +
     `bench chain \`bench\`, seed ${r.seed}${r.chainKey ? ` (cache key ${r.chainKey})` : ''}: ${n(r.chain.blocks)} blocks, ${n(r.chain.events)} protocol events.`

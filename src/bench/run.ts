@@ -9,8 +9,10 @@ import { benchIndex, type IndexBench } from './index-bench'
 import { writeBenchmarksMd } from './report'
 
 // verify runs before node: its replay expects operator 1's settlements on chain to be its own node's
-export const SUITES = ['index', 'analytics', 'api', 'verify', 'node'] as const
+export const SUITES = ['index', 'analytics', 'api', 'verify', 'node', 'settle-gas'] as const
 export type Suite = (typeof SUITES)[number]
+/** suites that start their own small devnet and need neither the bench chain nor Postgres */
+const CHAIN_FREE: readonly Suite[] = ['settle-gas']
 
 export interface BenchResults {
   machine: ReturnType<typeof machine>
@@ -28,6 +30,7 @@ export interface BenchResults {
 
 export async function runBench(suites: Suite[], opts: { seed: number; runs: number; log?: (s: string) => void }): Promise<BenchResults> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'))
+  if (suites.every((s) => CHAIN_FREE.includes(s))) return runChainFree(suites, opts, log)
   const chain = await ensureBenchChain(opts.seed, log)
   const summary = JSON.parse(fs.readFileSync(chain.manifestFile, 'utf8')) as { startBlock: number }
   log(`loading the bench chain (${(fs.statSync(chain.stateFile).size / 2 ** 30).toFixed(1)} GiB of anvil state)`)
@@ -51,7 +54,7 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
         results.index = rest
       }
     }
-    for (const s of SUITES.filter((x) => x !== 'index' && suites.includes(x))) {
+    for (const s of SUITES.filter((x) => x !== 'index' && !CHAIN_FREE.includes(x) && suites.includes(x))) {
       const mod = await import(`./${s}-bench`)
       ;(results as unknown as Record<string, unknown>)[s] = await mod.bench({ devnet, chain, pg, indexed: indexed!, runs: opts.runs, log })
     }
@@ -64,6 +67,23 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
   writeBenchmarksMd(results, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
   log(`wrote ${file} and BENCHMARKS.md`)
   return results
+}
+
+/**
+ * Runs suites that bring their own devnet. results.json keeps the last bench-chain run's stamp and
+ * results and gains these suites' results; their sections are stamped with this run.
+ */
+async function runChainFree(suites: Suite[], opts: { seed: number; runs: number }, log: (s: string) => void): Promise<BenchResults> {
+  const file = path.join(BENCH_DIR, 'results.json')
+  const previous: Partial<BenchResults> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
+  const ran: Record<string, unknown> = {}
+  for (const s of suites) ran[s] = await (await import(`./${s}-bench`)).bench({ runs: opts.runs, log })
+  const stamped = { ...previous, ...ran, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chainKey: undefined, chain: { blocks: 0, events: 0 } } as BenchResults
+  fs.mkdirSync(BENCH_DIR, { recursive: true })
+  fs.writeFileSync(file, JSON.stringify({ ...previous, ...ran }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
+  writeBenchmarksMd(stamped, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
+  log(`wrote ${file} and BENCHMARKS.md`)
+  return stamped
 }
 
 async function countProtocolEvents(devnet: Awaited<ReturnType<typeof loadBenchChain>>): Promise<number> {

@@ -23,7 +23,7 @@ import type { BenchChain } from './common'
 import { median } from './common'
 import type { IndexBench } from './index-bench'
 import { load } from './load'
-import { fundPayer, startNode } from './node-proc'
+import { fundPayer, payerAllowances, startNode } from './node-proc'
 
 interface Args {
   devnet: Devnet
@@ -55,7 +55,8 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
   try {
     const models = ((await (await fetch(`${node.url}/v1/models`)).json()) as { models: { id: string; retired: boolean }[] }).models.filter((x) => !x.retired)
     const texts = corpusExamples('test').slice(0, 256).map((e) => e.text)
-    const bodies = texts.map((input, i) => JSON.stringify({ model: models[i % models.length].id, payer, input }))
+    const auths = await payerAllowances(m, texts.length)
+    const bodies = texts.map((input, i) => JSON.stringify({ model: models[i % models.length].id, payer, input, authorization: auths[i] }))
     log('verify: the node answers and settles requests for 25 s')
     const r = await load({ url: `${node.url}/v1/infer`, seconds: 25, bodies })
     if (r.non2xx || r.errors) throw new Error(`verify bench: ${r.non2xx} non-2xx and ${r.errors} errors from the node`)

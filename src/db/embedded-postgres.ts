@@ -19,6 +19,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { importEsm } from '../util/esm'
 import { PostgresError } from '../util/errors'
 import { spawnTied } from '../util/tied'
+import { alive } from '../util/pid'
 
 export const RELOCATED_ROOT = '/var/tmp'
 
@@ -156,14 +157,6 @@ function removeOrphans(base: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function run(layout: EmbeddedLayout, cmd: string, args: string[]): ChildProcess {
   // the environment is inherited; messages are English: initdb --lc-messages=C writes lc_messages

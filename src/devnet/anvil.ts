@@ -2,6 +2,7 @@
 // loopback port and stops it cleanly. Nothing is downloaded at run time.
 import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import { DEVNET_CHAIN_ID, DEVNET_MNEMONIC } from '../chain/keys'
@@ -31,6 +32,8 @@ export interface Anvil {
   port: number
   chainId: number
   process: ChildProcess
+  /** where anvil keeps the block states it moves out of memory (removed when it exits) */
+  cachePath: string
   stop(): Promise<void>
 }
 
@@ -64,11 +67,16 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   if (opts.stateOut) args.push('--dump-state', opts.stateOut)
   if (opts.automine === false) args.push('--no-mining')
   if (opts.args) args.push(...opts.args)
+  // Past 500 blocks anvil moves old block states to disk, by default under ~/.foundry/anvil/tmp,
+  // and leaves them there when it exits (hundreds of MB per devnet): give it a scratch directory
+  // of its own that goes with it.
+  const cachePath = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-anvil-'))
+  args.push('--cache-path', cachePath)
 
   // loading a saved state parses it first: the bench chain's 2 GiB takes minutes on a loaded machine
   const startMs = 30_000 + (opts.stateIn ? Math.ceil((fs.statSync(opts.stateIn).size / 2 ** 30) * 150_000) : 0)
   // tied to this process (src/util/tied): a test or command that dies never leaves its chain running
-  const tied = spawnTied(anvilBinary(), args)
+  const tied = spawnTied(anvilBinary(), args, { scratchDir: cachePath })
   const child = tied.process
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
@@ -98,6 +106,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     port,
     chainId: opts.chainId ?? DEVNET_CHAIN_ID,
     process: child,
+    cachePath,
     stop() {
       // SIGINT (not SIGKILL) so that --dump-state is written on exit
       stopped ??= new Promise<void>((resolve) => {

@@ -37,6 +37,8 @@ export class ChainDriver {
   private nonces = new Map<Address, number>()
   lastTimestamp = 0
   blocksMined = 0
+  /** the number of the last block mined through this driver (0 before the first) */
+  headBlock = 0
   txsSent = 0
   gasUsed = 0n
 
@@ -102,6 +104,7 @@ export class ChainDriver {
       this.gasUsed += BigInt(receipts[i].gasUsed)
     }
     this.blocksMined++
+    this.headBlock = Number(block.number)
     this.txsSent += txs.length
     return { number: Number(block.number), hash: block.hash, timestamp: Number(block.timestamp), receipts }
   }

@@ -4,6 +4,8 @@ import { keccak256, toHex, type Address, type Hex } from 'viem'
 import type { createPublicClient, createWalletClient } from 'viem'
 import { artifact } from '../chain/artifacts'
 import { buildBatch } from '../protocol/receipts'
+import { ChargeDomain } from '../protocol/charge-auth'
+import { devnetPrivateKey } from '../chain/keys'
 import type { DeploymentManifest } from '../devnet/manifest'
 
 /** What the activity needs of a devnet: its manifest, a reader and a sender per dev account. */
@@ -114,9 +116,15 @@ export async function mineActivity(devnet: DevnetClients, a: ActivityActors, lab
         const units = 20 + Number((seed(k + i) % 200n))
         return { modelId, payerId, units, fee: BigInt(units) * price }
       })
-      const b = buildBatch(receipts)
+      // the payer (dev account 62, the workload's first payer) authorises what it owes in total
+      const operatorId = Number(await devnet.publicClient.readContract({ ...settlement, functionName: 'operatorIdOf', args: [a.operator] }))
+      const charged = (await devnet.publicClient.readContract({ ...settlement, functionName: 'charged', args: [payerId, operatorId] })) as bigint
+      const recentBlock = Number(await devnet.publicClient.getBlockNumber())
+      const cumulativeAmount = charged + receipts.reduce((s, r) => s + r.fee, 0n)
+      const authorization = new ChargeDomain(devnet.manifest.chainId, c.InferenceSettlement).sign(devnetPrivateKey(62), { payer: a.payer, operator: a.operator, cumulativeAmount, recentBlock, expiryBlock: recentBlock + 1_000 })
+      const b = buildBatch(receipts.map((r) => ({ ...r, authorization })))
       functionName = 'settleBatch'
-      args = [firstSeq, keccak256(toHex(`log-${label}-${k}`)), b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds]
+      args = [firstSeq, keccak256(toHex(`log-${label}-${k}`)), b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations]
     }
     const hash = await devnet.wallet(from).writeContract({ address: to, abi, functionName, args, chain: null, account: from } as never)
     const r = await receipt(devnet, hash)

@@ -37,7 +37,8 @@ export async function serveNode(node: InferenceNode, port = 0, host = '127.0.0.1
       }
       if (req.method === 'GET' && url.pathname === '/v1/models') return json(res, 200, { models: node.models() })
       const usage = /^\/v1\/usage\/([^/]+)$/.exec(url.pathname)
-      if (req.method === 'GET' && usage) return json(res, 200, node.usageOf(decodeURIComponent(usage[1])))
+      if (req.method === 'GET' && usage) return json(res, 200, await node.usageOf(decodeURIComponent(usage[1])))
+      if (req.method === 'GET' && url.pathname === '/v1/charge-terms') return json(res, 200, node.chargeTerms())
       if (url.pathname === '/v1/infer') {
         if (req.method !== 'POST') return fail(res, 405, 'METHOD_NOT_ALLOWED', 'use POST /v1/infer')
         const started = process.hrtime.bigint()

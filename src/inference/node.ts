@@ -21,6 +21,7 @@ import { Settler, type NodeStats, type SettlerHooks } from './settler'
 import { NodeRequestError, validateInferRequest, type InferResult } from './requests'
 import { logger } from '../util/log'
 import { ConfigError } from '../util/errors'
+import { CHARGE_DOMAIN_NAME, CHARGE_DOMAIN_VERSION, CHARGE_TYPES, ChargeDomain, type SignedCharge } from '../protocol/charge-auth'
 
 export { NodeRequestError, type InferRequest, type InferResult } from './requests'
 
@@ -44,11 +45,19 @@ export interface NodeConfig {
   settle?: boolean
   /** most tokens an input may have */
   maxInputTokens?: number
+  /** an authorisation whose recent block is more than this many blocks behind the head is refused */
+  authMaxAgeBlocks?: number
+  /** an authorisation that expires within this many blocks of the head is refused (its batch could not settle) */
+  authMinRemainingBlocks?: number
   /** fault hooks injected by tests and benchmarks (none in production) */
   hooks?: SettlerHooks
 }
 
 type Resolved = Required<Omit<NodeConfig, 'attributor' | 'rpcUrl' | 'hooks'>> & Pick<NodeConfig, 'attributor' | 'rpcUrl' | 'hooks'>
+
+/** Defaults: a day of 12-second blocks; a few minutes' margin to settle. */
+export const AUTH_MAX_AGE_BLOCKS = 7_200
+export const AUTH_MIN_REMAINING_BLOCKS = 64
 
 export class InferenceNode {
   private readonly log = logger('node')
@@ -62,6 +71,9 @@ export class InferenceNode {
   private readonly poster: EpochPoster
   operatorId = 0
   private nextLocalId = 0
+  private chargeDomain!: ChargeDomain
+  /** per payer, the last authorisation whose signature checked out (an agent reuses one allowance for many requests) */
+  private readonly verified = new Map<string, string>()
   private timers: NodeJS.Timeout[] = []
   readonly stats: NodeStats = { answered: 0, refused: 0, settledBatches: 0, settledReceipts: 0, gasUsed: 0n, epochs: 0 }
 
@@ -82,6 +94,8 @@ export class InferenceNode {
       adapterBudgetBytes: 64 * 1024 * 1024,
       settle: true,
       maxInputTokens: 4_000,
+      authMaxAgeBlocks: AUTH_MAX_AGE_BLOCKS,
+      authMinRemainingBlocks: AUTH_MIN_REMAINING_BLOCKS,
       ...config,
     })
     await node.init()
@@ -97,6 +111,7 @@ export class InferenceNode {
     this.operatorId = Number(await this.view.client.readContract({ ...settlement, functionName: 'operatorIdOf', args: [this.cfg.operator.address] }))
     if (this.operatorId === 0) throw new ConfigError(`${this.cfg.operator.address} is not a registered operator of InferenceSettlement ${settlement.address}`)
     const nextSeq = (await this.view.client.readContract({ ...settlement, functionName: 'nextSequence', args: [this.cfg.operator.address] })) as bigint
+    this.chargeDomain = new ChargeDomain(this.cfg.manifest.chainId, this.cfg.manifest.contracts.InferenceSettlement)
     const opened = await UsageLog.open(this.cfg.logFile, this.cfg.operator)
     this.usage = opened.log
     const rpcUrl = this.cfg.rpcUrl ?? this.cfg.manifest.rpcUrl
@@ -156,6 +171,42 @@ export class InferenceNode {
     }
   }
 
+  /** What a payer signs for this node: the EIP-712 domain, the operator and the message types. */
+  chargeTerms(): { domain: { name: string; version: string; chainId: number; verifyingContract: Address }; operator: Address; primaryType: string; types: typeof CHARGE_TYPES; maxAgeBlocks: number; minRemainingBlocks: number; head: number } {
+    return {
+      domain: { name: CHARGE_DOMAIN_NAME, version: CHARGE_DOMAIN_VERSION, chainId: this.chargeDomain.chainId, verifyingContract: this.chargeDomain.verifyingContract },
+      operator: this.cfg.operator.address,
+      primaryType: 'ChargeAuthorization',
+      types: CHARGE_TYPES,
+      maxAgeBlocks: this.cfg.authMaxAgeBlocks,
+      minRemainingBlocks: this.cfg.authMinRemainingBlocks,
+      head: this.view.syncedBlock,
+    }
+  }
+
+  /**
+   * Refuses an authorisation the chain would refuse (another signer, expired, too old or from a
+   * block the chain has not reached); the cap is checked against what was billed, later.
+   */
+  private async checkAuthorization(payer: string, a: SignedCharge): Promise<void> {
+    const key = `${a.signature}:${a.cumulativeAmount}:${a.recentBlock}:${a.expiryBlock}`
+    if (this.verified.get(payer) !== key) {
+      const signer = this.chargeDomain.signer(payer, this.cfg.operator.address, a)
+      if (signer !== payer) {
+        throw new NodeRequestError(403, 'AUTHORIZATION_NOT_BY_PAYER', `the authorization is signed by ${signer ?? 'no valid key'}, not by the payer ${payer} (EIP-712 ChargeAuthorization for operator ${this.cfg.operator.address})`)
+      }
+      this.verified.set(payer, key)
+    }
+    // a recent block the node has not seen yet: catch up first (its prices may have changed)
+    if (a.recentBlock > this.view.syncedBlock) await this.view.sync()
+    const head = this.view.syncedBlock
+    if (a.recentBlock > head) throw new NodeRequestError(403, 'AUTHORIZATION_FROM_FUTURE', `the authorization's recentBlock ${a.recentBlock} is ahead of the chain head ${head}`)
+    if (a.recentBlock < head - this.cfg.authMaxAgeBlocks) throw new NodeRequestError(403, 'AUTHORIZATION_STALE', `the authorization's recentBlock ${a.recentBlock} is more than ${this.cfg.authMaxAgeBlocks} blocks behind the head ${head}: sign a new one`)
+    if (a.expiryBlock < head + this.cfg.authMinRemainingBlocks) {
+      throw new NodeRequestError(403, 'AUTHORIZATION_EXPIRED', `the authorization expires at block ${a.expiryBlock}; the head is ${head} and a charge needs ${this.cfg.authMinRemainingBlocks} blocks to settle`)
+    }
+  }
+
   async infer(body: unknown): Promise<InferResult> {
     const req = validateInferRequest(body)
     const m = this.view.models.get(req.model)
@@ -167,9 +218,16 @@ export class InferenceNode {
     const tokens = countTokens(req.input)
     if (tokens > this.cfg.maxInputTokens) throw new NodeRequestError(413, 'INPUT_TOO_LARGE', `the input has ${tokens} tokens; at most ${this.cfg.maxInputTokens} are accepted`)
     const units = tokens + OUTPUT_TOKENS
+    await this.checkAuthorization(payer, req.authorization)
     const price = m.price
     const fee = BigInt(units) * price
+    await this.settler.billedTo(payer, payerId)
     const available = await this.settler.available(payer)
+    // checked with the reservation below, with no await in between
+    const needed = this.settler.billedNow(payer) + fee
+    if (BigInt(req.authorization.cumulativeAmount) < needed) {
+      throw new NodeRequestError(402, 'AUTHORIZATION_EXCEEDED', `the authorization caps this operator's charges to ${req.authorization.cumulativeAmount} base units in total; with this request (${fee}) they would be ${needed}: sign a higher cumulativeAmount`)
+    }
     if (available < fee) throw new NodeRequestError(402, 'INSUFFICIENT_ESCROW', `payer ${req.payer} has ${available} base units available in escrow, the request costs ${fee}: deposit more OPEN`)
     // reserve before any await, so concurrent requests cannot overdraw the escrow
     this.settler.reserve(payer, fee)
@@ -202,6 +260,7 @@ export class InferenceNode {
         payer,
         input: req.input,
         inputHash: keccakUtf8(req.input),
+        authorization: req.authorization,
         units,
         price: String(price),
         fee: String(fee),
@@ -213,7 +272,7 @@ export class InferenceNode {
         weights: tuples,
       })
       this.stats.answered++
-      this.settler.add({ localId, modelId: m.id, payer, payerId, units, fee, cpuMicros, adapterByteSeconds, weights: tuples }, this.cfg.settle)
+      this.settler.add({ localId, modelId: m.id, payer, payerId, units, fee, cpuMicros, adapterByteSeconds, weights: tuples, authorization: req.authorization }, this.cfg.settle)
       return {
         localId,
         modelId: req.model,
@@ -226,12 +285,12 @@ export class InferenceNode {
         weights: weights.slice(0, 5).map((w: WeightEntry) => ({ datanetId: String(w.datanetId), contributor: w.contributor, weight: w.weight })),
       }
     } catch (e) {
-      this.settler.release(payer, fee)
+      this.settler.cancel(payer, fee)
       throw e
     }
   }
 
-  usageOf(payer: string): { payer: string; pendingReceipts: number; reserved: string } {
+  usageOf(payer: string): Promise<{ payer: string; pendingReceipts: number; reserved: string; billed: string | null }> {
     return this.settler.usageOf(payer)
   }
 

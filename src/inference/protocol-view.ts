@@ -18,6 +18,8 @@ export interface ModelInfo {
   retired: boolean
   datanets: bigint[]
   versions: ModelVersion[]
+  /** the block of the last price change (0: never changed): a receipt at the previous price needs an authorisation signed before it */
+  priceChangedAtBlock: number
 }
 
 export interface ContributionInfo {
@@ -121,12 +123,16 @@ export class ProtocolView {
           retired: false,
           datanets: [...(a.datanetIds as bigint[])],
           versions: [{ version: 1, adapterHash: a.adapterHash as Hex, blockNumber: block }],
+          priceChangedAtBlock: 0,
         })
         break
       }
       case 'ModelPriceChanged': {
         const m = this.models.get(String(a.modelId))
-        if (m) m.price = a.newPrice as bigint
+        if (m) {
+          m.price = a.newPrice as bigint
+          m.priceChangedAtBlock = block
+        }
         break
       }
       case 'AdapterUpdated': {
@@ -168,6 +174,16 @@ export class ProtocolView {
       abi: artifact('InferenceSettlement').abi,
       functionName: 'balanceOfPayer',
       args: [payer as Address],
+    })) as bigint
+  }
+
+  /** What `operatorId` has charged the payer in total, on chain (one eth_call). */
+  async charged(payerId: number, operatorId: number): Promise<bigint> {
+    return (await this.client.readContract({
+      address: this.manifest.contracts.InferenceSettlement,
+      abi: artifact('InferenceSettlement').abi,
+      functionName: 'charged',
+      args: [payerId, operatorId],
     })) as bigint
   }
 

@@ -8,6 +8,7 @@ import { artifact } from '../chain/artifacts'
 import type { DeploymentManifest } from '../devnet/manifest'
 import * as SettlementAbi from '../abi/InferenceSettlement'
 import { buildBatch } from '../protocol/receipts'
+import type { SignedCharge } from '../protocol/charge-auth'
 import type { ProtocolView } from './protocol-view'
 import type { InferenceBody, LogRecord, SettlementIntentBody, UsageLog, WeightTuple } from './usage-log'
 import { waitForReceipt } from './tx-receipt'
@@ -39,6 +40,8 @@ export interface Pending {
   cpuMicros: bigint
   adapterByteSeconds: bigint
   weights: WeightTuple[]
+  /** the payer's authorisation that came with the request (it covers this receipt and the payer's earlier ones) */
+  authorization: SignedCharge
 }
 
 /** A settled answer not yet attributed: its model, the contributors' share, the weights. */
@@ -68,6 +71,8 @@ export class Settler {
   readonly pending: Pending[] = []
   private readonly reserved = new Map<string, bigint>()
   private readonly balances = new Map<string, { balance: bigint; at: number }>()
+  /** per payer, what this operator has billed it in total (charged on chain + receipts not yet settled) */
+  private readonly billed = new Map<string, bigint>()
   nextSeq = 0n
   private settling: Promise<void> = Promise.resolve()
   private readonly queued = new Set<'full' | 'due'>()
@@ -89,12 +94,41 @@ export class Settler {
     return c.balance - (this.reserved.get(payer) ?? 0n)
   }
 
-  reserve(payer: string, fee: bigint): void {
-    this.reserved.set(payer, (this.reserved.get(payer) ?? 0n) + fee)
+  /**
+   * What this operator has billed the payer in total, settled or not: an authorisation must cap
+   * at least this plus the next fee. Read from the chain the first time a payer is seen (no
+   * receipt of a payer first seen can be in a batch on its way).
+   */
+  async billedTo(payer: string, payerId: number): Promise<bigint> {
+    if (!this.billed.has(payer)) {
+      const onChain = await this.o.view.charged(payerId, this.o.operatorId)
+      if (!this.billed.has(payer)) this.billed.set(payer, onChain + this.pending.filter((p) => p.payer === payer).reduce((s, p) => s + p.fee, 0n))
+    }
+    return this.billed.get(payer)!
   }
 
+  /** billedTo's figure as it stands (after billedTo resolved once for the payer) */
+  billedNow(payer: string): bigint {
+    return this.billed.get(payer)!
+  }
+
+  /** Reserves the fee against the escrow and bills it (after billedTo). */
+  reserve(payer: string, fee: bigint): void {
+    this.reserved.set(payer, (this.reserved.get(payer) ?? 0n) + fee)
+    const b = this.billed.get(payer)
+    if (b !== undefined) this.billed.set(payer, b + fee)
+  }
+
+  /** The fee settled: no longer reserved, still billed. */
   release(payer: string, fee: bigint): void {
     this.reserved.set(payer, (this.reserved.get(payer) ?? 0n) - fee)
+  }
+
+  /** The fee will never be charged (the request failed, or its receipt is unpaid). */
+  cancel(payer: string, fee: bigint): void {
+    this.release(payer, fee)
+    const b = this.billed.get(payer)
+    if (b !== undefined) this.billed.set(payer, b - fee)
   }
 
   /** A receipt owed by an answered request; settles a full batch right away. */
@@ -103,10 +137,13 @@ export class Settler {
     if (settle && this.pending.length >= this.o.batchSize) void this.settle('full')
   }
 
-  usageOf(payer: string): { payer: string; pendingReceipts: number; reserved: string } {
+  async usageOf(payer: string): Promise<{ payer: string; pendingReceipts: number; reserved: string; billed: string | null }> {
     if (!ADDRESS.test(payer)) throw new NodeRequestError(400, 'BAD_REQUEST', 'payer must be a 0x address')
     const p = payer.toLowerCase()
-    return { payer: p, pendingReceipts: this.pending.filter((x) => x.payer === p).length, reserved: String(this.reserved.get(p) ?? 0n) }
+    const payerId = this.o.view.payerIds.get(p)
+    // billed: the cumulative amount a new authorisation must exceed by the next fee (null: the payer has no escrow)
+    const billed = payerId === undefined ? null : String(await this.billedTo(p, payerId))
+    return { payer: p, pendingReceipts: this.pending.filter((x) => x.payer === p).length, reserved: String(this.reserved.get(p) ?? 0n), billed }
   }
 
   /** Rebuilds pending receipts, open settlements and unattributed answers from the log; returns the next local id. */
@@ -150,9 +187,11 @@ export class Settler {
       if (settled.has(id) || unpaid.has(id)) continue
       const payerId = this.o.view.payerIds.get(inf.payer.toLowerCase())
       if (payerId === undefined) continue
-      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), cpuMicros: BigInt(inf.cpuMicros), adapterByteSeconds: BigInt(inf.adapterByteSeconds), weights: inf.weights })
+      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), cpuMicros: BigInt(inf.cpuMicros), adapterByteSeconds: BigInt(inf.adapterByteSeconds), weights: inf.weights, authorization: inf.authorization })
       this.reserve(inf.payer.toLowerCase(), BigInt(inf.fee))
     }
+    // what each recovered payer was billed, before any batch is on its way
+    for (const p of new Set(this.pending.map((x) => x.payer))) await this.billedTo(p, this.o.view.payerIds.get(p)!)
     if (this.pending.length) this.o.log.info({ receipts: this.pending.length }, 'unsettled receipts found in the usage log; settling them once')
     return nextLocalId
   }
@@ -192,17 +231,35 @@ export class Settler {
       for (;;) {
         if (!this.pending.length || this.stopped) return
         if (kind === 'full' ? this.pending.length < this.o.batchSize : this.pending[0].localId >= upTo) return
-        await this.settleBatch(this.pending.slice(0, this.o.batchSize))
+        await this.settleBatch(this.batchOf(this.pending.slice(0, this.o.batchSize)))
       }
     })
     this.settling = run.catch((e: Error) => this.o.log.error({ err: e.message }, 'settlement failed; will retry'))
     return this.settling
   }
 
+  /**
+   * The longest prefix the chain accepts as one batch: a batch carries each payer's latest
+   * authorisation, and a receipt at a model's previous (grace) price needs that authorisation to
+   * predate the price change, so the batch ends before a payer's first authorisation signed
+   * after a change its earlier grace-price receipts depend on.
+   */
+  private batchOf(candidates: Pending[]): Pending[] {
+    const graceUntil = new Map<string, number>() // payer -> the earliest price change its grace receipts need an authorisation before
+    for (let i = 0; i < candidates.length; i++) {
+      const p = candidates[i]
+      const limit = graceUntil.get(p.payer)
+      if (i > 0 && limit !== undefined && p.authorization.recentBlock >= limit) return candidates.slice(0, i)
+      const m = this.o.view.models.get(String(p.modelId))
+      if (m && m.priceChangedAtBlock > 0 && p.fee !== BigInt(p.units) * m.price) graceUntil.set(p.payer, Math.min(limit ?? Infinity, m.priceChangedAtBlock))
+    }
+    return candidates
+  }
+
   private async settleBatch(batch: Pending[]): Promise<void> {
     const usage = this.o.usage
     const intent = await usage.append({ kind: 'settlement-intent', firstSeq: String(this.nextSeq), localIds: batch.map((p) => p.localId), usageLogHead: usage.head })
-    const b = buildBatch(batch.map((p) => ({ modelId: p.modelId, payerId: p.payerId, units: p.units, fee: p.fee, cpuMicros: p.cpuMicros, adapterByteSeconds: p.adapterByteSeconds })))
+    const b = buildBatch(batch.map((p) => ({ modelId: p.modelId, payerId: p.payerId, units: p.units, fee: p.fee, cpuMicros: p.cpuMicros, adapterByteSeconds: p.adapterByteSeconds, authorization: p.authorization })))
     const abi = artifact('InferenceSettlement').abi
     let hash: Hex
     try {
@@ -210,9 +267,9 @@ export class Settler {
         address: this.o.manifest.contracts.InferenceSettlement,
         abi,
         functionName: 'settleBatch',
-        args: [this.nextSeq, intent.usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds],
+        args: [this.nextSeq, intent.usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations],
         chain: null,
-        gas: 200_000n + 20_000n * BigInt(batch.length),
+        gas: 200_000n + 20_000n * BigInt(batch.length) + 40_000n * BigInt(b.payerIds.length),
       } as never)
     } catch (e) {
       return this.rejected(batch, e)
@@ -264,8 +321,10 @@ export class Settler {
     try {
       const err = decodeErrorResult({ abi: artifact('InferenceSettlement').abi, data: data?.data ?? '0x' })
       reason = `${err.errorName}(${(err.args ?? []).map(String).join(', ')})`
-      if (err.errorName === 'InsufficientEscrow') drop = batch.filter((p) => p.payerId === Number(err.args?.[0]))
-      else if (err.errorName === 'FeeMismatch' || err.errorName === 'BadReceipt') drop = [batch[Number(err.args?.[0])]]
+      // a payer's receipts the chain will not charge it: short escrow, or an authorisation it refuses
+      const byPayer = ['InsufficientEscrow', 'UnauthorizedCharge', 'AuthorizationExpired', 'ChargeExceedsAuthorization']
+      if (byPayer.includes(err.errorName)) drop = batch.filter((p) => p.payerId === Number(err.args?.[0]))
+      else if (err.errorName === 'FeeMismatch' || err.errorName === 'BadReceipt' || err.errorName === 'GracePriceNotAuthorized') drop = [batch[Number(err.args?.[0])]]
       else if (err.errorName === 'SequenceMismatch') this.nextSeq = BigInt(err.args?.[0] as bigint)
     } catch {
       // not a contract error (RPC trouble): retry the whole batch later
@@ -273,7 +332,7 @@ export class Settler {
     if (drop.length) {
       await this.o.usage.append({ kind: 'unpaid', localIds: drop.map((p) => p.localId), reason })
       const ids = new Set(drop.map((p) => p.localId))
-      for (const p of drop) this.release(p.payer, p.fee)
+      for (const p of drop) this.cancel(p.payer, p.fee)
       this.pending.splice(0, this.pending.length, ...this.pending.filter((p) => !ids.has(p.localId)))
     }
     throw new Error(`settlement refused: ${reason}`)

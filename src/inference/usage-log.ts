@@ -7,6 +7,7 @@ import path from 'node:path'
 import type { Address, Hex } from 'viem'
 import type { KeyHandle } from '../chain/keys'
 import { keccakParts, keccakUtf8, recoverSigner } from '../util/hash'
+import type { SignedCharge } from '../protocol/charge-auth'
 
 export const GENESIS_PREV = ('0x' + '00'.repeat(32)) as Hex
 
@@ -23,6 +24,8 @@ export interface InferenceBody {
   payer: string
   input: string
   inputHash: Hex
+  /** the payer's signed ChargeAuthorization the request came with (it covers this fee) */
+  authorization: SignedCharge
   units: number
   price: string
   fee: string

@@ -1,5 +1,6 @@
 // Packing of settlement receipts: one bytes32 each (see InferenceSettlement.sol).
 import type { Hex } from 'viem'
+import { packAuthorization, type SignedCharge } from './charge-auth'
 
 export const MAX_FEE = (1n << 96n) - 1n
 export const MAX_UNITS = 2 ** 32 - 1
@@ -36,6 +37,8 @@ export interface BatchReceipt {
   /** measured serving cost of this receipt (docs/PROTOCOL.md, "Serving cost"); absent = the synthetic model */
   cpuMicros?: bigint
   adapterByteSeconds?: bigint
+  /** the payer's authorisation covering this receipt and every earlier one (cumulative) */
+  authorization: SignedCharge
 }
 
 /** CPU microseconds per unit in the workload's synthetic cost model (docs/PROTOCOL.md, "Serving cost"). */
@@ -55,7 +58,8 @@ export function syntheticServingCost(units: number): { cpuMicros: bigint; adapte
 /**
  * Builds settleBatch's arguments: the strictly increasing distinct model and payer lists, the
  * receipts (kept in request order, since their position fixes their sequence number), and per model
- * the summed serving cost (a receipt without a measurement costs what the synthetic model says).
+ * the summed serving cost (a receipt without a measurement costs what the synthetic model says),
+ * and per payer the authorisation of its last receipt in the batch (the latest: it covers the others).
  */
 export function buildBatch(receipts: BatchReceipt[]): {
   modelIds: bigint[]
@@ -63,6 +67,7 @@ export function buildBatch(receipts: BatchReceipt[]): {
   packed: Hex[]
   cpuMicros: bigint[]
   adapterByteSeconds: bigint[]
+  authorizations: Hex[]
 } {
   const modelIds = [...new Set(receipts.map((r) => r.modelId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const payerIds = [...new Set(receipts.map((r) => r.payerId))].sort((a, b) => a - b)
@@ -79,5 +84,8 @@ export function buildBatch(receipts: BatchReceipt[]): {
     cpuMicros[i] += c.cpuMicros
     adapterByteSeconds[i] += c.adapterByteSeconds
   }
-  return { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds }
+  const latest = new Map<number, SignedCharge>()
+  for (const r of receipts) latest.set(r.payerId, r.authorization)
+  const authorizations = payerIds.flatMap((p) => packAuthorization(latest.get(p)!))
+  return { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds, authorizations }
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { WarehouseConfig } from './config'
 import { ChdbLockedError, ClickHouseError, UpkeepError } from '../util/errors'
+import { chdbHolder, lockedMessage } from './holder'
 
 export { ClickHouseError }
 
@@ -29,6 +30,10 @@ export interface Warehouse {
   cfg: WarehouseConfig
   /** fully qualified name of a table as queries should read it */
   table(name: string): string
+  /** Listen for flushes that made new facts visible (or removed a fork's): the API's in-memory day sums rebuild on it. */
+  onFlushed(listener: (head: number) => void): () => void
+  /** The sink tells listeners that facts up to `head` are visible (called after its 'done' journal row). */
+  flushed(head: number): void
   close(): Promise<void>
 }
 
@@ -44,19 +49,18 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     const dir = path.resolve(cfg.path!)
     const other = [...embeddedOpen.keys()].find((d) => d !== dir)
     if (other) throw new ClickHouseError(`embedded chDB serves one directory per process: ${other} is open here, so ${dir} cannot be`)
+    // asked first: chDB itself would print the engine's raw Code 76 on stderr before failing
+    if (!embeddedOpen.has(dir)) {
+      const holder = chdbHolder(dir)
+      if (holder) throw new ChdbLockedError(lockedMessage(cfg.path!, holder))
+    }
     let connection: never
     try {
       connection = createChdbConnection({ path: dir })
     } catch (e) {
       // chDB's typed connection error (stable code CHDB_CONNECTION): with no other directory open
-      // here, the directory is locked by another process (chDB prints the engine's reason on stderr)
-      if ((e as { code?: unknown }).code === 'CHDB_CONNECTION') {
-        throw new ChdbLockedError(
-          `embedded chDB at ${cfg.path} is in use by another process; run the indexer and the API in one process (npm start) or use a ClickHouse server (CLICKHOUSE_URL)`,
-          undefined,
-          { cause: e },
-        )
-      }
+      // here, the directory is locked by another process (taken between the check and the open)
+      if ((e as { code?: unknown }).code === 'CHDB_CONNECTION') throw new ChdbLockedError(lockedMessage(cfg.path!, chdbHolder(dir)), undefined, { cause: e })
       throw toClickHouseError(e)
     }
     embeddedOpen.set(dir, (embeddedOpen.get(dir) ?? 0) + 1)
@@ -97,10 +101,18 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     }
   }
   let closing: Promise<void> | undefined
+  const listeners = new Set<(head: number) => void>()
   return {
     client,
     cfg,
     table: (name) => `${cfg.database}.${name}`,
+    onFlushed(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    flushed(head) {
+      for (const l of listeners) l(head)
+    },
     close: () =>
       (closing ??= (async () => {
         while (inFlight.size) await Promise.allSettled([...inFlight])

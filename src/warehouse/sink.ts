@@ -219,6 +219,7 @@ export class WarehouseSink implements BatchSink {
         this.chHead = head
         this.forkPoint = null
         this.lastFlush = Date.now()
+        this.w.flushed(head)
         return
       } catch (e) {
         lastError = e
@@ -281,6 +282,7 @@ export class WarehouseSink implements BatchSink {
     this.chHead = pgHead
     this.pgHead = pgHead
     this.forkPoint = null
+    this.w.flushed(pgHead)
     this.pending.clear()
     this.buffer.clear()
     this.buffered = 0

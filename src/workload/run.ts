@@ -24,6 +24,8 @@ import { GENESIS_TIMESTAMP } from '../devnet/anvil'
 import type { DeploymentManifest } from '../devnet/manifest'
 import { splitFee, type FeeSplitPolicy } from '../protocol/split'
 import { buildBatch, type BatchReceipt } from '../protocol/receipts'
+import { ChargeDomain, type SignedCharge } from '../protocol/charge-auth'
+import { devnetPrivateKey } from '../chain/keys'
 import { toFixedPointWeights } from '../protocol/weights'
 import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
 import { encodeSettleEpoch } from '../protocol/calls'
@@ -84,6 +86,10 @@ interface ModelState {
 
 interface PayerState {
   address: Address
+  /** the payer's devnet key: it signs the charge authorisations of its receipts */
+  key: Hex
+  /** what each operator (by id) has charged it in total: the base of its next authorisation */
+  charged: Map<number, bigint>
   payerId: number | null
   wallet: bigint
   escrow: bigint
@@ -97,7 +103,7 @@ interface OperatorState {
   address: Address
   id: number
   nextSeq: bigint
-  pending: BatchReceipt[]
+  pending: Omit<BatchReceipt, 'authorization'>[]
   lastSettleDay: number
   active: boolean
   earnings: bigint
@@ -158,6 +164,8 @@ class Workload {
   private dayModelWeights: number[] = []
   private dayPayerWeights: number[] = []
   private withdrawal: { payer: PayerState; amount: bigint; day: number } | null = null
+  private accountIndex = new Map<string, number>()
+  private chargeDomain!: ChargeDomain
   private agents: { address: Address; operator: number; slashed: boolean; exiting: number | null }[] = []
   private acc!: {
     governance: Address
@@ -216,6 +224,7 @@ class Workload {
     )
     this.manifest.contentDir = this.opts.contentDir
     this.c = this.manifest.contracts
+    this.chargeDomain = new ChargeDomain(this.opts.chainId, this.c.InferenceSettlement)
     this.planActors()
     await this.genesisDay()
     let endBlock = this.manifest.startBlock
@@ -238,6 +247,7 @@ class Workload {
     const s = this.size
     const need = 18 + s.creators + s.contributors + s.payers + s.stakers + s.agents
     if (all.length < need) throw new Error(`the ${s.name} workload needs ${need} dev accounts, anvil has ${all.length}`)
+    this.accountIndex = new Map(all.map((a, i) => [a.toLowerCase(), i]))
     let k = 18
     const take = (n: number) => all.slice(k, (k += n))
     this.acc = {
@@ -258,6 +268,11 @@ class Workload {
       stakers: take(s.stakers),
       agents: take(s.agents),
     }
+  }
+
+  /** a dev account's key (anvil's public mnemonic, by its position in eth_accounts) */
+  private devKey(address: Address): Hex {
+    return devnetPrivateKey(this.accountIndex.get(address.toLowerCase())!)
   }
 
   private prepareCorpus(): void {
@@ -302,6 +317,8 @@ class Workload {
     })
     this.payers = this.acc.payers.map((address, i) => ({
       address,
+      key: this.devKey(address),
+      charged: new Map(),
       payerId: null,
       wallet: 0n,
       escrow: 0n,
@@ -315,6 +332,8 @@ class Workload {
     for (const [i, a] of this.agents.entries()) {
       this.payers.push({
         address: a.address,
+        key: this.devKey(a.address),
+        charged: new Map(),
         payerId: null,
         wallet: 0n,
         escrow: 0n,
@@ -624,9 +643,9 @@ class Workload {
   }
 
   private settle(op: OperatorState, day: number): void {
-    const receipts = op.pending.splice(0, this.size.batchSize)
+    const receipts = this.authorize(op, op.pending.splice(0, this.size.batchSize))
     if (!receipts.length) return
-    const { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds } = buildBatch(receipts)
+    const { modelIds, payerIds, packed, cpuMicros, adapterByteSeconds, authorizations } = buildBatch(receipts)
     const byPayerId = new Map(this.payers.filter((p) => p.payerId !== null).map((p) => [p.payerId!, p]))
     let treasury = 0n
     for (const r of receipts) {
@@ -645,13 +664,33 @@ class Workload {
     this.send(
       op.address,
       this.c.InferenceSettlement,
-      Settlement.functions.settleBatch.encode({ firstSeq: op.nextSeq, usageLogHead, modelIds, payerIds, receipts: packed, cpuMicros, adapterByteSeconds }),
+      Settlement.functions.settleBatch.encode({ firstSeq: op.nextSeq, usageLogHead, modelIds, payerIds, receipts: packed, cpuMicros, adapterByteSeconds, authorizations }),
       `settle batch of ${receipts.length}`,
       300_000n + 40_000n * BigInt(receipts.length),
     )
     op.nextSeq += BigInt(receipts.length)
     op.lastSettleDay = day
     if (op.pending.length >= this.size.batchSize) this.settle(op, day)
+  }
+
+  /**
+   * Each payer of the batch signs one cumulative authorisation for the operator: what it was
+   * charged so far plus this batch, with the last mined block as its recent block (a payer
+   * signing as its requests go would sign the same cap by the batch's last request).
+   */
+  private authorize(op: OperatorState, receipts: Omit<BatchReceipt, 'authorization'>[]): BatchReceipt[] {
+    const byPayerId = new Map(this.payers.filter((p) => p.payerId !== null).map((p) => [p.payerId!, p]))
+    const due = new Map<number, bigint>()
+    for (const r of receipts) due.set(r.payerId, (due.get(r.payerId) ?? 0n) + r.fee)
+    const recentBlock = Math.max(this.driver.headBlock, this.manifest.startBlock)
+    const auths = new Map<number, SignedCharge>()
+    for (const [payerId, amount] of due) {
+      const p = byPayerId.get(payerId)!
+      const cumulativeAmount = (p.charged.get(op.id) ?? 0n) + amount
+      p.charged.set(op.id, cumulativeAmount)
+      auths.set(payerId, this.chargeDomain.sign(p.key, { payer: p.address, operator: op.address, cumulativeAmount, recentBlock, expiryBlock: recentBlock + 10_000 }))
+    }
+    return receipts.map((r) => ({ ...r, authorization: auths.get(r.payerId)! }))
   }
 
   /** settles every operator's pending receipts of a model (before its price changes or it retires) */

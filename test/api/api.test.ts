@@ -183,6 +183,33 @@ describe('analytics queries', () => {
     expect(policies.length).toBe(2)
   })
 
+  it('network sustainability: `to` before `from` is BAD_USER_INPUT; a period with no activity has its ratios null with reasons, never 0', async () => {
+    const back = await t.gql(`{ networkSustainability(from: "2026-03-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: MONTH) { totals { fees } } }`)
+    expect(back.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    expect(back.errors?.[0]?.message).toBe('"from" (2026-03-01T00:00:00.000Z) must be before "to" (2026-01-01T00:00:00.000Z)')
+    type S = { networkSustainability: { totals: Record<string, unknown>; series: unknown[]; unknowns: { field: string; reason: string }[] } }
+    // whole days (the day sums in memory) and part days (the facts) alike
+    for (const [from, to] of [
+      ['2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'],
+      ['2024-01-01T06:30:00Z', '2024-02-01T18:00:00Z'],
+    ]) {
+      const r = await t.gql<S>(`{ networkSustainability(from: "${from}", to: "${to}", interval: WEEK) { totals { inferences payers fees revenue takeRate feeFundedShare agentFeeShare } series { periodStart } unknowns { field reason } } }`)
+      expect(r.errors).toBeUndefined()
+      const n = r.data!.networkSustainability
+      expect(n.series).toEqual([])
+      expect(n.totals).toEqual({ inferences: 0, payers: 0, fees: '0', revenue: '0', takeRate: null, feeFundedShare: null, agentFeeShare: null })
+      const idle = ' (nothing was settled, paid or emitted in the period)'
+      expect(n.unknowns).toEqual([
+        { field: 'totals.takeRate', reason: `no fees in the period${idle}` },
+        { field: 'totals.feeFundedShare', reason: `no maintainer fee payouts or maintainer incentives in the period${idle}` },
+        { field: 'totals.agentFeeShare', reason: `no inference fees in the period${idle}` },
+      ])
+    }
+    // a period with activity has no unknowns
+    const busy = await t.gql<S>(`{ networkSustainability(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z") { unknowns { field } } }`)
+    expect(busy.data!.networkSustainability.unknowns).toEqual([])
+  })
+
   it('refuses bad analytics input with BAD_USER_INPUT and a hint', async () => {
     const cases = [
       `{ modelRevenue(from: "2026-03-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelId } }`,
@@ -378,7 +405,10 @@ describe('HTTP endpoints', () => {
     expect((await fetch(`${t.api.url}/health`)).status).toBe(200)
     const ready = await fetch(`${t.api.url}/ready`)
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', clickhouse: 'ok', index: 'ok' } })
+    const r = (await ready.json()) as { served: { ready: boolean; head: number | null; builds: number } }
+    // the in-memory day sums are reported, not required: without them the warehouse answers
+    expect(r).toEqual({ status: 'ready', checks: { postgres: 'ok', clickhouse: 'ok', index: 'ok' }, served: r.served })
+    expect(r.served).toMatchObject({ ready: true, head: t.devnet.endBlock, builds: 1 })
     const metrics = await (await fetch(`${t.api.url}/metrics`)).text()
     expect(metrics).toMatch(/upkeep_graphql_operations_total\{outcome="ok"\} \d+/)
     expect(metrics).toContain('process_resident_memory_bytes')

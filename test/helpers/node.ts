@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { decodeEventLog, type Address, type Hex } from 'viem'
-import { mnemonicToAccount } from 'viem/accounts'
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { devnetPrivateKey, keyHandle } from '../../src/chain/keys'
 import { DEVNET_MNEMONIC } from '../../src/devnet/anvil'
 import { artifact } from '../../src/chain/artifacts'
@@ -81,6 +81,58 @@ export function spawnNode(devnet: LoadedDevnet, logFile: string, args: string[] 
       await exited
     },
   }
+}
+
+/** small-workload payer i's devnet key (dev account 62 + i) */
+export const payerKey = (i: number): Hex => devnetPrivateKey(62 + i)
+
+export interface Authorization {
+  cumulativeAmount: string
+  recentBlock: number
+  expiryBlock: number
+  signature: Hex
+}
+
+/**
+ * A payer's EIP-712 ChargeAuthorization for an operator (by default the reference node's, dev
+ * account 7), signed here with viem's signTypedData, independent of the node's own code. By
+ * default an allowance no test reaches, from the current block, valid for 100,000 blocks.
+ */
+export async function authorization(
+  devnet: LoadedDevnet,
+  key: Hex,
+  o: { cumulativeAmount?: bigint; recentBlock?: number; expiryBlock?: number; operator?: Address; payer?: Address } = {},
+): Promise<Authorization> {
+  const head = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
+  const account = privateKeyToAccount(key)
+  const a = {
+    cumulativeAmount: o.cumulativeAmount ?? 10n ** 30n,
+    recentBlock: o.recentBlock ?? head,
+    expiryBlock: o.expiryBlock ?? head + 100_000,
+  }
+  const signature = await account.signTypedData({
+    domain: { name: 'Upkeep InferenceSettlement', version: '1', chainId: devnet.manifest.chainId, verifyingContract: devnet.manifest.contracts.InferenceSettlement },
+    types: {
+      ChargeAuthorization: [
+        { name: 'payer', type: 'address' },
+        { name: 'operator', type: 'address' },
+        { name: 'cumulativeAmount', type: 'uint256' },
+        { name: 'recentBlock', type: 'uint64' },
+        { name: 'expiryBlock', type: 'uint64' },
+      ],
+    },
+    primaryType: 'ChargeAuthorization',
+    message: { payer: o.payer ?? account.address, operator: o.operator ?? operatorKey().address, cumulativeAmount: a.cumulativeAmount, recentBlock: BigInt(a.recentBlock), expiryBlock: BigInt(a.expiryBlock) },
+  })
+  return { cumulativeAmount: String(a.cumulativeAmount), recentBlock: a.recentBlock, expiryBlock: a.expiryBlock, signature }
+}
+
+const allowances = new Map<string, Promise<Authorization>>()
+/** A request body of small-workload payer i with its allowance for the reference node (signed once per devnet and payer). */
+export async function paidBody(devnet: LoadedDevnet, i: number, model: string, input: string): Promise<{ model: string; payer: Address; input: string; authorization: Authorization }> {
+  const k = `${devnet.anvil.rpcUrl}/${i}`
+  if (!allowances.has(k)) allowances.set(k, authorization(devnet, payerKey(i)))
+  return { model, payer: payerAddress(i), input, authorization: await allowances.get(k)! }
 }
 
 export async function postInfer(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {

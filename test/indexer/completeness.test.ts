@@ -69,6 +69,7 @@ const NOT_INDEXED: Record<string, string> = {
   WithdrawDelayChanged: 'a governance parameter (each WithdrawalRequested carries its availableAt)',
   DeploymentFeeChanged: 'a governance parameter (each ModelRegistered carries its fee)',
   PriceGraceChanged: 'a governance parameter',
+  'InferenceSettlement.EIP712DomainChanged': "ERC-5267's signal that the EIP-712 domain changed: the domain is fixed at deployment (immutable name, version, chain and address), so it is never emitted",
   'Staking.EIP712DomainChanged': "OpenZeppelin EIP-712's ERC-5267 event; Staking's domain is fixed, so it is never emitted",
   'InferenceSettlement.PoolReleased': 'not indexed yet: the OPEN moves are in token_transfer, the event itself is not kept (see the report)',
 }

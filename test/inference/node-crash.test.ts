@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
-import { payerAddress, postInfer, settledBy, spawnNode, tempLog, type NodeChild } from '../helpers/node'
+import { paidBody, payerAddress, postInfer, settledBy, spawnNode, tempLog, type NodeChild } from '../helpers/node'
 import { readLog } from '../../src/inference/usage-log'
 import { artifact } from '../../src/chain/artifacts'
 import { corpusSplit, loadCorpus } from '../../src/content/corpus'
@@ -56,7 +56,7 @@ describe('the node dies between its log and the chain', () => {
     const block0 = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
     const first = start(log, ['--batch-size', '1000', '--batch-interval-ms', '3600000'])
     const url = await first.url
-    for (let i = 0; i < 7; i++) expect((await postInfer(url, { model: '1', payer: payerAddress(i % 3), input: texts[i] })).status).toBe(200)
+    for (let i = 0; i < 7; i++) expect((await postInfer(url, await paidBody(devnet, i % 3, '1', texts[i]))).status).toBe(200)
     await first.kill9()
     expect(await nextSequence()).toBe(seq0) // nothing settled yet
     const second = start(log, ['--batch-size', '100', '--batch-interval-ms', '200'])
@@ -84,7 +84,7 @@ describe('the node dies between its log and the chain', () => {
     const dying = start(log, ['--batch-size', '5', '--batch-interval-ms', '3600000'], { UPKEEP_FAULT_NODE_CRASH: 'after-settlement-tx' })
     const url = await dying.url
     // the fifth answer fills the batch; the node settles it and is killed before logging that
-    await Promise.all([0, 1, 2, 3, 4].map((i) => postInfer(url, { model: '2', payer: payerAddress(i), input: texts[10 + i] })))
+    await Promise.all([0, 1, 2, 3, 4].map(async (i) => postInfer(url, await paidBody(devnet, i, '2', texts[10 + i]))))
     const death = await dying.exited
     expect(death.signal).toBe('SIGKILL')
     expect(await nextSequence()).toBe(seq0 + 5n)
@@ -92,9 +92,10 @@ describe('the node dies between its log and the chain', () => {
     expect(records.filter((r) => r.kind === 'settlement-intent').length).toBe(1)
     expect(records.filter((r) => r.kind === 'settlement').length).toBe(0)
 
-    const again = start(log, ['--batch-size', '3', '--batch-interval-ms', '200'])
+    // the three answers fill one batch (no timer: a due-settlement between two requests would split it)
+    const again = start(log, ['--batch-size', '3', '--batch-interval-ms', '3600000'])
     const url2 = await again.url
-    for (let i = 0; i < 3; i++) expect((await postInfer(url2, { model: '2', payer: payerAddress(i), input: texts[20 + i] })).status).toBe(200)
+    for (let i = 0; i < 3; i++) expect((await postInfer(url2, await paidBody(devnet, i, '2', texts[20 + i]))).status).toBe(200)
     await waitFor(async () => (await nextSequence()) === seq0 + 8n, 'the next 3 receipts to settle')
     await again.stop()
     const settled = await settledBy(devnet, 1, block0)

@@ -10,7 +10,7 @@ import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { devnetPrivateKey } from '../../src/chain/keys'
 import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
-import { attributorKey, operatorKey, payerAddress, postInfer, settledBy, tempLog } from '../helpers/node'
+import { attributorKey, authorization, operatorKey, paidBody, payerAddress, payerKey, postInfer, settledBy, tempLog } from '../helpers/node'
 import { InferenceNode } from '../../src/inference/node'
 import { serveNode, type NodeServer } from '../../src/inference/http'
 import { readLog, type InferenceBody, type LogRecord } from '../../src/inference/usage-log'
@@ -59,6 +59,7 @@ beforeAll(async () => {
     batchSize: 25,
     batchIntervalMs: 3_600_000, // settled by the test
     epochSeconds: 0,
+    authMaxAgeBlocks: 1_000, // the small chain is shorter than the default's day of blocks
   })
   server = await serveNode(node)
   const models = node.models()
@@ -78,7 +79,7 @@ describe('metering, settlement and attribution', () => {
     const sent: { localId: number; model: string; text: string }[] = []
     for (let i = 0; i < 40; i++) {
       const model = liveModels[i % 3]
-      const r = await postInfer(server.url, { model, payer: payerAddress(i % 4), input: texts[i] })
+      const r = await postInfer(server.url, await paidBody(devnet, i % 4, model, texts[i]))
       expect(r.status, JSON.stringify(r.body)).toBe(200)
       expect(r.body.units).toBe(unitsOf(texts[i]))
       sent.push({ localId: r.body.localId as number, model, text: texts[i] })
@@ -209,7 +210,7 @@ describe('metering, settlement and attribution', () => {
   }, 120_000)
 
   it('answers deterministically: the same input and adapter, the same output hash and weights', async () => {
-    const body = { model: liveModels[0], payer: payerAddress(0), input: texts[50] }
+    const body = await paidBody(devnet, 0, liveModels[0], texts[50])
     const a = await postInfer(server.url, body)
     const b = await postInfer(server.url, body)
     expect(b.body.outputHash).toBe(a.body.outputHash)
@@ -223,7 +224,9 @@ describe('malformed or unpayable requests', () => {
     const logBytes = () => fs.statSync(logFile).size
     const size0 = logBytes()
     const answered0 = node.stats.answered
-    const pending0 = node.usageOf(payerAddress(0)).pendingReceipts
+    const pending0 = (await node.usageOf(payerAddress(0))).pendingReceipts
+    const allowance1 = (await paidBody(devnet, 1, liveModels[0], 'x')).authorization
+    const poorAllowance = await authorization(devnet, devnetPrivateKey(150))
     const known = new Set(liveModels)
     const payers = new Set([...Array(24).keys()].map((i) => payerAddress(i).toLowerCase()))
     const hex = fc.stringMatching(/^[0-9a-f]{40}$/)
@@ -231,18 +234,33 @@ describe('malformed or unpayable requests', () => {
       fc.jsonValue(),
       fc.record({ model: fc.oneof(fc.integer(), fc.string(), fc.constant(null)), payer: fc.string(), input: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }),
       fc.record({ model: fc.constantFrom(...liveModels), payer: hex.map((h) => `0x${h}`), input: fc.string({ minLength: 1 }) }), // unregistered payers
-      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(poorPayer), input: fc.string({ minLength: 1 }).filter((s) => /\p{L}|\p{N}/u.test(s)) }), // 1 wei of escrow
-      fc.record({ model: fc.constant(retiredModel), payer: fc.constant(payerAddress(1)), input: fc.constant('hello') }),
-      fc.record({ model: fc.integer({ min: 1000, max: 1e9 }).map(String), payer: fc.constant(payerAddress(1)), input: fc.constant('hello') }),
-      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('x'.repeat(20_000)) }),
-      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('hi'), extra: fc.jsonValue() }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(poorPayer), input: fc.string({ minLength: 1 }).filter((s) => /\p{L}|\p{N}/u.test(s)), authorization: fc.constant(poorAllowance) }), // 1 wei of escrow
+      fc.record({ model: fc.constant(retiredModel), payer: fc.constant(payerAddress(1)), input: fc.constant('hello'), authorization: fc.constant(allowance1) }),
+      fc.record({ model: fc.integer({ min: 1000, max: 1e9 }).map(String), payer: fc.constant(payerAddress(1)), input: fc.constant('hello'), authorization: fc.constant(allowance1) }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('x'.repeat(20_000)), authorization: fc.constant(allowance1) }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('hi'), extra: fc.jsonValue(), authorization: fc.constant(allowance1) }),
+      // a valid request but for its authorisation: missing, any JSON, a broken field, another payer's
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('hello') }),
+      fc.record({ model: fc.constantFrom(...liveModels), payer: fc.constant(payerAddress(1)), input: fc.constant('hello'), authorization: fc.jsonValue() }),
+      fc.record({
+        model: fc.constantFrom(...liveModels),
+        payer: fc.constant(payerAddress(1)),
+        input: fc.constant('hello'),
+        authorization: fc.oneof(
+          fc.record({ cumulativeAmount: fc.oneof(fc.bigInt({ min: -1n, max: 1n << 130n }).map(String), fc.integer(), fc.constant('1e18')) }).map((x) => ({ ...allowance1, ...x })),
+          fc.record({ recentBlock: fc.oneof(fc.double(), fc.string(), fc.integer({ max: -1 })) }).map((x) => ({ ...allowance1, ...x })),
+          fc.record({ signature: fc.oneof(fc.string(), hex.map((h) => `0x${h}`)) }).map((x) => ({ ...allowance1, ...x })),
+          fc.constant(poorAllowance),
+        ),
+      }).filter((b) => JSON.stringify(b.authorization) !== JSON.stringify(allowance1)),
       fc.string().map((s) => `{"model": ${s}`), // broken JSON text
     )
     const wouldBeValid = (b: unknown) => {
       if (typeof b !== 'object' || b === null || Array.isArray(b)) return false
       const r = b as Record<string, unknown>
       return (
-        Object.keys(r).every((k) => ['model', 'payer', 'input'].includes(k)) &&
+        Object.keys(r).every((k) => ['model', 'payer', 'input', 'authorization'].includes(k)) &&
+        JSON.stringify(r.authorization) === JSON.stringify(allowance1) &&
         typeof r.model === 'string' &&
         known.has(r.model) &&
         typeof r.payer === 'string' &&
@@ -270,8 +288,69 @@ describe('malformed or unpayable requests', () => {
     expect(cases).toBeGreaterThanOrEqual(1000)
     expect(logBytes()).toBe(size0)
     expect(node.stats.answered).toBe(answered0)
-    expect(node.usageOf(payerAddress(0)).pendingReceipts).toBe(pending0)
+    expect((await node.usageOf(payerAddress(0))).pendingReceipts).toBe(pending0)
     const oversized = await fetch(`${server.url}/v1/infer`, { method: 'POST', body: 'x'.repeat(70 * 1024) })
     expect(oversized.status).toBe(413)
   }, 180_000)
+})
+
+describe('payer-signed charges', () => {
+  it('a request without a valid authorisation gets a named 4xx, and nothing is logged, billed or reserved', async () => {
+    const payer = payerAddress(5)
+    const key = payerKey(5)
+    const model = liveModels[1]
+    const input = texts[55]
+    const head = Number(await devnet.publicClient.getBlockNumber({ cacheTime: 0 }))
+    const size0 = fs.statSync(logFile).size
+    const usage0 = await node.usageOf(payer)
+    const answered0 = node.stats.answered
+    const { authorization: good } = await paidBody(devnet, 5, model, input)
+    const cases: [string, unknown, number, string][] = [
+      ['none', undefined, 401, 'AUTHORIZATION_REQUIRED'],
+      ['not an object', 'signed', 400, 'BAD_AUTHORIZATION'],
+      ['a cap that is not a decimal string', { ...good, cumulativeAmount: 10 }, 400, 'BAD_AUTHORIZATION'],
+      ['a cap beyond 128 bits', { ...good, cumulativeAmount: String(1n << 128n) }, 400, 'BAD_AUTHORIZATION'],
+      ['a short signature', { ...good, signature: good.signature.slice(0, 100) }, 400, 'BAD_AUTHORIZATION'],
+      ['an unknown field', { ...good, nonce: 1 }, 400, 'BAD_AUTHORIZATION'],
+      ['a cap raised after signing', { ...good, cumulativeAmount: String(BigInt(good.cumulativeAmount) + 1n) }, 403, 'AUTHORIZATION_NOT_BY_PAYER'],
+      ['signed by another payer', await authorization(devnet, payerKey(6), { payer }), 403, 'AUTHORIZATION_NOT_BY_PAYER'],
+      ['signed for another operator', await authorization(devnet, key, { operator: payerAddress(7) }), 403, 'AUTHORIZATION_NOT_BY_PAYER'],
+      ['expiring before its batch could settle', await authorization(devnet, key, { expiryBlock: head + 10 }), 403, 'AUTHORIZATION_EXPIRED'],
+      ['older than the node accepts', await authorization(devnet, key, { recentBlock: head - 1_001 }), 403, 'AUTHORIZATION_STALE'],
+      ['from a block the chain has not reached', await authorization(devnet, key, { recentBlock: head + 50 }), 403, 'AUTHORIZATION_FROM_FUTURE'],
+      ['a cap below what was billed plus this fee', await authorization(devnet, key, { cumulativeAmount: BigInt(usage0.billed!) }), 402, 'AUTHORIZATION_EXCEEDED'],
+    ]
+    for (const [what, auth, status, code] of cases) {
+      const r = await postInfer(server.url, { model, payer, input, ...(auth === undefined ? {} : { authorization: auth }) })
+      expect([what, r.status, (r.body.error as { code?: string } | undefined)?.code]).toEqual([what, status, code])
+    }
+    expect(fs.statSync(logFile).size).toBe(size0)
+    expect(node.stats.answered).toBe(answered0)
+    expect(await node.usageOf(payer)).toEqual(usage0)
+    expect(head - 1_001).toBeGreaterThanOrEqual(0) // the stale case really is a block of this chain
+  })
+
+  it('an exact cap pays for one request and no more; the signed authorisation is in the usage log', async () => {
+    const payer = payerAddress(8)
+    const model = liveModels[2]
+    const price = BigInt(node.models().find((m) => m.id === model)!.pricePerUnit)
+    const billed = BigInt((await node.usageOf(payer)).billed!)
+    // billed starts at what the chain says operator 1 charged this payer
+    const payerId = Number(await devnet.publicClient.readContract({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi, functionName: 'payerIdOf', args: [payer] }))
+    expect(billed).toBe(await devnet.publicClient.readContract({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi, functionName: 'charged', args: [payerId, node.operatorId] }))
+    const fee = BigInt(unitsOf(texts[56])) * price
+    const exact = await authorization(devnet, payerKey(8), { cumulativeAmount: billed + fee })
+    const ok = await postInfer(server.url, { model, payer, input: texts[56], authorization: exact })
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+    expect(ok.body.fee).toBe(String(fee))
+    expect((await node.usageOf(payer)).billed).toBe(String(billed + fee))
+    const again = await postInfer(server.url, { model, payer, input: texts[57], authorization: exact })
+    expect([again.status, (again.body.error as { code: string }).code]).toEqual([402, 'AUTHORIZATION_EXCEEDED'])
+    const { records } = await readLog(logFile)
+    const rec = records.find((r): r is LogRecord & InferenceBody => r.kind === 'inference' && r.localId === ok.body.localId)!
+    expect(rec.authorization).toEqual(exact)
+    // settled on chain under that authorisation: charged grows to exactly its cap
+    await node.settle()
+    expect(await devnet.publicClient.readContract({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi, functionName: 'charged', args: [payerId, node.operatorId] })).toBe(billed + fee)
+  })
 })

@@ -255,13 +255,15 @@ describe('AgentRegistry and settlement: receipts naming an unregistered operator
     // the agent itself, a stranger, and the removed operator 4 are not registered operators
     for (const who of [a, await k.fresh('fake-operator'), k.acc.operators[3]]) {
       const next = await k.read<bigint>('InferenceSettlement', 'nextSequence', [who])
-      const r = await k.expectRevert(who, 'InferenceSettlement', 'settleBatch', [next, head, [model], [payerId], [receipt], [1n], [1n]], 'UnknownOperator')
+      // the agent's authorisation for the account that tries to settle: still not an operator
+      const auth = await k.authorize(a, who, 100n * OPEN)
+      const r = await k.expectRevert(who, 'InferenceSettlement', 'settleBatch', [next, head, [model], [payerId], [receipt], [1n], [1n], auth], 'UnknownOperator')
       expect(r.args).toEqual([who])
     }
     expect(await snapshot()).toEqual(before)
     // the agent's own operator settles the same receipt
     const seq = await k.read<bigint>('InferenceSettlement', 'nextSequence', [k.acc.operators[0]])
-    await k.send(k.acc.operators[0], 'InferenceSettlement', 'settleBatch', [seq, head, [model], [payerId], [receipt], [1n], [1n]])
+    await k.send(k.acc.operators[0], 'InferenceSettlement', 'settleBatch', [seq, head, [model], [payerId], [receipt], [1n], [1n], await k.authorize(a, k.acc.operators[0], 100n * OPEN)])
     expect((await snapshot()).escrow).toBe(before.escrow - units * pricePerUnit)
   })
 })

@@ -31,6 +31,7 @@ describe('AttributionSettlement', () => {
   let contributors: Address[]
   let outsider: Address
   let payerId: number
+  let payerAuth: Hex[]
   const PRICE = 1_000_003n
 
   /** Settles one receipt of `units` for the model through operator 1; returns the pool it adds. */
@@ -39,7 +40,7 @@ describe('AttributionSettlement', () => {
     const seq = await k.read<bigint>('InferenceSettlement', 'nextSequence', [op])
     const fee = units * PRICE
     const receipt = toHex(fee | (units << 96n), { size: 32 }) as Hex
-    await k.send(op, 'InferenceSettlement', 'settleBatch', [seq, keccak256(toHex('h')), [model], [payerId], [receipt], [1n], [1n]])
+    await k.send(op, 'InferenceSettlement', 'settleBatch', [seq, keccak256(toHex('h')), [model], [payerId], [receipt], [1n], [1n], payerAuth])
     const { contributorsBps } = await k.read<{ contributorsBps: number }>('FeePolicy', 'current')
     return (fee * BigInt(contributorsBps)) / 10_000n
   }
@@ -63,6 +64,8 @@ describe('AttributionSettlement', () => {
     await k.fund(payer, 100n * OPEN, [k.c.InferenceSettlement])
     await k.send(payer, 'InferenceSettlement', 'deposit', [100n * OPEN])
     payerId = await k.read<number>('InferenceSettlement', 'payerIdOf', [payer])
+    // the payer authorises operator 1 to charge its whole escrow
+    payerAuth = await k.authorize(payer, k.acc.operators[0], 100n * OPEN, { expiryBlock: (await k.d.publicClient.getBlockNumber()) + 100_000n })
   })
 
   it('pays floor(pool * weight / 1e6) to each entry and the remainder to the first largest weight', async () => {

@@ -57,10 +57,19 @@ async function snapshot() {
     earnings: await k.read<bigint>('InferenceSettlement', 'operatorEarnings', [1]),
     nextSeq: await k.read<bigint>('InferenceSettlement', 'nextSequence', [operator]),
     payerCount: await k.read<number>('InferenceSettlement', 'payerCount'),
+    chargedA: await k.read<bigint>('InferenceSettlement', 'charged', [payerIdA, 1]),
+    chargedB: await k.read<bigint>('InferenceSettlement', 'charged', [payerIdB, 1]),
   }
 }
 
-/** settleBatch's arguments; the serving cost defaults to a distinct, recognisable value per model */
+/** per payer id, an authorisation with a cap no test reaches, signed when the payers are made */
+const allowance = new Map<number, Hex[]>()
+const ALLOWANCE = 10n ** 30n
+
+/**
+ * settleBatch's arguments; the serving cost defaults to a distinct, recognisable value per model,
+ * the authorisations to each payer's allowance (an unknown payer id gets three zero words).
+ */
 const settleArgs = (
   firstSeq: bigint,
   modelIds: bigint[],
@@ -69,7 +78,9 @@ const settleArgs = (
   head: Hex = keccak256(toHex('usage-log-head')),
   cpuMicros: bigint[] = modelIds.map((_, i) => 1_000n + BigInt(i)),
   adapterByteSeconds: bigint[] = modelIds.map((_, i) => 7_000_000n + BigInt(i)),
-) => [firstSeq, head, modelIds, payerIds, receipts, cpuMicros, adapterByteSeconds] as const
+  authorizations: Hex[] = payerIds.flatMap((p) => allowance.get(p) ?? [ZERO, ZERO, ZERO]),
+) => [firstSeq, head, modelIds, payerIds, receipts, cpuMicros, adapterByteSeconds, authorizations] as const
+const ZERO = toHex(0n, { size: 32 })
 
 beforeAll(async () => {
   k = await Kit.load()
@@ -99,6 +110,9 @@ beforeAll(async () => {
   payerIdA = await k.read<number>('InferenceSettlement', 'payerIdOf', [payerA])
   payerIdB = await k.read<number>('InferenceSettlement', 'payerIdOf', [payerB])
   expect(payerIdA).toBeLessThan(payerIdB)
+  const head = await k.d.publicClient.getBlockNumber()
+  allowance.set(payerIdA, await k.authorize(payerA, operator, ALLOWANCE, { expiryBlock: head + 1_000_000n }))
+  allowance.set(payerIdB, await k.authorize(payerB, operator, ALLOWANCE, { expiryBlock: head + 1_000_000n }))
 }, 120_000)
 
 afterAll(async () => {
@@ -313,6 +327,63 @@ describe('InferenceSettlement: refused batches change nothing', () => {
   })
 })
 
+describe('InferenceSettlement: payer-signed charges', () => {
+  async function refused(args: ReturnType<typeof settleArgs>, errorName: string) {
+    const before = await snapshot()
+    const r = await k.expectRevert(operator, 'InferenceSettlement', 'settleBatch', args, errorName)
+    expect(await snapshot()).toEqual(before)
+    return r.args
+  }
+  const seq = () => k.read<bigint>('InferenceSettlement', 'nextSequence', [operator])
+  const receipt = (units: bigint): Receipt => ({ modelIdx: 0, payerIdx: 0, units, fee: units * MY_PRICE })
+  const args = async (r: Receipt[], auth: Hex[]) => settleArgs(await seq(), [myModel], [payerIdA], r.map((x) => pack(x)), undefined, undefined, undefined, auth)
+
+  it('an unsigned charge (no authorisation, or not the payer\'s signature) is refused', async () => {
+    const one = receipt(3n)
+    // no authorisation words at all; too few
+    expect(await refused(await args([one], []), 'AuthorizationCountMismatch')).toEqual([1n, 0n])
+    expect(await refused(await args([one], allowance.get(payerIdA)!.slice(0, 2)), 'AuthorizationCountMismatch')).toEqual([1n, 2n])
+    // an empty signature recovers no one
+    const cap = allowance.get(payerIdA)![0]
+    expect(await refused(await args([one], [cap, ZERO, ZERO]), 'UnauthorizedCharge')).toEqual([payerIdA, '0x0000000000000000000000000000000000000000'])
+    // signed by someone else (payer B signs for A)
+    expect(await refused(await args([one], await k.authorize(payerA, operator, ALLOWANCE, { signer: payerB })), 'UnauthorizedCharge')).toEqual([payerIdA, payerB])
+    // A's signature for another operator is no authorisation for this one
+    const other = await k.authorize(payerA, k.acc.operators[1], ALLOWANCE)
+    const [pid, signer] = await refused(await args([one], other), 'UnauthorizedCharge')
+    expect(pid).toBe(payerIdA)
+    expect(signer).not.toBe(payerA)
+    // A's signature with the cap raised by the operator afterwards
+    const mine = await k.authorize(payerA, operator, 1_000n)
+    const raised = toHex(BigInt(mine[0]) + 10n ** 20n, { size: 32 })
+    expect((await refused(await args([one], [raised, mine[1], mine[2]]), 'UnauthorizedCharge'))[0]).toBe(payerIdA)
+  })
+
+  it('a charge beyond the authorised cumulative amount: ChargeExceedsAuthorization(payerId, charged, cap), state unchanged', async () => {
+    const charged = await k.read<bigint>('InferenceSettlement', 'charged', [payerIdA, 1])
+    const r1 = receipt(7n)
+    const r2 = receipt(5n)
+    // one base unit short of the two receipts
+    const short = charged + r1.fee + r2.fee - 1n
+    expect(await refused(await args([r1, r2], await k.authorize(payerA, operator, short)), 'ChargeExceedsAuthorization')).toEqual([payerIdA, short + 1n, short])
+    // exactly enough: settles, and charged grows by the batch
+    const exact = await k.authorize(payerA, operator, charged + r1.fee + r2.fee)
+    const before = await snapshot()
+    await k.send(operator, 'InferenceSettlement', 'settleBatch', await args([r1, r2], exact))
+    const after = await snapshot()
+    expect(after.chargedA).toBe(charged + r1.fee + r2.fee)
+    expect(after.escrowA).toBe(before.escrowA - r1.fee - r2.fee)
+    // the same authorisation again: its cap is used up
+    expect(await refused(await args([receipt(1n)], exact), 'ChargeExceedsAuthorization')).toEqual([payerIdA, charged + r1.fee + r2.fee + MY_PRICE, charged + r1.fee + r2.fee])
+  })
+
+  it('an authorisation past its expiry block: AuthorizationExpired', async () => {
+    const head = await k.d.publicClient.getBlockNumber()
+    // the refused transaction is mined in block head + 1: an expiry of head is past, head + 1 is not
+    expect(await refused(await args([receipt(2n)], await k.authorize(payerA, operator, ALLOWANCE, { expiryBlock: head - 1n })), 'AuthorizationExpired')).toEqual([payerIdA, head - 1n])
+  })
+})
+
 describe('InferenceSettlement: price changes and retirement keep served receipts settleable for the grace period', () => {
   it('old price within the grace period, FeeMismatch after it; a retired model settles within the grace', async () => {
     const grace = await k.read<bigint>('ModelRegistry', 'priceGrace')
@@ -320,10 +391,27 @@ describe('InferenceSettlement: price changes and retirement keep served receipts
     const newPrice = MY_PRICE * 2n + 1n
     const change = await k.send(creator, 'ModelRegistry', 'setPrice', [myModel, newPrice])
     const changedAt = await k.blockTime(change)
-    expect(await k.read('ModelRegistry', 'previousPrice', [myModel])).toEqual([MY_PRICE, changedAt + grace])
+    expect(await k.read('ModelRegistry', 'previousPrice', [myModel])).toEqual([MY_PRICE, changedAt + grace, change.blockNumber])
     const oldFee: Receipt = { modelIdx: 0, payerIdx: 0, units: 11n, fee: 11n * MY_PRICE }
     const newFee: Receipt = { modelIdx: 0, payerIdx: 0, units: 11n, fee: 11n * newPrice }
     let s = await k.read<bigint>('InferenceSettlement', 'nextSequence', [operator])
+    // no backdating: the old price needs the payer's consent from before the change. An
+    // authorisation whose recent block is the change's block or later is refused for an old-price
+    // receipt (and accepted for a new-price one); one from the block before is accepted.
+    const charged = await k.read<bigint>('InferenceSettlement', 'charged', [payerIdA, 1])
+    const at = async (recentBlock: bigint) => k.authorize(payerA, operator, charged + oldFee.fee + newFee.fee, { recentBlock })
+    for (const recentBlock of [change.blockNumber, change.blockNumber + 1n]) {
+      const before = await snapshot()
+      const r = await k.expectRevert(operator, 'InferenceSettlement', 'settleBatch', settleArgs(s, [myModel], [payerIdA], [pack(newFee), pack(oldFee)], undefined, undefined, undefined, await at(recentBlock)), 'GracePriceNotAuthorized')
+      expect(r.args).toEqual([1n, recentBlock, change.blockNumber])
+      expect(await snapshot()).toEqual(before)
+    }
+    const fresh = await k.send(operator, 'InferenceSettlement', 'settleBatch', settleArgs(s, [myModel], [payerIdA], [pack(newFee)], undefined, undefined, undefined, await at(change.blockNumber + 1n)))
+    expect(k.events(fresh, 'InferenceSettlement', 'InferenceSettled')).toHaveLength(1)
+    s += 1n
+    const early = await k.send(operator, 'InferenceSettlement', 'settleBatch', settleArgs(s, [myModel], [payerIdA], [pack(oldFee)], undefined, undefined, undefined, await at(change.blockNumber - 1n)))
+    expect(k.events<{ fee: bigint }>(early, 'InferenceSettlement', 'InferenceSettled').map((e) => e.fee)).toEqual([oldFee.fee])
+    s += 1n
     await k.setNextTime(changedAt + grace) // the last second of the grace period
     await k.send(operator, 'InferenceSettlement', 'settleBatch', settleArgs(s, [myModel], [payerIdA], [pack(oldFee), pack(newFee)]))
     s += 2n

@@ -122,12 +122,15 @@ describe('ModelRegistry: price, adapter, retirement', () => {
     const r = await k.send(creator, 'ModelRegistry', 'setPrice', [id, 2_500n])
     expect(k.events(r, 'ModelRegistry', 'ModelPriceChanged')).toEqual([{ modelId: id, oldPrice: 1_000n, newPrice: 2_500n }])
     const at = await k.blockTime(r)
-    expect(await k.read('ModelRegistry', 'previousPrice', [id])).toEqual([1_000n, at + DAY])
+    // the change's block is kept: only an authorisation signed before it may be charged the old price
+    expect(await k.read('ModelRegistry', 'previousPrice', [id])).toEqual([1_000n, at + DAY, r.blockNumber])
     expect(await k.read('ModelRegistry', 'livePrices', [[id]])).toEqual([2_500n])
     expect(await k.read('ModelRegistry', 'gracePrice', [id])).toBe(1_000n)
+    expect(await k.read('ModelRegistry', 'graceTerms', [id])).toEqual([1_000n, r.blockNumber])
     await k.d.testClient.setNextBlockTimestamp({ timestamp: at + DAY + 1n })
     await k.d.testClient.mine({ blocks: 1 })
     expect(await k.read('ModelRegistry', 'gracePrice', [id])).toBe(0n)
+    expect(await k.read('ModelRegistry', 'graceTerms', [id])).toEqual([0n, r.blockNumber])
   })
 
   it('only the owner updates the adapter, and each update is the next version', async () => {

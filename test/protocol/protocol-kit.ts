@@ -13,12 +13,15 @@ import {
   keccak256,
   maxUint256,
   parseEther,
+  parseSignature,
+  signatureToCompactSignature,
   toHex,
   type Abi,
   type Address,
   type Hex,
   type TransactionReceipt,
 } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import { expect } from 'vitest'
 import { allAbis, artifact, type ContractName } from '../../src/chain/artifacts'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
@@ -68,6 +71,7 @@ export class Kit {
   readonly c: LoadedDevnet['manifest']['contracts']
   readonly acc: LoadedDevnet['manifest']['accounts']
   private freshCount = 0
+  private readonly keys = new Map<string, Hex>()
 
   constructor(readonly d: LoadedDevnet) {
     this.c = d.manifest.contracts
@@ -158,12 +162,48 @@ export class Kit {
     return { args: simulated!.args, receipt }
   }
 
-  /** A new address nobody has used, impersonated and given ETH for gas. */
+  /** A new address nobody has used, impersonated and given ETH for gas; its key signs its charge authorisations. */
   async fresh(label = 'actor'): Promise<Address> {
-    const address = getAddress(keccak256(toHex(`upkeep-protocol-test/${label}/${this.freshCount++}/${this.d.anvil.port}`)).slice(0, 42))
+    const key = keccak256(toHex(`upkeep-protocol-test/${label}/${this.freshCount++}/${this.d.anvil.port}`))
+    const address = privateKeyToAccount(key).address
+    this.keys.set(address.toLowerCase(), key)
     await this.d.testClient.impersonateAccount({ address })
     await this.d.testClient.setBalance({ address, value: parseEther('100') })
     return address
+  }
+
+  /**
+   * settleBatch's three words for `payer`'s EIP-712 ChargeAuthorization, signed here with viem's
+   * signTypedData (not the project's signer): the packed cap and blocks, r, and vs (EIP-2098).
+   * `signer` signs instead of the payer when given (a forged authorisation).
+   */
+  async authorize(
+    payer: Address,
+    operator: Address,
+    cumulativeAmount: bigint,
+    o: { recentBlock?: bigint; expiryBlock?: bigint; signer?: Address } = {},
+  ): Promise<[Hex, Hex, Hex]> {
+    const head = await this.d.publicClient.getBlockNumber()
+    const recentBlock = o.recentBlock ?? head
+    const expiryBlock = o.expiryBlock ?? head + 1_000n
+    const key = this.keys.get((o.signer ?? payer).toLowerCase())
+    if (!key) throw new Error(`no key for ${o.signer ?? payer}: make it with fresh()`)
+    const signature = await privateKeyToAccount(key).signTypedData({
+      domain: { name: 'Upkeep InferenceSettlement', version: '1', chainId: this.d.manifest.chainId, verifyingContract: this.c.InferenceSettlement },
+      types: {
+        ChargeAuthorization: [
+          { name: 'payer', type: 'address' },
+          { name: 'operator', type: 'address' },
+          { name: 'cumulativeAmount', type: 'uint256' },
+          { name: 'recentBlock', type: 'uint64' },
+          { name: 'expiryBlock', type: 'uint64' },
+        ],
+      },
+      primaryType: 'ChargeAuthorization',
+      message: { payer, operator, cumulativeAmount, recentBlock, expiryBlock },
+    })
+    const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature))
+    return [toHex(cumulativeAmount | (recentBlock << 128n) | (expiryBlock << 192n), { size: 32 }), r, yParityAndS]
   }
 
   /** Gives `to` OPEN from the liquidity account and, optionally, approves spenders for it. */

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
-import { attributorKey, operatorKey, payerAddress, tempLog } from '../helpers/node'
+import { attributorKey, operatorKey, paidBody, tempLog } from '../helpers/node'
+import type { SignedCharge } from '../../src/protocol/charge-auth'
 import { InferenceNode } from '../../src/inference/node'
 import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
 import { ChainSource } from '../../src/verify/chain-source'
@@ -77,15 +78,18 @@ async function onSnapshot<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 const settlement = () => ({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi })
-/** Settles receipts as operator 1 would (its key), committing `head` as the usage-log head. */
-async function settleAsOperator(receipts: { modelId: string; payer: string; units: number; fee: bigint }[], head: Hex): Promise<{ firstSeq: bigint; hash: Hex; blockNumber: number }> {
+/**
+ * Settles receipts as operator 1 would (its key), committing `head` as the usage-log head, under
+ * authorisations the node logged (a payer's allowance covers more than the receipts it came with).
+ */
+async function settleAsOperator(receipts: { modelId: string; payer: string; units: number; fee: bigint; authorization: SignedCharge }[], head: Hex): Promise<{ firstSeq: bigint; hash: Hex; blockNumber: number }> {
   const operator = privateKeyToAccount(devnetPrivateKey(7))
   const firstSeq = (await devnet.publicClient.readContract({ ...settlement(), functionName: 'nextSequence', args: [operator.address] })) as bigint
   const payerIds = new Map<string, number>()
   for (const r of receipts) payerIds.set(r.payer, Number(await devnet.publicClient.readContract({ ...settlement(), functionName: 'payerIdOf', args: [r.payer] })))
-  const b = buildBatch(receipts.map((r) => ({ modelId: BigInt(r.modelId), payerId: payerIds.get(r.payer)!, units: r.units, fee: r.fee })))
+  const b = buildBatch(receipts.map((r) => ({ modelId: BigInt(r.modelId), payerId: payerIds.get(r.payer)!, units: r.units, fee: r.fee, authorization: r.authorization })))
   const wallet = createWalletClient({ account: operator, transport: http(devnet.anvil.rpcUrl) })
-  const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds], chain: null } as never)
+  const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations], chain: null } as never)
   const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
   expect(receipt.status).toBe('success')
   return { firstSeq, hash, blockNumber: Number(receipt.blockNumber) }
@@ -105,7 +109,7 @@ beforeAll(async () => {
     batchIntervalMs: 3_600_000,
   })
   const models = node.models().filter((m) => !m.retired).map((m) => m.id)
-  for (let i = 0; i < 24; i++) await node.infer({ model: models[i % 4], payer: payerAddress(i % 5), input: texts[i] })
+  for (let i = 0; i < 24; i++) await node.infer(await paidBody(devnet, i % 5, models[i % 4], texts[i]))
   await node.settle()
   await node.attribute()
   await node.stop()
@@ -362,7 +366,7 @@ describe('injected discrepancies are detected with the right class and location'
   it('a request served after a price change and backdated into the grace period is caught', async () => {
     await onSnapshot(async () => {
       const records = readRecords()
-      const sample = records.find((r) => r.kind === 'inference')! as Rec & { modelId: string; units: number; price: string; payer: string }
+      const sample = records.find((r) => r.kind === 'inference')! as Rec & { modelId: string; units: number; price: string; payer: string; authorization: SignedCharge }
       const registry = { address: devnet.manifest.contracts.ModelRegistry, abi: artifact('ModelRegistry').abi }
       const [registered] = await devnet.publicClient.getContractEvents({ ...registry, eventName: 'ModelRegistered', args: { modelId: BigInt(sample.modelId) }, fromBlock: 0n } as never)
       const owner = (registered as unknown as { args: { owner: Address } }).args.owner
@@ -377,7 +381,7 @@ describe('injected discrepancies are detected with the right class and location'
       const batch = async (inf: Rec) => {
         records.push(inf)
         writeSigned(records, logCopy, records.length - 1)
-        const s = await settleAsOperator([{ modelId: sample.modelId, payer: sample.payer, units: sample.units, fee: BigInt(inf.fee as string) }], inf.hash)
+        const s = await settleAsOperator([{ modelId: sample.modelId, payer: sample.payer, units: sample.units, fee: BigInt(inf.fee as string), authorization: sample.authorization }], inf.hash)
         records.push({ v: 1, kind: 'settlement-intent', firstSeq: String(s.firstSeq), localIds: [inf.localId], usageLogHead: inf.hash } as unknown as Rec)
         records.push({ v: 1, kind: 'settlement', firstSeq: String(s.firstSeq), count: 1, txHash: s.hash, blockNumber: s.blockNumber, policyVersion: 0, contributorsShares: [] } as unknown as Rec)
         writeSigned(records, logCopy, records.length - 2)
@@ -401,7 +405,7 @@ describe('injected discrepancies are detected with the right class and location'
       const node = await InferenceNode.start({ manifest: devnet.manifest, operator: operatorKey(), attributor: attributorKey(), logFile: copy, contentDir: devnet.contentDir, batchSize: 100, batchIntervalMs: 3_600_000 })
       const model = node.models().filter((m) => !m.retired)[0].id
       try {
-        await node.infer({ model, payer: payerAddress(0), input: texts[30] })
+        await node.infer(await paidBody(devnet, 0, model, texts[30]))
         await node.settle()
         // someone holding POOL_ROLE takes the pool between two epochs
         const gov = devnet.manifest.accounts.governance
@@ -411,7 +415,7 @@ describe('injected discrepancies are detected with the right class and location'
         await devnet.publicClient.waitForTransactionReceipt({ hash: await devnet.wallet(gov).writeContract({ ...settlement(), functionName: 'grantRole', args: [role, taker], chain: null } as never) })
         await devnet.testClient.impersonateAccount({ address: taker })
         await devnet.publicClient.waitForTransactionReceipt({ hash: await devnet.wallet(taker).writeContract({ ...settlement(), functionName: 'releasePool', args: [BigInt(model)], chain: null } as never) })
-        await node.infer({ model, payer: payerAddress(1), input: texts[31] })
+        await node.infer(await paidBody(devnet, 1, model, texts[31]))
         await node.settle()
         await node.attribute()
       } finally {
@@ -451,7 +455,7 @@ describe('injected discrepancies are detected with the right class and location'
       const s = await settleAsOperator(
         intent.localIds.map((id) => {
           const r = byLocal.get(id)!
-          return { modelId: r.modelId as string, payer: r.payer as string, units: r.units as number, fee: BigInt(r.fee as string) }
+          return { modelId: r.modelId as string, payer: r.payer as string, units: r.units as number, fee: BigInt(r.fee as string), authorization: r.authorization as SignedCharge }
         }),
         records[records.length - 1].hash,
       )

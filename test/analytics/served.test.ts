@@ -1,0 +1,273 @@
+// Whole-day answers from the day sums held in memory equal the ClickHouse facts path to the wei:
+// random periods and intervals (whole-day and not) on the small devnet, then in a serving process
+// that indexes in itself (as npm start does) through a reorg, the property checked again once
+// the warehouse flush of the fork has happened and the sums are rebuilt.
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Hex } from 'viem'
+import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
+import { freshDatabase, type TestDatabase } from '../helpers/pg'
+import { indexTo, indexedHead, newDataDir, waitForIndexedBlock } from '../helpers/indexer'
+import { actors, mineActivity } from '../helpers/activity'
+import { openWarehouse, queryRows, type Warehouse } from '../../src/warehouse/client'
+import { Rng } from '../../src/util/rng'
+import { Metrics, readAssumptions, type Interval, type MetricsConfig, type Period } from '../../src/analytics'
+
+const DAY = 86_400_000
+const LIB = path.resolve(__dirname, '..', '..', 'lib')
+let devnet: LoadedDevnet
+let db: TestDatabase
+let dataDir: string
+let warehouse: Warehouse | undefined
+let pool: pg.Pool
+let facts: Metrics
+let served: Metrics
+let firstDay: number
+let lastDay: number
+let cfg: MetricsConfig
+
+const INTERVALS: Interval[] = ['day', 'week', 'month']
+
+/** Random periods over the chain's days (a few days either side), whole days or not. */
+function periods(seed: number, n: number, whole: boolean, last = lastDay): { p: Period; interval: Interval }[] {
+  const r = new Rng(seed)
+  return Array.from({ length: n }, () => {
+    const a = r.int(firstDay - 3, last + 2)
+    // half of them run to the end of the chain's last day, where new blocks land
+    const b = r.chance(0.5) ? last + 1 : a + r.int(1, 120)
+    const offset = () => (whole ? 0 : r.int(0, DAY - 1))
+    let from = a * DAY + offset()
+    let to = b * DAY + offset()
+    if (to <= from) to = from + r.int(1, DAY)
+    if (!whole && from % DAY === 0 && to % DAY === 0) from += 1
+    return { p: { from: new Date(from), to: new Date(to) }, interval: r.pick(INTERVALS) }
+  })
+}
+
+async function answers(m: Metrics, p: Period, interval: Interval) {
+  return {
+    sustainability: await m.sustainability(p, interval),
+    models: await m.models(p, 100),
+    datanets: await m.datanets(p, 100),
+    operators: await m.operators(p),
+    concentration: await m.concentration(p),
+  }
+}
+
+beforeAll(async () => {
+  devnet = await loadDevnet()
+  db = await freshDatabase('served')
+  dataDir = newDataDir()
+  await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
+  warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
+  pool = new pg.Pool({ connectionString: db.url, max: 4 })
+  cfg = {
+    treasury: devnet.manifest.accounts.treasury,
+    distributor: devnet.manifest.contracts.RewardsDistributor,
+    stakingBank: devnet.manifest.accounts.stakingBank,
+    assumptions: readAssumptions(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json')),
+  }
+  facts = new Metrics(warehouse, pool, cfg)
+  served = new Metrics(warehouse, pool, cfg, { served: true })
+  await served.served!.rebuild()
+  const [span] = await queryRows<{ a: string; b: string }>(warehouse, `SELECT toString(toUInt32(min(toDate(timestamp)))) AS a, toString(toUInt32(max(toDate(timestamp)))) AS b FROM upkeep.inference`)
+  firstDay = Number(span.a)
+  lastDay = Number(span.b)
+}, 600_000)
+
+afterAll(async () => {
+  served?.close()
+  await pool?.end()
+  await warehouse?.close()
+  await child?.kill('SIGKILL')
+  await devnet?.stop()
+  await db?.drop()
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('day sums held in memory', () => {
+  it('hold the chain: built at the warehouse head, over hundreds of days', () => {
+    const s = served.served!.status()
+    expect(s.ready).toBe(true)
+    expect(s.head).toBe(devnet.endBlock)
+    expect(lastDay - firstDay).toBeGreaterThan(300)
+  })
+
+  it('answer random whole-day periods and intervals exactly as the facts do, without the warehouse', async () => {
+    for (const { p, interval } of periods(1, 40, true)) {
+      // answered from memory: the served path itself returns, no warehouse query behind it
+      expect(served.served!.sustainability(p, interval), p.from.toISOString()).toBeDefined()
+      const got = await answers(served, p, interval)
+      expect(got, `${p.from.toISOString()} – ${p.to.toISOString()} by ${interval}`).toEqual(await answers(facts, p, interval))
+    }
+  }, 300_000)
+
+  it('leave partial days to the facts, and those answers equal the facts too', async () => {
+    for (const { p, interval } of periods(2, 12, false)) {
+      expect(served.served!.sustainability(p, interval)).toBeUndefined()
+      expect(await answers(served, p, interval)).toEqual(await answers(facts, p, interval))
+    }
+  }, 300_000)
+
+  it('are non-trivial: a month of the chain has fees, payers, models, datanets, operators and recipients', async () => {
+    const p = { from: new Date(Date.UTC(2026, 9, 1)), to: new Date(Date.UTC(2026, 10, 1)) }
+    const a = await answers(served, p, 'week')
+    expect(a.sustainability.totals.fees).toBeGreaterThan(0n)
+    expect(a.sustainability.totals.payers).toBeGreaterThan(1)
+    expect(a.sustainability.series.length).toBeGreaterThanOrEqual(5)
+    expect(a.models.length).toBeGreaterThan(1)
+    expect(a.datanets.some((d) => d.contributors > 1)).toBe(true)
+    expect(a.operators.operators.length).toBeGreaterThan(1)
+    expect(a.concentration.recipients).toBeGreaterThan(1)
+  }, 60_000)
+})
+
+// ---- the serving process: indexer and two APIs (day sums on / off) in one process, as npm start
+let child: ChildProcess | undefined
+
+const QUERY = `query ($from: DateTime!, $to: DateTime!, $interval: Interval!) {
+  networkSustainability(from: $from, to: $to, interval: $interval) {
+    totals { ...P } series { ...P }
+  }
+  modelRevenue(from: $from, to: $to, limit: 100) { modelId owner retired inferences units fees creatorFees contributorFees attributionPaid }
+  datanetRevenue(from: $from, to: $to, limit: 100) { datanetId name attributionPaid payouts contributors contributions attributionPerContribution }
+  operatorMetrics(from: $from, to: $to) { operators { operatorId account active inferences fees infraFees } concentration { recipients total gini hhi top10Share } registered removed }
+  payoutConcentration(from: $from, to: $to) { recipients total gini hhi top10Share }
+}
+fragment P on SustainabilityPoint {
+  periodStart inferences units payers fees inferenceFees deploymentFees creatorFees contributorFees infraFees supplySideFees treasuryFees feeBurns
+  treasuryRevenue holdersRevenue revenue burns takeRate rewardsEmissions stakingInterest maintainerIncentives stakerIncentives otherIncentives
+  tokenIncentives vestingUnlocks earnings maintainerFeePayouts feeFundedShare agentFees agentFeeShare
+}`
+
+async function ask(url: string, p: Period, interval: Interval) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: QUERY, variables: { from: p.from.toISOString(), to: p.to.toISOString(), interval: interval.toUpperCase() } }),
+  })
+  const body = (await res.json()) as { data?: unknown; errors?: unknown[] }
+  expect(body.errors).toBeUndefined()
+  return body.data
+}
+
+type Status = { ready: boolean; head: number | null; builds: number }
+async function servedStatus(url: string): Promise<Status> {
+  return ((await (await fetch(`${url}/ready`)).json()) as { served: Status }).served
+}
+
+/**
+ * Until the process's day sums are rebuilt at the indexed head, after the flush that made it
+ * visible, and the warehouse is quiet: the same build for 3 s (a restarted indexer first re-applies
+ * its unfinalized blocks at the same head, a flush of its own).
+ */
+async function waitServedAt(url: string, head: number): Promise<void> {
+  const t0 = Date.now()
+  let since: { builds: number; at: number } | undefined
+  for (;;) {
+    const s = await servedStatus(url)
+    if (!(s.ready && s.head === head)) since = undefined
+    else if (!since || since.builds !== s.builds) since = { builds: s.builds, at: Date.now() }
+    else if (Date.now() - since.at >= 3_000) return
+    if (Date.now() - t0 > 120_000) throw new Error(`day sums not rebuilt at block ${head}: ${JSON.stringify(s)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+describe('in the serving process, through a reorg', () => {
+  let urls: { served: string; facts: string }
+
+  let db2: TestDatabase
+  let dataDir2: string
+
+  beforeAll(async () => {
+    served.close()
+    // the serving process indexes the chain from its first block, as npm start does on a fresh data dir
+    db2 = await freshDatabase('served_proc')
+    dataDir2 = newDataDir()
+    const script = `
+      const lib = ${JSON.stringify(LIB)}
+      const { loadConfig } = require(lib + '/config/index.js')
+      const { openWarehouse } = require(lib + '/warehouse/client.js')
+      const { runIndexer } = require(lib + '/indexer/run.js')
+      const { startApi } = require(lib + '/api/server.js')
+      const { readAssumptions } = require(lib + '/analytics/index.js')
+      ;(async () => {
+        const config = loadConfig()
+        const warehouse = await openWarehouse(config.warehouse)
+        await runIndexer({ manifest: process.env.MANIFEST, config, warehouse })
+        const metrics = ${JSON.stringify({ treasury: cfg.treasury, distributor: cfg.distributor, stakingBank: cfg.stakingBank })}
+        metrics.assumptions = readAssumptions(${JSON.stringify(path.resolve(__dirname, '..', '..', 'assumptions', 'devnet.json'))})
+        const served = await startApi({ dbUrl: process.env.DB_URL, warehouse, metrics, served: true })
+        const facts = await startApi({ dbUrl: process.env.DB_URL, warehouse, metrics, served: false })
+        console.log('URLS ' + JSON.stringify({ served: served.url, facts: facts.url }))
+      })().catch((e) => { console.error(e); process.exit(1) })`
+    child = spawn(process.execPath, ['-e', script], {
+      env: { ...process.env, DB_URL: db2.url, UPKEEP_DATA_DIR: dataDir2, HEAD_POLL_MS: '100', MANIFEST: devnet.manifestFile, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let err = ''
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()))
+    urls = await new Promise((resolve, reject) => {
+      let out = ''
+      child!.stdout!.on('data', (b: Buffer) => {
+        out += b.toString()
+        const m = /URLS (\{.*\})/.exec(out)
+        if (m) resolve(JSON.parse(m[1]))
+      })
+      child!.once('exit', (code) => reject(new Error(`serving process exited ${code}: ${err.slice(-2000)}`)))
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    child?.kill('SIGKILL')
+    await db2?.drop()
+    if (dataDir2) fs.rmSync(dataDir2, { recursive: true, force: true })
+  })
+
+  async function compareAt(seed: number, head: { number: number; hash: string }) {
+    await waitForIndexedBlock(db2.url, head.number, head.hash, undefined, 300_000)
+    await waitServedAt(urls.served, head.number)
+    const day = Math.floor(Number((await devnet.publicClient.getBlock()).timestamp) / 86_400)
+    for (const { p, interval } of [...periods(seed, 10, true, day), ...periods(seed + 1, 4, false, day)]) {
+      expect(await ask(urls.served, p, interval), `${p.from.toISOString()} – ${p.to.toISOString()} by ${interval}`).toEqual(await ask(urls.facts, p, interval))
+    }
+    // a flush since the sums were read would have sent the answers to the facts: they were served from memory
+    const s = await servedStatus(urls.served)
+    expect(s).toMatchObject({ ready: true, head: head.number })
+    return day
+  }
+
+  const chainHead = async () => {
+    const b = await devnet.publicClient.getBlock()
+    return { number: Number(b.number), hash: b.hash }
+  }
+
+  it('answers as the facts do after new blocks, and right after a reorg replaced them', async () => {
+    const day = await compareAt(11, await chainHead())
+    const who = await actors(devnet)
+    // whole days from the chain's first to well past its head (new blocks may land on a later day)
+    const wholeChain = { from: new Date(firstDay * DAY), to: new Date((day + 30) * DAY) }
+    const before = (await ask(urls.served, wholeChain, 'day')) as { networkSustainability: { totals: { inferences: number; fees: string } } }
+
+    const snapshot = (await devnet.testClient.snapshot()) as Hex
+    await mineActivity(devnet, who, 'served-a', 8)
+    const a = await chainHead()
+    await compareAt(21, a)
+    const onA = (await ask(urls.served, wholeChain, 'day')) as typeof before
+    // branch A settled inferences: the held sums moved with the flush
+    expect(onA.networkSustainability.totals.inferences).toBeGreaterThan(before.networkSustainability.totals.inferences)
+
+    await devnet.testClient.revert({ id: snapshot })
+    await mineActivity(devnet, who, 'served-b', 9)
+    const b = await chainHead()
+    expect(b.number).toBe(a.number + 1)
+    await compareAt(31, b)
+    const onB = (await ask(urls.served, wholeChain, 'day')) as typeof before
+    expect(onB.networkSustainability.totals.fees).not.toBe(onA.networkSustainability.totals.fees)
+    expect((await indexedHead(db2.url))?.hash).toBe(b.hash)
+  }, 900_000)
+})
