@@ -87,6 +87,13 @@ export class BenchPostgres {
     return u.toString()
   }
 
+  async drop(name: string): Promise<void> {
+    const c = new pg.Client({ connectionString: this.admin })
+    await c.connect()
+    await c.query(`drop database if exists ${name} with (force)`)
+    await c.end()
+  }
+
   async close(): Promise<void> {
     await this.handle?.stop()
   }

@@ -73,12 +73,14 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const cachePath = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-anvil-'))
   args.push('--cache-path', cachePath)
 
+  // loading a saved state parses it first: the bench chain's 2 GiB takes minutes on a loaded machine
+  const startMs = 30_000 + (opts.stateIn ? Math.ceil((fs.statSync(opts.stateIn).size / 2 ** 30) * 150_000) : 0)
   // tied to this process (src/util/tied): a test or command that dies never leaves its chain running
   const tied = spawnTied(anvilBinary(), args, { scratchDir: cachePath })
   const child = tied.process
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`anvil did not start within 30s:\n${out.slice(-2000)}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`anvil did not start within ${startMs / 1000}s:\n${out.slice(-2000)}`)), startMs)
     const onData = (b: Buffer) => {
       out += b.toString()
       const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out)
@@ -111,7 +113,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
         if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         tied.release() // SIGINT to anvil
-        setTimeout(() => tied.kill(), 20_000).unref()
+        // a dump of a long chain (the bench chain: 2 GiB) outlasts 20 s on a loaded machine: cut short, it is unreadable
+        setTimeout(() => tied.kill(), opts.stateOut ? 900_000 : 20_000).unref()
       })
       return stopped
     },

@@ -4,6 +4,7 @@
 import { TypeormDatabase, type Store } from '@subsquid/typeorm-store'
 import { STATE_SCHEMA, type DatabaseState, type FinalTxInfo, type HotTxInfo, type HashAndHeight } from '../squid/compat'
 import { PROJECT_ROOT } from '../util/paths'
+import { addStage } from '../util/stage-times'
 
 export interface BatchSink {
   /** before the Postgres transaction: rows above `keepUpTo` are about to be replaced */
@@ -37,16 +38,25 @@ export class IndexerDatabase {
 
   async transact(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
     // a final batch continues from prevHead; if prevHead is below what we had, hot blocks are undone
+    const t0 = performance.now()
     if (info.prevHead.height < this.head) this.onFork()
     await this.sink?.beforeCommit?.(info.prevHead.height, info.nextHead.height)
     let attempts = 0
+    let inCb = 0
+    const t1 = performance.now()
     await this.pg.transact(info, async (store) => {
       // typeorm-store retries a transaction after a serialization failure: the fold must restart clean
       if (attempts++ > 0) this.onFork()
+      const c0 = performance.now()
       await cb(store)
+      inCb += performance.now() - c0
     })
+    const t2 = performance.now()
+    addStage('pg transaction overhead', t2 - t1 - inCb)
     this.head = info.nextHead.height
     await this.sink?.afterCommit?.(this.head)
+    addStage('ch sink wait', performance.now() - t2 + t1 - t0)
+    addStage('batches', performance.now() - t0)
     await this.onCommitted?.(this.head)
   }
 
@@ -57,17 +67,26 @@ export class IndexerDatabase {
   }
 
   async transactHot2(info: HotTxInfo, cb: (store: Store, sliceBeg: number, sliceEnd: number) => Promise<void>): Promise<void> {
+    const t0 = performance.now()
     if (info.baseHead.height < this.head) this.onFork()
     const next = info.newBlocks.length ? info.newBlocks[info.newBlocks.length - 1].height : info.baseHead.height
     await this.sink?.beforeCommit?.(info.baseHead.height, next)
     const seen = new Set<number>()
+    let inCb = 0
+    const t1 = performance.now()
     await this.pg.transactHot2(info, async (store, beg, end) => {
       if (seen.has(beg)) this.onFork() // a retried transaction replays its slices: restart clean
       seen.add(beg)
+      const c0 = performance.now()
       await cb(store, beg, end)
+      inCb += performance.now() - c0
     })
+    const t2 = performance.now()
+    addStage('pg transaction overhead', t2 - t1 - inCb)
     this.head = next
     await this.sink?.afterCommit?.(this.head)
+    addStage('ch sink wait', performance.now() - t2 + t1 - t0)
+    addStage('batches', performance.now() - t0)
     await this.onCommitted?.(this.head)
   }
 }

@@ -15,6 +15,7 @@ import * as agents from './fold/agents'
 import { onRoleChange } from './fold/roles'
 import { NativeFeeFold, isVaultWithdrawal, type NativeFeeSettings } from './fold/native-fees'
 import type { ProcessorContext } from './processor'
+import { addStage } from '../util/stage-times'
 
 export interface BatchStats {
   blocks: number
@@ -53,6 +54,7 @@ export class BatchHandler {
   onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void
 
   async handle(ctx: ProcessorContext, log: Logger): Promise<BatchStats> {
+    const t0 = performance.now()
     const decoded: DecodedLog[] = []
     let logs = 0
     let unknown = 0
@@ -78,6 +80,8 @@ export class BatchHandler {
         }
       }
     }
+    const t1 = performance.now()
+    addStage('decode', t1 - t0)
     this.state.begin(ctx.store, decoded)
     for (const d of decoded) await this.apply(d)
     if (fees) {
@@ -86,6 +90,7 @@ export class BatchHandler {
       const last = ctx.blocks[ctx.blocks.length - 1]
       if (last) await fees.onBatchEnd(this.state, last.header.height, new Date(last.header.timestamp))
     }
+    addStage('fold', performance.now() - t1)
     const w = await this.state.flush(this.onRows)
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
   }

@@ -147,3 +147,77 @@ export function retryRpcProtocolErrors(processor: object): void {
     return client
   }
 }
+
+interface FinalBatch {
+  blocks: { logs: unknown[] }[]
+  isHead: boolean
+}
+
+interface HotDataSource {
+  getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<FinalBatch>
+}
+
+/**
+ * Joins consecutive batches of finalized blocks while backfilling: the RPC source hands out
+ * 10 blocks at a time, each its own Postgres transaction (upserts, commit), and a long backfill
+ * pays that per 10 blocks. Batches are joined until `maxLogs` logs, or until the next one is not
+ * ready within `waitMs`, or one reaches the head (so at the head each batch still goes alone).
+ */
+export async function* coalesceBatches<B extends FinalBatch>(source: AsyncIterable<B>, maxLogs: number, waitMs: number): AsyncGenerator<B> {
+  const it = source[Symbol.asyncIterator]()
+  let next: Promise<IteratorResult<B>> | undefined
+  let acc: B | undefined
+  let logs = 0
+  const TIMEOUT = Symbol('timeout')
+  for (;;) {
+    next ??= it.next()
+    let r: IteratorResult<B> | typeof TIMEOUT
+    if (acc) {
+      let timer: NodeJS.Timeout | undefined
+      r = await Promise.race([next, new Promise<typeof TIMEOUT>((res) => (timer = setTimeout(() => res(TIMEOUT), waitMs)))])
+      clearTimeout(timer)
+    } else {
+      r = await next
+    }
+    if (r === TIMEOUT) {
+      // the next batch is still on its way: hand over what is here, keep waiting for it after
+      yield acc!
+      acc = undefined
+      logs = 0
+      continue
+    }
+    next = undefined
+    if (r.done) {
+      if (acc) yield acc
+      return
+    }
+    const b = r.value
+    acc = acc ? ({ ...b, blocks: acc.blocks.concat(b.blocks) } as B) : b
+    for (const blk of b.blocks) logs += blk.logs.length
+    if (b.isHead || logs >= maxLogs) {
+      yield acc
+      acc = undefined
+      logs = 0
+    }
+  }
+}
+
+/**
+ * Makes the processor's RPC data source join its finalized batches (coalesceBatches). The
+ * source comes from the processor's private, memoized `getHotDataSource`.
+ */
+export function coalesceFinalizedBatches(processor: object, maxLogs: number, waitMs: number): void {
+  const p = processor as { getHotDataSource(): HotDataSource }
+  const create = p.getHotDataSource
+  if (typeof create !== 'function') throw new Error('compat: EvmBatchProcessor.getHotDataSource is gone (Subsquid upgrade?)')
+  const patched = new WeakSet<HotDataSource>()
+  p.getHotDataSource = function (this: unknown) {
+    const ds = create.call(this)
+    if (!patched.has(ds)) {
+      const get = ds.getFinalizedBlocks.bind(ds)
+      ds.getFinalizedBlocks = (requests, stopOnHead) => coalesceBatches(get(requests, stopOnHead), maxLogs, waitMs)
+      patched.add(ds)
+    }
+    return ds
+  }
+}

@@ -87,26 +87,39 @@ export function inferenceFacts(): FactTable {
   return [...factTables().values()].find((t) => t.entity === EVENT_TABLES.inferences.entity)!
 }
 
-/** ClickHouse input form: amounts as decimal strings, times as UTC 'YYYY-MM-DD hh:mm:ss.sss'. */
-function chValue(v: unknown): unknown {
-  if (v === null || v === undefined) return null
-  if (typeof v === 'bigint') return v.toString()
-  if (v instanceof Date) return chTime(v)
-  return v
-}
-
-export function entityToFactRow(t: FactTable, e: Record<string, unknown>): Record<string, unknown> {
-  const row: Record<string, unknown> = {}
-  for (const c of t.columns) {
-    const v = e[c.property]
-    row[c.column] = c.relation ? (v == null ? null : typeof v === 'string' ? v : (v as { id: string }).id) : chValue(v)
+/**
+ * A fact row as one line of ClickHouse's TabSeparated text (the sink's insert format: no
+ * per-row objects and no JSON): amounts as decimal digits, times as UTC 'YYYY-MM-DD hh:mm:ss.sss',
+ * \N for null, text with backslash, tab and line breaks escaped. `get` reads a column's value:
+ * an entity's property (a relation as its id) or a Postgres row's column.
+ */
+function factLine(t: FactTable, get: (c: FactColumn) => unknown): string {
+  let out = ''
+  for (let i = 0; i < t.columns.length; i++) {
+    if (i) out += '\t'
+    out += tsvValue(get(t.columns[i]))
   }
-  return row
+  return out
 }
 
-/** A row as node-postgres returns it (numeric as string, timestamptz as Date). */
-export function pgRowToFactRow(t: FactTable, r: Record<string, unknown>): Record<string, unknown> {
-  const row: Record<string, unknown> = {}
-  for (const c of t.columns) row[c.column] = chValue(r[c.column])
-  return row
+function tsvValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N'
+  if (typeof v === 'bigint' || typeof v === 'number') return v.toString()
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  if (v instanceof Date) return chTime(v)
+  const s = String(v)
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r')) : s
+}
+
+/** A live batch's entity as a fact line. */
+export function entityFactLine(t: FactTable, e: Record<string, unknown>): string {
+  return factLine(t, (c) => {
+    const v = e[c.property]
+    return c.relation && v != null && typeof v === 'object' ? (v as { id: string }).id : v
+  })
+}
+
+/** A row as node-postgres returns it (numeric as string, timestamptz as Date) as a fact line. */
+export function pgRowFactLine(t: FactTable, r: Record<string, unknown>): string {
+  return factLine(t, (c) => r[c.column])
 }

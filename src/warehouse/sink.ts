@@ -8,18 +8,62 @@
 //  - on start, anything above the last clean point (the last 'done' head, or an unfinished
 //    intent's fork point) is deleted and re-exported from Postgres by block range.
 // So a kill -9 anywhere, a ClickHouse error mid-batch or a fork leaves no orphaned or missing fact.
+import { Readable } from 'node:stream'
 import pg from 'pg'
 import type { Logger } from '@subsquid/logger'
 import { ClickHouseError, queryRows, type Warehouse } from './client'
 import { deleteStatement } from './ddl'
 import { chNow } from './time'
-import { columnName, entityToFactRow, factTables, inferenceFacts, pgRowToFactRow, type FactTable } from './facts'
+import { columnName, entityFactLine, factTables, inferenceFacts, pgRowFactLine, type FactTable } from './facts'
 import type { BatchSink } from '../processor/database'
 import { INFERENCE_DAILY_SUMS } from '../processor/tables'
 import { indexedHead } from '../squid/compat'
+import { addStage } from '../util/stage-times'
 
 const RETRY_DELAYS_MS = [500, 2_000, 5_000]
 const EXPORT_CHUNK = 50_000
+
+/**
+ * One table's queued facts: each row already a TabSeparated line (a string, not an object per
+ * row and field: the queue stays small), with its block for a fork's cut and, for inferences,
+ * the days whose aggregates the insert changes.
+ */
+class FactLines {
+  lines: string[] = []
+  blocks: number[] = []
+  readonly days = new Set<string>()
+
+  push(line: string, block: number): void {
+    this.lines.push(line)
+    this.blocks.push(block)
+  }
+
+  append(o: FactLines): void {
+    for (let i = 0; i < o.lines.length; i++) this.push(o.lines[i], o.blocks[i])
+    for (const d of o.days) this.days.add(d)
+  }
+
+  /** Drops the rows above `block`; returns how many went. */
+  keepUpTo(block: number): number {
+    const lines: string[] = []
+    const blocks: number[] = []
+    for (let i = 0; i < this.lines.length; i++) {
+      if (this.blocks[i] <= block) {
+        lines.push(this.lines[i])
+        blocks.push(this.blocks[i])
+      }
+    }
+    const dropped = this.lines.length - lines.length
+    this.lines = lines
+    this.blocks = blocks
+    return dropped
+  }
+}
+
+/** Inserts TabSeparated lines into a fact table, naming its columns (so their order in the table does not matter). */
+export function insertFactLines(w: Warehouse, t: FactTable, lines: string[]): Promise<unknown> {
+  return w.client.insert({ table: w.table(t.table), columns: t.columns.map((c) => c.column) as [string, ...string[]], values: Readable.from([lines.join('\n') + '\n'], { objectMode: false }), format: 'TabSeparated' })
+}
 
 export class WarehouseSink implements BatchSink {
   private seq = 0
@@ -28,11 +72,13 @@ export class WarehouseSink implements BatchSink {
   /** highest block committed in Postgres and queued here */
   private pgHead = -1
   private forkPoint: number | null = null
-  private pending = new Map<FactTable, Record<string, unknown>[]>()
+  private pending = new Map<FactTable, FactLines>()
   /** facts of committed Postgres batches not yet written, per table */
-  private buffer = new Map<FactTable, Record<string, unknown>[]>()
+  private buffer = new Map<FactTable, FactLines>()
   private buffered = 0
   private lastFlush = Date.now()
+  private lastCommit = Date.now()
+  private backfilling = false
   private flushing: Promise<void> = Promise.resolve()
   private inFlight = 0
   private failure: Error | undefined
@@ -60,9 +106,13 @@ export class WarehouseSink implements BatchSink {
   addRows(entity: new (...a: never[]) => object, rows: object[]): void {
     const t = factTables().get(entity)
     if (!t || !rows.length) return
-    const list = this.pending.get(t) ?? []
-    for (const r of rows) list.push(entityToFactRow(t, r as Record<string, unknown>))
-    this.pending.set(t, list)
+    let list = this.pending.get(t)
+    if (!list) this.pending.set(t, (list = new FactLines()))
+    const isInference = t === inferenceFacts()
+    for (const r of rows as { blockNumber: number; timestamp?: Date }[]) {
+      list.push(entityFactLine(t, r as unknown as Record<string, unknown>), r.blockNumber)
+      if (isInference) list.days.add(r.timestamp!.toISOString().slice(0, 10))
+    }
   }
 
   /** The fold restarted (fork or retried transaction): drop what it queued. */
@@ -73,7 +123,10 @@ export class WarehouseSink implements BatchSink {
   /** Starts the periodic flush (facts reach ClickHouse within flushMs even when idle). */
   start(): void {
     this.timer ??= setInterval(() => {
-      if (this.buffered && !this.inFlight && Date.now() - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
+      const now = Date.now()
+      // while backfilling, commits keep coming and flushes go by size; the timer is for a pause
+      const idle = !this.backfilling || now - this.lastCommit >= this.flushMs
+      if (this.buffered && !this.inFlight && idle && now - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
     }, Math.max(50, Math.floor(this.flushMs / 2)))
     this.timer.unref()
   }
@@ -89,11 +142,7 @@ export class WarehouseSink implements BatchSink {
     await this.flushing
     // the fork drops blocks above keepUpTo: queued facts of those blocks go, and if ClickHouse
     // already holds some, the fork point is journaled before Postgres commits
-    for (const [t, rows] of this.buffer) {
-      const kept = rows.filter((r) => (r.block_number as number) <= keepUpTo)
-      this.buffered -= rows.length - kept.length
-      this.buffer.set(t, kept)
-    }
+    for (const rows of this.buffer.values()) this.buffered -= rows.keepUpTo(keepUpTo)
     // until afterCommit, Postgres is only known to hold blocks up to keepUpTo: a flush in this
     // window (the periodic timer) must journal 'done' at keepUpTo, not at the old head, or a kill
     // before the next flush would leave the fork's new blocks below the journaled head unexported
@@ -106,19 +155,25 @@ export class WarehouseSink implements BatchSink {
 
   async afterCommit(head: number): Promise<void> {
     this.throwIfFailed()
+    let added = 0
     for (const [t, rows] of this.pending) {
       const list = this.buffer.get(t)
-      if (list) for (const r of rows) list.push(r)
+      if (list) list.append(rows)
       else this.buffer.set(t, rows)
-      this.buffered += rows.length
+      added += rows.lines.length
     }
+    this.buffered += added
+    // a large batch is a backfill (the processor joins them, compat.coalesceFinalizedBatches):
+    // ClickHouse then gets fewer, larger inserts, by size; at the head, small batches flush by time
+    this.backfilling = added >= this.flushRows / 10
+    this.lastCommit = Date.now()
     this.pending = new Map()
     this.pgHead = head
     if (this.forkPoint !== null) return this.flush()
     // ClickHouse writes overlap the next Postgres batches; past a few flushes' worth the indexer
     // waits (backpressure), so memory stays bounded when ClickHouse is slower than Postgres
     if (this.buffered >= this.flushRows * 4) await this.flushing.catch(() => {})
-    if (this.buffered >= this.flushRows || Date.now() - this.lastFlush >= this.flushMs) {
+    if (this.buffered >= this.flushRows || (!this.backfilling && Date.now() - this.lastFlush >= this.flushMs)) {
       if (!this.inFlight) void this.flush().catch((e: Error) => this.onFatal(e))
     }
   }
@@ -146,17 +201,21 @@ export class WarehouseSink implements BatchSink {
         // a retry starts from a clean slate: whatever the failed attempt inserted is removed
         const base = attempt > 0 ? Math.min(this.forkPoint ?? this.chHead, this.chHead) : this.forkPoint
         const days = base !== null ? await this.deleteAbove(base) : new Set<string>()
-        const tables = [...batch].filter(([, rows]) => rows.length)
+        const tables = [...batch].filter(([, rows]) => rows.lines.length)
         for (const [i, [t, rows]] of tables.entries()) {
-          await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
+          const t0 = performance.now()
+          await insertFactLines(this.w, t, rows.lines)
+          addStage('ch inserts (background)', performance.now() - t0)
           if (i === 0 && tables.length > 1 && fault && !this.faultDone && fault.atBlock > this.chHead && fault.atBlock <= head) {
             this.faultDone = true
             await this.outage(tables[0][0].table, tables[1][0].table, fault.outageMs)
           }
-          if (t === inferenceFacts()) for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
+          for (const d of rows.days) days.add(d)
         }
+        const t1 = performance.now()
         await this.refreshAggregates(days)
         await this.journal('done', head, head)
+        addStage('ch aggregates + journal (background)', performance.now() - t1)
         this.chHead = head
         this.forkPoint = null
         this.lastFlush = Date.now()
@@ -270,10 +329,13 @@ export class WarehouseSink implements BatchSink {
             [from, to, after[0], after[1]],
           )
           if (!res.rows.length) break
-          const rows = res.rows.map((r) => pgRowToFactRow(t, r))
-          await this.w.client.insert({ table: this.w.table(t.table), values: rows, format: 'JSONEachRow' })
-          if (t === inferenceFacts()) for (const r of rows) days.add(String(r.timestamp).slice(0, 10))
-          total += rows.length
+          await insertFactLines(
+            this.w,
+            t,
+            res.rows.map((r) => pgRowFactLine(t, r)),
+          )
+          if (t === inferenceFacts()) for (const r of res.rows) days.add((r.timestamp as Date).toISOString().slice(0, 10))
+          total += res.rows.length
           const last = res.rows[res.rows.length - 1]
           after = [last.block_number as number, last.id as string]
           if (res.rows.length < EXPORT_CHUNK) break

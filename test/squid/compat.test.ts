@@ -53,6 +53,52 @@ describe('deep imports', () => {
   })
 })
 
+describe('finalized batches joined while backfilling', () => {
+  type B = { blocks: { h: number; logs: unknown[] }[]; isHead: boolean }
+  const batch = (from: number, n: number, logsEach: number, isHead = false): B => ({
+    blocks: Array.from({ length: n }, (_, i) => ({ h: from + i, logs: new Array(logsEach).fill(0) })),
+    isHead,
+  })
+  async function* source(batches: B[], delays: number[] = []): AsyncGenerator<B> {
+    for (const [i, b] of batches.entries()) {
+      if (delays[i]) await new Promise((r) => setTimeout(r, delays[i]))
+      yield b
+    }
+  }
+  const heights = (bs: B[]) => bs.map((b) => b.blocks.map((x) => x.h))
+
+  it('the processor RPC source is the private, memoized getHotDataSource the patch wraps', () => {
+    const p = new EvmBatchProcessor().setRpcEndpoint('http://127.0.0.1:1').setFinalityConfirmation(10)
+    compat.coalesceFinalizedBatches(p, 100, 50)
+    const get = (p as unknown as { getHotDataSource(): { getFinalizedBlocks: unknown } }).getHotDataSource
+    expect(get.call(p)).toBe(get.call(p))
+    expect(typeof get.call(p).getFinalizedBlocks).toBe('function')
+  })
+
+  it('joins 10-block batches up to the log budget, never across the head, and keeps every block once in order', async () => {
+    // 7 batches of 10 blocks x 3 logs = 30 logs each; budget 100 logs: 4 batches (120 logs) per join
+    const input = [0, 10, 20, 30, 40, 50, 60].map((f) => batch(f, 10, 3))
+    input.push(batch(70, 2, 3, true), batch(72, 1, 3, true))
+    const out: B[] = []
+    for await (const b of compat.coalesceBatches(source(input), 100, 1_000)) out.push(b)
+    const expected = [
+      [...Array(40).keys()],
+      Array.from({ length: 32 }, (_, i) => 40 + i), // 40..69 then the head batch 70..71 ends the join
+      [72],
+    ]
+    expect(heights(out)).toEqual(expected)
+    expect(out.map((b) => b.isHead)).toEqual([false, true, true])
+  })
+
+  it('hands over what it has when the next batch is slow, and loses nothing', async () => {
+    const input = [batch(0, 10, 1), batch(10, 10, 1), batch(20, 10, 1), batch(30, 10, 1)]
+    const out: B[] = []
+    // the third batch arrives 300 ms late: the first two go after 50 ms of waiting
+    for await (const b of compat.coalesceBatches(source(input, [0, 0, 300, 0]), 1_000, 50)) out.push(b)
+    expect(heights(out)).toEqual([[...Array(20).keys()], Array.from({ length: 20 }, (_, i) => 20 + i)])
+  })
+})
+
 describe('rpc-client', () => {
   it('a truncated answer (RpcProtocolError 1008) is retried like a 503, not fatal to the processor', async () => {
     // a real HTTP server whose first two answers are cut in the middle, as the soak's proxy does

@@ -9,6 +9,7 @@ import type { ProtocolEvent } from '../decode'
 import { bulkInsert, bulkUpsert } from './bulk'
 import { emptyRows, type EventRows } from '../tables'
 import { IndexStateError } from '../../util/errors'
+import { addStage } from '../../util/stage-times'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -207,12 +208,18 @@ export class FoldState {
     if (this.pendingInferences.size) throw new IndexStateError(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
     if (this.pendingAttribution.size) throw new IndexStateError(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
     let upserted = 0
+    let t = performance.now()
     for (const c of this.caches()) upserted += await c.flush(s)
+    addStage('pg upserts', performance.now() - t)
     let inserted = 0
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
+        t = performance.now()
         if (!(await bulkInsert(s, rows))) await s.insert(rows as never[])
+        const t2 = performance.now()
+        addStage('pg inserts', t2 - t)
         onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
+        addStage('ch rows', performance.now() - t2)
         inserted += rows.length
         rows.length = 0
       }
