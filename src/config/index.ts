@@ -202,6 +202,7 @@ export function chainSettings(env: Env = process.env): ChainSettings {
       }),
     ),
     prometheusPort: int(env, 'PROCESSOR_PROMETHEUS_PORT', 0, 65535) ?? 0,
+    coalesceBatches: set(env, 'UPKEEP_COALESCE_BATCHES') === '1',
   }
 }
 

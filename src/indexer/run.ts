@@ -117,7 +117,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   // backfilling: one Postgres transaction per ~20k logs instead of per 10 blocks. Off by default:
   // with it on, test/indexer/reorgs.test.ts finds the state after a reorg of depth 7-10 different
   // from a fresh index (not diagnosed yet); UPKEEP_COALESCE_BATCHES=1 turns it on for benchmarks.
-  if (process.env.UPKEEP_COALESCE_BATCHES === '1') coalesceFinalizedBatches(processor, BACKFILL_BATCH_LOGS, 200)
+  if (opts.config.chain.coalesceBatches) coalesceFinalizedBatches(processor, BACKFILL_BATCH_LOGS, 200)
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
