@@ -9,6 +9,7 @@ import { devnetPrivateKey, keyHandle } from '../../src/chain/keys'
 import { DEVNET_MNEMONIC } from '../../src/devnet/anvil'
 import { artifact } from '../../src/chain/artifacts'
 import type { LoadedDevnet } from './devnet'
+import { chargeTypedData } from './charge-typed-data'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 const CLI_MAIN = path.resolve(__dirname, '..', '..', 'lib', 'cli', 'main.js')
@@ -111,17 +112,7 @@ export async function authorization(
     expiryBlock: o.expiryBlock ?? head + 100_000,
   }
   const signature = await account.signTypedData({
-    domain: { name: 'Upkeep InferenceSettlement', version: '1', chainId: devnet.manifest.chainId, verifyingContract: devnet.manifest.contracts.InferenceSettlement },
-    types: {
-      ChargeAuthorization: [
-        { name: 'payer', type: 'address' },
-        { name: 'operator', type: 'address' },
-        { name: 'cumulativeAmount', type: 'uint256' },
-        { name: 'recentBlock', type: 'uint64' },
-        { name: 'expiryBlock', type: 'uint64' },
-      ],
-    },
-    primaryType: 'ChargeAuthorization',
+    ...chargeTypedData(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement),
     message: { payer: o.payer ?? account.address, operator: o.operator ?? operatorKey().address, cumulativeAmount: a.cumulativeAmount, recentBlock: BigInt(a.recentBlock), expiryBlock: BigInt(a.expiryBlock) },
   })
   return { cumulativeAmount: String(a.cumulativeAmount), recentBlock: a.recentBlock, expiryBlock: a.expiryBlock, signature }

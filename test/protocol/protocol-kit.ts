@@ -25,6 +25,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { expect } from 'vitest'
 import { allAbis, artifact, type ContractName } from '../../src/chain/artifacts'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
+import { chargeTypedData } from '../helpers/charge-typed-data'
 
 export const OPEN = 10n ** 18n
 export const DAY = 86_400n
@@ -189,17 +190,7 @@ export class Kit {
     const key = this.keys.get((o.signer ?? payer).toLowerCase())
     if (!key) throw new Error(`no key for ${o.signer ?? payer}: make it with fresh()`)
     const signature = await privateKeyToAccount(key).signTypedData({
-      domain: { name: 'Upkeep InferenceSettlement', version: '1', chainId: this.d.manifest.chainId, verifyingContract: this.c.InferenceSettlement },
-      types: {
-        ChargeAuthorization: [
-          { name: 'payer', type: 'address' },
-          { name: 'operator', type: 'address' },
-          { name: 'cumulativeAmount', type: 'uint256' },
-          { name: 'recentBlock', type: 'uint64' },
-          { name: 'expiryBlock', type: 'uint64' },
-        ],
-      },
-      primaryType: 'ChargeAuthorization',
+      ...chargeTypedData(this.d.manifest.chainId, this.c.InferenceSettlement),
       message: { payer, operator, cumulativeAmount, recentBlock, expiryBlock },
     })
     const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature))
