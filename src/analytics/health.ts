@@ -58,9 +58,13 @@ export async function concentration(db: Sql, p: Period): Promise<Concentration> 
   return concentrationOf(rows.map((x) => BigInt(x.amount)))
 }
 
+export function checkThreshold(threshold: number): void {
+  if (!(threshold > 0 && threshold <= 1)) throw new InputError(`threshold must be in (0, 1], got ${threshold}`)
+}
+
 /** Fee income of each model in the 30 days before `at` vs the 30 days before that. */
 export async function modelDecay(db: Sql, at: Date, threshold = 0.5): Promise<ModelDecay[]> {
-  if (!(threshold > 0 && threshold <= 1)) throw new InputError(`threshold must be in (0, 1], got ${threshold}`)
+  checkThreshold(threshold)
   const rows = await db.q(
     `SELECT model_id,
             toString(sumIf(fee, timestamp >= toDateTime64({mid:String}, 3, 'UTC'))) AS last30,

@@ -16,6 +16,7 @@
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods from day-level cumulative sums held in memory
+// coverage.ts   which contracts each metric needs: on a partial network, null with the reason
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -27,21 +28,26 @@ import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
 import { DayAggregates } from './served'
+import { Coverage, type Family } from './coverage'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
 export { readAssumptions, type Assumptions } from './assumptions'
 export type { AssumptionOverrides } from './upkeep'
+export { Coverage, POINT_NEEDS, FAMILY_NEEDS, LIABILITY_NEEDS, type Family } from './coverage'
 
 export class Metrics {
   private readonly s: Sql
   /** whole-day answers held in memory (src/analytics/served.ts), when enabled */
   readonly served: DayAggregates | undefined
+  /** what this network has; a property (not a method) so the API's coalescing proxy passes it through */
+  readonly coverage: Coverage
   private unsubscribe = () => {}
 
   constructor(w: Warehouse, pool: pg.Pool, cfg: MetricsConfig, opts: { served?: boolean } = {}) {
     this.s = new Sql(w, pool, cfg)
+    this.coverage = new Coverage(cfg.contracts, !!cfg.treasury, cfg.network)
     if (opts.served) {
       const served = new DayAggregates(this.s)
       this.served = served
@@ -60,60 +66,83 @@ export class Metrics {
     this.unsubscribe()
   }
 
+  /**
+   * The family's answer, or null when a contract it is computed from is not on this network
+   * (`coverage.unavailable(family)` says why): never the 0 its empty tables would sum to.
+   * Arguments are checked before, so bad input is refused on every network.
+   */
+  private async known<T>(family: Family, work: () => Promise<T> | T): Promise<T | null> {
+    return this.coverage.unavailable(family) ? null : work()
+  }
+
   async sustainability(p: Period, interval: Interval = 'day') {
     this.s.range(p)
-    return this.served?.sustainability(p, interval) ?? network.sustainability(this.s, p, interval)
+    const r = this.served?.sustainability(p, interval) ?? (await network.sustainability(this.s, p, interval))
+    if (this.coverage.complete) return r
+    return { totals: this.coverage.maskPoint(r.totals), series: r.series.map((x) => this.coverage.maskPoint(x)) }
   }
   async models(p: Period, limit = 10) {
     this.s.range(p)
-    return this.served?.models(p, limit) ?? breakdown.models(this.s, p, limit)
+    return this.known('modelRevenue', () => this.served?.models(p, limit) ?? breakdown.models(this.s, p, limit))
   }
   async datanets(p: Period, limit = 10) {
     this.s.range(p)
-    return this.served?.datanets(p, limit) ?? breakdown.datanets(this.s, p, limit)
+    return this.known('datanetRevenue', () => this.served?.datanets(p, limit) ?? breakdown.datanets(this.s, p, limit))
   }
-  contributors(p: Period, limit = 10, contributor?: string) {
-    return breakdown.contributors(this.s, p, limit, contributor)
+  async contributors(p: Period, limit = 10, contributor?: string) {
+    this.s.range(p)
+    return this.known('contributorEarnings', () => breakdown.contributors(this.s, p, limit, contributor))
   }
   feePolicyHistory() {
-    return breakdown.feePolicyHistory(this.s)
+    return this.known('feePolicyHistory', () => breakdown.feePolicyHistory(this.s))
   }
-  retention(p: Period) {
-    return health.retention(this.s, p)
+  async retention(p: Period) {
+    this.s.range(p)
+    return this.known('contributorRetention', () => health.retention(this.s, p))
   }
   async concentration(p: Period) {
     this.s.range(p)
-    return this.served?.concentration(p) ?? health.concentration(this.s, p)
+    return this.known('payoutConcentration', () => this.served?.concentration(p) ?? health.concentration(this.s, p))
   }
-  modelDecay(at: Date, threshold = 0.5) {
-    return health.modelDecay(this.s, at, threshold)
+  async modelDecay(at: Date, threshold = 0.5) {
+    health.checkThreshold(threshold)
+    return this.known('modelDecay', () => health.modelDecay(this.s, at, threshold))
   }
   unlockOverhang(at: Date) {
-    return supply.unlockOverhang(this.s, at)
+    return this.known('unlockOverhang', () => supply.unlockOverhang(this.s, at))
   }
   runway(at: Date) {
-    return supply.runway(this.s, at)
+    return this.known('runway', async () => {
+      const r = await supply.runway(this.s, at)
+      return this.coverage.complete ? r : { ...r, liabilities: this.coverage.maskLiabilities(r.liabilities) }
+    })
   }
-  priceToFees(at: Date, priceUsd: string) {
-    return supply.priceToFees(this.s, at, priceUsd)
+  async priceToFees(at: Date, priceUsd: string) {
+    supply.usdPrice(priceUsd)
+    return this.known('priceToFees', () => supply.priceToFees(this.s, at, priceUsd))
   }
-  agents(p: Period) {
-    return participants.agents(this.s, p)
+  async agents(p: Period) {
+    this.s.range(p)
+    return this.known('agentMetrics', () => participants.agents(this.s, p))
   }
   async operators(p: Period) {
     this.s.range(p)
-    return this.served?.operators(p) ?? participants.operators(this.s, p)
+    return this.known('operatorMetrics', () => this.served?.operators(p) ?? participants.operators(this.s, p))
   }
-  liabilities(at: Date) {
-    return supply.liabilities(this.s, at)
+  async liabilities(at: Date) {
+    const l = await supply.liabilities(this.s, at)
+    return this.coverage.complete ? l : this.coverage.maskLiabilities(l)
   }
   blockRange(p: Period) {
     return governance.blockRange(this.s, p)
   }
-  changes(p: Period) {
-    return governance.changes(this.s, p)
+  async changes(p: Period) {
+    this.s.range(p)
+    return this.known('periodChanges', () => governance.changes(this.s, p))
   }
-  upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
-    return upkeepCost.upkeep(this.s, p, overrides)
+  async upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
+    this.s.range(p)
+    upkeepCost.checkOverrides(overrides)
+    return this.known('upkeepCoverage', () => upkeepCost.upkeep(this.s, p, overrides))
   }
 }

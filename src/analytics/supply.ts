@@ -69,12 +69,14 @@ export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
     { to: chTime(at) },
   )
   const big = (v: string | undefined) => BigInt(v ?? '0')
+  const unknowns: Unknown[] = db.cfg.stakingBank ? [] : [{ field: 'stakingBankBalance', reason: 'no staking bank account configured (STAKING_BANK_ADDRESS or the manifest\'s accounts.stakingBank)' }]
   return {
     stakedPrincipal: big(x?.staked),
     stakingBankBalance: db.cfg.stakingBank ? await balanceAt(db, db.cfg.stakingBank, at) : null,
     unclaimedAccruals: big(x?.accrued) - big(x?.creator_paid) - big(x?.operator_paid),
     undistributedPools: big(x?.pools) - big(x?.attributed),
     prepaidEscrow: big(x?.deposited) - big(x?.withdrawn) - big(x?.charged),
+    unknowns,
   }
 }
 
@@ -85,8 +87,9 @@ export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
  */
 export async function runway(db: Sql, at: Date): Promise<Runway> {
   const from90 = new Date(at.getTime() - 90 * DAY_MS)
-  const treasury = db.cfg.treasury.toLowerCase()
-  const distributor = db.cfg.distributor.toLowerCase()
+  // the facade answers null before this when either is not configured (coverage.ts, FAMILY_NEEDS.runway)
+  const treasury = db.cfg.treasury!.toLowerCase()
+  const distributor = db.cfg.distributor!.toLowerCase()
   const [flows] = await db.q(
     `SELECT toString(sumIf(amount, from_id = {a:String} AND ${WHERE_PERIOD})) AS out, toString(sumIf(amount, to_id = {a:String} AND ${WHERE_PERIOD})) AS inflow,
             toString(sumIf(amount, from_id = {d:String} AND timestamp < toDateTime64({to:String}, 3, 'UTC'))) AS distributed
@@ -113,7 +116,8 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
     incentiveBudget = left < 0n ? 0n : left > distributorBalance ? distributorBalance : left
   }
   const s = await sustainability(db, { from: from90, to: at }, 'month')
-  const monthlyIncentives = s.totals.rewardsEmissions / 3n
+  // the warehouse path computes every field; only the facade masks
+  const monthlyIncentives = s.totals.rewardsEmissions! / 3n
   const incentiveRunwayMonths = incentiveBudget === null ? null : ratio(incentiveBudget, monthlyIncentives, 2)
   if (incentiveBudget !== null && incentiveRunwayMonths === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'no emissions in the 90 days before' })
   else if (incentiveBudget === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'the incentive budget is unknown' })
@@ -137,11 +141,16 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
   }
 }
 
-/** Price-to-fees at a given OPEN price: fully diluted market cap / annualized trailing-30-day fees. */
-export async function priceToFees(db: Sql, at: Date, priceUsd: string): Promise<PriceToFees> {
+/** A USD price given as a decimal string, in 18-decimal fixed point; anything else is refused. */
+export function usdPrice(priceUsd: string): bigint {
   if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new InputError(`price must be a decimal number of USD, got "${priceUsd}"`)
   const [whole, frac = ''] = priceUsd.split('.')
-  const price = BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
+  return BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
+}
+
+/** Price-to-fees at a given OPEN price: fully diluted market cap / annualized trailing-30-day fees. */
+export async function priceToFees(db: Sql, at: Date, priceUsd: string): Promise<PriceToFees> {
+  const price = usdPrice(priceUsd)
   const [b] = await db.q(`SELECT toString(sum(amount)) AS burned FROM ${db.t('burn')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC')`, { to: chTime(at) })
   const supply = TOTAL_SUPPLY - BigInt(b?.burned ?? '0')
   const fees30 = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)

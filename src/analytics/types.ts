@@ -16,64 +16,75 @@ export interface Period {
 export interface MetricsConfig {
   /** the cost-assumptions file (src/analytics/assumptions.ts); without it assumed values are null with a reason */
   assumptions?: Assumptions
-  /** the protocol treasury (fee treasury share, deployment fees, slash share) */
-  treasury: string
+  /** the protocol treasury (fee treasury share, deployment fees, slash share); absent: runway is null with the reason */
+  treasury?: string
   /** RewardsDistributor: the community and ecosystem buckets that pay emissions */
-  distributor: string
+  distributor?: string
+  /**
+   * the contracts configured on this network (absent: the whole reference protocol); a metric
+   * computed from one that is not here is null with the reason (src/analytics/coverage.ts)
+   */
+  contracts?: readonly string[]
+  /** the network profile's name, for the reasons */
+  network?: string
   /** the staking bank that pays staking interest */
   stakingBank?: string
   /** ClickHouse max_execution_time per query, seconds */
   timeoutSec?: number
 }
 
+/**
+ * Every field but periodStart is null when a contract it is computed from is not on this network
+ * (src/analytics/coverage.ts); the report's unknowns say which and why.
+ */
 export interface SustainabilityPoint {
   periodStart: string
-  inferences: number
-  units: bigint
-  payers: number
+  inferences: number | null
+  units: bigint | null
+  payers: number | null
   /** Token Terminal / DefiLlama fees: inference fees + deployment fees */
-  fees: bigint
+  fees: bigint | null
   /** everything users paid for inference */
-  inferenceFees: bigint
+  inferenceFees: bigint | null
   /** model registration fees, 100 % to the treasury */
-  deploymentFees: bigint
-  creatorFees: bigint
-  contributorFees: bigint
-  infraFees: bigint
+  deploymentFees: bigint | null
+  creatorFees: bigint | null
+  contributorFees: bigint | null
+  infraFees: bigint | null
   /** creator + contributor + infrastructure fees */
-  supplySideFees: bigint
+  supplySideFees: bigint | null
   /** the treasury's share of inference fees (with every rounding remainder) */
-  treasuryFees: bigint
+  treasuryFees: bigint | null
   /** the burn share of inference fees */
-  feeBurns: bigint
+  feeBurns: bigint | null
   /** treasury fees + deployment fees */
-  treasuryRevenue: bigint
+  treasuryRevenue: bigint | null
   /** DefiLlama holders revenue: fee burns (not the treasury's burns of its own income) */
-  holdersRevenue: bigint
+  holdersRevenue: bigint | null
   /** fees − supply-side fees = treasury revenue + holders revenue */
-  revenue: bigint
+  revenue: bigint | null
   /** all OPEN destroyed (fee burns, slashes, holder burns) */
-  burns: bigint
+  burns: bigint | null
   /** revenue / fees */
   takeRate: string | null
-  rewardsEmissions: bigint
-  stakingInterest: bigint
+  rewardsEmissions: bigint | null
+  stakingInterest: bigint | null
   /** emissions to creators, contributors and operators */
-  maintainerIncentives: bigint
+  maintainerIncentives: bigint | null
   /** emissions to stakers + staking interest */
-  stakerIncentives: bigint
+  stakerIncentives: bigint | null
   /** emissions with role other */
-  otherIncentives: bigint
+  otherIncentives: bigint | null
   /** maintainer + staker + other incentives */
-  tokenIncentives: bigint
-  vestingUnlocks: bigint
+  tokenIncentives: bigint | null
+  vestingUnlocks: bigint | null
   /** revenue − token incentives */
-  earnings: bigint
+  earnings: bigint | null
   /** creator + contributor + infrastructure fees */
-  maintainerFeePayouts: bigint
+  maintainerFeePayouts: bigint | null
   /** maintainer fee payouts / (maintainer fee payouts + maintainer incentives) */
   feeFundedShare: string | null
-  agentFees: bigint
+  agentFees: bigint | null
   /** agent fees / inference fees */
   agentFeeShare: string | null
 }
@@ -164,6 +175,13 @@ export interface UnlockOverhang {
   next90ToFees: string | null
 }
 
+/** What a network has, and what is null on it and why. */
+export interface NetworkCoverage {
+  network: string | null
+  contracts: string[]
+  unavailable: Unknown[]
+}
+
 /** A value that is null, and why. */
 export interface Unknown {
   field: string
@@ -172,15 +190,17 @@ export interface Unknown {
 
 export interface Liabilities {
   /** principal of stakes not yet paid out (staked + topped up) */
-  stakedPrincipal: bigint
+  stakedPrincipal: bigint | null
   /** the staking bank's OPEN: principal and the interest reserve together (null: no bank configured) */
   stakingBankBalance: bigint | null
   /** creators' and operators' accrued fee shares not yet claimed */
-  unclaimedAccruals: bigint
+  unclaimedAccruals: bigint | null
   /** contributors' pools not yet paid out by attribution */
-  undistributedPools: bigint
+  undistributedPools: bigint | null
   /** payers' escrow: deposits − withdrawals − fees charged */
-  prepaidEscrow: bigint
+  prepaidEscrow: bigint | null
+  /** each null liability and why */
+  unknowns: Unknown[]
 }
 
 export interface Runway {

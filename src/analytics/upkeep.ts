@@ -32,12 +32,16 @@ const usdText = (usd: Q): string => ratio(usd.n, usd.d)!
 
 export type AssumptionOverrides = Partial<Record<ScalarAssumption | 'openPriceUsd', string>>
 
+/** A malformed override is refused even when there is no file (or no network metric) to apply it to. */
+export function checkOverrides(overrides: AssumptionOverrides): void {
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
+}
+
 export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides = {}): Promise<UpkeepCoverage> {
   const r = db.range(p)
   const base = db.cfg.assumptions
   const unknowns: Unknown[] = []
-  // a malformed override is refused even when there is no file to apply it to
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
+  checkOverrides(overrides)
   const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
   // serving cost committed in the period, and the inferences of batches with none committed
   const uncovered = `concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${db.t('serving_cost')})`
@@ -223,9 +227,10 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
     upkeepCost,
     maintainerFeeIncome,
     maintenanceCoverage,
-    stakedPrincipal: owed.stakedPrincipal,
+    // computed, not masked: the facade answers null before this without Staking (FAMILY_NEEDS.upkeepCoverage)
+    stakedPrincipal: owed.stakedPrincipal!,
     stakerFeeIncome,
-    stakerRealYield: ratio(stakerFeeIncome * YEAR_MS, owed.stakedPrincipal * periodMs),
+    stakerRealYield: ratio(stakerFeeIncome * YEAR_MS, owed.stakedPrincipal! * periodMs),
     models: modelRows,
     operators,
     unknowns,

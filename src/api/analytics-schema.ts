@@ -2,7 +2,7 @@
 // Money is the BigInt scalar (a decimal string of OPEN base units, 18 decimals); ratios are
 // exact decimal strings; unknown is null.
 import { InputError, QueryTimeoutError } from '../util/errors'
-import type { AssumptionOverrides, Metrics, Period, SustainabilityPoint } from '../analytics'
+import type { AssumptionOverrides, Coverage, Family, Metrics, Period, SustainabilityPoint, Unknown } from '../analytics'
 import type { StoredRun } from '../verify/store'
 import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../analytics'
 
@@ -28,61 +28,61 @@ export const analyticsTypeDefs = /* GraphQL */ `
     hash: String
   }
 
-  "Definitions, formulas and source events: docs/METRICS.md"
+  "Definitions, formulas and source events: docs/METRICS.md. Every field but periodStart is null when a contract it is computed from is not on this network: the report's unknowns say which and why (the series' points are null for the same reasons)"
   type SustainabilityPoint {
     periodStart: String!
-    inferences: Int!
-    units: BigInt!
-    payers: Int!
+    inferences: Int
+    units: BigInt
+    payers: Int
     "inference fees + deployment fees (Token Terminal / DefiLlama fees)"
-    fees: BigInt!
+    fees: BigInt
     "everything users paid for inference"
-    inferenceFees: BigInt!
+    inferenceFees: BigInt
     "model registration fees, all to the treasury"
-    deploymentFees: BigInt!
-    creatorFees: BigInt!
-    contributorFees: BigInt!
-    infraFees: BigInt!
+    deploymentFees: BigInt
+    creatorFees: BigInt
+    contributorFees: BigInt
+    infraFees: BigInt
     "creator + contributor + infrastructure fees"
-    supplySideFees: BigInt!
+    supplySideFees: BigInt
     "the treasury's share of inference fees"
-    treasuryFees: BigInt!
+    treasuryFees: BigInt
     "the burn share of inference fees"
-    feeBurns: BigInt!
+    feeBurns: BigInt
     "treasury fees + deployment fees"
-    treasuryRevenue: BigInt!
+    treasuryRevenue: BigInt
     "fee burns (DefiLlama holders revenue); the treasury's burns of its own income are not counted again"
-    holdersRevenue: BigInt!
+    holdersRevenue: BigInt
     "fees - supply-side fees = treasury revenue + holders revenue"
-    revenue: BigInt!
+    revenue: BigInt
     "all OPEN destroyed: fee burns, slashes, holder burns"
-    burns: BigInt!
+    burns: BigInt
     "revenue / fees"
     takeRate: String
     "IncentivePaid, every role"
-    rewardsEmissions: BigInt!
+    rewardsEmissions: BigInt
     "interest paid to stakers on unstaking"
-    stakingInterest: BigInt!
+    stakingInterest: BigInt
     "emissions to creators, contributors and operators"
-    maintainerIncentives: BigInt!
+    maintainerIncentives: BigInt
     "emissions to stakers + staking interest"
-    stakerIncentives: BigInt!
+    stakerIncentives: BigInt
     "emissions with role other"
-    otherIncentives: BigInt!
+    otherIncentives: BigInt
     "maintainer + staker + other incentives"
-    tokenIncentives: BigInt!
-    vestingUnlocks: BigInt!
+    tokenIncentives: BigInt
+    vestingUnlocks: BigInt
     "revenue - token incentives (may be negative)"
-    earnings: BigInt!
+    earnings: BigInt
     "creator + contributor + infrastructure fees: the maintainers' fee income"
-    maintainerFeePayouts: BigInt!
+    maintainerFeePayouts: BigInt
     "maintainer fee payouts / (maintainer fee payouts + maintainer incentives); stakers excluded"
     feeFundedShare: String
-    agentFees: BigInt!
+    agentFees: BigInt
     "agent fees / inference fees"
     agentFeeShare: String
-    grossFees: BigInt! @deprecated(reason: "renamed inferenceFees; fees now also counts deployment fees")
-    protocolRevenue: BigInt! @deprecated(reason: "renamed treasuryFees (the treasury's share of inference fees); revenue is treasury fees + fee burns + deployment fees")
+    grossFees: BigInt @deprecated(reason: "renamed inferenceFees; fees now also counts deployment fees")
+    protocolRevenue: BigInt @deprecated(reason: "renamed treasuryFees (the treasury's share of inference fees); revenue is treasury fees + fee burns + deployment fees")
     feeCoverageRatio: String @deprecated(reason: "renamed feeFundedShare: it is a share of maintainers' income, not coverage of their costs, and no longer counts stakers")
   }
 
@@ -93,7 +93,7 @@ export const analyticsTypeDefs = /* GraphQL */ `
     token: TokenInfo!
     totals: SustainabilityPoint!
     series: [SustainabilityPoint!]!
-    "each null ratio of the totals, and why (a period with no activity has every ratio null, never 0)"
+    "each null field of the totals, and why: a contract not on this network, or a ratio with nothing to divide by (a period with no activity has every ratio null, never 0)"
     unknowns: [Unknown!]!
   }
 
@@ -190,15 +190,17 @@ export const analyticsTypeDefs = /* GraphQL */ `
   "What protocol contracts hold for others: owed, never budget"
   type Liabilities {
     "principal of stakes not yet paid out"
-    stakedPrincipal: BigInt!
+    stakedPrincipal: BigInt
     "the staking bank's OPEN: principal and interest reserve together (null: no bank configured)"
     stakingBankBalance: BigInt
     "creators' and operators' accrued fee shares not yet claimed"
-    unclaimedAccruals: BigInt!
+    unclaimedAccruals: BigInt
     "contributors' pools not yet paid out by attribution"
-    undistributedPools: BigInt!
+    undistributedPools: BigInt
     "payers' escrow: deposits - withdrawals - fees charged"
-    prepaidEscrow: BigInt!
+    prepaidEscrow: BigInt
+    "each null liability and why"
+    unknowns: [Unknown!]!
   }
 
   type Runway {
@@ -368,28 +370,43 @@ export const analyticsTypeDefs = /* GraphQL */ `
     discrepancies: [VerificationDiscrepancy!]!
   }
 
+  "What this network has, and the metrics that are null on it and why"
+  type NetworkCoverage {
+    "the network profile, if the manifest came from one"
+    network: String
+    "the contracts configured (indexed) on this network"
+    contracts: [String!]!
+    "each query (or field) that answers null here, and why"
+    unavailable: [Unknown!]!
+  }
+
+  """
+  A query below whose contracts are not on this network answers null, and the response's
+  extensions.unknowns holds { field, reason } for it (networkCoverage lists them all up front).
+  """
   type Query {
     squidStatus: SquidStatus!
+    networkCoverage: NetworkCoverage!
     "verification runs, latest first"
     verificationRuns(limit: Int = 10, offset: Int = 0): [VerificationRun!]!
     verificationRunById(id: Int!): VerificationRun
     token: TokenInfo!
     "fees, revenue, incentives and the fee-funded share per interval over [from, to)"
     networkSustainability(from: DateTime!, to: DateTime!, interval: Interval = DAY): SustainabilityReport!
-    modelRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [ModelRevenue!]!
-    datanetRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [DatanetRevenue!]!
-    contributorEarnings(from: DateTime!, to: DateTime!, limit: Int = 10, contributor: String): [ContributorEarnings!]!
-    feePolicyHistory: [FeePolicyPeriod!]!
-    contributorRetention(from: DateTime!, to: DateTime!): [RetentionCohort!]!
-    payoutConcentration(from: DateTime!, to: DateTime!): Concentration!
-    modelDecay(at: DateTime!, threshold: Float = 0.5): [ModelDecay!]!
-    unlockOverhang(at: DateTime!): UnlockOverhang!
-    runway(at: DateTime!): Runway!
-    priceToFees(at: DateTime!, priceUsd: String!): PriceToFees!
-    agentMetrics(from: DateTime!, to: DateTime!): AgentMetrics!
-    operatorMetrics(from: DateTime!, to: DateTime!): OperatorMetrics!
+    modelRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [ModelRevenue!]
+    datanetRevenue(from: DateTime!, to: DateTime!, limit: Int = 10): [DatanetRevenue!]
+    contributorEarnings(from: DateTime!, to: DateTime!, limit: Int = 10, contributor: String): [ContributorEarnings!]
+    feePolicyHistory: [FeePolicyPeriod!]
+    contributorRetention(from: DateTime!, to: DateTime!): [RetentionCohort!]
+    payoutConcentration(from: DateTime!, to: DateTime!): Concentration
+    modelDecay(at: DateTime!, threshold: Float = 0.5): [ModelDecay!]
+    unlockOverhang(at: DateTime!): UnlockOverhang
+    runway(at: DateTime!): Runway
+    priceToFees(at: DateTime!, priceUsd: String!): PriceToFees
+    agentMetrics(from: DateTime!, to: DateTime!): AgentMetrics
+    operatorMetrics(from: DateTime!, to: DateTime!): OperatorMetrics
     "upkeep cost (with provenance) vs maintainers' fee income over [from, to); pass assumptions to see the sensitivity"
-    upkeepCoverage(from: DateTime!, to: DateTime!, assumptions: AssumptionOverrides): UpkeepCoverage!
+    upkeepCoverage(from: DateTime!, to: DateTime!, assumptions: AssumptionOverrides): UpkeepCoverage
     "what protocol contracts hold for others at a time"
     liabilities(at: DateTime!): Liabilities!
   }
@@ -401,6 +418,8 @@ export interface AnalyticsContext {
   squidStatus(): Promise<{ height: number | null; finalizedHeight: number | null; hash: string | null }>
   /** analytics queries slower than this are refused */
   analyticsTimeoutMs: number
+  /** this request's nulls for a contract not on this network: the response's extensions.unknowns */
+  unknowns: Unknown[]
 }
 
 /** A malformed argument: answered as BAD_USER_INPUT (src/api/errors.ts). */
@@ -451,14 +470,27 @@ const sustainabilityAliases = {
   feeCoverageRatio: (p: SustainabilityPoint) => p.feeFundedShare,
 }
 
-/** Why each null ratio of a period's totals is null. */
-export function sustainabilityUnknowns(t: SustainabilityPoint): { field: string; reason: string }[] {
+/** Why each null field of a period's totals is null: a contract not on this network first, then ratios with nothing to divide by. */
+export function sustainabilityUnknowns(t: SustainabilityPoint, coverage?: Coverage): { field: string; reason: string }[] {
+  const out = coverage?.pointUnknowns('totals.') ?? []
   const idle = t.inferences === 0 && t.fees === 0n && t.tokenIncentives === 0n ? ' (nothing was settled, paid or emitted in the period)' : ''
-  const out: { field: string; reason: string }[] = []
-  if (t.takeRate === null) out.push({ field: 'totals.takeRate', reason: `no fees in the period${idle}` })
-  if (t.feeFundedShare === null) out.push({ field: 'totals.feeFundedShare', reason: `no maintainer fee payouts or maintainer incentives in the period${idle}` })
-  if (t.agentFeeShare === null) out.push({ field: 'totals.agentFeeShare', reason: `no inference fees in the period${idle}` })
+  const add = (field: string, reason: string) => {
+    if (!out.some((u) => u.field === field)) out.push({ field, reason })
+  }
+  if (t.takeRate === null) add('totals.takeRate', `no fees in the period${idle}`)
+  if (t.feeFundedShare === null) add('totals.feeFundedShare', `no maintainer fee payouts or maintainer incentives in the period${idle}`)
+  if (t.agentFeeShare === null) add('totals.agentFeeShare', `no inference fees in the period${idle}`)
   return out
+}
+
+/**
+ * A family's answer; when it is null (a contract it is computed from is not on this network) the
+ * reason goes into the response's extensions.unknowns (src/api/server.ts adds them).
+ */
+async function known<T>(ctx: AnalyticsContext, family: Family, answer: Promise<T | null>): Promise<T | null> {
+  const v = await answer
+  if (v === null) ctx.unknowns.push({ field: family, reason: ctx.metrics.coverage.unavailable(family) ?? 'unknown' })
+  return v
 }
 
 export const analyticsResolvers = {
@@ -471,30 +503,31 @@ export const analyticsResolvers = {
     },
     verificationRunById: async (_: unknown, a: { id: number }, ctx: AnalyticsContext) => (await ctx.verificationRuns(1, 0, a.id))[0] ?? null,
     token: () => token,
+    networkCoverage: (_: unknown, __: unknown, ctx: AnalyticsContext) => ctx.metrics.coverage.describe(),
     networkSustainability: (_: unknown, a: P & { interval: keyof typeof INTERVAL }, ctx: AnalyticsContext) =>
       timed(ctx, async () => {
         const p = period(a)
         const r = await ctx.metrics.sustainability(p, INTERVAL[a.interval])
-        return { from: p.from, to: p.to, interval: a.interval, token, ...r, unknowns: sustainabilityUnknowns(r.totals) }
+        return { from: p.from, to: p.to, interval: a.interval, token, ...r, unknowns: sustainabilityUnknowns(r.totals, ctx.metrics.coverage) }
       }),
-    modelRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.models(period(a), limit(a.limit))),
-    datanetRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.datanets(period(a), limit(a.limit))),
+    modelRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'modelRevenue', ctx.metrics.models(period(a), limit(a.limit)))),
+    datanetRevenue: (_: unknown, a: P & { limit: number }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'datanetRevenue', ctx.metrics.datanets(period(a), limit(a.limit)))),
     contributorEarnings: (_: unknown, a: P & { limit: number; contributor?: string }, ctx: AnalyticsContext) =>
       timed(ctx, () => {
         if (a.contributor !== undefined && a.contributor !== null && !/^0x[0-9a-fA-F]{40}$/.test(a.contributor)) throw badInput(`"contributor" must be a 0x address, got "${a.contributor}"`)
-        return ctx.metrics.contributors(period(a), limit(a.limit), a.contributor ?? undefined)
+        return known(ctx, 'contributorEarnings', ctx.metrics.contributors(period(a), limit(a.limit), a.contributor ?? undefined))
       }),
-    feePolicyHistory: (_: unknown, __: unknown, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.feePolicyHistory()),
-    contributorRetention: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.retention(period(a))),
-    payoutConcentration: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.concentration(period(a))),
-    modelDecay: (_: unknown, a: { at: Date; threshold: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.modelDecay(a.at, a.threshold)),
-    unlockOverhang: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.unlockOverhang(a.at)),
-    runway: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.runway(a.at)),
-    priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.priceToFees(a.at, a.priceUsd)),
-    agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.agents(period(a))),
-    operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.operators(period(a))),
+    feePolicyHistory: (_: unknown, __: unknown, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'feePolicyHistory', ctx.metrics.feePolicyHistory())),
+    contributorRetention: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'contributorRetention', ctx.metrics.retention(period(a)))),
+    payoutConcentration: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'payoutConcentration', ctx.metrics.concentration(period(a)))),
+    modelDecay: (_: unknown, a: { at: Date; threshold: number }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'modelDecay', ctx.metrics.modelDecay(a.at, a.threshold))),
+    unlockOverhang: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'unlockOverhang', ctx.metrics.unlockOverhang(a.at))),
+    runway: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'runway', ctx.metrics.runway(a.at))),
+    priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'priceToFees', ctx.metrics.priceToFees(a.at, a.priceUsd))),
+    agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'agentMetrics', ctx.metrics.agents(period(a)))),
+    operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'operatorMetrics', ctx.metrics.operators(period(a)))),
     upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
-      timed(ctx, () => ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) })),
+      timed(ctx, () => known(ctx, 'upkeepCoverage', ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) }))),
     liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
   },
 }

@@ -1,7 +1,7 @@
 // API settings (src/config reads them from the environment); every limit has a safe default
 // (src/api/protection.ts).
 import type { Address } from 'viem'
-import type { DeploymentManifest } from '../devnet/manifest'
+import type { NetworkManifest } from '../devnet/manifest'
 import type { ApiOptions } from './server'
 import type { Limits } from './protection'
 import type { Assumptions } from '../analytics/assumptions'
@@ -22,12 +22,18 @@ export interface ApiSettings {
   assumptions?: Assumptions
 }
 
-export function apiOptions(manifest: DeploymentManifest, s: ApiSettings): Omit<ApiOptions, 'dbUrl' | 'warehouse'> {
+/**
+ * The API's and the report's options from a manifest, which may name only some contracts (a
+ * network profile): the metrics then answer null with the reason where a contract is absent.
+ */
+export function apiOptions(manifest: NetworkManifest, s: ApiSettings): Omit<ApiOptions, 'dbUrl' | 'warehouse'> {
   return {
     metrics: {
-      treasury: s.treasury ?? manifest.accounts.treasury,
+      treasury: s.treasury ?? manifest.accounts?.treasury,
       distributor: s.distributor ?? manifest.contracts.RewardsDistributor,
-      stakingBank: s.stakingBank ?? manifest.accounts.stakingBank,
+      stakingBank: s.stakingBank ?? manifest.accounts?.stakingBank,
+      contracts: Object.keys(manifest.contracts),
+      network: manifest.network,
       assumptions: s.assumptions,
     },
     limits: s.limits,

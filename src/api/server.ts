@@ -84,8 +84,11 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     onExecute({ args }) {
       const started = process.hrtime.bigint()
       return {
-        async onExecuteDone({ result }) {
-          await (args.contextValue as Ctx).openreader.close()
+        async onExecuteDone({ result, setResult }) {
+          const ctx = args.contextValue as Ctx
+          await ctx.openreader.close()
+          // queries answered null for a contract not on this network: the reasons beside the data
+          if (ctx.unknowns.length && !(Symbol.asyncIterator in result)) setResult({ ...result, extensions: { ...result.extensions, unknowns: ctx.unknowns } })
           const failed = 'errors' in result && result.errors?.length
           operations.inc({ outcome: failed ? 'error' : 'ok' })
           duration.observe(Number(process.hrtime.bigint() - started) / 1e9)
@@ -103,7 +106,14 @@ export async function startApi(opts: ApiOptions, port = 0, host = '127.0.0.1'): 
     context: () => {
       const openreader = new PoolOpenreaderContext('postgres', pool)
       setResponseSizeLimit(openreader, limits.maxResponseNodes)
-      return { openreader, metrics, squidStatus, verificationRuns: (l: number, off: number, id?: number) => listRuns(pool, l, off, id), analyticsTimeoutMs: limits.analyticsTimeoutMs }
+      return {
+        openreader,
+        metrics,
+        squidStatus,
+        verificationRuns: (l: number, off: number, id?: number) => listRuns(pool, l, off, id),
+        analyticsTimeoutMs: limits.analyticsTimeoutMs,
+        unknowns: [],
+      }
     },
     plugins: [
       armor(limits, !!opts.production),

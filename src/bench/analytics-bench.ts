@@ -119,7 +119,7 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
     log(`analytics: ${c.name}: ClickHouse p50 ${r.clickhouse.p50.toFixed(1)} ms p95 ${r.clickhouse.p95.toFixed(1)} ms; Postgres p50 ${r.postgres.p50.toFixed(0)} ms p95 ${r.postgres.p95.toFixed(0)} ms`)
   }
   // sanity: both stores hold the same total
-  const [chTotal] = (await metrics.sustainability(full, 'month')).totals.inferenceFees.toString().split(' ')
+  const [chTotal] = (await metrics.sustainability(full, 'month')).totals.inferenceFees!.toString().split(' ')
   const [pgTotal] = (await q('select sum(fee)::text as s from inference'))
   if (chTotal !== pgTotal.s) throw new Error(`ClickHouse and Postgres disagree on gross fees: ${chTotal} vs ${pgTotal.s}`)
   inMemory.close()

@@ -20,11 +20,14 @@ import type {
   UpkeepCoverage,
   PeriodChanges,
   FeePolicyPeriod,
+  Liabilities,
 } from '../analytics'
 import { ratio } from '../analytics'
 import { stateDigest } from '../db/digest'
 import { indexedHead } from '../squid/compat'
 import { runsCovering } from '../verify/store'
+
+type Past = { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage | null }
 
 export interface ReportData {
   month: string
@@ -34,23 +37,27 @@ export interface ReportData {
   daily: SustainabilityPoint[]
   /** the month and the five before it */
   trend: SustainabilityPoint[]
-  models: ModelRevenue[]
-  datanets: DatanetRevenue[]
-  decaying: ModelDecay[]
-  retention: RetentionCohort[]
-  concentration: Concentration
-  overhang: UnlockOverhang
-  runway: Runway
-  agents: AgentMetrics
-  operators: OperatorMetrics
+  // a family is null when a contract it is computed from is not on this network (`reasons` says why)
+  models: ModelRevenue[] | null
+  datanets: DatanetRevenue[] | null
+  decaying: ModelDecay[] | null
+  retention: RetentionCohort[] | null
+  concentration: Concentration | null
+  overhang: UnlockOverhang | null
+  runway: Runway | null
+  liabilities: Liabilities
+  agents: AgentMetrics | null
+  operators: OperatorMetrics | null
   verification: { id: number; ok: boolean; discrepancies: number; inferences: number }[]
-  upkeep: UpkeepCoverage
+  upkeep: UpkeepCoverage | null
   /** last month and three months ago, for the trend */
-  previous: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
-  threeMonthsAgo: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
-  changes: PeriodChanges
+  previous: Past
+  threeMonthsAgo: Past
+  changes: PeriodChanges | null
   /** fee-policy versions that took effect in the month */
-  policies: FeePolicyPeriod[]
+  policies: FeePolicyPeriod[] | null
+  /** why each null family ('modelRevenue', …) or field ('totals.fees', 'liabilities.prepaidEscrow') is unknown */
+  reasons: Record<string, string>
   /** the share of the month's inference fees served by operators in a clean verification run's range */
   verifiedShare: { fees: bigint; share: string | null; runIds: number[] }
   risks: string[]
@@ -95,7 +102,7 @@ async function verifiedFees(metrics: Metrics, pool: pg.Pool, from: Date, to: Dat
   }
   let fees = 0n
   for (const [op, ranges] of byOperator)
-    for (const r of ranges) fees += (await metrics.operators({ from: new Date(r.from), to: new Date(r.to) })).operators.find((o) => o.operatorId === op)?.fees ?? 0n
+    for (const r of ranges) fees += (await metrics.operators({ from: new Date(r.from), to: new Date(r.to) }))?.operators.find((o) => o.operatorId === op)?.fees ?? 0n
   return { fees, runIds: runs.rows.map((r) => r.id) }
 }
 
@@ -104,15 +111,15 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
   const out: string[] = []
   // ratios are exact decimal strings with 6 places (HHI 2): compared as integers
   const micro = (r: string) => BigInt(r.replace('.', ''))
-  const c = d.upkeep.maintenanceCoverage
-  if (c !== null && micro(c) < 1_000_000n) out.push(`usage does not pay for upkeep: maintenance coverage ${c} (costs ${d.upkeep.provenance})`)
-  if (d.overhang.next30ToFees !== null && micro(d.overhang.next30ToFees) > 1_000_000n)
+  const c = d.upkeep?.maintenanceCoverage ?? null
+  if (c !== null && micro(c) < 1_000_000n) out.push(`usage does not pay for upkeep: maintenance coverage ${c} (costs ${d.upkeep!.provenance})`)
+  if (d.overhang?.next30ToFees != null && micro(d.overhang.next30ToFees) > 1_000_000n)
     out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
-  const wash = ratio(d.changes.selfPaidFees, d.changes.fees)
-  if (wash !== null && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
-  if (d.concentration.hhi !== null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
-  const maintained = new Set(d.changes.adapterUpdates.map((a) => a.modelId))
-  const neglected = d.decaying.filter((m) => !maintained.has(m.modelId))
+  const wash = d.changes && ratio(d.changes.selfPaidFees, d.changes.fees)
+  if (wash && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
+  if (d.concentration?.hhi != null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
+  const maintained = new Set(d.changes?.adapterUpdates.map((a) => a.modelId))
+  const neglected = (d.decaying ?? []).filter((m) => !maintained.has(m.modelId))
   if (neglected.length) out.push(`decaying models with no adapter update this month: ${neglected.map((m) => m.modelId).join(', ')}`)
   return out
 }
@@ -127,7 +134,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     throw new ReportError(`${month} is not final yet: its last indexed block ${range.to} is above the finalized head ${head.finalized}; wait for finality`)
   const prev = { from: monthStart(from, -1), to: from }
   const three = { from: monthStart(from, -3), to: monthStart(from, -2) }
-  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified] = await Promise.all([
+  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, liabilities, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified] = await Promise.all([
     metrics.sustainability({ from, to }, 'day'),
     metrics.sustainability({ from: trendFrom, to }, 'month'),
     metrics.models({ from, to }, 10),
@@ -137,6 +144,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.concentration({ from, to }),
     metrics.unlockOverhang(to),
     metrics.runway(to),
+    metrics.liabilities(to),
     metrics.agents({ from, to }),
     metrics.operators({ from, to }),
     runsCovering(pool, from, to),
@@ -158,11 +166,12 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     trend: trend.series,
     models,
     datanets,
-    decaying: decay.filter((d) => d.decaying),
-    retention: retention.slice(-12),
+    decaying: decay && decay.filter((d) => d.decaying),
+    retention: retention && retention.slice(-12),
     concentration,
     overhang,
     runway,
+    liabilities,
     agents,
     operators,
     verification,
@@ -170,14 +179,17 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     previous: { month: monthName(prev.from), totals: p1.totals, upkeep: p1u },
     threeMonthsAgo: { month: monthName(three.from), totals: p3.totals, upkeep: p3u },
     changes,
-    policies: policies.filter((x) => x.since >= from && x.since < to),
-    verifiedShare: { fees: verified.fees, share: ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
+    policies: policies && policies.filter((x) => x.since >= from && x.since < to),
+    verifiedShare: { fees: verified.fees, share: s.totals.inferenceFees === null ? null : ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
+    reasons: Object.fromEntries(
+      [...metrics.coverage.describe().unavailable, ...metrics.coverage.pointUnknowns('totals.'), ...liabilities.unknowns.map((u) => ({ ...u, field: `liabilities.${u.field}` }))].map((u) => [u.field, u.reason]),
+    ),
     basis: {
       finalizedHeight: head.finalized,
       blockFrom: range.from,
       blockTo: range.to,
       stateDigest: (await stateDigest(opts.dbUrl)).digest,
-      assumptionsHash: upkeep.assumptionsHash,
+      assumptionsHash: upkeep?.assumptionsHash ?? null,
       verificationRunIds: verified.runIds,
     },
   }
@@ -222,13 +234,26 @@ export function roundedRatio(r: string, digits = 3): string {
 export const EXACT: NumberFormat = { amount: (v) => (v === null ? 'unknown' : open(v)), ratio: (v) => v ?? 'unknown' }
 export const READABLE: NumberFormat = { amount: (v) => (v === null ? 'unknown' : rounded(v)), ratio: (v) => (v === null ? 'unknown' : roundedRatio(v)) }
 
+/** "unknown (why)" for a null family or field, as the report prints it. */
+export function why(d: ReportData, key: string): string {
+  return d.reasons[key] ? `unknown (${d.reasons[key]})` : 'unknown'
+}
+
+/** A money figure, or why it is unknown. */
+const amountOf = (d: ReportData, f: NumberFormat) => (v: bigint | null, key: string) => (v === null ? why(d, key) : f.amount(v))
+
 /** Five lines for the reader in a hurry: coverage, trend vs last month and vs three months ago, the biggest risk, verification. */
 export function summary(d: ReportData, f: NumberFormat): string[] {
-  const cov = (u: UpkeepCoverage) => f.ratio(u.maintenanceCoverage)
-  const trend = (p: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }) =>
-    `maintenance coverage ${cov(p.upkeep)} then, ${cov(d.upkeep)} now; fees ${f.amount(p.totals.fees)} then, ${f.amount(d.totals.fees)} now (${f.ratio(change(d.totals.fees, p.totals.fees))} change)`
+  const amount = amountOf(d, f)
+  const cov = (u: UpkeepCoverage | null) => (u ? f.ratio(u.maintenanceCoverage) : why(d, 'upkeepCoverage'))
+  const trend = (p: Past) =>
+    `maintenance coverage ${cov(p.upkeep)} then, ${cov(d.upkeep)} now; fees ${amount(p.totals.fees, 'totals.fees')} then, ${amount(d.totals.fees, 'totals.fees')} now (${d.totals.fees === null || p.totals.fees === null ? why(d, 'totals.fees') : f.ratio(change(d.totals.fees, p.totals.fees))} change)`
+  const coverage = d.upkeep
+    ? `maintainers' fee income ${f.amount(d.upkeep.maintainerFeeIncome)} OPEN against an upkeep cost of ${f.amount(d.upkeep.upkeepCost)} OPEN (costs ${d.upkeep.provenance}): maintenance coverage ${cov(d.upkeep)}`
+    : `maintenance coverage ${cov(null)}`
+  const funded = d.totals.feeFundedShare === null && d.reasons['totals.feeFundedShare'] ? why(d, 'totals.feeFundedShare') : f.ratio(d.totals.feeFundedShare)
   return [
-    `Coverage: maintainers' fee income ${f.amount(d.upkeep.maintainerFeeIncome)} OPEN against an upkeep cost of ${f.amount(d.upkeep.upkeepCost)} OPEN (costs ${d.upkeep.provenance}): maintenance coverage ${cov(d.upkeep)}; usage funds ${f.ratio(d.totals.feeFundedShare)} of maintainers' income.`,
+    `Coverage: ${coverage}; usage funds ${funded} of maintainers' income.`,
     `Versus last month (${d.previous.month}): ${trend(d.previous)}.`,
     `Versus three months ago (${d.threeMonthsAgo.month}): ${trend(d.threeMonthsAgo)}.`,
     `Biggest risk: ${d.risks[0] ?? 'none flagged'}.`,
@@ -245,16 +270,22 @@ function change(now: bigint, then: bigint): string | null {
 export function deltas(d: ReportData, f: NumberFormat): string[][] {
   const a = d.totals
   const b = d.previous.totals
-  const amount = (name: string, x: bigint | null, y: bigint | null) => [name, f.amount(x), f.amount(y), x === null || y === null ? 'unknown' : f.amount(x - y), x === null || y === null ? 'unknown' : f.ratio(change(x, y))]
+  const unknown = (key: string) => why(d, key)
+  const amount = (name: string, x: bigint | null, y: bigint | null, key: string) => {
+    const v = amountOf(d, f)
+    return [name, v(x, key), v(y, key), x === null || y === null ? unknown(key) : f.amount(x - y), x === null || y === null ? unknown(key) : f.ratio(change(x, y))]
+  }
   const ratioRow = (name: string, x: string | null, y: string | null) => [name, f.ratio(x), f.ratio(y), x === null || y === null ? 'unknown' : f.ratio(subtract(x, y)), '']
+  const u = d.upkeep
+  const pu = d.previous.upkeep
   return [
-    amount('fees (OPEN)', a.fees, b.fees),
-    amount('revenue (OPEN)', a.revenue, b.revenue),
-    amount('maintainers\' fee income (OPEN)', a.maintainerFeePayouts, b.maintainerFeePayouts),
-    amount('token incentives (OPEN)', a.tokenIncentives, b.tokenIncentives),
-    amount('earnings (OPEN)', a.earnings, b.earnings),
-    amount('upkeep cost (OPEN, assumed)', d.upkeep.upkeepCost, d.previous.upkeep.upkeepCost),
-    ratioRow('maintenance coverage', d.upkeep.maintenanceCoverage, d.previous.upkeep.maintenanceCoverage),
+    amount('fees (OPEN)', a.fees, b.fees, 'totals.fees'),
+    amount('revenue (OPEN)', a.revenue, b.revenue, 'totals.revenue'),
+    amount('maintainers\' fee income (OPEN)', a.maintainerFeePayouts, b.maintainerFeePayouts, 'totals.maintainerFeePayouts'),
+    amount('token incentives (OPEN)', a.tokenIncentives, b.tokenIncentives, 'totals.tokenIncentives'),
+    amount('earnings (OPEN)', a.earnings, b.earnings, 'totals.earnings'),
+    u && pu ? amount('upkeep cost (OPEN, assumed)', u.upkeepCost, pu.upkeepCost, 'upkeepCoverage') : ['upkeep cost (OPEN, assumed)', unknown('upkeepCoverage'), unknown('upkeepCoverage'), '', ''],
+    u && pu ? ratioRow('maintenance coverage', u.maintenanceCoverage, pu.maintenanceCoverage) : ['maintenance coverage', unknown('upkeepCoverage'), unknown('upkeepCoverage'), '', ''],
     ratioRow('fee-funded share', a.feeFundedShare, b.feeFundedShare),
   ]
 }
@@ -267,62 +298,71 @@ function subtract(x: string, y: string): string {
 /** Policy, price and operator changes of the month. */
 export function changeRows(d: ReportData): string[][] {
   return [
-    ...d.policies.map((p) => ['fee policy', `version ${p.version} from block ${p.fromBlock}`, `creator ${p.creatorBps} / contributors ${p.contributorsBps} / infra ${p.infraBps} / treasury ${p.treasuryBps} / burn ${p.burnBps} bps`]),
-    ...d.changes.priceChanges.map((c) => ['model price', `model ${c.modelId}, block ${c.block}`, `${c.oldPrice} → ${c.newPrice} base units per unit`]),
-    ...d.changes.adapterUpdates.map((c) => ['adapter update', `model ${c.modelId}, block ${c.block}`, `version ${c.version}`]),
-    ['operators', 'registered / removed', `${d.operators.registered} / ${d.operators.removed}`],
+    ...(d.policies ?? []).map((p) => ['fee policy', `version ${p.version} from block ${p.fromBlock}`, `creator ${p.creatorBps} / contributors ${p.contributorsBps} / infra ${p.infraBps} / treasury ${p.treasuryBps} / burn ${p.burnBps} bps`]),
+    ...(d.policies ? [] : [['fee policy', '', why(d, 'feePolicyHistory')]]),
+    ...(d.changes?.priceChanges ?? []).map((c) => ['model price', `model ${c.modelId}, block ${c.block}`, `${c.oldPrice} → ${c.newPrice} base units per unit`]),
+    ...(d.changes?.adapterUpdates ?? []).map((c) => ['adapter update', `model ${c.modelId}, block ${c.block}`, `version ${c.version}`]),
+    ...(d.changes ? [] : [['model price and adapter updates', '', why(d, 'periodChanges')]]),
+    ['operators', 'registered / removed', d.operators ? `${d.operators.registered} / ${d.operators.removed}` : why(d, 'operatorMetrics')],
   ]
 }
 
 /** The headline rows every format prints, in this order. */
 export function headline(d: ReportData, f: NumberFormat = EXACT): [string, string][] {
   const t = d.totals
-  const open = f.amount
-  const r = f.ratio
-  const l = d.runway.liabilities
+  const open = amountOf(d, f)
+  const r = (v: string | null, key: string) => (v === null && d.reasons[key] ? why(d, key) : f.ratio(v))
+  const l = d.liabilities
+  const u = d.upkeep
+  const o = d.overhang
+  const w = d.runway
+  const c = d.concentration
+  const tot = (label: string, field: keyof SustainabilityPoint): [string, string] => [label, open(t[field] as bigint | null, `totals.${field}`)]
+  const of = <T>(x: T | null, family: string, value: (x: T) => string) => (x === null ? why(d, family) : value(x))
   return [
-    ['Maintenance coverage (fee income / upkeep cost)', r(d.upkeep.maintenanceCoverage)],
-    [`Upkeep cost (OPEN, ${d.upkeep.provenance})`, open(d.upkeep.upkeepCost)],
-    ...d.upkeep.costs.map((c): [string, string] => [`  ${c.component} (${c.provenance})`, open(c.amount)]),
-    ['Fees (OPEN)', open(t.fees)],
-    ['  inference fees', open(t.inferenceFees)],
-    ['  deployment fees', open(t.deploymentFees)],
-    ['Supply-side fees (OPEN)', open(t.supplySideFees)],
-    ['  to creators', open(t.creatorFees)],
-    ['  to data contributors', open(t.contributorFees)],
-    ['  to infrastructure', open(t.infraFees)],
-    ['Revenue (OPEN)', open(t.revenue)],
-    ['  treasury revenue (treasury fees + deployment fees)', open(t.treasuryRevenue)],
-    ['  holders revenue (fee burns)', open(t.holdersRevenue)],
-    ['All burns (OPEN)', open(t.burns)],
-    ['Take rate (revenue / fees)', r(t.takeRate)],
-    ['Token incentives (OPEN)', open(t.tokenIncentives)],
-    ['  to maintainers (creators, contributors, operators)', open(t.maintainerIncentives)],
-    ['  to stakers (emissions + staking interest)', open(t.stakerIncentives)],
-    ['  other', open(t.otherIncentives)],
-    ['Vesting unlocks (OPEN)', open(t.vestingUnlocks)],
-    ['Earnings (OPEN)', open(t.earnings)],
-    ["Fee-funded share of maintainers' income", r(t.feeFundedShare)],
-    ['Inferences', String(t.inferences)],
-    ['Paying accounts', String(t.payers)],
-    ['Agent share of fees', r(t.agentFeeShare)],
-    ['Payout concentration: Gini', r(d.concentration.gini)],
-    ['Payout concentration: HHI', d.concentration.hhi ?? 'unknown'],
-    ['Payout concentration: top-10 share', r(d.concentration.top10Share)],
-    ['Unlocks due next 30 days (OPEN)', open(d.overhang.next30)],
-    ['Unlocks due next 90 days (OPEN)', open(d.overhang.next90)],
-    ['Trailing 30-day fees (OPEN)', open(d.overhang.trailing30Fees)],
-    ['Unlocks next 30 d / fees', r(d.overhang.next30ToFees)],
-    ['Treasury balance (OPEN)', open(d.runway.treasuryBalance)],
-    ['Treasury net burn per month (OPEN)', open(d.runway.treasuryMonthlyNetBurn)],
-    ['Treasury runway on net burn (months)', d.runway.treasuryRunwayMonths ?? 'unknown'],
-    ['Incentive budget, unlocked to date (OPEN, assumed)', open(d.runway.incentiveBudget)],
-    ['Incentive budget runway (months)', d.runway.incentiveRunwayMonths ?? 'unknown'],
-    ['Liabilities: staked principal (OPEN)', open(l.stakedPrincipal)],
-    ['Liabilities: unclaimed creator and operator accruals (OPEN)', open(l.unclaimedAccruals)],
-    ['Liabilities: undistributed contributor pools (OPEN)', open(l.undistributedPools)],
-    ['Liabilities: prepaid escrow (OPEN)', open(l.prepaidEscrow)],
-    ["Share of the month's fees a clean verification run covered", r(d.verifiedShare.share)],
+    ['Maintenance coverage (fee income / upkeep cost)', of(u, 'upkeepCoverage', (x) => f.ratio(x.maintenanceCoverage))],
+    [`Upkeep cost (OPEN, ${u?.provenance ?? 'unknown'})`, of(u, 'upkeepCoverage', (x) => f.amount(x.upkeepCost))],
+    ...(u?.costs ?? []).map((c): [string, string] => [`  ${c.component} (${c.provenance})`, f.amount(c.amount)]),
+    tot('Fees (OPEN)', 'fees'),
+    tot('  inference fees', 'inferenceFees'),
+    tot('  deployment fees', 'deploymentFees'),
+    tot('Supply-side fees (OPEN)', 'supplySideFees'),
+    tot('  to creators', 'creatorFees'),
+    tot('  to data contributors', 'contributorFees'),
+    tot('  to infrastructure', 'infraFees'),
+    tot('Revenue (OPEN)', 'revenue'),
+    tot('  treasury revenue (treasury fees + deployment fees)', 'treasuryRevenue'),
+    tot('  holders revenue (fee burns)', 'holdersRevenue'),
+    tot('All burns (OPEN)', 'burns'),
+    ['Take rate (revenue / fees)', r(t.takeRate, 'totals.takeRate')],
+    tot('Token incentives (OPEN)', 'tokenIncentives'),
+    tot('  to maintainers (creators, contributors, operators)', 'maintainerIncentives'),
+    tot('  to stakers (emissions + staking interest)', 'stakerIncentives'),
+    tot('  staking interest', 'stakingInterest'),
+    tot('  other', 'otherIncentives'),
+    tot('Vesting unlocks (OPEN)', 'vestingUnlocks'),
+    tot('Earnings (OPEN)', 'earnings'),
+    ["Fee-funded share of maintainers' income", r(t.feeFundedShare, 'totals.feeFundedShare')],
+    ['Inferences', t.inferences === null ? why(d, 'totals.inferences') : String(t.inferences)],
+    ['Paying accounts', t.payers === null ? why(d, 'totals.payers') : String(t.payers)],
+    ['Agent share of fees', r(t.agentFeeShare, 'totals.agentFeeShare')],
+    ['Payout concentration: Gini', of(c, 'payoutConcentration', (x) => f.ratio(x.gini))],
+    ['Payout concentration: HHI', of(c, 'payoutConcentration', (x) => x.hhi ?? 'unknown')],
+    ['Payout concentration: top-10 share', of(c, 'payoutConcentration', (x) => f.ratio(x.top10Share))],
+    ['Unlocks due next 30 days (OPEN)', of(o, 'unlockOverhang', (x) => f.amount(x.next30))],
+    ['Unlocks due next 90 days (OPEN)', of(o, 'unlockOverhang', (x) => f.amount(x.next90))],
+    ['Trailing 30-day fees (OPEN)', of(o, 'unlockOverhang', (x) => f.amount(x.trailing30Fees))],
+    ['Unlocks next 30 d / fees', of(o, 'unlockOverhang', (x) => f.ratio(x.next30ToFees))],
+    ['Treasury balance (OPEN)', of(w, 'runway', (x) => f.amount(x.treasuryBalance))],
+    ['Treasury net burn per month (OPEN)', of(w, 'runway', (x) => f.amount(x.treasuryMonthlyNetBurn))],
+    ['Treasury runway on net burn (months)', of(w, 'runway', (x) => x.treasuryRunwayMonths ?? 'unknown')],
+    ['Incentive budget, unlocked to date (OPEN, assumed)', of(w, 'runway', (x) => f.amount(x.incentiveBudget))],
+    ['Incentive budget runway (months)', of(w, 'runway', (x) => x.incentiveRunwayMonths ?? 'unknown')],
+    ['Liabilities: staked principal (OPEN)', open(l.stakedPrincipal, 'liabilities.stakedPrincipal')],
+    ['Liabilities: unclaimed creator and operator accruals (OPEN)', open(l.unclaimedAccruals, 'liabilities.unclaimedAccruals')],
+    ['Liabilities: undistributed contributor pools (OPEN)', open(l.undistributedPools, 'liabilities.undistributedPools')],
+    ['Liabilities: prepaid escrow (OPEN)', open(l.prepaidEscrow, 'liabilities.prepaidEscrow')],
+    ["Share of the month's fees a clean verification run covered", r(d.verifiedShare.share, 'totals.inferenceFees')],
   ]
 }
 

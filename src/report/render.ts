@@ -1,6 +1,6 @@
 // The report in three formats from one ReportData: Markdown, CSV (one row per number) and HTML
 // with SVG charts drawn by Vega-Lite (inline, readable offline).
-import { basisRows, changeRows, deltas, EXACT, headline, READABLE, summary, type NumberFormat, type ReportData } from './data'
+import { basisRows, changeRows, deltas, EXACT, headline, READABLE, summary, why, type NumberFormat, type ReportData } from './data'
 import { importEsm } from '../util/esm'
 
 export type ReportFormat = 'md' | 'html' | 'csv'
@@ -9,33 +9,49 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
 }
 
+/** A section whose family may be unknown on this network: then one row saying why. */
+function known<T>(d: ReportData, title: string, head: string[], family: string, v: T | null, rows: (v: T) => string[][]) {
+  return v === null ? { title, head: ['metric', 'value'], rows: [[title, why(d, family)]] } : { title, head, rows: rows(v) }
+}
+
 function sections(d: ReportData, f: NumberFormat): { title: string; head: string[]; rows: string[][] }[] {
   const open = f.amount
   return [
     { title: 'Month over month', head: ['metric', d.month, d.previous.month, 'change', 'relative change'], rows: deltas(d, f) },
     { title: 'Risk flags', head: ['flag'], rows: d.risks.length ? d.risks.map((r) => [r]) : [['none flagged']] },
     { title: 'Policy, price and operator changes', head: ['what', 'where', 'change'], rows: changeRows(d) },
-    {
-      title: 'Upkeep per model (serving compute, storage assumed, maintenance work)',
-      head: ['model', 'fee income (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'maintenance provenance', 'upkeep cost (OPEN)', 'margin (OPEN)', 'coverage', 'deployment fee payback (months)'],
-      rows: d.upkeep.models.map((m) => [m.modelId, open(m.maintainerFeeIncome), open(m.servingCost), m.servingProvenance, m.maintenanceProvenance, open(m.upkeepCost), open(m.margin), f.ratio(m.maintenanceCoverage), m.paybackMonths ?? 'unknown']),
-    },
-    {
-      title: 'Operators: infrastructure margin (their own serving cost)',
-      head: ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'margin (OPEN)'],
-      rows: d.upkeep.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), o.servingProvenance, open(o.infraMargin)]),
-    },
+    known(
+      d,
+      'Upkeep per model (serving compute, storage assumed, maintenance work)',
+      ['model', 'fee income (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'maintenance provenance', 'upkeep cost (OPEN)', 'margin (OPEN)', 'coverage', 'deployment fee payback (months)'],
+      'upkeepCoverage',
+      d.upkeep,
+      (u) => u.models.map((m) => [m.modelId, open(m.maintainerFeeIncome), open(m.servingCost), m.servingProvenance, m.maintenanceProvenance, open(m.upkeepCost), open(m.margin), f.ratio(m.maintenanceCoverage), m.paybackMonths ?? 'unknown']),
+    ),
+    known(
+      d,
+      'Operators: infrastructure margin (their own serving cost)',
+      ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'margin (OPEN)'],
+      'upkeepCoverage',
+      d.upkeep,
+      (u) => u.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), o.servingProvenance, open(o.infraMargin)]),
+    ),
     { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), f.ratio(p.feeFundedShare)]) },
-    { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
-    { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },
-    { title: 'Decaying models (units in the last 30 days below half of the 30 before; retired models left out)', head: ['model', 'units last 30 d', 'units previous 30 d', 'change in units', 'fees last 30 d (OPEN)'], rows: d.decaying.map((m) => [m.modelId, String(m.unitsLast30), String(m.unitsPrev30), f.ratio(m.change), open(m.feesLast30)]) },
-    { title: 'Contributor retention by monthly cohort', head: ['cohort', 'size', 'active in months 0, 1, 2, …'], rows: d.retention.map((c) => [c.cohort, String(c.size), c.active.join(' ')]) },
-    { title: 'Operators', head: ['operator', 'inferences', 'fees (OPEN)', 'infrastructure share (OPEN)'], rows: d.operators.operators.map((o) => [o.operatorId, String(o.inferences), open(o.fees), open(o.infraFees)]) },
-    {
-      title: 'Agents',
-      head: ['agent fees (OPEN)', 'agent share', 'stake at risk (OPEN)', 'slashed (OPEN)', 'to treasury', 'burned'],
-      rows: [[open(d.agents.agentFees), f.ratio(d.agents.agentFeeShare), open(d.agents.stakeAtRisk), open(d.agents.slashed), open(d.agents.slashedToTreasury), open(d.agents.slashedBurned)]],
-    },
+    known(d, 'Top models by fees', ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], 'modelRevenue', d.models, (x) => x.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)])),
+    known(d, 'Top datanets by attribution paid', ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], 'datanetRevenue', d.datanets, (x) => x.map((n) => [n.datanetId, n.name ?? '?', open(n.attributionPaid), String(n.contributors), String(n.contributions)])),
+    known(
+      d,
+      'Decaying models (units in the last 30 days below half of the 30 before; retired models left out)',
+      ['model', 'units last 30 d', 'units previous 30 d', 'change in units', 'fees last 30 d (OPEN)'],
+      'modelDecay',
+      d.decaying,
+      (x) => x.map((m) => [m.modelId, String(m.unitsLast30), String(m.unitsPrev30), f.ratio(m.change), open(m.feesLast30)]),
+    ),
+    known(d, 'Contributor retention by monthly cohort', ['cohort', 'size', 'active in months 0, 1, 2, …'], 'contributorRetention', d.retention, (x) => x.map((c) => [c.cohort, String(c.size), c.active.join(' ')])),
+    known(d, 'Operators', ['operator', 'inferences', 'fees (OPEN)', 'infrastructure share (OPEN)'], 'operatorMetrics', d.operators, (x) => x.operators.map((o) => [o.operatorId, String(o.inferences), open(o.fees), open(o.infraFees)])),
+    known(d, 'Agents', ['agent fees (OPEN)', 'agent share', 'stake at risk (OPEN)', 'slashed (OPEN)', 'to treasury', 'burned'], 'agentMetrics', d.agents, (a) => [
+      [open(a.agentFees), f.ratio(a.agentFeeShare), open(a.stakeAtRisk), open(a.slashed), open(a.slashedToTreasury), open(a.slashedBurned)],
+    ]),
   ]
 }
 
@@ -69,7 +85,8 @@ export function renderCsv(d: ReportData): string {
   summary(d, f).forEach((l, i) => rows.push(['summary', String(i + 1), 'text', l]))
   for (const [k, v] of headline(d, f)) rows.push(['headline', k.trim(), 'value', v])
   for (const s of sections(d, f)) for (const r of s.rows) r.slice(1).forEach((v, i) => rows.push([s.title, r[0], s.head[i + 1], v]))
-  for (const p of d.daily) rows.push(['daily', p.periodStart, 'fees (OPEN)', f.amount(p.fees)], ['daily', p.periodStart, 'token incentives (OPEN)', f.amount(p.tokenIncentives)])
+  for (const p of d.daily)
+    rows.push(['daily', p.periodStart, 'fees (OPEN)', p.fees === null ? why(d, 'totals.fees') : f.amount(p.fees)], ['daily', p.periodStart, 'token incentives (OPEN)', p.tokenIncentives === null ? why(d, 'totals.tokenIncentives') : f.amount(p.tokenIncentives)])
   for (const [k, v] of basisRows(d)) rows.push(['computed from', k, 'value', v])
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'
 }
@@ -93,7 +110,13 @@ export async function renderHtml(d: ReportData): Promise<string> {
     {
       title: 'Fee income vs token incentives (daily, OPEN)',
       svg: await svg({
-        data: { values: d.daily.flatMap((p) => [{ day: p.periodStart, series: 'fees', v: chartOpen(p.fees) }, { day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]) },
+        // an unknown series (its contract not on this network) is left out, never drawn as 0
+        data: {
+          values: d.daily.flatMap((p) => [
+            ...(p.fees === null ? [] : [{ day: p.periodStart, series: 'fees', v: chartOpen(p.fees) }]),
+            ...(p.tokenIncentives === null ? [] : [{ day: p.periodStart, series: 'token incentives', v: chartOpen(p.tokenIncentives) }]),
+          ]),
+        },
         mark: { type: 'line', point: true },
         encoding: { x: { field: 'day', type: 'temporal', title: null }, y: { field: 'v', type: 'quantitative', title: 'OPEN' }, color: { field: 'series', type: 'nominal' } },
       }),
@@ -109,7 +132,7 @@ export async function renderHtml(d: ReportData): Promise<string> {
     {
       title: 'Top models by fees (OPEN)',
       svg: await svg({
-        data: { values: d.models.map((m) => ({ model: `model ${m.modelId}`, fees: chartOpen(m.fees) })) },
+        data: { values: (d.models ?? []).map((m) => ({ model: `model ${m.modelId}`, fees: chartOpen(m.fees) })) },
         mark: 'bar',
         encoding: { x: { field: 'model', type: 'nominal', sort: '-y', title: null }, y: { field: 'fees', type: 'quantitative', title: 'OPEN' } },
       }),
@@ -118,11 +141,13 @@ export async function renderHtml(d: ReportData): Promise<string> {
       title: 'Unlock overhang vs fees (OPEN, symmetric log scale)',
       svg: await svg({
         data: {
-          values: [
-            { what: 'unlocks next 30 d', v: chartOpen(d.overhang.next30) },
-            { what: 'unlocks next 90 d', v: chartOpen(d.overhang.next90) },
-            { what: 'fees trailing 30 d', v: chartOpen(d.overhang.trailing30Fees) },
-          ],
+          values: d.overhang
+            ? [
+                { what: 'unlocks next 30 d', v: chartOpen(d.overhang.next30) },
+                { what: 'unlocks next 90 d', v: chartOpen(d.overhang.next90) },
+                { what: 'fees trailing 30 d', v: chartOpen(d.overhang.trailing30Fees) },
+              ]
+            : [],
         },
         mark: 'bar',
         encoding: { x: { field: 'what', type: 'nominal', title: null, sort: null }, y: { field: 'v', type: 'quantitative', scale: { type: 'symlog' }, title: 'OPEN' } },

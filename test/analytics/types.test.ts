@@ -66,8 +66,11 @@ describe('analytics output types', () => {
   const sdl = sdlTypes()
 
   it('reads both sides (sanity)', () => {
-    expect(tsTypes.get('SustainabilityPoint')?.get('fees')).toBe('BigInt!')
-    expect(sdl.get('SustainabilityPoint')?.fields.get('fees')).toBe('BigInt!')
+    // fees is nullable: null on a network without InferenceSettlement or ModelRegistry
+    expect(tsTypes.get('SustainabilityPoint')?.get('fees')).toBe('BigInt')
+    expect(sdl.get('SustainabilityPoint')?.fields.get('fees')).toBe('BigInt')
+    expect(tsTypes.get('SustainabilityPoint')?.get('periodStart')).toBe('String!')
+    expect(sdl.get('SustainabilityPoint')?.fields.get('periodStart')).toBe('String!')
   })
 
   it('every SDL output type of a metric has its TypeScript interface', () => {

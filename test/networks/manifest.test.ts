@@ -32,7 +32,7 @@ describe('validateManifest', () => {
     })
   }
 
-  it('the node, verify, serve and report need the whole reference protocol and name what is missing', () => {
+  it('the node and verify need the whole reference protocol and name what is missing (serve and report answer null with the reason instead)', () => {
     const m = validateManifest(base({ contracts: { OpenToken: ETHEREUM_OPEN } }))
     expect(() => requireReferenceProtocol(m, '`upkeep node`', 'm.json')).toThrow(
       'm.json: `upkeep node` needs the reference protocol, but contracts Staking, TokenVesting, DatanetRegistry, ModelRegistry, FeePolicy, InferenceSettlement, AttributionSettlement, RewardsDistributor, AgentRegistry are not configured',

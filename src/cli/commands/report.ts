@@ -5,7 +5,7 @@ import { Command, Option } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import pg from 'pg'
 import { ensurePostgres } from '../../db/postgres'
-import { readDeploymentManifest } from '../../devnet/manifest'
+import { readManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
 import { Metrics } from '../../analytics'
 import { buildReportData, monthRange, ReportError } from '../../report/data'
@@ -23,7 +23,7 @@ export function registerReport(program: Command, config: UpkeepConfig): void {
     .requiredOption('--month <YYYY-MM>', 'the month to report')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'html', 'csv']).default('md'))
     .option('--out <file>', 'write here instead of stdout')
-    .option('--manifest <file>', 'deployment manifest (treasury and distributor addresses)', path.join(config.dataDir, 'manifest.json'))
+    .option('--manifest <file>', 'deployment manifest: the contracts on this network (any subset) and the treasury, distributor and staking bank', path.join(config.dataDir, 'manifest.json'))
     .action(async (o: { month: string; format: ReportFormat; out?: string; manifest: string }) => {
       try {
         monthRange(o.month)
@@ -37,7 +37,10 @@ export function registerReport(program: Command, config: UpkeepConfig): void {
       // a running service (npm start, upkeep serve) holds the embedded warehouse: ask it instead
       const holder = config.warehouse.mode === 'embedded' ? chdbHolder(config.warehouse.path!) : null
       if (holder) return write(await fromService(config.warehouse.path!, holder, o.month, o.format))
-      const manifest = readDeploymentManifest(o.manifest, '`upkeep report` (its metrics count from the treasury, distributor and staking bank)')
+      // any manifest: a metric whose contract it does not name is "unknown (no … on this network)"
+      // CONTRACT_<NAME> overrides the manifest here as in the indexer (src/processor/config.ts)
+      const m = readManifest(o.manifest)
+      const manifest = { ...m, contracts: { ...m.contracts, ...config.chain.contracts } }
       const pgh = await ensurePostgres(config.dataDir, config.postgresUrl)
       const warehouse = await openWarehouse(config.warehouse)
       const pool = new pg.Pool({ connectionString: pgh.url, max: 4 })

@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import type { UpkeepConfig } from '../../config'
 import { startApi } from '../../api/server'
 import { ensurePostgres, redact } from '../../db/postgres'
-import { readDeploymentManifest } from '../../devnet/manifest'
+import { readManifest } from '../../devnet/manifest'
 import { openWarehouse } from '../../warehouse/client'
 import { intOption } from '../options'
 import { apiOptions } from '../../api/config'
@@ -16,9 +16,12 @@ export function registerServe(program: Command, config: UpkeepConfig): void {
     .description('serve the GraphQL API, /dashboard, /health, /ready and /metrics')
     .option('--port <n>', 'port (API_PORT)', intOption('--port', 0, 65535), config.api.port)
     .option('--host <host>', 'interface to bind (API_HOST)', config.api.host)
-    .option('--manifest <file>', 'deployment manifest (treasury and distributor addresses)', path.join(config.dataDir, 'manifest.json'))
+    .option('--manifest <file>', 'deployment manifest: the contracts on this network (any subset) and the treasury, distributor and staking bank', path.join(config.dataDir, 'manifest.json'))
     .action(async (o: { port: number; host: string; manifest: string }) => {
-      const manifest = readDeploymentManifest(o.manifest, '`upkeep serve` (its metrics count from the treasury, distributor and staking bank)')
+      // any manifest: a metric whose contract it does not name answers null with the reason
+      // CONTRACT_<NAME> overrides the manifest here as in the indexer (src/processor/config.ts)
+      const m = readManifest(o.manifest)
+      const manifest = { ...m, contracts: { ...m.contracts, ...config.chain.contracts } }
       const pg = await ensurePostgres(config.dataDir, config.postgresUrl)
       const warehouse = await openWarehouse(config.warehouse)
       const api = await startApi(
