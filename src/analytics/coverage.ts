@@ -101,8 +101,7 @@ export class Coverage {
   reason(needs: readonly Need[]): string | null {
     const missing = needs.filter((n) => !this.has.has(n))
     if (!missing.length) return null
-    const where = this.network ? `the ${this.network} network` : 'this network'
-    return missing.map((n) => (n === 'treasury account' ? `no treasury account configured` : `no ${n} on ${where}`)).join('; ')
+    return missing.map((n) => (n === 'treasury account' ? 'no treasury account configured (TREASURY_ADDRESS or the manifest\'s accounts.treasury)' : `no ${n} on this network`)).join('; ')
   }
 
   /** Everything null on this network, for the API's networkCoverage. */
