@@ -5,8 +5,14 @@
 import { CONTRACT_NAMES, type ContractName } from '../chain/artifacts'
 import type { Liabilities, NetworkCoverage, SustainabilityPoint, Unknown } from './types'
 
-/** A contract, or an account the metric needs configured. */
-export type Need = ContractName | 'treasury account'
+/** A contract, an account the metric needs configured, or native fees indexed (on an OP Stack chain). */
+export type Need = ContractName | 'treasury account' | 'native fees' | 'OP Stack'
+
+const REASON: Record<Exclude<Need, ContractName>, string> = {
+  'treasury account': "no treasury account configured (TREASURY_ADDRESS or the manifest's accounts.treasury)",
+  'native fees': 'native gas fees are not indexed on this network (the manifest has no nativeFees)',
+  'OP Stack': 'not an OP Stack chain: its receipts carry no L1 data fee',
+}
 
 const SETTLE: Need = 'InferenceSettlement'
 const MODELS: Need = 'ModelRegistry'
@@ -47,6 +53,12 @@ export const POINT_NEEDS: Record<PointField, Need[]> = {
   // payer_is_agent comes from the AgentRegistry: without it every payer would look human
   agentFees: [SETTLE, 'AgentRegistry'],
   agentFeeShare: [SETTLE, 'AgentRegistry'],
+  networkFees: ['native fees'],
+  networkExecutionFees: ['native fees'],
+  networkL1Fees: ['native fees', 'OP Stack'],
+  networkGasUsed: ['native fees'],
+  networkTxCount: ['native fees'],
+  networkActiveSenders: ['native fees'],
 }
 
 /** Each liability's sources. */
@@ -84,9 +96,10 @@ export class Coverage {
   private readonly has: ReadonlySet<Need>
 
   /** `contracts` undefined: the whole reference protocol (the devnet). */
-  constructor(contracts: readonly string[] | undefined, treasury: boolean, readonly network?: string) {
+  constructor(contracts: readonly string[] | undefined, treasury: boolean, readonly nativeFees?: { opStack: boolean }, readonly network?: string) {
     const names = contracts ?? CONTRACT_NAMES
-    this.has = new Set<Need>([...(names as Need[]), ...(treasury ? ['treasury account' as const] : [])])
+    const extra: Need[] = [...(treasury ? ['treasury account' as const] : []), ...(nativeFees ? ['native fees' as const] : []), ...(nativeFees?.opStack ? ['OP Stack' as const] : [])]
+    this.has = new Set<Need>([...(names as Need[]), ...extra])
   }
 
   get contracts(): ContractName[] {
@@ -101,7 +114,9 @@ export class Coverage {
   reason(needs: readonly Need[]): string | null {
     const missing = needs.filter((n) => !this.has.has(n))
     if (!missing.length) return null
-    return missing.map((n) => (n === 'treasury account' ? 'no treasury account configured (TREASURY_ADDRESS or the manifest\'s accounts.treasury)' : `no ${n} on this network`)).join('; ')
+    // native fees off already says why there is no L1 fee
+    const shown = missing.includes('native fees') ? missing.filter((n) => n !== 'OP Stack') : missing
+    return shown.map((n) => (n in REASON ? REASON[n as keyof typeof REASON] : `no ${n} on this network`)).join('; ')
   }
 
   /** Everything null on this network, for the API's networkCoverage. */

@@ -47,7 +47,7 @@ export class Metrics {
 
   constructor(w: Warehouse, pool: pg.Pool, cfg: MetricsConfig, opts: { served?: boolean } = {}) {
     this.s = new Sql(w, pool, cfg)
-    this.coverage = new Coverage(cfg.contracts, !!cfg.treasury, cfg.network)
+    this.coverage = new Coverage(cfg.contracts, !!cfg.treasury, cfg.nativeFees, cfg.network)
     if (opts.served) {
       const served = new DayAggregates(this.s)
       this.served = served
@@ -77,7 +77,9 @@ export class Metrics {
 
   async sustainability(p: Period, interval: Interval = 'day') {
     this.s.range(p)
-    const r = this.served?.sustainability(p, interval) ?? (await network.sustainability(this.s, p, interval))
+    let r = this.served?.sustainability(p, interval) ?? (await network.sustainability(this.s, p, interval))
+    // the served day sums do not hold native fees: they join here on both paths
+    if (this.coverage.nativeFees) r = await network.withNetworkFees(this.s, p, interval, r)
     if (this.coverage.complete) return r
     return { totals: this.coverage.maskPoint(r.totals), series: r.series.map((x) => this.coverage.maskPoint(x)) }
   }

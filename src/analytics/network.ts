@@ -149,5 +149,60 @@ export function sustainabilityPoint(bucket: string, pick: (part: SustainabilityP
     feeFundedShare: ratio(maintainerFeePayouts, maintainerFeePayouts + maintainerIncentives),
     agentFees,
     agentFeeShare: ratio(agentFees, inferenceFees),
+    // joined by withNetworkFees when the network's native fees are indexed
+    networkFees: null,
+    networkExecutionFees: null,
+    networkL1Fees: null,
+    networkGasUsed: null,
+    networkTxCount: null,
+    networkActiveSenders: null,
   }
+}
+
+/**
+ * Native gas fees per bucket and for the period beside the protocol's figures: sums of the
+ * network_fee_block facts (ClickHouse) and distinct senders from the per-day sender list
+ * (Postgres daily_active_sender, so exact for whole UTC days only: otherwise null).
+ */
+export async function withNetworkFees(
+  db: Sql,
+  p: Period,
+  interval: Interval,
+  r: { totals: SustainabilityPoint; series: SustainabilityPoint[] },
+): Promise<{ totals: SustainabilityPoint; series: SustainabilityPoint[] }> {
+  const range = db.range(p)
+  const trunc = { day: 'day', week: 'week', month: 'month' }[interval]
+  const [fees, senders, allSenders] = await Promise.all([
+    db.q(
+      `SELECT toString(toDate(${BUCKET[interval]})) AS bucket, grouping(bucket) AS is_total, toString(sum(tx_count)) AS tx, toString(sum(gas_used)) AS gas,
+         toString(sum(execution_fees)) AS execution, toString(sum(ifNull(l1_fees, 0))) AS l1, toString(sum(fees)) AS fees
+       FROM ${db.t('network_fee_block')} WHERE ${WHERE_PERIOD} GROUP BY GROUPING SETS ((bucket), ())`,
+      range,
+    ).then(splitTotals),
+    db.pg.query<{ bucket: string; n: string }>(
+      `select to_char(date_trunc('${trunc}', date at time zone 'UTC'), 'YYYY-MM-DD') as bucket, count(distinct sender)::text as n
+       from daily_active_sender where date >= $1 and date < $2 group by 1`,
+      [p.from, p.to],
+    ),
+    db.pg.query<{ n: string }>(`select count(distinct sender)::text as n from daily_active_sender where date >= $1 and date < $2`, [p.from, p.to]),
+  ])
+  const whole = wholeDays(p)
+  const opStack = db.cfg.nativeFees?.opStack ?? false
+  const join = (x: SustainabilityPoint, f: Row | undefined, activeSenders: string | undefined): SustainabilityPoint => ({
+    ...x,
+    networkFees: BigInt(f?.fees ?? '0'),
+    networkExecutionFees: BigInt(f?.execution ?? '0'),
+    networkL1Fees: opStack ? BigInt(f?.l1 ?? '0') : null,
+    networkGasUsed: BigInt(f?.gas ?? '0'),
+    networkTxCount: Number(f?.tx ?? 0),
+    networkActiveSenders: whole ? Number(activeSenders ?? 0) : null,
+  })
+  const byBucket = new Map(r.series.map((x) => [x.periodStart, x]))
+  // a bucket with native fees only (no protocol activity) is a point of its own
+  for (const f of fees.rows) if (!byBucket.has(f.bucket)) byBucket.set(f.bucket, sustainabilityPoint(f.bucket, () => undefined))
+  const sendersOf = new Map(senders.rows.map((x) => [x.bucket, x.n]))
+  const series = [...byBucket.values()]
+    .sort((a, b) => (a.periodStart < b.periodStart ? -1 : 1))
+    .map((x) => join(x, fees.rows.find((f) => f.bucket === x.periodStart), sendersOf.get(x.periodStart)))
+  return { totals: join(r.totals, fees.totals, allSenders.rows[0]?.n), series }
 }

@@ -25,8 +25,10 @@ export interface MetricsConfig {
    * computed from one that is not here is null with the reason (src/analytics/coverage.ts)
    */
   contracts?: readonly string[]
-  /** the network profile's name, for the reasons */
+  /** the network profile's name */
   network?: string
+  /** native gas fees are indexed (the manifest's nativeFees): the sustainability metrics' network fees */
+  nativeFees?: { opStack: boolean }
   /** the staking bank that pays staking interest */
   stakingBank?: string
   /** ClickHouse max_execution_time per query, seconds */
@@ -87,6 +89,17 @@ export interface SustainabilityPoint {
   agentFees: bigint | null
   /** agent fees / inference fees */
   agentFeeShare: string | null
+  /** native gas fees the chain's users paid (execution + L1 data fees), in the native token (OPEN on OpenLedger) */
+  networkFees: bigint | null
+  /** Σ gas used × effective gas price */
+  networkExecutionFees: bigint | null
+  /** Σ the receipts' L1 data fee (OP Stack only) */
+  networkL1Fees: bigint | null
+  networkGasUsed: bigint | null
+  /** fee-paying transactions (deposits excluded) */
+  networkTxCount: number | null
+  /** distinct senders of fee-paying transactions (whole UTC days only) */
+  networkActiveSenders: number | null
 }
 
 export interface ModelRevenue {

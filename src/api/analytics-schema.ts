@@ -81,6 +81,17 @@ export const analyticsTypeDefs = /* GraphQL */ `
     agentFees: BigInt
     "agent fees / inference fees"
     agentFeeShare: String
+    "native gas fees the chain's users paid, in its native token (OPEN on OpenLedger): execution + L1 data fees (docs/METRICS.md, Network fees)"
+    networkFees: BigInt
+    "sum of gas used x effective gas price"
+    networkExecutionFees: BigInt
+    "sum of the receipts' L1 data fee (OP Stack chains)"
+    networkL1Fees: BigInt
+    networkGasUsed: BigInt
+    "fee-paying transactions (deposit transactions excluded)"
+    networkTxCount: Int
+    "distinct senders of fee-paying transactions (periods of whole UTC days only)"
+    networkActiveSenders: Int
     grossFees: BigInt @deprecated(reason: "renamed inferenceFees; fees now also counts deployment fees")
     protocolRevenue: BigInt @deprecated(reason: "renamed treasuryFees (the treasury's share of inference fees); revenue is treasury fees + fee burns + deployment fees")
     feeCoverageRatio: String @deprecated(reason: "renamed feeFundedShare: it is a share of maintainers' income, not coverage of their costs, and no longer counts stakers")
@@ -480,6 +491,7 @@ export function sustainabilityUnknowns(t: SustainabilityPoint, coverage?: Covera
   if (t.takeRate === null) add('totals.takeRate', `no fees in the period${idle}`)
   if (t.feeFundedShare === null) add('totals.feeFundedShare', `no maintainer fee payouts or maintainer incentives in the period${idle}`)
   if (t.agentFeeShare === null) add('totals.agentFeeShare', `no inference fees in the period${idle}`)
+  if (t.networkActiveSenders === null) add('totals.networkActiveSenders', 'active senders are kept per UTC day: ask for a period of whole UTC days')
   return out
 }
 

@@ -34,6 +34,7 @@ export function apiOptions(manifest: NetworkManifest, s: ApiSettings): Omit<ApiO
       stakingBank: s.stakingBank ?? manifest.accounts?.stakingBank,
       contracts: Object.keys(manifest.contracts),
       network: manifest.network,
+      nativeFees: manifest.nativeFees,
       assumptions: s.assumptions,
     },
     limits: s.limits,

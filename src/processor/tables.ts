@@ -50,10 +50,10 @@ export const EVENT_TABLES = {
   agentStakeChanges: fact(M.AgentStakeChange, { kind: LOW }),
   slashes: fact(M.Slash, { reason: 'UInt8' }),
   roleChanges: postgresOnly(M.RoleChange),
-  // native gas fees (network profiles with nativeFees): Postgres only for now
-  feeBlocks: postgresOnly(M.NetworkFeeBlock),
-  feeVaultWithdrawals: postgresOnly(M.FeeVaultWithdrawal),
-  feeVaultBalances: postgresOnly(M.FeeVaultBalance),
+  // native gas fees (network profiles with nativeFees): the sustainability metrics' network fees
+  feeBlocks: fact(M.NetworkFeeBlock),
+  feeVaultWithdrawals: fact(M.FeeVaultWithdrawal, { vault: LOW }),
+  feeVaultBalances: fact(M.FeeVaultBalance, { vault: LOW }),
   unknownLogs: postgresOnly(M.UnknownLog),
 }
 

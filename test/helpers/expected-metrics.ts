@@ -371,6 +371,13 @@ export function expectedSustainability(p: Period, interval: Interval) {
       feeFundedShare: frac(supply, supply + a.maintainerRewards),
       agentFees: a.agent,
       agentFeeShare: frac(a.agent, a.fees),
+      // the devnet's manifest indexes no native gas fees: unknown there, never 0
+      networkFees: null,
+      networkExecutionFees: null,
+      networkL1Fees: null,
+      networkGasUsed: null,
+      networkTxCount: null,
+      networkActiveSenders: null,
     }
   }
   return {
@@ -602,6 +609,8 @@ export function expectedLiabilities(at: Date) {
     unclaimedAccruals: sumOf(inf.map((i) => i.creator + i.infra)) - paid(F.creatorPaid) - paid(F.operatorPaid),
     undistributedPools: sumOf(inf.map((i) => i.contributors)) - paid(F.attribution),
     prepaidEscrow: sumOf(F.escrow.filter((x) => before(x.t, at)).map((x) => x.sign * x.amount)) - sumOf(inf.map((i) => i.fee)),
+    // the devnet has every contract and a staking bank: nothing unknown
+    unknowns: [],
   }
 }
 

@@ -13,14 +13,18 @@ import { OP_FEE_VAULTS } from '../../src/devnet/manifest'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { newDataDir } from '../helpers/indexer'
 import { BIN, built, clients, deadPort, l1FeeOf, startL1FeeProxy } from './helpers'
-import { openWarehouse } from '../../src/warehouse/client'
+import path from 'node:path'
+import { openWarehouse, queryRows } from '../../src/warehouse/client'
+import { compareStores } from '../../src/warehouse/compare'
 import { startApi } from '../../src/api/server'
+import { apiOptions } from '../../src/api/config'
+import { profileManifest } from '../../src/devnet/networks'
 
 const dbs: TestDatabase[] = []
 const dirs: string[] = []
 
 /** `upkeep index` as a child process (async: the L1-fee proxy answers from this process). */
-function index(env: Record<string, string>, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function index(env: Record<string, string>, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; dataDir: string }> {
   const dataDir = newDataDir()
   dirs.push(dataDir)
   const child = spawn(process.execPath, [BIN, 'index', ...args], {
@@ -35,7 +39,7 @@ function index(env: Record<string, string>, args: string[]): Promise<{ status: n
   return new Promise((resolve) =>
     child.once('exit', (status) => {
       clearTimeout(timer)
-      resolve({ status, stdout, stderr })
+      resolve({ status, stdout, stderr, dataDir })
     }),
   )
 }
@@ -87,6 +91,8 @@ describe('native fees on an OP-Stack-like devnet (chain 1612)', () => {
   let proxy: Awaited<ReturnType<typeof startL1FeeProxy>>
   let db: TestDatabase
   let head = 0
+  /** the indexer's data directory: its embedded chDB holds the mirrored fee facts */
+  let indexedDir = ''
   const DAY = 86_400
 
   beforeAll(async () => {
@@ -114,8 +120,10 @@ describe('native fees on an OP-Stack-like devnet (chain 1612)', () => {
     head = Number(await c.pub.getBlockNumber())
     db = await freshDatabase('netfees')
     dbs.push(db)
-    const r = await index({ DB_URL: db.url, OPENLEDGER_RPC_URL: proxy.url, FINALITY_CONFIRMATION: '0' }, ['--network', 'openledger', '--to', String(head)])
+    // with the warehouse: the native-fee facts are mirrored into ClickHouse
+    const r = await index({ DB_URL: db.url, OPENLEDGER_RPC_URL: proxy.url, FINALITY_CONFIRMATION: '0', UPKEEP_WAREHOUSE: 'on' }, ['--network', 'openledger', '--to', String(head)])
     if (r.status !== 0) throw new Error(`index failed (${r.status}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-3000)}`)
+    indexedDir = r.dataDir
   }, 180_000)
 
   afterAll(async () => {
@@ -180,6 +188,92 @@ describe('native fees on an OP-Stack-like devnet (chain 1612)', () => {
     )
     expect(rows).toEqual([...days].sort().map(([id, d]) => ({ id, tx_count: d.tx, gas_used: String(d.gas), l1_fees: String(d.l1), fees: String(d.fees), active_senders: d.senders.size })))
     expect(rows.map((r) => r.active_senders)).toEqual([5, 2])
+  })
+
+  /** Independent totals per UTC day (and overall) from the raw receipts. */
+  async function rawDays() {
+    const days = new Map<string, { tx: number; gas: bigint; exec: bigint; l1: bigint; senders: Set<string> }>()
+    const all = { tx: 0, gas: 0n, exec: 0n, l1: 0n, senders: new Set<string>() }
+    for (const b of await rawReceipts()) {
+      const id = new Date(b.ts * 1000).toISOString().slice(0, 10)
+      for (const r of b.receipts) {
+        const d = days.get(id) ?? { tx: 0, gas: 0n, exec: 0n, l1: 0n, senders: new Set<string>() }
+        for (const x of [d, all]) {
+          x.tx++
+          x.gas += BigInt(r.gasUsed)
+          x.exec += BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice)
+          x.l1 += BigInt(r.l1Fee!)
+          x.senders.add(r.from.toLowerCase())
+        }
+        days.set(id, d)
+      }
+    }
+    return { days, all }
+  }
+
+  it('ClickHouse mirrors the fee facts: the reconciliation finds every fee table equal to Postgres, nothing unknown', async () => {
+    const { mismatches, rows } = await compareStores(indexedDir, db.url)
+    expect(mismatches).toEqual([])
+    const blocks = (await rawReceipts()).filter((b) => b.receipts.length > 0).length
+    expect(rows.network_fee_block).toBe(blocks)
+    expect(rows.fee_vault_withdrawal).toBe(1)
+    expect(rows.fee_vault_balance).toBeGreaterThanOrEqual(3)
+  })
+
+  it('network fees in SQL (ClickHouse) and in networkSustainability (GraphQL) equal the raw receipts, per day and in total', async () => {
+    const { days, all } = await rawDays()
+    expect(days.size).toBe(2)
+    const warehouse = await openWarehouse({ mode: 'embedded', path: path.join(indexedDir, 'chdb'), database: 'upkeep' })
+    try {
+      // SQL over the ClickHouse facts
+      const [ch] = await queryRows<Record<string, string>>(
+        warehouse,
+        `SELECT toString(sum(tx_count)) AS tx, toString(sum(gas_used)) AS gas, toString(sum(execution_fees)) AS exec, toString(sum(l1_fees)) AS l1, toString(sum(fees)) AS fees FROM ${warehouse.table('network_fee_block')} FINAL`,
+      )
+      expect(ch).toEqual({ tx: String(all.tx), gas: String(all.gas), exec: String(all.exec), l1: String(all.l1), fees: String(all.exec + all.l1) })
+      // GraphQL, on the openledger profile's manifest (no contract, native fees on an OP Stack chain)
+      const api = await startApi({ dbUrl: db.url, warehouse, ...apiOptions(profileManifest('openledger', { OPENLEDGER_RPC_URL: proxy.url }), { port: 0, host: '127.0.0.1', limits: {}, production: false }) })
+      try {
+        const ids = [...days.keys()].sort()
+        const from = `${ids[0]}T00:00:00Z`
+        const to = new Date(Date.parse(`${ids[ids.length - 1]}T00:00:00Z`) + DAY * 1000).toISOString()
+        const fields = 'periodStart networkFees networkExecutionFees networkL1Fees networkGasUsed networkTxCount networkActiveSenders inferenceFees'
+        const ask = async (f: string, t: string) => {
+          const res = await fetch(`${api.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: `{ networkSustainability(from: "${f}", to: "${t}", interval: DAY) { totals { ${fields} } series { ${fields} } unknowns { field reason } } }` }),
+          })
+          return (await res.json()) as { data: { networkSustainability: { totals: Record<string, unknown>; series: Record<string, unknown>[]; unknowns: { field: string; reason: string }[] } }; errors?: unknown }
+        }
+        const point = (periodStart: string, x: { tx: number; gas: bigint; exec: bigint; l1: bigint; senders: Set<string> }) => ({
+          periodStart,
+          networkFees: String(x.exec + x.l1),
+          networkExecutionFees: String(x.exec),
+          networkL1Fees: String(x.l1),
+          networkGasUsed: String(x.gas),
+          networkTxCount: x.tx,
+          networkActiveSenders: x.senders.size,
+          inferenceFees: null,
+        })
+        const r = await ask(from, to)
+        expect(r.errors).toBeUndefined()
+        const s = r.data.networkSustainability
+        expect(s.totals).toEqual(point(ids[0], all))
+        expect(s.series).toEqual(ids.map((id) => point(id, days.get(id)!)))
+        expect(all.senders.size).toBe(5)
+        expect(s.unknowns).toContainEqual({ field: 'totals.inferenceFees', reason: 'no InferenceSettlement on this network' })
+        // not whole UTC days: the fees are still exact, active senders unknown with the reason
+        const odd = await ask(new Date(Date.parse(from) + 1000).toISOString(), to)
+        expect(odd.data.networkSustainability.totals.networkFees).toBe(String(all.exec + all.l1))
+        expect(odd.data.networkSustainability.totals.networkActiveSenders).toBeNull()
+        expect(odd.data.networkSustainability.unknowns).toContainEqual({ field: 'totals.networkActiveSenders', reason: 'active senders are kept per UTC day: ask for a period of whole UTC days' })
+      } finally {
+        await api.close()
+      }
+    } finally {
+      await warehouse.close()
+    }
   })
 
   it('GraphQL answers the daily native fees as exact strings, equal to the table', async () => {
