@@ -88,6 +88,7 @@ export const FAMILY_NEEDS = {
   operatorMetrics: [SETTLE],
   upkeepCoverage: [SETTLE, MODELS, STAKING],
   periodChanges: [SETTLE, MODELS],
+  tokenFlows: ['OpenToken'],
 } satisfies Record<string, Need[]>
 export type Family = keyof typeof FAMILY_NEEDS
 

@@ -138,6 +138,10 @@ export class Metrics {
   blockRange(p: Period) {
     return governance.blockRange(this.s, p)
   }
+  async tokenFlows(p: Period) {
+    this.s.range(p)
+    return this.known('tokenFlows', () => supply.tokenFlows(this.s, p))
+  }
   async changes(p: Period) {
     this.s.range(p)
     return this.known('periodChanges', () => governance.changes(this.s, p))

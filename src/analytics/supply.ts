@@ -5,7 +5,7 @@ import { ratio, TOTAL_SUPPLY, vestedAt } from './exact'
 import { sustainability } from './network'
 import { DAY_MS, WHERE_PERIOD, type Sql } from './sql'
 import { unlockedAt } from './assumptions'
-import type { Liabilities, PriceToFees, Runway, Unknown, UnlockOverhang } from './types'
+import type { Liabilities, Period, PriceToFees, Runway, TokenFlows, Unknown, UnlockOverhang } from './types'
 
 export async function feesBetween(db: Sql, from: Date, to: Date): Promise<bigint> {
   const [x] = await db.q(`SELECT toString(sum(fee)) AS fees FROM ${db.t('inference')} WHERE ${WHERE_PERIOD}`, { from: chTime(from), to: chTime(to) })
@@ -139,6 +139,37 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
     liabilities: await liabilities(db, at),
     unknowns,
   }
+}
+
+/**
+ * The labelled accounts' OPEN: balance at the period's end, inflow and outflow in it (Transfers);
+ * bridged out = Σ balances of bridge:… accounts (a lock-and-mint adapter holds what left the
+ * chain), unlock flows = Σ outflows of allocation:… accounts. Null with the reason when no
+ * account of that kind is configured.
+ */
+export async function tokenFlows(db: Sql, p: Period): Promise<TokenFlows> {
+  const labels = Object.entries(db.cfg.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))
+  const addresses = labels.map(([a]) => a)
+  const rows = addresses.length
+    ? await db.q(
+        `SELECT a, toString(sumIf(amount, to_id = a AND timestamp < toDateTime64({to:String}, 3, 'UTC')) - sumIf(amount, from_id = a AND timestamp < toDateTime64({to:String}, 3, 'UTC'))) AS balance,
+           toString(sumIf(amount, to_id = a AND ${WHERE_PERIOD})) AS inflow, toString(sumIf(amount, from_id = a AND ${WHERE_PERIOD})) AS outflow
+         FROM ${db.t('token_transfer')} ARRAY JOIN arrayDistinct([from_id, to_id]) AS a WHERE a IN {addresses:Array(String)} GROUP BY a`,
+        { ...db.range(p), addresses },
+      )
+    : []
+  const byAccount = new Map(rows.map((r) => [r.a, r]))
+  const accounts = labels.map(([account, label]) => {
+    const r = byAccount.get(account)
+    return { label, account, balance: BigInt(r?.balance ?? '0'), inflow: BigInt(r?.inflow ?? '0'), outflow: BigInt(r?.outflow ?? '0') }
+  })
+  const unknowns: Unknown[] = []
+  const sum = (prefix: string, field: 'balance' | 'outflow', name: string, what: string) => {
+    const xs = accounts.filter((x) => x.label.startsWith(prefix))
+    if (!xs.length) unknowns.push({ field: name, reason: `no ${what} account is labelled (a label starting with "${prefix}" in the manifest's labels)` })
+    return xs.length ? xs.reduce((s, x) => s + x[field], 0n) : null
+  }
+  return { from: p.from, to: p.to, accounts, bridgedOut: sum('bridge:', 'balance', 'bridgedOut', 'bridge adapter'), allocationOutflow: sum('allocation:', 'outflow', 'allocationOutflow', 'allocation wallet'), unknowns }
 }
 
 /** A USD price given as a decimal string, in 18-decimal fixed point; anything else is refused. */

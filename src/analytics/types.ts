@@ -27,6 +27,8 @@ export interface MetricsConfig {
   contracts?: readonly string[]
   /** the network profile's name */
   network?: string
+  /** labelled accounts (lowercase address -> label; bridge:… and allocation:… feed tokenFlows) */
+  labels?: Record<string, string>
   /** native gas fees are indexed (the manifest's nativeFees): the sustainability metrics' network fees */
   nativeFees?: { opStack: boolean }
   /** the staking bank that pays staking interest */
@@ -186,6 +188,27 @@ export interface UnlockOverhang {
   trailing30Fees: bigint
   next30ToFees: string | null
   next90ToFees: string | null
+}
+
+/** A labelled account's OPEN (an allocation wallet, a bridge adapter): its balance at the period's end and its flows in it. */
+export interface LabelledFlow {
+  label: string
+  account: string
+  balance: bigint
+  inflow: bigint
+  outflow: bigint
+}
+
+/** OPEN held and moved by the configured labelled accounts (the manifest's labels). */
+export interface TokenFlows {
+  from: Date
+  to: Date
+  accounts: LabelledFlow[]
+  /** OPEN locked in bridge adapters (labels bridge:…) at the period's end: bridged out to other chains */
+  bridgedOut: bigint | null
+  /** OPEN that left allocation wallets (labels allocation:…) in the period: unlock flows */
+  allocationOutflow: bigint | null
+  unknowns: Unknown[]
 }
 
 /** What a network has, and what is null on it and why. */

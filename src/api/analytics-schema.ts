@@ -381,6 +381,27 @@ export const analyticsTypeDefs = /* GraphQL */ `
     discrepancies: [VerificationDiscrepancy!]!
   }
 
+  "A labelled account's OPEN (manifest labels): balance at the period's end, flows in it"
+  type LabelledFlow {
+    label: String!
+    account: String!
+    balance: BigInt!
+    inflow: BigInt!
+    outflow: BigInt!
+  }
+
+  "OPEN held and moved by labelled accounts: bridge adapters (bridged out) and allocation wallets (unlock flows)"
+  type TokenFlows {
+    from: DateTime!
+    to: DateTime!
+    accounts: [LabelledFlow!]!
+    "OPEN locked in bridge:... adapters at the period's end: bridged out to other chains"
+    bridgedOut: BigInt
+    "OPEN that left allocation:... wallets in the period: unlock flows"
+    allocationOutflow: BigInt
+    unknowns: [Unknown!]!
+  }
+
   "What this network has, and the metrics that are null on it and why"
   type NetworkCoverage {
     "the network profile, if the manifest came from one"
@@ -398,6 +419,8 @@ export const analyticsTypeDefs = /* GraphQL */ `
   type Query {
     squidStatus: SquidStatus!
     networkCoverage: NetworkCoverage!
+    "OPEN of the labelled accounts over [from, to): bridged out, unlock flows"
+    tokenFlows(from: DateTime!, to: DateTime!): TokenFlows
     "verification runs, latest first"
     verificationRuns(limit: Int = 10, offset: Int = 0): [VerificationRun!]!
     verificationRunById(id: Int!): VerificationRun
@@ -538,6 +561,7 @@ export const analyticsResolvers = {
     priceToFees: (_: unknown, a: { at: Date; priceUsd: string }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'priceToFees', ctx.metrics.priceToFees(a.at, a.priceUsd))),
     agentMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'agentMetrics', ctx.metrics.agents(period(a)))),
     operatorMetrics: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'operatorMetrics', ctx.metrics.operators(period(a)))),
+    tokenFlows: (_: unknown, a: P, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'tokenFlows', ctx.metrics.tokenFlows(period(a)))),
     upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
       timed(ctx, () => known(ctx, 'upkeepCoverage', ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) }))),
     liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),

@@ -35,6 +35,7 @@ export function apiOptions(manifest: NetworkManifest, s: ApiSettings): Omit<ApiO
       contracts: Object.keys(manifest.contracts),
       network: manifest.network,
       nativeFees: manifest.nativeFees,
+      labels: manifest.labels,
       assumptions: s.assumptions,
     },
     limits: s.limits,
