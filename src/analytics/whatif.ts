@@ -116,7 +116,7 @@ export async function whatIf(db: Sql, p: Period, sc: WhatIfScenario, overrides: 
     ['creator', 'contributors', 'infra', 'burn'].map((party, i) => `toString(sum(intDiv(${fee} * ${bps(`${set}${'ckib'[i]}`)}, ${BPS}))) AS ${prefix}${party}`).join(', ')
   const [rows, cost] = await Promise.all([
     db.q(
-      `SELECT model_id, operator_id, count() AS n, toString(sum(units)) AS units,
+      `SELECT model_id, operator_id, count() AS n, toString(sum(units)) AS units_sum,
               toString(sum(fee)) AS s_fee, toString(sum(creator_share)) AS s_creator, toString(sum(contributors_share)) AS s_contributors,
               toString(sum(infra_share)) AS s_infra, toString(sum(treasury_share)) AS s_treasury, toString(sum(burn_share)) AS s_burn,
               toString(sum(fee)) AS i_fee, ${floors('i_', 'fee', 'i')},
@@ -148,13 +148,13 @@ export async function whatIf(db: Sql, p: Period, sc: WhatIfScenario, overrides: 
     addTo(identity, sums(x, 'i_'))
     addTo(replay, w)
     inferences += Number(x.n)
-    units += BigInt(x.units)
+    units += BigInt(x.units_sum)
     for (const [m, k] of [
       [byModel, x.model_id],
       [byOperator, x.operator_id],
     ] as const) {
       const g = at(m, k)
-      g.units += BigInt(x.units)
+      g.units += BigInt(x.units_sum)
       addTo(g.s, s)
       addTo(g.w, w)
     }

@@ -467,7 +467,7 @@ export const analyticsTypeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "the period's inferences replayed under another split (bps summing to 10000; omitted: the policy in force for each inference) and/or price multiplier (\"1.5\" or \"3/2\"; omitted: 1)"
+    "the period's inferences replayed under another split (bps summing to 10000; omitted: the policy in force for each inference) and/or price multiplier (1.5 or 3/2 as a string; omitted: 1)"
     feeWhatIf(from: DateTime!, to: DateTime!, split: [WhatIfShare!], priceMultiplier: String, assumptions: AssumptionOverrides): FeeWhatIf!
   }
   # ---- end governance what-ifs

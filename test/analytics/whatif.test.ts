@@ -5,14 +5,21 @@
 // the cost side comes from the independent test/helpers/expected-metrics.ts. Nothing is read back
 // from our SQL.
 import pg from 'pg'
+import { keccak256, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { indexedApi, type IndexedApi } from '../helpers/api'
+import { actors } from '../helpers/activity'
+import type { LoadedDevnet } from '../helpers/devnet'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
 import { ASSUMPTIONS_FILE, expectedUpkeep, loadFacts, WHOLE } from '../helpers/expected-metrics'
 import { Metrics, readAssumptions, type Period } from '../../src/analytics'
 import { buildReportData } from '../../src/report/data'
 import { renderCsv, renderMarkdown } from '../../src/report/render'
+import { artifact } from '../../src/chain/artifacts'
+import { buildBatch } from '../../src/protocol/receipts'
+import { ChargeDomain } from '../../src/protocol/charge-auth'
+import { devnetPrivateKey } from '../../src/chain/keys'
 
 const PARTIES = ['creator', 'contributors', 'infra', 'treasury', 'burn'] as const
 type Party = (typeof PARTIES)[number]
@@ -30,11 +37,58 @@ interface Settled {
   version: number
 }
 
+/** odd prices and bps: every share of these settlements leaves a rounding remainder for the treasury */
+const P1 = 1_000_000_000_007n
+const P2 = 999_999_999_989n
+const ODD_SPLIT = [3333, 3333, 1667, 1000, 667] as const
+
+/**
+ * What the seeded chain lacks, settled on top of it as the contracts allow: an odd price (a fee
+ * whose bps shares do not divide evenly), a price change with receipts settled at the grace
+ * (previous) price under an authorisation signed before it, and a fee-policy change with odd bps.
+ */
+async function mineWhatIfCases(devnet: LoadedDevnet): Promise<number> {
+  const c = devnet.manifest.contracts
+  const a = await actors(devnet)
+  const read = (address: Address, name: Parameters<typeof artifact>[0], functionName: string, args: unknown[] = []) => devnet.publicClient.readContract({ address, abi: artifact(name).abi, functionName, args })
+  const send = async (from: Address, address: Address, name: Parameters<typeof artifact>[0], functionName: string, args: unknown[]) => {
+    const hash = await devnet.wallet(from).writeContract({ address, abi: artifact(name).abi, functionName, args, chain: null, account: from } as never)
+    const r = await devnet.publicClient.waitForTransactionReceipt({ hash })
+    if (r.status !== 'success') throw new Error(`${functionName} reverted`)
+    return Number(r.blockNumber)
+  }
+  let modelId = 0n
+  while (!(await read(c.ModelRegistry, 'ModelRegistry', 'isLive', [modelId]))) modelId++
+  const owner = (await read(c.ModelRegistry, 'ModelRegistry', 'ownerOf', [modelId])) as Address
+  await send(a.payer, c.InferenceSettlement, 'InferenceSettlement', 'deposit', [10n ** 18n])
+  const payerId = Number(await read(c.InferenceSettlement, 'InferenceSettlement', 'payerIdOf', [a.payer]))
+  const operatorId = Number(await read(c.InferenceSettlement, 'InferenceSettlement', 'operatorIdOf', [a.operator]))
+  await send(owner, c.ModelRegistry, 'ModelRegistry', 'setPrice', [modelId, P1])
+  // one authorisation, signed before the second price change, covers every batch below
+  const charged = (await read(c.InferenceSettlement, 'InferenceSettlement', 'charged', [payerId, operatorId])) as bigint
+  const recentBlock = Number(await devnet.publicClient.getBlockNumber())
+  const authorization = new ChargeDomain(devnet.manifest.chainId, c.InferenceSettlement).sign(devnetPrivateKey(62), { payer: a.payer, operator: a.operator, cumulativeAmount: charged + 10n ** 18n, recentBlock, expiryBlock: recentBlock + 1_000 })
+  const settle = async (receipts: [bigint, number][], label: string) => {
+    const firstSeq = (await read(c.InferenceSettlement, 'InferenceSettlement', 'nextSequence', [a.operator])) as bigint
+    const b = buildBatch(receipts.map(([price, units]) => ({ modelId, payerId, units, fee: BigInt(units) * price, authorization })))
+    return send(a.operator, c.InferenceSettlement, 'InferenceSettlement', 'settleBatch', [firstSeq, keccak256(toHex(`whatif-${label}`)), b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations])
+  }
+  await settle([[P1, 3], [P1, 7], [P1, 11]], 'odd price')
+  await send(owner, c.ModelRegistry, 'ModelRegistry', 'setPrice', [modelId, P2])
+  await settle([[P1, 13], [P2, 17], [P1, 19]], 'grace price')
+  await send(devnet.manifest.accounts.governance, c.FeePolicy, 'FeePolicy', 'setPolicy', [...ODD_SPLIT])
+  return settle([[P2, 23], [P1, 29]], 'odd policy')
+}
+
 let t: IndexedApi
 let events: RawEvent[]
 let settled: Settled[] = []
 /** the month with a FeePolicySet after the first one: inferences under two versions */
 let change: Period
+/** the days of the settlements mineWhatIfCases added (a grace price, odd prices, a policy change) */
+let extension: Period
+/** the seeded run and the extension */
+let all: Period
 
 /** Per-inference replay after the contract: price = fee ÷ units, floor(price × n ÷ d), four floors, treasury the rest. */
 function replay(xs: Settled[], split: Bps | null, n = 1n, d = 1n) {
@@ -98,8 +152,8 @@ const ask = (p: Period, split?: Record<string, number> | { party: string; bps: n
   })
 
 beforeAll(async () => {
-  t = await indexedApi()
-  events = await rawEvents(t.devnet)
+  t = await indexedApi({ extend: mineWhatIfCases })
+  events = await rawEvents(t.devnet, Number(await t.devnet.publicClient.getBlockNumber()))
   loadFacts(events, t.devnet.manifest)
   let policy: Bps | null = null
   let version = 0
@@ -124,6 +178,10 @@ beforeAll(async () => {
   const second = events.filter((e) => e.key === 'FeePolicy.FeePolicySet')[1]
   const d = new Date(second.t * 1000)
   change = { from: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)), to: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) }
+  const DAY = 86_400_000
+  const added = events.filter((e) => e.block > t.devnet.endBlock)
+  extension = { from: new Date(Math.floor((added[0].t * 1000) / DAY) * DAY), to: new Date(Math.floor((added[added.length - 1].t * 1000) / DAY) * DAY + DAY) }
+  all = { from: WHOLE.from, to: new Date(Math.max(WHOLE.to.getTime(), extension.to.getTime())) }
 }, 300_000)
 
 afterAll(async () => {
@@ -131,23 +189,35 @@ afterAll(async () => {
 })
 
 describe('the chain under test', () => {
-  it('has a policy change with inferences settled under both versions in its month, and fees that are units × a price', () => {
-    const versions = new Set(inP(change).map((x) => x.version))
-    expect(versions.size).toBeGreaterThan(1)
+  it('has a policy change inside the seeded run and inside the extension, grace-price settlements and rounding remainders, all fees units × a price', () => {
+    expect(new Set(inP(change).map((x) => x.version)).size).toBeGreaterThan(1)
+    expect(new Set(inP(extension).map((x) => x.version)).size).toBeGreaterThan(1)
     expect(settled.length).toBeGreaterThan(1_000)
     for (const x of settled) expect(x.fee % x.units).toBe(0n)
-    // the contract's rule reproduces every settled share (the rule this test replays)
-    for (const x of settled.slice(0, 500)) {
+    // the price in force per model from the registry's own logs: a settled price that differs is a grace price
+    const price = new Map<string, bigint>()
+    let grace = 0
+    for (const e of events) {
+      if (e.key === 'ModelRegistry.ModelRegistered') price.set(String(e.args.modelId), e.args.pricePerUnit as bigint)
+      if (e.key === 'ModelRegistry.ModelPriceChanged') price.set(String(e.args.modelId), e.args.newPrice as bigint)
+      if (e.key === 'InferenceSettlement.InferenceSettled' && (e.args.fee as bigint) / (e.args.units as bigint) !== price.get(String(e.args.modelId))) grace++
+    }
+    expect(grace).toBe(3)
+    // the treasury's remainder is not just its own floor share in the extension
+    expect(inP(extension).some((x) => x.shares.treasury !== (x.fee * x.policy.treasury) / 10_000n)).toBe(true)
+    // the contract's rule (the one this file replays) reproduces every settled share
+    for (const x of settled) {
       const r = replay([x], null)
-      for (const q of PARTIES) expect(r[q]).toBe(x.shares[q])
+      for (const q of PARTIES) expect(r[q], q).toBe(x.shares[q])
     }
   })
 })
 
 describe('feeWhatIf over GraphQL', () => {
   for (const [name, p] of [
-    ['the month of the policy change', () => change],
-    ['the whole run', () => WHOLE],
+    ['the month of the seeded policy change', () => change],
+    ['the extension (odd price, grace price, odd policy)', () => extension],
+    ['the whole chain', () => all],
   ] as const) {
     it(`identity (no split, no multiplier), ${name}: the settled figures to the wei, per party, from raw logs`, async () => {
       const r = await ask(p())
@@ -174,10 +244,14 @@ describe('feeWhatIf over GraphQL', () => {
     })
   }
 
-  it('another split (5000/2000/1500/1000/500) and a 1.5 multiplier across the policy change: every party, model and operator from raw logs', async () => {
+  for (const [name, period] of [
+    ['the seeded policy change', () => change],
+    ['the extension', () => extension],
+  ] as const)
+  it(`another split (5000/2000/1500/1000/500) and a 1.5 multiplier across ${name}: every party, model and operator from raw logs`, async () => {
     const split = { creator: 5000, contributors: 2000, infra: 1500, treasury: 1000, burn: 500 }
     const big = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, BigInt(v)])) as Bps
-    const p = change
+    const p = period()
     const r = await ask(p, split, '1.5')
     expect(r.errors).toBeUndefined()
     const w = r.data!.feeWhatIf
@@ -229,14 +303,14 @@ describe('feeWhatIf over GraphQL', () => {
   })
 
   it('a multiplier that floors prices ("2/3") under the policies in force; an omitted party is 0 bps', async () => {
-    const xs = inP(WHOLE)
-    const r = await ask(WHOLE, null, '2/3')
+    const xs = inP(all)
+    const r = await ask(all, null, '2/3')
     expect(r.errors).toBeUndefined()
     const want = replay(xs, null, 2n, 3n)
     expect(xs.some((x) => ((x.fee / x.units) * 2n) % 3n !== 0n)).toBe(true)
     expect(r.data!.feeWhatIf.parties.map((x) => x.whatIf)).toEqual(PARTIES.map((q) => want[q].toString()))
     const noBurn = { creator: 4000, contributors: 3000, infra: 2000, treasury: 1000 }
-    const r2 = await ask(WHOLE, noBurn)
+    const r2 = await ask(all, noBurn)
     expect(r2.errors).toBeUndefined()
     const nb = replay(xs, { creator: 4000n, contributors: 3000n, infra: 2000n, treasury: 1000n, burn: 0n })
     expect(nb.burn).toBe(0n)
