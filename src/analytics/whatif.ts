@@ -162,7 +162,8 @@ export async function whatIf(db: Sql, p: Period, sc: WhatIfScenario, overrides: 
   const identityHolds = identity.fee === settled.fee && PARTIES.every((q) => identity[q] === settled[q])
   const unknowns: Unknown[] = [...cost.unknowns]
   if (!identityHolds) unknowns.push({ field: 'identityHolds', reason: 'replaying the period under the policies in force does not give the settled shares: the index disagrees with the contract' })
-  if (!inferences) unknowns.push({ field: 'whatIfCoverage', reason: 'no inference was settled in the period: nothing to replay' })
+  if (cost.upkeepCost === null) unknowns.push({ field: 'whatIfCoverage', reason: 'the upkeep cost is unknown (see upkeepCost)' })
+  else if (cost.upkeepCost === 0n) unknowns.push({ field: 'whatIfCoverage', reason: 'no upkeep cost in the period (no live model, no usage)' })
 
   const maintainers = (x: Sums) => x.creator + x.contributors + x.infra
   const cov = (income: bigint, c: bigint | null) => (c === null ? null : ratio(income, c))

@@ -12,7 +12,7 @@ import { actors } from '../helpers/activity'
 import type { LoadedDevnet } from '../helpers/devnet'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 import { frac } from '../helpers/fraction'
-import { ASSUMPTIONS_FILE, expectedUpkeep, loadFacts, WHOLE } from '../helpers/expected-metrics'
+import { ASSUMPTIONS_FILE, BEFORE_GENESIS, expectedUpkeep, loadFacts, WHOLE } from '../helpers/expected-metrics'
 import { Metrics, readAssumptions, type Period } from '../../src/analytics'
 import { buildReportData } from '../../src/report/data'
 import { renderCsv, renderMarkdown } from '../../src/report/render'
@@ -315,6 +315,15 @@ describe('feeWhatIf over GraphQL', () => {
     const nb = replay(xs, { creator: 4000n, contributors: 3000n, infra: 2000n, treasury: 1000n, burn: 0n })
     expect(nb.burn).toBe(0n)
     expect(r2.data!.feeWhatIf.parties.map((x) => [x.party, x.bps, x.whatIf])).toEqual(PARTIES.map((q) => [q, q === 'burn' ? 0 : noBurn[q], nb[q].toString()]))
+  })
+
+  it('a period before any activity: known zeros for the amounts, coverage null with a reason (never 0)', async () => {
+    const r = await ask(BEFORE_GENESIS, { creator: 10_000 }, '2')
+    expect(r.errors).toBeUndefined()
+    const w = r.data!.feeWhatIf
+    expect([w.inferences, w.whatIfFees, w.identityHolds, w.upkeepCost, w.whatIfCoverage, w.settledCoverage]).toEqual([0, '0', true, '0', null, null])
+    expect(w.parties.map((x) => x.whatIf)).toEqual(['0', '0', '0', '0', '0'])
+    expect(w.unknowns.map((u) => u.field)).toContain('whatIfCoverage')
   })
 
   it('refuses bad input with BAD_USER_INPUT and a clear message, and changes nothing', async () => {
