@@ -263,15 +263,12 @@ describe('feeWhatIf over GraphQL', () => {
     expect(w.whatIfFees).toBe(want.fee.toString())
     expect(w.parties.map((x) => [x.party, x.bps, x.whatIf, x.change])).toEqual(PARTIES.map((q) => [q, split[q], want[q].toString(), (want[q] - base[q]).toString()]))
     const up = expectedUpkeep(p)
+    /** the what-if replay of one model's or operator's inferences */
+    const whatIfOf = (mine: (x: Settled) => boolean) => replay(xs.filter(mine), big, 3n, 2n)
     expect(w.whatIfMaintainerFeeIncome).toBe((want.creator + want.contributors + want.infra).toString())
     expect(w.whatIfCoverage).toBe(frac(want.creator + want.contributors + want.infra, up.upkeepCost!))
     for (const m of up.models) {
-      const mine = replay(
-        xs.filter((x) => x.model === m.modelId),
-        big,
-        3n,
-        2n,
-      )
+      const mine = whatIfOf((x) => x.model === m.modelId)
       const got = w.models.find((x) => x.modelId === m.modelId)!
       expect(got, `model ${m.modelId}`).toEqual({
         modelId: m.modelId,
@@ -284,12 +281,7 @@ describe('feeWhatIf over GraphQL', () => {
     }
     expect(w.operators.length).toBe(up.operators.length)
     for (const o of up.operators) {
-      const mine = replay(
-        xs.filter((x) => x.operator === o.operatorId),
-        big,
-        3n,
-        2n,
-      )
+      const mine = whatIfOf((x) => x.operator === o.operatorId)
       const got = w.operators.find((x) => x.operatorId === o.operatorId)!
       expect(got, `operator ${o.operatorId}`).toEqual({
         operatorId: o.operatorId,
