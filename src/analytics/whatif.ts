@@ -96,18 +96,19 @@ export async function whatIf(db: Sql, p: Period, sc: WhatIfScenario, overrides: 
   )
   const v = versions.rows
   // the what-if split per policy version: the version's own (in force) or the same for every version
-  const bpsOf = (col: 'creator_bps' | 'contributors_bps' | 'infra_bps' | 'burn_bps', party: Party) => v.map((x) => (sc.split ? sc.split[party] : x[col]))
+  const inForce = (party: 'creator' | 'contributors' | 'infra' | 'burn') => v.map((x) => x[`${party}_bps`])
+  const whatIfBps = (party: 'creator' | 'contributors' | 'infra' | 'burn') => (sc.split ? v.map(() => sc.split![party]) : inForce(party))
   const params = {
     ...r,
     versions: v.map((x) => x.version),
-    ic: v.map((x) => x.creator_bps),
-    ik: v.map((x) => x.contributors_bps),
-    ii: v.map((x) => x.infra_bps),
-    ib: v.map((x) => x.burn_bps),
-    wc: bpsOf('creator_bps', 'creator'),
-    wk: bpsOf('contributors_bps', 'contributors'),
-    wi: bpsOf('infra_bps', 'infra'),
-    wb: bpsOf('burn_bps', 'burn'),
+    ic: inForce('creator'),
+    ik: inForce('contributors'),
+    ii: inForce('infra'),
+    ib: inForce('burn'),
+    wc: whatIfBps('creator'),
+    wk: whatIfBps('contributors'),
+    wi: whatIfBps('infra'),
+    wb: whatIfBps('burn'),
     num: (sc.multiplier?.n ?? 1n).toString(),
     den: (sc.multiplier?.d ?? 1n).toString(),
   }
