@@ -89,6 +89,8 @@ export const FAMILY_NEEDS = {
   upkeepCoverage: [SETTLE, MODELS, STAKING],
   periodChanges: [SETTLE, MODELS],
   tokenFlows: ['OpenToken'],
+  // the month replayed: settled inferences, the policy versions, the upkeep cost
+  feeWhatIf: [SETTLE, MODELS, 'FeePolicy', STAKING],
 } satisfies Record<string, Need[]>
 export type Family = keyof typeof FAMILY_NEEDS
 

@@ -17,6 +17,7 @@
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods from day-level cumulative sums held in memory
 // coverage.ts   which contracts each metric needs: on a partial network, null with the reason
+// whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -29,6 +30,7 @@ import * as supply from './supply'
 import * as upkeepCost from './upkeep'
 import { DayAggregates } from './served'
 import { Coverage, type Family } from './coverage'
+import * as whatif from './whatif'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
@@ -36,6 +38,7 @@ export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from '.
 export { readAssumptions, type Assumptions } from './assumptions'
 export type { AssumptionOverrides } from './upkeep'
 export { Coverage, POINT_NEEDS, FAMILY_NEEDS, LIABILITY_NEEDS, type Family } from './coverage'
+export { parseMultiplier, parseSplit, splitText, PARTIES, type Split, type WhatIfScenario } from './whatif'
 
 export class Metrics {
   private readonly s: Sql
@@ -150,5 +153,11 @@ export class Metrics {
     this.s.range(p)
     upkeepCost.checkOverrides(overrides)
     return this.known('upkeepCoverage', () => upkeepCost.upkeep(this.s, p, overrides))
+  }
+  // ---- governance what-ifs
+  async whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {
+    this.s.range(p)
+    upkeepCost.checkOverrides(overrides)
+    return this.known('feeWhatIf', () => whatif.whatIf(this.s, p, scenario, overrides))
   }
 }

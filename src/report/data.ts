@@ -26,6 +26,7 @@ import { ratio } from '../analytics'
 import { stateDigest } from '../db/digest'
 import { indexedHead } from '../squid/compat'
 import { runsCovering } from '../verify/store'
+import { reportWhatIfs, type ReportWhatIf } from './whatif'
 
 type Past = { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage | null }
 
@@ -61,6 +62,8 @@ export interface ReportData {
   /** the share of the month's inference fees served by operators in a clean verification run's range */
   verifiedShare: { fees: bigint; share: string | null; runIds: number[] }
   risks: string[]
+  /** governance what-ifs: the month replayed under other splits and prices (src/report/whatif.ts) */
+  whatIfs: ReportWhatIf[] | null
   /** what the report was computed from */
   basis: { finalizedHeight: number; blockFrom: number | null; blockTo: number | null; stateDigest: string; assumptionsHash: string | null; verificationRunIds: number[] }
 }
@@ -121,6 +124,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
   const maintained = new Set(d.changes?.adapterUpdates.map((a) => a.modelId))
   const neglected = (d.decaying ?? []).filter((m) => !maintained.has(m.modelId))
   if (neglected.length) out.push(`decaying models with no adapter update this month: ${neglected.map((m) => m.modelId).join(', ')}`)
+  if (d.whatIfs?.some((w) => !w.result.identityHolds)) out.push('the index disagrees with the chain: replaying the month under the policies in force does not give the settled fee shares')
   return out
 }
 
@@ -157,6 +161,8 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.feePolicyHistory(),
     verifiedFees(metrics, pool, from, to),
   ])
+  // the replay needs the settlement, the registry and the fee policy: unknown (with the reason) without them
+  const whatIfs = policies && !metrics.coverage.unavailable('feeWhatIf') ? await reportWhatIfs(metrics, { from, to }, policies) : null
   const base: Omit<ReportData, 'risks'> = {
     month,
     from,
@@ -184,6 +190,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     reasons: Object.fromEntries(
       [...metrics.coverage.describe().unavailable, ...metrics.coverage.pointUnknowns('totals.'), ...liabilities.unknowns.map((u) => ({ ...u, field: `liabilities.${u.field}` }))].map((u) => [u.field, u.reason]),
     ),
+    whatIfs,
     basis: {
       finalizedHeight: head.finalized,
       blockFrom: range.from,

@@ -2,6 +2,7 @@
 // with SVG charts drawn by Vega-Lite (inline, readable offline).
 import { basisRows, changeRows, deltas, EXACT, headline, READABLE, summary, why, type NumberFormat, type ReportData } from './data'
 import { importEsm } from '../util/esm'
+import { WHAT_IF_HEAD, whatIfRows } from './whatif'
 
 export type ReportFormat = 'md' | 'html' | 'csv'
 
@@ -36,6 +37,7 @@ function sections(d: ReportData, f: NumberFormat): { title: string; head: string
       d.upkeep,
       (u) => u.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), o.servingProvenance, open(o.infraMargin)]),
     ),
+    known(d, 'Governance what-ifs: the month replayed under another split or price (same units; docs/METRICS.md)', WHAT_IF_HEAD, 'feeWhatIf', d.whatIfs, (w) => whatIfRows(w, f)),
     { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), f.ratio(p.feeFundedShare)]) },
     known(d, 'Top models by fees', ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], 'modelRevenue', d.models, (x) => x.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)])),
     known(d, 'Top datanets by attribution paid', ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], 'datanetRevenue', d.datanets, (x) => x.map((n) => [n.datanetId, n.name ?? '?', open(n.attributionPaid), String(n.contributors), String(n.contributions)])),
