@@ -5,12 +5,17 @@
 // value(a) − the principal put in at [a, b). Spans are cut where the indexer documents it
 // (docs/METRICS.md): at UTC day starts and at the stake's events; the last day is the one the
 // index has closed (the day of the last indexed event is still open).
+// A chain loaded from a state dump (the shared devnet) keeps no history: there the stored stake
+// is followed through the raw logs instead (a top-up stores top-up + the value the contract
+// computes at that time; a request freezes the value then), every value still computed by the
+// contract, at the head, whose config must then be the one in force all along (no ConfigSet).
 import fs from 'node:fs'
 import path from 'node:path'
 import { decodeFunctionResult, encodeFunctionData, type Abi, type Address, type PublicClient } from 'viem'
 
 const ABI: Abi = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'abi', 'Staking.json'), 'utf8'))
 const DAY = 86_400
+const ZERO = '0x0000000000000000000000000000000000000000' as Address
 
 export interface StakeLife {
   id: string
@@ -20,6 +25,8 @@ export interface StakeLife {
   adds: { t: number; amount: bigint }[]
   /** when the value froze: the request to unstake, or the payout when there was no request */
   stop: number | null
+  /** the config it was staked on (needed only without history: the Staked event does not carry it) */
+  configId?: bigint
   /** a commitment opened at `openBlock`: its value before then is the opened stake's, at that block's config */
   commitment?: { openBlock: number; recipient: Address; configId: bigint; amount: bigint }
 }
@@ -37,14 +44,18 @@ type StakeStruct = { recipient: Address; configId: bigint; updatedAt: bigint; am
 export class ChainStakeValues {
   private readonly cache = new Map<string, Promise<bigint>>()
 
-  /** `blocks`: [block number, unix seconds] of blocks, ascending; state is read at the last one before t. */
+  /**
+   * `blocks`: [block number, unix seconds] of blocks, ascending; state is read at the last one
+   * before t. 'head': no history (see above).
+   */
   constructor(
     private readonly client: PublicClient,
     private readonly staking: Address,
-    private readonly blocks: [number, number][],
+    private readonly blocks: [number, number][] | 'head',
   ) {}
 
   private blockBefore(t: number): number | null {
+    if (this.blocks === 'head') throw new Error('no history')
     let lo = 0
     let hi = this.blocks.length
     while (lo < hi) {
@@ -56,9 +67,10 @@ export class ChainStakeValues {
   }
 
   /** calculateAmount(s) evaluated by the contract at `block` with block.timestamp = t. */
-  private async calculate(s: StakeStruct, block: number, t: number): Promise<bigint> {
+  private async calculate(s: StakeStruct, block: number | 'head', t: number): Promise<bigint> {
     const data = encodeFunctionData({ abi: ABI, functionName: 'calculateAmount', args: [s] })
-    const r = await this.client.call({ to: this.staking, data, blockNumber: BigInt(block), blockOverrides: { time: BigInt(t) } })
+    const at = block === 'head' ? {} : { blockNumber: BigInt(block) }
+    const r = await this.client.call({ to: this.staking, data, ...at, blockOverrides: { time: BigInt(t) } })
     return decodeFunctionResult({ abi: ABI, functionName: 'calculateAmount', data: r.data! }) as bigint
   }
 
@@ -77,6 +89,7 @@ export class ChainStakeValues {
       const s = { recipient: c.recipient, configId: c.configId, updatedAt: BigInt(life.start), amount: c.amount, startTime: BigInt(life.start), principal: c.amount }
       return this.calculate(s, c.openBlock, t)
     }
+    if (this.blocks === 'head') return this.followed(life, t)
     const block = this.blockBefore(t)
     if (block === null) return 0n
     const at = { address: this.staking, abi: ABI, blockNumber: BigInt(block) } as const
@@ -84,6 +97,19 @@ export class ChainStakeValues {
     if (s[3] > 0n) return this.calculate({ recipient: s[0], configId: s[1], updatedAt: s[2], amount: s[3], startTime: s[4], principal: s[5] }, block, t)
     const r = (await this.client.readContract({ ...at, functionName: 'unstakeRequests', args: [BigInt(life.id)] })) as readonly [bigint, StakeStruct]
     return r[0] > 0n ? r[1].amount : 0n
+  }
+
+  /** Without history: the stored stake followed through the logs, valued by the contract at the head. */
+  private async followed(life: StakeLife, t: number): Promise<bigint> {
+    if (life.configId === undefined) throw new Error(`stake ${life.id}: its config id is needed without history`)
+    const [first, ...topUps] = life.adds
+    const s: StakeStruct = { recipient: ZERO, configId: life.configId, updatedAt: BigInt(first.t), amount: first.amount, startTime: BigInt(first.t), principal: first.amount }
+    for (const x of topUps.filter((x) => x.t < t && (life.stop === null || x.t < life.stop))) {
+      s.amount = x.amount + (await this.calculate(s, 'head', x.t))
+      s.principal += x.amount
+      s.updatedAt = s.startTime = BigInt(x.t)
+    }
+    return this.calculate(s, 'head', life.stop !== null && life.stop < t ? life.stop : t)
   }
 
   /** The stake's spans up to `horizon` (the start of the last open day), with their interest. */
