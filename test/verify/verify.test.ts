@@ -10,7 +10,7 @@ import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { attributorKey, operatorKey, paidBody, tempLog } from '../helpers/node'
-import type { SignedCharge } from '../../src/protocol/charge-auth'
+import { ChargeDomain, type SignedCharge } from '../../src/protocol/charge-auth'
 import { InferenceNode } from '../../src/inference/node'
 import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
 import { ChainSource } from '../../src/verify/chain-source'
@@ -61,7 +61,7 @@ const tmp = () => path.join(path.dirname(logFile), `variant-${Math.random().toSt
 const chain = () => new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
 async function verify(file: string, rerun = true, source: FactSource = chain(), compareWith?: FactSource): Promise<VerificationReport> {
   try {
-    return await verifyUsageLogs({ logFiles: [file], source, compareWith, contentDir: devnet.contentDir, rerun })
+    return await verifyUsageLogs({ logFiles: [file], source, compareWith, contentDir: devnet.contentDir, rerun, chargeDomain: new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement) })
   } finally {
     await source.close()
     await compareWith?.close()

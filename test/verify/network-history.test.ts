@@ -1,0 +1,248 @@
+// `upkeep verify --network-history` on the small devnet: the workload's operators keep real, signed
+// usage logs in the content store and commit their heads on chain, so the whole history verifies
+// clean from the chain; each tampering class injected into it is found, with its location.
+// Log tampering works on copies of the stored logs; chain tampering runs in an anvil snapshot
+// that is reverted afterwards.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeEventLog, type Hex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
+import { ChainSource } from '../../src/verify/chain-source'
+import { ChargeDomain } from '../../src/protocol/charge-auth'
+import { storedUsageLogs } from '../../src/content/usage-logs'
+import { recordHash } from '../../src/inference/usage-log'
+import { signHash } from '../../src/util/hash'
+import { devnetPrivateKey } from '../../src/chain/keys'
+import { artifact } from '../../src/chain/artifacts'
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
+let devnet: LoadedDevnet
+let stored: string[]
+let work: string
+let honest: VerificationReport
+
+type Rec = Record<string, unknown> & { n: number; kind: string; hash: Hex; prev: Hex; sig: Hex }
+const readRecords = (file: string): Rec[] => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+/** the workload's operators 2..4 are dev accounts 8..10 */
+const operatorKeyOf = (operatorId: number) => devnetPrivateKey(operatorId + 6)
+
+/** Writes records as their operator would: re-chained and re-signed from `fromIndex` on. */
+function writeSigned(records: Rec[], file: string, fromIndex: number, key: Hex): void {
+  let prev = fromIndex > 0 ? records[fromIndex - 1].hash : (('0x' + '00'.repeat(32)) as Hex)
+  records.forEach((r, i) => {
+    r.n = i
+    if (i >= fromIndex) {
+      r.prev = prev
+      const { hash: _h, sig: _s, ...body } = r
+      void _h
+      void _s
+      r.hash = recordHash(body)
+      r.sig = signHash(key, r.hash)
+    }
+    prev = r.hash
+  })
+  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+}
+
+/** A copy of the stored logs, the log of `operatorId` replaced by `records` (re-signed from `fromIndex`). */
+function variant(operatorId: number, edit: (records: Rec[]) => number): string[] {
+  const dir = fs.mkdtempSync(path.join(work, 'variant-'))
+  const out: string[] = []
+  for (const f of stored) {
+    const to = path.join(dir, path.basename(f))
+    if (path.basename(f) === `operator-${operatorId}.jsonl`) {
+      const records = readRecords(f)
+      const from = edit(records)
+      writeSigned(records, to, from, operatorKeyOf(operatorId))
+    } else fs.copyFileSync(f, to)
+    out.push(to)
+  }
+  return out
+}
+
+async function verify(logFiles: string[]): Promise<VerificationReport> {
+  const source = new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
+  try {
+    return await verifyUsageLogs({ logFiles, source, contentDir: devnet.contentDir, rerun: true, networkHistory: true, chargeDomain: new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement) })
+  } finally {
+    await source.close()
+  }
+}
+const classes = (r: VerificationReport) => [...new Set(r.discrepancies.map((d) => d.class))].sort()
+
+beforeAll(async () => {
+  devnet = await loadDevnet()
+  stored = storedUsageLogs(devnet.contentDir)
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-history-'))
+  honest = await verify(stored)
+}, 240_000)
+
+afterAll(async () => {
+  await devnet?.stop()
+  if (work) fs.rmSync(work, { recursive: true, force: true })
+})
+
+describe('the workload operators keep real usage logs', () => {
+  it('one signed log per workload operator, whose heads are the ones every BatchSettled committed on chain', async () => {
+    expect(stored.map((f) => path.basename(f))).toEqual(['operator-2.jsonl', 'operator-3.jsonl', 'operator-4.jsonl'])
+    // every batch on chain, from raw logs: its operator's log holds a settlement intent whose previous record hashes to the committed head
+    const abi = artifact('InferenceSettlement').abi
+    const head = Number(await devnet.publicClient.getBlockNumber())
+    const batches = (await rawLogs(devnet.publicClient, [devnet.manifest.contracts.InferenceSettlement], 0, head, 1000))
+      .map((l) => {
+        try {
+          return decodeEventLog({ abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: { operatorId: number; firstSeq: bigint; count: number; usageLogHead: Hex } }
+        } catch {
+          return undefined
+        }
+      })
+      .filter((e) => e?.eventName === 'BatchSettled')
+      .map((e) => e!.args)
+    expect(batches.length).toBeGreaterThan(20)
+    const byOperator = new Map(stored.map((f) => [Number(/operator-(\d+)/.exec(f)![1]), readRecords(f)]))
+    for (const b of batches) {
+      const records = byOperator.get(b.operatorId)!
+      const i = records.findIndex((r) => r.kind === 'settlement-intent' && r.firstSeq === String(b.firstSeq))
+      expect(i, `batch ${b.operatorId}/${b.firstSeq}`).toBeGreaterThan(0)
+      // the head is the hash of the record before the intent, recomputed here from its content
+      const { hash: _h, sig: _s, ...body } = records[i - 1]
+      void _h
+      void _s
+      expect(recordHash(body)).toBe(b.usageLogHead.toLowerCase())
+      expect((records[i].localIds as number[]).length).toBe(b.count)
+    }
+    // requests keep their input out of the log: a hash of it, no text, no model answer
+    const inference = byOperator.get(2)!.find((r) => r.kind === 'inference')!
+    expect(inference.input).toBeUndefined()
+    expect(inference.inputHash).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(inference.label).toBeNull()
+    expect(inference.authorization).toMatchObject({ cumulativeAmount: expect.stringMatching(/^\d+$/), signature: expect.stringMatching(/^0x[0-9a-f]{130}$/) })
+  })
+})
+
+describe('verify --network-history', () => {
+  it('replays the whole history clean: every workload operator, every receipt, every epoch', async () => {
+    expect(honest.discrepancies).toEqual([])
+    expect(honest.logs.map((l) => l.operatorId)).toEqual([2, 3, 4])
+    // every receipt on chain is a settled request of some log
+    const abi = artifact('InferenceSettlement').abi
+    const head = Number(await devnet.publicClient.getBlockNumber())
+    const settled = (await rawLogs(devnet.publicClient, [devnet.manifest.contracts.InferenceSettlement], 0, head, 1000)).filter((l) => {
+      try {
+        return (decodeEventLog({ abi, data: l.data, topics: l.topics }) as { eventName: string }).eventName === 'InferenceSettled'
+      } catch {
+        return false
+      }
+    })
+    expect(honest.summary.settled).toBe(settled.length)
+    expect(honest.summary.inferences).toBe(settled.length)
+    expect(honest.summary.withheldInputs).toBe(settled.length)
+    expect(honest.summary.unanswered).toBe(settled.length)
+    expect(honest.summary.attributionEpochs).toBeGreaterThan(10)
+  })
+
+  it('the CLI reads the logs from the content store, exits 0 and says what it could not re-run', () => {
+    const r = spawnSync(process.execPath, [BIN, 'verify', '--network-history', '--manifest', devnet.manifestFile, '--content-dir', devnet.contentDir, '--no-store'], { encoding: 'utf8', env: { ...process.env, DB_URL: '' } })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/of operators 2, 3, 4 /)
+    expect(r.stdout).toMatch(new RegExp(`${honest.summary.withheldInputs} requests withheld their input .*checked without re-running the model`))
+    expect(r.stdout).toMatch(/no discrepancies/)
+  })
+
+  it('refuses options that do not apply, with one line', () => {
+    for (const args of [['--source', 'index'], ['--from', '2026-01-01'], ['--operator', '2']]) {
+      const r = spawnSync(process.execPath, [BIN, 'verify', '--network-history', '--manifest', devnet.manifestFile, '--content-dir', devnet.contentDir, '--no-store', ...args], { encoding: 'utf8' })
+      expect(r.status, args.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n').length, r.stderr).toBe(1)
+    }
+    const empty = fs.mkdtempSync(path.join(work, 'empty-'))
+    const r = spawnSync(process.execPath, [BIN, 'verify', '--network-history', '--manifest', devnet.manifestFile, '--content-dir', empty, '--no-store'], { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/holds no usage log/)
+  })
+})
+
+describe('tampering injected into the history is found', () => {
+  it('a log rewritten and re-signed with its operator key is caught by the on-chain head check', async () => {
+    let at = -1
+    const logs = variant(3, (records) => {
+      at = records.findIndex((r) => r.kind === 'inference') + 4
+      records[at].adapterVersion = (records[at].adapterVersion as number) + 1 // any change: every hash and signature is valid again
+      return at
+    })
+    const r = await verify(logs)
+    expect(classes(r)).toEqual(['head-mismatch'])
+    const records = readRecords(logs[1])
+    const firstIntent = records.findIndex((x, k) => k > at && x.kind === 'settlement-intent')
+    expect(r.discrepancies[0].location).toMatchObject({ operatorId: 3, n: firstIntent })
+  })
+
+  it('an epoch on chain that paid out an operator\'s receipts and is missing from its log is caught', async () => {
+    let dropped: Rec | undefined
+    const logs = variant(2, (records) => {
+      const i = records.findIndex((r) => r.kind === 'attribution')
+      dropped = records.splice(i, 1)[0]
+      return i
+    })
+    const r = await verify(logs)
+    const missing = r.discrepancies.filter((d) => d.class === 'epoch-not-logged')
+    expect(missing.map((d) => [d.location.operatorId, d.location.modelId, d.location.epoch])).toEqual([[2, dropped!.modelId, dropped!.epoch]])
+    // re-chaining after the dropped record moves every later head: the rewrite is seen too
+    expect(classes(r)).toEqual(['epoch-not-logged', 'head-mismatch'])
+  })
+
+  it('an over-limit charge: a logged authorisation whose cap is below what the chain charged is caught', async () => {
+    // the payer's own key signs a lower cap (a validly signed authorisation the request did not come with)
+    let at = -1
+    let payer = ''
+    const logs = variant(4, (records) => {
+      at = records.findIndex((r) => r.kind === 'inference')
+      const rec = records[at] as Rec & { payer: string; fee: string; authorization: { cumulativeAmount: string; recentBlock: number; expiryBlock: number } }
+      payer = rec.payer
+      const index = devIndexOf(payer)
+      const domain = new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement)
+      const capped = BigInt(rec.fee) - 1n
+      rec.authorization = domain.sign(devnetPrivateKey(index), { payer, operator: devnet.manifest.accounts.operators[3], cumulativeAmount: capped, recentBlock: rec.authorization.recentBlock, expiryBlock: rec.authorization.expiryBlock })
+      return at
+    })
+    const r = await verify(logs)
+    const over = r.discrepancies.filter((d) => d.class === 'unauthorized-charge')
+    expect(over.map((d) => [d.location.operatorId, d.location.n])).toEqual([[4, at]])
+    expect(over[0].detail).toMatch(/over the cap/)
+    expect(classes(r)).toEqual(['head-mismatch', 'unauthorized-charge'])
+  })
+
+  it('an authorisation not signed by the payer is caught', async () => {
+    let at = -1
+    const logs = variant(2, (records) => {
+      at = records.findIndex((r) => r.kind === 'inference') + 2
+      const rec = records[at] as Rec & { payer: string; authorization: { cumulativeAmount: string; recentBlock: number; expiryBlock: number } }
+      const domain = new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement)
+      // the operator signs for the payer
+      rec.authorization = domain.sign(operatorKeyOf(2), { payer: rec.payer, operator: devnet.manifest.accounts.operators[1], cumulativeAmount: BigInt(rec.authorization.cumulativeAmount), recentBlock: rec.authorization.recentBlock, expiryBlock: rec.authorization.expiryBlock })
+      return at
+    })
+    const r = await verify(logs)
+    const bad = r.discrepancies.filter((d) => d.class === 'unauthorized-charge')
+    expect(bad.map((d) => [d.location.operatorId, d.location.n])).toEqual([[2, at]])
+    expect(bad[0].detail).toMatch(/not the payer's signature/)
+  })
+
+  it('an operator that settled on chain and whose log is not given is a missing log', async () => {
+    const r = await verify(stored.filter((f) => !f.endsWith('operator-4.jsonl')))
+    expect(classes(r)).toEqual(['log-missing'])
+    expect(r.discrepancies.map((d) => d.location.operatorId)).toEqual([4])
+  })
+
+})
+
+/** the dev account index of a payer address */
+function devIndexOf(address: string): number {
+  for (let i = 18; i < 200; i++) if (privateKeyToAddress(devnetPrivateKey(i)).toLowerCase() === address.toLowerCase()) return i
+  throw new Error(`${address} is not a dev account`)
+}
