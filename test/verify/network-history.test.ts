@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeEventLog, type Hex } from 'viem'
+import { decodeEventLog, keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
 import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
@@ -19,6 +19,14 @@ import { recordHash } from '../../src/inference/usage-log'
 import { signHash } from '../../src/util/hash'
 import { devnetPrivateKey } from '../../src/chain/keys'
 import { artifact } from '../../src/chain/artifacts'
+import { buildBatch } from '../../src/protocol/receipts'
+import { encodeSettleEpoch } from '../../src/protocol/calls'
+import { privateKeyToAccount } from 'viem/accounts'
+import { createWalletClient, http, type Address } from 'viem'
+import { InferenceNode } from '../../src/inference/node'
+import { attributorKey, operatorKey, paidBody, tempLog } from '../helpers/node'
+import { corpusSplit, loadCorpus } from '../../src/content/corpus'
+import { summarize } from '../../src/cli/commands/verify'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 let devnet: LoadedDevnet
@@ -239,6 +247,204 @@ describe('tampering injected into the history is found', () => {
     expect(r.discrepancies.map((d) => d.location.operatorId)).toEqual([4])
   })
 
+})
+
+describe('tampering on chain, in a snapshot, is found in the history', () => {
+  const OP = 2
+  const settlement = () => ({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi })
+  const registry = () => ({ address: devnet.manifest.contracts.ModelRegistry, abi: artifact('ModelRegistry').abi })
+  const attribution = () => ({ address: devnet.manifest.contracts.AttributionSettlement, abi: artifact('AttributionSettlement').abi })
+  const domain = () => new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement)
+  async function onSnapshot<T>(f: () => Promise<T>): Promise<T> {
+    const id = await devnet.testClient.snapshot()
+    try {
+      return await f()
+    } finally {
+      await devnet.testClient.revert({ id })
+    }
+  }
+  async function send(from: Address, call: Record<string, unknown>): Promise<{ blockNumber: number; hash: Hex; logs: { data: Hex; topics: Hex[] }[] }> {
+    await devnet.testClient.impersonateAccount({ address: from })
+    const hash = await devnet.wallet(from).writeContract({ ...call, chain: null } as never)
+    const r = await devnet.publicClient.waitForTransactionReceipt({ hash })
+    expect(r.status).toBe('success')
+    return { blockNumber: Number(r.blockNumber), hash, logs: r.logs as never }
+  }
+  /** The operator's log as it stands, a request of a live model to copy, the model's owner and price now. */
+  async function operatorLog() {
+    const records = readRecords(stored.find((f) => f.endsWith(`operator-${OP}.jsonl`))!)
+    let localId = Math.max(...records.filter((r) => r.kind === 'inference').map((r) => r.localId as number)) + 1
+    const inferences = records.filter((r) => r.kind === 'inference').reverse() as (Rec & { payer: Address; modelId: string })[]
+    for (const sample of inferences) {
+      const [m] = (await devnet.publicClient.readContract({ ...registry(), functionName: 'model', args: [BigInt(sample.modelId)] })) as [{ owner: Address; pricePerUnit: bigint; retiredAt: number }]
+      if (m.retiredAt === 0) return { records, sample, owner: m.owner, price: BigInt(m.pricePerUnit), nextLocalId: () => localId++ }
+    }
+    throw new Error('no request of a live model in the log')
+  }
+  /** Settles one receipt as the operator (committing the log's head) and appends its inference, intent and settlement. */
+  async function settleLogged(records: Rec[], inf: Rec & { payer: Address; modelId: string; units: number; fee: string; authorization: { cumulativeAmount: string; recentBlock: number; expiryBlock: number; signature: Hex } }) {
+    const operator = privateKeyToAccount(operatorKeyOf(OP))
+    records.push(inf)
+    writeSigned(records, path.join(work, 'scratch.jsonl'), records.length - 1, operatorKeyOf(OP))
+    const head = records[records.length - 1].hash
+    const firstSeq = (await devnet.publicClient.readContract({ ...settlement(), functionName: 'nextSequence', args: [operator.address] })) as bigint
+    const payerId = Number(await devnet.publicClient.readContract({ ...settlement(), functionName: 'payerIdOf', args: [inf.payer] }))
+    const b = buildBatch([{ modelId: BigInt(inf.modelId), payerId, units: inf.units, fee: BigInt(inf.fee), authorization: inf.authorization }])
+    const wallet = createWalletClient({ account: operator, transport: http(devnet.anvil.rpcUrl) })
+    const hash = await wallet.writeContract({ ...settlement(), functionName: 'settleBatch', args: [firstSeq, head, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations], chain: null } as never)
+    const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    let share = ''
+    let policyVersion = 0
+    for (const l of receipt.logs) {
+      try {
+        const ev = decodeEventLog({ ...settlement(), data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, unknown> }
+        if (ev.eventName === 'InferenceSettled') share = String(ev.args.contributorsShare)
+        if (ev.eventName === 'BatchSettled') policyVersion = Number(ev.args.policyVersion)
+      } catch {
+        // a token transfer
+      }
+    }
+    records.push({ v: 1, kind: 'settlement-intent', firstSeq: String(firstSeq), localIds: [inf.localId], usageLogHead: head } as unknown as Rec)
+    records.push({ v: 1, kind: 'settlement', firstSeq: String(firstSeq), count: 1, txHash: hash, blockNumber: Number(receipt.blockNumber), policyVersion, contributorsShares: [share] } as unknown as Rec)
+  }
+  /** The stored logs with the operator's replaced by `records` (re-signed from `from`). */
+  function withLog(records: Rec[], from: number): string[] {
+    const dir = fs.mkdtempSync(path.join(work, 'chain-variant-'))
+    return stored.map((f) => {
+      const to = path.join(dir, path.basename(f))
+      if (path.basename(f) === `operator-${OP}.jsonl`) writeSigned(records, to, from, operatorKeyOf(OP))
+      else fs.copyFileSync(f, to)
+      return to
+    })
+  }
+  async function chargedSoFar(payer: Address): Promise<bigint> {
+    const payerId = Number(await devnet.publicClient.readContract({ ...settlement(), functionName: 'payerIdOf', args: [payer] }))
+    return (await devnet.publicClient.readContract({ ...settlement(), functionName: 'charged', args: [payerId, OP] })) as bigint
+  }
+
+  it('a request served after a price change and backdated into the grace period is caught', async () => {
+    await onSnapshot(async () => {
+      const { records, sample, owner, price, nextLocalId } = await operatorLog()
+      const from = records.length
+      const before = Number(await devnet.publicClient.getBlockNumber())
+      const change = await send(owner, { ...registry(), functionName: 'setPrice', args: [BigInt(sample.modelId), price * 2n] })
+      const changedAt = Number((await devnet.publicClient.getBlock({ blockNumber: BigInt(change.blockNumber) })).timestamp) * 1000
+      const units = sample.units as number
+      let cap = await chargedSoFar(sample.payer)
+      const answer = (at: number, p: bigint, recentBlock: number) => {
+        cap += BigInt(units) * p
+        const authorization = domain().sign(devnetPrivateKey(devIndexOf(sample.payer)), { payer: sample.payer, operator: privateKeyToAccount(operatorKeyOf(OP)).address, cumulativeAmount: cap, recentBlock, expiryBlock: recentBlock + 1_000 })
+        return { ...sample, localId: nextLocalId(), at: new Date(at).toISOString(), price: String(p), fee: String(BigInt(units) * p), authorization } as never
+      }
+      // an honest request at the new price, settled: the log is now anchored after the change
+      await settleLogged(records, answer(changedAt + 1_000, price * 2n, change.blockNumber))
+      // then one served after it, logged as if before the change, at the old price, under an authorisation signed before it (the contract's grace accepts it)
+      const backdated = answer(changedAt - 60_000, price, before) as Rec
+      await settleLogged(records, backdated as never)
+      const r = await verify(withLog(records, from))
+      expect(classes(r)).toEqual(['backdated'])
+      expect(r.discrepancies.map((d) => [d.location.operatorId, d.location.localId])).toEqual([[OP, backdated.localId]])
+    })
+  }, 120_000)
+
+  it("an epoch whose pool is short of its contributors' shares is caught", async () => {
+    await onSnapshot(async () => {
+      const { records, sample, price, nextLocalId } = await operatorLog()
+      const from = records.length
+      const model = BigInt(sample.modelId)
+      const units = sample.units as number
+      let cap = await chargedSoFar(sample.payer)
+      const head = Number(await devnet.publicClient.getBlockNumber())
+      const answer = () => {
+        cap += BigInt(units) * price
+        const authorization = domain().sign(devnetPrivateKey(devIndexOf(sample.payer)), { payer: sample.payer, operator: privateKeyToAccount(operatorKeyOf(OP)).address, cumulativeAmount: cap, recentBlock: head, expiryBlock: head + 1_000 })
+        return { ...sample, localId: nextLocalId(), at: new Date().toISOString(), fee: String(BigInt(units) * price), authorization } as never
+      }
+      const first = answer() as Rec
+      await settleLogged(records, first as never)
+      // someone holding POOL_ROLE takes the pool between two epochs
+      const gov = devnet.manifest.accounts.governance
+      const taker = devnet.manifest.accounts.treasury
+      const role = (await devnet.publicClient.readContract({ ...settlement(), functionName: 'POOL_ROLE' })) as Hex
+      await send(gov, { ...settlement(), functionName: 'grantRole', args: [role, taker] })
+      await send(taker, { ...settlement(), functionName: 'releasePool', args: [model] })
+      const second = answer() as Rec
+      await settleLogged(records, second as never)
+      // the attributor pays the (short) pool with the model's last weights; the operator records the epoch
+      const last = [...records].reverse().find((r) => r.kind === 'attribution' && r.modelId === sample.modelId)! as Rec & { entries: [string, string, number][] }
+      const epoch = (await devnet.publicClient.readContract({ ...attribution(), functionName: 'nextEpoch', args: [model] })) as bigint
+      const entries = last.entries.map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w }))
+      const attributor = privateKeyToAccount(devnetPrivateKey(5)).address
+      await devnet.testClient.impersonateAccount({ address: attributor })
+      const hash = await devnet.wallet(attributor).sendTransaction({ to: devnet.manifest.contracts.AttributionSettlement, data: encodeSettleEpoch(epoch, model, entries), chain: null } as never)
+      const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash })
+      expect(receipt.status).toBe('success')
+      let pool = ''
+      for (const l of receipt.logs) {
+        try {
+          const ev = decodeEventLog({ ...attribution(), data: l.data, topics: l.topics }) as unknown as { eventName: string; args: { pool: bigint } }
+          if (ev.eventName === 'EpochClosed') pool = String(ev.args.pool)
+        } catch {
+          // a token transfer
+        }
+      }
+      records.push({ v: 1, kind: 'attribution', modelId: sample.modelId, epoch: String(epoch), localIds: [first.localId, second.localId], entries: last.entries, pool, txHash: hash, blockNumber: Number(receipt.blockNumber) } as unknown as Rec)
+      const r = await verify(withLog(records, from))
+      expect(classes(r)).toEqual(['pool-mismatch'])
+      expect(r.discrepancies.map((d) => [d.location.modelId, d.location.epoch])).toEqual([[sample.modelId, String(epoch)]])
+    })
+  }, 120_000)
+})
+
+describe('privacy: a node that keeps request inputs out of its log', () => {
+  it('logs only a hash of each input; verify checks those requests without re-running them and says so', async () => {
+    const texts = loadCorpus()
+      .filter((e) => corpusSplit(e.id) === 'test')
+      .slice(300, 306)
+      .map((e) => e.text)
+    const id = await devnet.testClient.snapshot()
+    const logFile = tempLog()
+    try {
+      const node = await InferenceNode.start({ manifest: devnet.manifest, operator: operatorKey(), attributor: attributorKey(), logFile, contentDir: devnet.contentDir, batchSize: 100, batchIntervalMs: 3_600_000, privateInputs: true })
+      try {
+        const models = node.models().filter((m) => !m.retired).map((m) => m.id)
+        for (const [i, text] of texts.entries()) await node.infer(await paidBody(devnet, i % 3, models[i % 2], text))
+        await node.settle()
+        await node.attribute()
+      } finally {
+        await node.stop()
+      }
+      const records = readRecords(logFile)
+      const inferences = records.filter((r) => r.kind === 'inference')
+      expect(inferences).toHaveLength(texts.length)
+      // no input in the shared log, not even inside another field: only its keccak
+      const raw = fs.readFileSync(logFile, 'utf8')
+      for (const [i, r] of inferences.entries()) {
+        expect(r.input).toBeUndefined()
+        expect(r.inputHash).toBe(keccak256(toHex(texts[i])))
+        expect(raw.includes(texts[i].slice(0, 40))).toBe(false)
+        expect(r.label).not.toBeNull() // the answer and its weights stay: epochs are checked against them
+      }
+      const r = await verify([...stored, logFile])
+      expect(r.discrepancies).toEqual([])
+      expect(r.logs.map((l) => l.operatorId)).toEqual([2, 3, 4, 1])
+      // the node's private requests are counted as withheld, apart from the workload's synthetic ones
+      expect(r.summary.withheldInputs - r.summary.unanswered).toBe(texts.length)
+      expect(r.summary.attributionEpochs).toBeGreaterThan(honest.summary.attributionEpochs)
+      expect(summarize(r)).toMatch(new RegExp(`${r.summary.withheldInputs} requests withheld their input \\(only its hash is logged\\): checked without re-running the model; their metering, answers and answer weights are the operator's word`))
+      // a private request's units still have to agree with the chain: a re-signed log that meters one more unit is caught
+      const copy = path.join(work, 'private-tampered.jsonl')
+      const i = records.findIndex((x) => x.kind === 'inference')
+      records[i].units = (records[i].units as number) + 1
+      records[i].fee = String(BigInt(records[i].units as number) * BigInt(records[i].price as string))
+      writeSigned(records, copy, i, devnetPrivateKey(7))
+      const t = await verify([...stored, copy])
+      expect(t.discrepancies.filter((d) => d.location.n === i).map((d) => d.class)).toEqual(['fee-mismatch'])
+    } finally {
+      await devnet.testClient.revert({ id })
+    }
+  }, 180_000)
 })
 
 /** the dev account index of a payer address */
