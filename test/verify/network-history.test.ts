@@ -307,6 +307,7 @@ describe('tampering on chain, in a snapshot, is found in the history', () => {
     }
     records.push({ v: 1, kind: 'settlement-intent', firstSeq: String(firstSeq), localIds: [inf.localId], usageLogHead: head } as unknown as Rec)
     records.push({ v: 1, kind: 'settlement', firstSeq: String(firstSeq), count: 1, txHash: hash, blockNumber: Number(receipt.blockNumber), policyVersion, contributorsShares: [share] } as unknown as Rec)
+    writeSigned(records, path.join(work, 'scratch.jsonl'), records.length - 2, operatorKeyOf(OP)) // the next head follows them
   }
   /** The stored logs with the operator's replaced by `records` (re-signed from `from`). */
   function withLog(records: Rec[], from: number): string[] {
