@@ -8,25 +8,24 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeEventLog, keccak256, toHex, type Hex } from 'viem'
-import { privateKeyToAddress } from 'viem/accounts'
-import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { createWalletClient, decodeEventLog, http, keccak256, recoverAddress, recoverTypedDataAddress, toHex, type Address, type Hex } from 'viem'
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
+import { loadDevnet, onSnapshot as snapshotted, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { readRecords, writeSigned, type Rec } from '../helpers/signed-log'
 import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
 import { ChainSource } from '../../src/verify/chain-source'
 import { ChargeDomain } from '../../src/protocol/charge-auth'
 import { storedUsageLogs } from '../../src/content/usage-logs'
 import { recordHash } from '../../src/inference/usage-log'
-import { signHash } from '../../src/util/hash'
 import { devnetPrivateKey } from '../../src/chain/keys'
 import { artifact } from '../../src/chain/artifacts'
 import { buildBatch } from '../../src/protocol/receipts'
 import { encodeSettleEpoch } from '../../src/protocol/calls'
-import { privateKeyToAccount } from 'viem/accounts'
-import { createWalletClient, http, type Address } from 'viem'
 import { InferenceNode } from '../../src/inference/node'
 import { attributorKey, operatorKey, paidBody, tempLog } from '../helpers/node'
 import { corpusSplit, loadCorpus } from '../../src/content/corpus'
 import { summarize } from '../../src/cli/commands/verify'
+import { chargeTypedData } from '../helpers/charge-typed-data'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 let devnet: LoadedDevnet
@@ -34,28 +33,8 @@ let stored: string[]
 let work: string
 let honest: VerificationReport
 
-type Rec = Record<string, unknown> & { n: number; kind: string; hash: Hex; prev: Hex; sig: Hex }
-const readRecords = (file: string): Rec[] => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
 /** the workload's operators 2..4 are dev accounts 8..10 */
 const operatorKeyOf = (operatorId: number) => devnetPrivateKey(operatorId + 6)
-
-/** Writes records as their operator would: re-chained and re-signed from `fromIndex` on. */
-function writeSigned(records: Rec[], file: string, fromIndex: number, key: Hex): void {
-  let prev = fromIndex > 0 ? records[fromIndex - 1].hash : (('0x' + '00'.repeat(32)) as Hex)
-  records.forEach((r, i) => {
-    r.n = i
-    if (i >= fromIndex) {
-      r.prev = prev
-      const { hash: _h, sig: _s, ...body } = r
-      void _h
-      void _s
-      r.hash = recordHash(body)
-      r.sig = signHash(key, r.hash)
-    }
-    prev = r.hash
-  })
-  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
-}
 
 /** A copy of the stored logs, the log of `operatorId` replaced by `records` (re-signed from `fromIndex`). */
 function variant(operatorId: number, edit: (records: Rec[]) => number): string[] {
@@ -124,8 +103,20 @@ describe('the workload operators keep real usage logs', () => {
       expect(recordHash(body)).toBe(b.usageLogHead.toLowerCase())
       expect((records[i].localIds as number[]).length).toBe(b.count)
     }
-    // requests keep their input out of the log: a hash of it, no text, no model answer
-    const inference = byOperator.get(2)!.find((r) => r.kind === 'inference')!
+    // each log's last record is signed by its operator's account (the signature covers the chain before it)
+    for (const [id, records] of byOperator) {
+      const last = records[records.length - 1]
+      expect((await recoverAddress({ hash: last.hash, signature: last.sig })).toLowerCase()).toBe(devnet.manifest.accounts.operators[id - 1].toLowerCase())
+    }
+    // requests keep their input out of the log: a hash of it, no text, no model answer; the payer signed its authorisation
+    const inference = byOperator.get(2)!.find((r) => r.kind === 'inference')! as Rec & { payer: Address; authorization: { cumulativeAmount: string; recentBlock: number; expiryBlock: number; signature: Hex } }
+    const a = inference.authorization
+    const signer = await recoverTypedDataAddress({
+      ...chargeTypedData(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement),
+      message: { payer: inference.payer, operator: devnet.manifest.accounts.operators[1], cumulativeAmount: BigInt(a.cumulativeAmount), recentBlock: BigInt(a.recentBlock), expiryBlock: BigInt(a.expiryBlock) },
+      signature: a.signature,
+    })
+    expect(signer.toLowerCase()).toBe(inference.payer)
     expect(inference.input).toBeUndefined()
     expect(inference.inputHash).toMatch(/^0x[0-9a-f]{64}$/)
     expect(inference.label).toBeNull()
@@ -255,14 +246,7 @@ describe('tampering on chain, in a snapshot, is found in the history', () => {
   const registry = () => ({ address: devnet.manifest.contracts.ModelRegistry, abi: artifact('ModelRegistry').abi })
   const attribution = () => ({ address: devnet.manifest.contracts.AttributionSettlement, abi: artifact('AttributionSettlement').abi })
   const domain = () => new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement)
-  async function onSnapshot<T>(f: () => Promise<T>): Promise<T> {
-    const id = await devnet.testClient.snapshot()
-    try {
-      return await f()
-    } finally {
-      await devnet.testClient.revert({ id })
-    }
-  }
+  const onSnapshot = <T>(f: () => Promise<T>): Promise<T> => snapshotted(devnet, f)
   async function send(from: Address, call: Record<string, unknown>): Promise<{ blockNumber: number; hash: Hex; logs: { data: Hex; topics: Hex[] }[] }> {
     await devnet.testClient.impersonateAccount({ address: from })
     const hash = await devnet.wallet(from).writeContract({ ...call, chain: null } as never)
@@ -404,9 +388,8 @@ describe('privacy: a node that keeps request inputs out of its log', () => {
       .filter((e) => corpusSplit(e.id) === 'test')
       .slice(300, 306)
       .map((e) => e.text)
-    const id = await devnet.testClient.snapshot()
     const logFile = tempLog()
-    try {
+    await snapshotted(devnet, async () => {
       const node = await InferenceNode.start({ manifest: devnet.manifest, operator: operatorKey(), attributor: attributorKey(), logFile, contentDir: devnet.contentDir, batchSize: 100, batchIntervalMs: 3_600_000, privateInputs: true })
       try {
         const models = node.models().filter((m) => !m.retired).map((m) => m.id)
@@ -442,9 +425,7 @@ describe('privacy: a node that keeps request inputs out of its log', () => {
       writeSigned(records, copy, i, devnetPrivateKey(7))
       const t = await verify([...stored, copy])
       expect(t.discrepancies.filter((d) => d.location.n === i).map((d) => d.class)).toEqual(['fee-mismatch'])
-    } finally {
-      await devnet.testClient.revert({ id })
-    }
+    })
   }, 180_000)
 })
 
