@@ -42,6 +42,7 @@ export const POINT_NEEDS: Record<PointField, Need[]> = {
   takeRate: [SETTLE, MODELS],
   rewardsEmissions: [REWARDS],
   stakingInterest: [STAKING],
+  stakingInterestPaid: [STAKING],
   maintainerIncentives: [REWARDS],
   stakerIncentives: [REWARDS, STAKING],
   otherIncentives: [REWARDS],

@@ -72,10 +72,13 @@ export interface SustainabilityPoint {
   /** revenue / fees */
   takeRate: string | null
   rewardsEmissions: bigint | null
+  /** staking interest accrued in the period (accrual basis: stake_accrual spans that start in it) */
   stakingInterest: bigint | null
+  /** staking interest paid out in the period: payout − principal at unstake (cash basis) */
+  stakingInterestPaid: bigint | null
   /** emissions to creators, contributors and operators */
   maintainerIncentives: bigint | null
-  /** emissions to stakers + staking interest */
+  /** emissions to stakers + staking interest (accrued) */
   stakerIncentives: bigint | null
   /** emissions with role other */
   otherIncentives: bigint | null
@@ -368,6 +371,10 @@ export interface UpkeepCoverage {
   stakerFeeIncome: bigint
   /** staker fee income, annualized, / staked principal at the period's end */
   stakerRealYield: string | null
+  /** emissions to stakers + staking interest accrued in the period */
+  stakerIncentives: bigint
+  /** staker incentives, annualized, / staked principal at the period's end (token-funded, not real yield) */
+  stakerIncentiveYield: string | null
   models: ModelUpkeep[]
   operators: OperatorUpkeep[]
   unknowns: Unknown[]

@@ -208,7 +208,7 @@ describe('openledger-like manifest (OpenToken + Staking)', () => {
     expect(csv.code, csv.stderr).toBe(0)
     const cell = (key: string) => csv.stdout.split('\n').find((l) => l.startsWith(`headline,${key},value,`))?.split(',value,')[1]
     expect(cell('All burns (OPEN)')).toBe(exactOpen(want.burns))
-    expect(cell('staking interest')).toBe(exactOpen(want.stakingInterest))
+    expect(cell('staking interest accrued')).toBe(exactOpen(want.stakingInterest))
     expect(cell('Fees (OPEN)')).toBe(`unknown (${NO_SETTLEMENT}; no ModelRegistry on this network)`)
     expect(csv.stdout).not.toMatch(/^headline,(Fees|Revenue|Earnings)[^,]*,value,0$/m)
     expect(printed.html.code, printed.html.stderr).toBe(0)
