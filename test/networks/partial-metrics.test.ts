@@ -1,7 +1,7 @@
 // The API and the report on a partial network: the small devnet indexed from a manifest that names
 // only OpenToken and Staking (the openledger profile's public contracts). Metrics computed from
-// those contracts equal an independent computation from the raw chain logs
-// (test/helpers/expected-metrics.ts); every metric that needs an absent contract is null with
+// those contracts equal an independent computation from the raw chain logs (and, for accrued
+// staking interest, the contract's own calculateAmount by eth_call; test/helpers/expected-metrics.ts); every metric that needs an absent contract is null with
 // the reason, never 0 (GraphQL: the field null and its reason in `unknowns` or the response's
 // extensions.unknowns; report: "unknown (no InferenceSettlement on this network)"); bad input is
 // still refused. A token-only manifest (the ethereum profile) on the same data nulls staking too.
@@ -13,7 +13,7 @@ import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { rawEvents } from '../helpers/raw-events'
-import { MONTH, WHOLE, expectedLiabilities, expectedSustainability, loadFacts } from '../helpers/expected-metrics'
+import { MONTH, WHOLE, expectedLiabilities, expectedSustainability, loadAccruals, loadFacts } from '../helpers/expected-metrics'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { apiOptions } from '../../src/api/config'
@@ -63,6 +63,7 @@ beforeAll(async () => {
   db = await freshDatabase('partial')
   const indexed = indexTo({ manifestFile: files.openledger, dbUrl: db.url, dataDir }, devnet.endBlock)
   loadFacts(await rawEvents(devnet), m)
+  await loadAccruals(devnet.publicClient as never) // staking interest on the accrual basis, from the contract's own values
   await indexed
   // the report CLI opens the embedded warehouse itself: before this process does
   for (const format of ['md', 'html', 'csv']) printed[format] = await upkeep(['report', '--month', MONTH_NAME, '--format', format, '--manifest', files.openledger])
@@ -90,7 +91,7 @@ async function gql<T = Record<string, unknown>>(server: ApiServer, query: string
 }
 
 const NO_SETTLEMENT = 'no InferenceSettlement on this network'
-const POINT = `periodStart inferences payers fees inferenceFees deploymentFees revenue takeRate burns stakingInterest rewardsEmissions tokenIncentives vestingUnlocks earnings feeFundedShare agentFees`
+const POINT = `periodStart inferences payers fees inferenceFees deploymentFees revenue takeRate burns stakingInterest stakingInterestPaid rewardsEmissions tokenIncentives vestingUnlocks earnings feeFundedShare agentFees`
 const SUSTAINABILITY = `query($from: DateTime!, $to: DateTime!) { networkSustainability(from: $from, to: $to, interval: MONTH) { totals { ${POINT} } series { ${POINT} } unknowns { field reason } } }`
 type Point = Record<string, string | number | null>
 type Sustainability = { networkSustainability: { totals: Point; series: Point[]; unknowns: { field: string; reason: string }[] } }
@@ -107,6 +108,7 @@ describe('openledger-like manifest (OpenToken + Staking)', () => {
       expect(want.totals.stakingInterest).toBeGreaterThan(0n)
       expect(s.totals.burns).toBe(String(want.totals.burns))
       expect(s.totals.stakingInterest).toBe(String(want.totals.stakingInterest))
+      expect(s.totals.stakingInterestPaid).toBe(String(want.totals.stakingInterestPaid))
       for (const f of ['inferences', 'payers', 'fees', 'inferenceFees', 'deploymentFees', 'revenue', 'takeRate', 'rewardsEmissions', 'tokenIncentives', 'vestingUnlocks', 'earnings', 'feeFundedShare', 'agentFees']) {
         expect(s.totals[f], f).toBeNull()
         expect(s.unknowns.find((u) => u.field === `totals.${f}`)?.reason, f).toMatch(/^no \w+ on this network/)
