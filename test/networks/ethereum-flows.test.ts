@@ -24,6 +24,8 @@ let anvil: Anvil
 let c: ReturnType<typeof clients>
 let db: TestDatabase
 let dataDir: string
+/** the manifest (outside the data directory, which must hold only what upkeep writes) */
+let manifestDir: string
 let warehouse: Warehouse
 let api: ApiServer
 let unlabelled: ApiServer
@@ -59,7 +61,8 @@ beforeAll(async () => {
   const head = Number(await c.pub.getBlockNumber())
 
   dataDir = newDataDir()
-  const file = path.join(dataDir, 'ethereum.json')
+  manifestDir = newDataDir()
+  const file = path.join(manifestDir, 'ethereum.json')
   writeManifest(file, {
     network: 'ethereum',
     chainId: anvil.chainId,
@@ -87,7 +90,7 @@ afterAll(async () => {
   await warehouse?.close().catch(() => {})
   await anvil?.stop()
   await db?.drop()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  for (const d of [dataDir, manifestDir]) if (d) fs.rmSync(d, { recursive: true, force: true })
 })
 
 async function gql<T>(server: ApiServer, query: string): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {

@@ -23,6 +23,8 @@ import { BIN } from './helpers'
 let devnet: LoadedDevnet
 let db: TestDatabase
 let dataDir: string
+/** the manifests (outside the data directory, which must hold only what upkeep writes) */
+let manifestDir: string
 let warehouse: Warehouse
 let openledger: ApiServer
 let ethereum: ApiServer
@@ -54,9 +56,10 @@ beforeAll(async () => {
     accounts: { stakingBank: m.accounts.stakingBank },
   })
   dataDir = newDataDir()
-  files.openledger = path.join(dataDir, 'openledger.json')
-  files.ethereum = path.join(dataDir, 'ethereum.json')
-  files.broken = path.join(dataDir, 'broken.json')
+  manifestDir = newDataDir()
+  files.openledger = path.join(manifestDir, 'openledger.json')
+  files.ethereum = path.join(manifestDir, 'ethereum.json')
+  files.broken = path.join(manifestDir, 'broken.json')
   writeManifest(files.openledger, partial({ OpenToken: m.contracts.OpenToken, Staking: m.contracts.Staking }))
   writeManifest(files.ethereum, partial({ OpenToken: m.contracts.OpenToken }))
   fs.writeFileSync(files.broken, JSON.stringify({ chainId: m.chainId, rpcUrl: m.rpcUrl, startBlock: 0, contracts: { InferenceSettlment: m.contracts.InferenceSettlement } }))
@@ -80,7 +83,7 @@ afterAll(async () => {
   await warehouse?.close().catch(() => {})
   await devnet?.stop()
   await db?.drop()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  for (const d of [dataDir, manifestDir]) if (d) fs.rmSync(d, { recursive: true, force: true })
 })
 
 type Answer<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { unknowns?: { field: string; reason: string }[] } }
