@@ -15,6 +15,7 @@ import { actors, mineActivity } from '../helpers/activity'
 import { openWarehouse, queryRows, type Warehouse } from '../../src/warehouse/client'
 import { Rng } from '../../src/util/rng'
 import { Metrics, readAssumptions, type Interval, type MetricsConfig, type Period } from '../../src/analytics'
+import type { DayAggregates } from '../../src/analytics/served'
 
 const DAY = 86_400_000
 const LIB = path.resolve(__dirname, '..', '..', 'lib')
@@ -47,6 +48,7 @@ function periods(seed: number, n: number, whole: boolean, last = lastDay): { p: 
   })
 }
 
+/** Every analytics answer for a period: those over [from, to) and those at a time (`to`). */
 async function answers(m: Metrics, p: Period, interval: Interval) {
   return {
     sustainability: await m.sustainability(p, interval),
@@ -54,7 +56,39 @@ async function answers(m: Metrics, p: Period, interval: Interval) {
     datanets: await m.datanets(p, 100),
     operators: await m.operators(p),
     concentration: await m.concentration(p),
+    agents: await m.agents(p),
+    retention: await m.retention(p),
+    contributors: await m.contributors(p, 100),
+    upkeep: await m.upkeep(p),
+    runway: await m.runway(p.to),
+    liabilities: await m.liabilities(p.to),
+    unlockOverhang: await m.unlockOverhang(p.to),
+    priceToFees: await m.priceToFees(p.to, '0.35'),
+    modelDecay: await m.modelDecay(p.to),
+    feePolicyHistory: await m.feePolicyHistory(),
   }
+}
+
+/** Whether every metric's served path answers the period itself (no warehouse query behind it). */
+async function servedAnswers(d: DayAggregates, p: Period, interval: Interval): Promise<boolean> {
+  const all = [
+    d.sustainability(p, interval),
+    d.models(p, 100),
+    d.datanets(p, 100),
+    d.operators(p),
+    d.concentration(p),
+    d.agents(p),
+    d.retention(p),
+    d.contributors(p, 100),
+    await d.upkeep(p, {}),
+    d.runway(p.to),
+    d.liabilities(p.to),
+    await d.unlockOverhang(p.to),
+    d.priceToFees(p.to, '0.35'),
+    await d.modelDecay(p.to, 0.5),
+    await d.feePolicyHistory(),
+  ]
+  return all.every((x) => x !== undefined)
 }
 
 beforeAll(async () => {
@@ -98,8 +132,8 @@ describe('day sums held in memory', () => {
 
   it('answer random whole-day periods and intervals exactly as the facts do, without the warehouse', async () => {
     for (const { p, interval } of periods(1, 40, true)) {
-      // answered from memory: the served path itself returns, no warehouse query behind it
-      expect(served.served!.sustainability(p, interval), p.from.toISOString()).toBeDefined()
+      // answered from memory: every served path itself returns, no warehouse query behind it
+      expect(await servedAnswers(served.served!, p, interval), p.from.toISOString()).toBe(true)
       const got = await answers(served, p, interval)
       expect(got, `${p.from.toISOString()} – ${p.to.toISOString()} by ${interval}`).toEqual(await answers(facts, p, interval))
     }
@@ -108,6 +142,7 @@ describe('day sums held in memory', () => {
   it('leave partial days to the facts, and those answers equal the facts too', async () => {
     for (const { p, interval } of periods(2, 12, false)) {
       expect(served.served!.sustainability(p, interval)).toBeUndefined()
+      expect(served.served!.runway(p.to)).toBeUndefined()
       expect(await answers(served, p, interval)).toEqual(await answers(facts, p, interval))
     }
   }, 300_000)
@@ -122,6 +157,42 @@ describe('day sums held in memory', () => {
     expect(a.datanets.some((d) => d.contributors > 1)).toBe(true)
     expect(a.operators.operators.length).toBeGreaterThan(1)
     expect(a.concentration.recipients).toBeGreaterThan(1)
+    expect(a.agents.agentFees).toBeGreaterThan(0n)
+    expect(a.agents.agents).toBeGreaterThan(0)
+    expect(a.retention.length).toBe(1) // the month's own cohort
+    expect(a.retention[0].size).toBeGreaterThan(1)
+    expect(a.contributors.some((c) => c.attributionPaid > 0n && c.contributions > 0 && c.datanets > 0)).toBe(true)
+    expect(a.upkeep.upkeepCost).toBeGreaterThan(0n)
+    expect(a.upkeep.models.length).toBeGreaterThan(1)
+    expect(a.upkeep.operators.length).toBeGreaterThan(1)
+    expect(a.runway.treasuryBalance).toBeGreaterThan(0n)
+    expect(a.runway.liabilities.stakedPrincipal).toBeGreaterThan(0n)
+    expect(a.unlockOverhang.next30).toBeGreaterThan(0n)
+    expect(a.modelDecay.length).toBeGreaterThan(1)
+  }, 60_000)
+
+  it('answer a valid period with no data as the facts do: unknown ratios null with their reasons, never 0', async () => {
+    // whole days (served) and a part day (facts), long before the chain's first block
+    for (const p of [
+      { from: new Date(Date.UTC(2024, 0, 1)), to: new Date(Date.UTC(2024, 1, 1)) },
+      { from: new Date(Date.UTC(2024, 0, 1, 6, 30)), to: new Date(Date.UTC(2024, 1, 1, 18)) },
+    ]) {
+      const got = await answers(served, p, 'month')
+      expect(got).toEqual(await answers(facts, p, 'month'))
+      expect(got.sustainability.series).toEqual([])
+      expect([got.sustainability.totals.takeRate, got.sustainability.totals.feeFundedShare, got.sustainability.totals.agentFeeShare]).toEqual([null, null, null])
+      expect(got.agents.agentFeeShare).toBeNull()
+      expect([got.concentration.gini, got.concentration.hhi, got.concentration.top10Share]).toEqual([null, null, null])
+      // no OPEN price that early: the cost is unknown, so is the coverage; and no model was live
+      expect([got.upkeep.upkeepCost, got.upkeep.maintenanceCoverage]).toEqual([null, null])
+      expect(got.upkeep.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models'])
+      expect(got.upkeep.unknowns.every((u) => u.reason.length > 10)).toBe(true)
+      expect(got.runway.treasuryRunwayMonths).toBeNull()
+      expect(got.runway.unknowns).toContainEqual({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
+      expect(got.unlockOverhang.next30ToFees).toBeNull()
+      expect(got.priceToFees.priceToFees).toBeNull()
+      expect([got.models, got.datanets, got.retention, got.contributors, got.modelDecay]).toEqual([[], [], [], [], []])
+    }
   }, 60_000)
 })
 
