@@ -72,6 +72,7 @@ const SAME = `{ networkSustainability(${FULL}, interval: MONTH) { series { perio
 const NETWORK = (p: string) => `{ networkSustainability(${p}, interval: MONTH) { series { periodStart fees revenue feeFundedShare } totals { fees revenue payers } } }`
 const MODELS = (p: string) => `{ modelRevenue(${p}, limit: 10) { modelId fees inferences attributionPaid } }`
 const PAYOUTS = (p: string) => `{ payoutConcentration(${p}) { gini hhi top10Share } }`
+const UPKEEP = (p: string) => `{ upkeepCoverage(${p}) { upkeepCost maintainerFeeIncome maintenanceCoverage models { modelId margin } } }`
 // each request one of 256 periods at random: on the facts path nearly every request is a warehouse run of its own
 for (const [path, label] of [
   ['facts', 'facts (warehouse)'],
@@ -82,6 +83,7 @@ for (const [path, label] of [
     [`network sustainability, monthly, random whole-day period, ${label}`, 'analytics', PERIODS.map(NETWORK), path],
     [`revenue per model, top 10, random whole-day period, ${label}`, 'analytics', PERIODS.map(MODELS), path],
     [`payout concentration, random whole-day period, ${label}`, 'analytics', PERIODS.map(PAYOUTS), path],
+    [`upkeep coverage, random whole-day period, ${label}`, 'analytics', PERIODS.map(UPKEEP), path],
   )
 }
 CASES.push(
