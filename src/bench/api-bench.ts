@@ -1,7 +1,7 @@
 // API throughput on the indexed bench chain: GraphQL entity and analytics queries under 32
 // concurrent clients (autocannon), requests/s and exact p50/p95/p99, the API as its own server
 // on a free loopback port with the read-only role.
-import path from 'node:path'
+import os from 'node:os'
 import { readOnlyRoleUrl } from '../db/postgres'
 import type { Devnet } from '../workload/devnet'
 import { startApi } from '../api/server'
@@ -112,6 +112,7 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
   const rss = { before: rssBefore, after: process.memoryUsage().rss }
   log(`api: day sums held for block ${served.head}: ${served.entries} day-key entries, built in ${served.buildMs} ms; RSS ${Math.round(rss.before / 2 ** 20)} → ${Math.round(rss.after / 2 ** 20)} MiB`)
   const seconds = 8
+  const loadAtStart = os.loadavg()[0]
   const rows: Row[] = []
   try {
     for (const [name, kind, queries, path] of CASES) {
@@ -176,6 +177,8 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
     '## API (`npm run bench -- api`)',
     '',
     `GraphQL over HTTP on loopback, 32 concurrent clients (autocannon in the same process as the API, so the two share the cores), ${seconds} s per run, ${Math.max(3, runs)} runs, median. Entity queries read Postgres through the read-only role; analytics read ClickHouse ("facts (warehouse)": every period a warehouse query, as before) or, for whole-day periods, the day sums the serving process holds in memory ("day sums in memory", src/analytics/served.ts); sub-day periods always read the facts. "× same report" is req/s over the same-report row of the same API (targets: whole-day network ≥ 0.8×, per model and payouts ≥ 0.5×, sub-day ≥ 0.1×); "p95 × same" the p95 over that row's p95 (target for whole-day network: ≤ 2×). "failed": answers that were not a 2xx without GraphQL errors, over all timed runs, by code (an HTTP status, a GraphQL error code, \`timeout\`: no answer within 10 s); a row with failures is reported, not dropped, and its req/s counts the failed answers too.`,
+    '',
+    `1-minute load average of the machine (${os.cpus().length} cores, shared with whatever else runs on it): ${loadAtStart.toFixed(1)} when the suite started, ${os.loadavg()[0].toFixed(1)} when it ended; ratios within one run share that load.`,
     '',
     `Serving process RSS: ${Math.round(rss.before / 2 ** 20)} MiB before the APIs started, ${Math.round(rss.after / 2 ** 20)} MiB with the bench chain's day sums loaded (${served.entries.toLocaleString('en-US')} day-key entries at block ${served.head}, built in ${served.buildMs} ms; the process also holds the embedded chDB).`,
     '',
