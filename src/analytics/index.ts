@@ -17,6 +17,7 @@
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods (and times at midnight) from day-level sums held in memory;
 //               blockRange and changes (the monthly report's provenance) still read the facts
+// whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -28,12 +29,14 @@ import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
 import { DayAggregates } from './served'
+import * as whatif from './whatif'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
 export { readAssumptions, type Assumptions } from './assumptions'
 export type { AssumptionOverrides } from './upkeep'
+export { parseMultiplier, parseSplit, splitText, PARTIES, type Split, type WhatIfScenario } from './whatif'
 
 export class Metrics {
   private readonly s: Sql
@@ -120,5 +123,9 @@ export class Metrics {
   async upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
     this.s.range(p)
     return (await this.served?.upkeep(p, overrides)) ?? upkeepCost.upkeep(this.s, p, overrides)
+  }
+  // ---- governance what-ifs
+  whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {
+    return whatif.whatIf(this.s, p, scenario, overrides)
   }
 }

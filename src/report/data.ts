@@ -25,6 +25,7 @@ import { ratio } from '../analytics'
 import { stateDigest } from '../db/digest'
 import { indexedHead } from '../squid/compat'
 import { runsCovering } from '../verify/store'
+import { reportWhatIfs, type ReportWhatIf } from './whatif'
 
 export interface ReportData {
   month: string
@@ -54,6 +55,8 @@ export interface ReportData {
   /** the share of the month's inference fees served by operators in a clean verification run's range */
   verifiedShare: { fees: bigint; share: string | null; runIds: number[] }
   risks: string[]
+  /** governance what-ifs: the month replayed under other splits and prices (src/report/whatif.ts) */
+  whatIfs: ReportWhatIf[]
   /** what the report was computed from */
   basis: { finalizedHeight: number; blockFrom: number | null; blockTo: number | null; stateDigest: string; assumptionsHash: string | null; verificationRunIds: number[] }
 }
@@ -114,6 +117,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
   const maintained = new Set(d.changes.adapterUpdates.map((a) => a.modelId))
   const neglected = d.decaying.filter((m) => !maintained.has(m.modelId))
   if (neglected.length) out.push(`decaying models with no adapter update this month: ${neglected.map((m) => m.modelId).join(', ')}`)
+  if (d.whatIfs.some((w) => !w.result.identityHolds)) out.push('the index disagrees with the chain: replaying the month under the policies in force does not give the settled fee shares')
   return out
 }
 
@@ -149,6 +153,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.feePolicyHistory(),
     verifiedFees(metrics, pool, from, to),
   ])
+  const whatIfs = await reportWhatIfs(metrics, { from, to }, policies)
   const base: Omit<ReportData, 'risks'> = {
     month,
     from,
@@ -172,6 +177,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     changes,
     policies: policies.filter((x) => x.since >= from && x.since < to),
     verifiedShare: { fees: verified.fees, share: ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
+    whatIfs,
     basis: {
       finalizedHeight: head.finalized,
       blockFrom: range.from,
