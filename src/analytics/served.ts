@@ -20,7 +20,7 @@ import { decayThreshold, modelDecayOf, retentionOf } from './health'
 import { agentMetricsOf, operatorMetricsOf, type OperatorDim } from './participants'
 import { checkPriceUsd, liabilitiesOf, priceToFeesOf, runwayOf, unlockOverhangOf, type VestingSchedule } from './supply'
 import { upkeepOf, type AssumptionOverrides } from './upkeep'
-import { DAY_MS, wholeDays, type Row, type Sql } from './sql'
+import { ACCRUED, DAY_MS, wholeDays, type Row, type Sql } from './sql'
 import type {
   AgentMetrics,
   Concentration,
@@ -196,6 +196,7 @@ const NETWORK: Record<SustainabilityPart, string[]> = {
   deployments: ['rows', 'amount'],
   incentives: ['rows', 'maintainers', 'stakers', 'other'],
   interest: ['rows', 'interest'],
+  interestPaid: ['rows', 'paid'],
   unlocks: ['rows', 'amount'],
   burns: ['rows', 'amount'],
 }
@@ -572,6 +573,10 @@ export class DayAggregates {
       measured: b.serving.all(a, z).map(([k, s]) => ({ model_id: split(k)[0], operator_id: split(k)[1], cpu: s[1].toString() })),
       fallback: b.uncommitted.all(a, z).map(([k, s]) => ({ model_id: split(k)[0], operator_id: split(k)[1], units: s[1].toString(), n: s[2].toString() })),
       owed: this.owed(b, z),
+      stakers: {
+        interest: b.network.sumOr0('interest', a, z, NETWORK.interest.length)[1].toString(),
+        emissions: b.network.sumOr0('incentives', a, z, NETWORK.incentives.length)[2].toString(),
+      },
     }))
   }
 
@@ -596,7 +601,8 @@ export class DayAggregates {
       `SELECT * FROM (SELECT 'incentives' AS part, ${D}, toString(count()) AS rows, toString(sumIf(amount, role IN ('creator','contributor','operator'))) AS a,
          toString(sumIf(amount, role = 'staker')) AS b, toString(sumIf(amount, role NOT IN ('creator','contributor','operator','staker'))) AS c
        FROM ${t('incentive_payment')} GROUP BY day
-       UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
+       UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(${ACCRUED})), '0', '0' FROM ${t('stake_accrual')} GROUP BY day
+       UNION ALL SELECT 'interestPaid', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
        UNION ALL SELECT 'unlocks', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('vesting_release')} GROUP BY day
        UNION ALL SELECT 'burns', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('burn')} GROUP BY day)
        ORDER BY part, day`,

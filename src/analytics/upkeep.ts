@@ -9,7 +9,7 @@
 import { dec, withOverrides, priceAt, type Assumptions, type Dec, type ScalarAssumption } from './assumptions'
 import { ratio } from './exact'
 import { liabilities } from './supply'
-import { WHERE_PERIOD, type Row, type Sql } from './sql'
+import { ACCRUED, WHERE_PERIOD, type Row, type Sql } from './sql'
 import type { CostLine, Liabilities, ModelUpkeep, OperatorUpkeep, Period, Unknown, UpkeepCoverage } from './types'
 
 const MONTH_MS = 30n * 86_400_000n
@@ -43,6 +43,8 @@ export interface UpkeepFacts {
   /** inferences of batches with no committed cost per (model_id, operator_id): units, n */
   fallback: Row[]
   owed: Liabilities
+  /** staking interest accrued (interest) and staker emissions (emissions) in the period */
+  stakers: Row | undefined
 }
 
 export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides = {}): Promise<UpkeepCoverage> {
@@ -52,7 +54,7 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
 async function upkeepFacts(db: Sql, p: Period, r: Record<string, string>): Promise<UpkeepFacts> {
   // serving cost committed in the period, and the inferences of batches with none committed
   const uncovered = `concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${db.t('serving_cost')})`
-  const [usage, byOperator, owed, measured, fallback] = await Promise.all([
+  const [usage, byOperator, owed, measured, fallback, [stakers]] = await Promise.all([
     db.q(
       `SELECT model_id, toString(sum(units)) AS units, toString(sum(creator_share) + sum(contributors_share)) AS income,
               toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors, toString(sum(infra_share)) AS infra
@@ -63,8 +65,13 @@ async function upkeepFacts(db: Sql, p: Period, r: Record<string, string>): Promi
     liabilities(db, p.to),
     db.q(`SELECT model_id, operator_id, toString(sum(cpu_micros)) AS cpu FROM ${db.t('serving_cost')} WHERE ${WHERE_PERIOD} GROUP BY model_id, operator_id`, r),
     db.q(`SELECT model_id, operator_id, toString(sum(units)) AS units, toString(count()) AS n FROM ${db.t('inference')} WHERE ${WHERE_PERIOD} AND ${uncovered} GROUP BY model_id, operator_id`, r),
+    db.q(
+      `SELECT (SELECT toString(sum(${ACCRUED})) FROM ${db.t('stake_accrual')} WHERE ${WHERE_PERIOD}) AS interest,
+              (SELECT toString(sum(amount)) FROM ${db.t('incentive_payment')} WHERE ${WHERE_PERIOD} AND role = 'staker') AS emissions`,
+      r,
+    ),
   ])
-  return { usage, byOperator, owed, measured, fallback }
+  return { usage, byOperator, owed, measured, fallback, stakers }
 }
 
 /** Upkeep coverage from the period's facts (read by `facts`, after the input is checked) and the models' record in Postgres. */
@@ -75,7 +82,7 @@ export async function upkeepOf(db: Sql, p: Period, overrides: AssumptionOverride
   // a malformed override is refused even when there is no file to apply it to
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
   const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
-  const [{ usage, byOperator, owed, measured, fallback }, models, declarations] = await Promise.all([
+  const [{ usage, byOperator, owed, measured, fallback, stakers }, models, declarations] = await Promise.all([
     facts(r),
     db.pg.query<{ id: string; registered_at: Date; retired_at: Date | null; deployment_fee: string }>(
       'select id, registered_at, retired_at, deployment_fee::text from model where registered_at < $2 and (retired_at is null or retired_at > $1)',
@@ -237,6 +244,10 @@ export async function upkeepOf(db: Sql, p: Period, overrides: AssumptionOverride
   if (!modelRows.length) unknowns.push({ field: 'models', reason: 'no model was live or used in the period' })
   // stakers get no share of fees under any FeePolicy version: their real yield is a known 0
   const stakerFeeIncome = 0n
+  const stakerIncentives = BigInt(stakers?.interest ?? '0') + BigInt(stakers?.emissions ?? '0')
+  if (owed.stakedPrincipal === 0n) {
+    for (const field of ['stakerRealYield', 'stakerIncentiveYield']) unknowns.push({ field, reason: "nothing staked at the period's end" })
+  }
   return {
     from: p.from,
     to: p.to,
@@ -251,6 +262,8 @@ export async function upkeepOf(db: Sql, p: Period, overrides: AssumptionOverride
     stakedPrincipal: owed.stakedPrincipal,
     stakerFeeIncome,
     stakerRealYield: ratio(stakerFeeIncome * YEAR_MS, owed.stakedPrincipal * periodMs),
+    stakerIncentives,
+    stakerIncentiveYield: ratio(stakerIncentives * YEAR_MS, owed.stakedPrincipal * periodMs),
     models: modelRows,
     operators,
     unknowns,

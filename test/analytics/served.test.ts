@@ -238,7 +238,7 @@ const QUERY = `query ($from: DateTime!, $to: DateTime!, $interval: Interval!) {
   contributorRetention(from: $from, to: $to) { cohort size active rates }
   contributorEarnings(from: $from, to: $to, limit: 100) { contributor attributionPaid incentives contributions datanets }
   upkeepCoverage(from: $from, to: $to) {
-    provenance openPriceUsd costs { component provenance note usd amount } upkeepCost maintainerFeeIncome maintenanceCoverage stakedPrincipal stakerRealYield
+    provenance openPriceUsd costs { component provenance note usd amount } upkeepCost maintainerFeeIncome maintenanceCoverage stakedPrincipal stakerRealYield stakerIncentives stakerIncentiveYield
     models { modelId units maintainerFeeIncome servingCost servingProvenance maintenanceProvenance upkeepCost margin maintenanceCoverage paybackMonths }
     operators { operatorId units infraFees servingCost servingProvenance infraMargin } unknowns { field reason }
   }
@@ -254,7 +254,7 @@ const QUERY = `query ($from: DateTime!, $to: DateTime!, $interval: Interval!) {
 }
 fragment P on SustainabilityPoint {
   periodStart inferences units payers fees inferenceFees deploymentFees creatorFees contributorFees infraFees supplySideFees treasuryFees feeBurns
-  treasuryRevenue holdersRevenue revenue burns takeRate rewardsEmissions stakingInterest maintainerIncentives stakerIncentives otherIncentives
+  treasuryRevenue holdersRevenue revenue burns takeRate rewardsEmissions stakingInterest stakingInterestPaid maintainerIncentives stakerIncentives otherIncentives
   tokenIncentives vestingUnlocks earnings maintainerFeePayouts feeFundedShare agentFees agentFeeShare
 }`
 

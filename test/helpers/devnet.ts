@@ -53,3 +53,13 @@ export async function rawLogs(client: LoadedDevnet['publicClient'], address: Add
   }
   return out
 }
+
+/** Runs `f` on a chain snapshot and reverts the chain afterwards, so later tests see the honest chain. */
+export async function onSnapshot<T>(devnet: LoadedDevnet, f: () => Promise<T>): Promise<T> {
+  const id = await devnet.testClient.snapshot()
+  try {
+    return await f()
+  } finally {
+    await devnet.testClient.revert({ id })
+  }
+}
