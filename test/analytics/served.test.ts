@@ -210,9 +210,9 @@ describe('day sums held in memory', () => {
       expect([got.sustainability.totals.takeRate, got.sustainability.totals.feeFundedShare, got.sustainability.totals.agentFeeShare]).toEqual([null, null, null])
       expect(got.agents.agentFeeShare).toBeNull()
       expect([got.concentration.gini, got.concentration.hhi, got.concentration.top10Share]).toEqual([null, null, null])
-      // no OPEN price that early: the cost is unknown, so is the coverage; and no model was live
-      expect([got.upkeep.upkeepCost, got.upkeep.maintenanceCoverage]).toEqual([null, null])
-      expect(got.upkeep.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models'])
+      // no OPEN price that early: the cost is unknown, so is the coverage; no model was live, nothing staked
+      expect([got.upkeep.upkeepCost, got.upkeep.maintenanceCoverage, got.upkeep.stakerRealYield, got.upkeep.stakerIncentiveYield]).toEqual([null, null, null, null])
+      expect(got.upkeep.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models', 'stakerRealYield', 'stakerIncentiveYield'])
       expect(got.upkeep.unknowns.every((u) => u.reason.length > 10)).toBe(true)
       expect(got.runway.treasuryRunwayMonths).toBeNull()
       expect(got.runway.unknowns).toContainEqual({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
