@@ -312,6 +312,8 @@ describe('in the serving process, through a reorg', () => {
       const { readAssumptions } = require(lib + '/analytics/index.js')
       ;(async () => {
         const config = loadConfig()
+        // as npm start does: the data directory is opened (stamped) before the warehouse writes in it
+        require(lib + '/db/data-format.js').openDataDir(config.dataDir)
         const warehouse = await openWarehouse(config.warehouse)
         await runIndexer({ manifest: process.env.MANIFEST, config, warehouse })
         const metrics = ${JSON.stringify({ treasury: cfg.treasury, distributor: cfg.distributor, stakingBank: cfg.stakingBank })}
