@@ -15,7 +15,8 @@
 // assumptions.ts the cost-assumptions file
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
-// served.ts     whole-day periods from day-level cumulative sums held in memory
+// served.ts     whole-day periods (and times at midnight) from day-level sums held in memory;
+//               blockRange and changes (the monthly report's provenance) still read the facts
 // whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
@@ -75,40 +76,43 @@ export class Metrics {
     this.s.range(p)
     return this.served?.datanets(p, limit) ?? breakdown.datanets(this.s, p, limit)
   }
-  contributors(p: Period, limit = 10, contributor?: string) {
-    return breakdown.contributors(this.s, p, limit, contributor)
+  async contributors(p: Period, limit = 10, contributor?: string) {
+    this.s.range(p)
+    return this.served?.contributors(p, limit, contributor) ?? breakdown.contributors(this.s, p, limit, contributor)
   }
-  feePolicyHistory() {
-    return breakdown.feePolicyHistory(this.s)
+  async feePolicyHistory() {
+    return (await this.served?.feePolicyHistory()) ?? breakdown.feePolicyHistory(this.s)
   }
-  retention(p: Period) {
-    return health.retention(this.s, p)
+  async retention(p: Period) {
+    this.s.range(p)
+    return this.served?.retention(p) ?? health.retention(this.s, p)
   }
   async concentration(p: Period) {
     this.s.range(p)
     return this.served?.concentration(p) ?? health.concentration(this.s, p)
   }
-  modelDecay(at: Date, threshold = 0.5) {
-    return health.modelDecay(this.s, at, threshold)
+  async modelDecay(at: Date, threshold = 0.5) {
+    return (await this.served?.modelDecay(at, threshold)) ?? health.modelDecay(this.s, at, threshold)
   }
-  unlockOverhang(at: Date) {
-    return supply.unlockOverhang(this.s, at)
+  async unlockOverhang(at: Date) {
+    return (await this.served?.unlockOverhang(at)) ?? supply.unlockOverhang(this.s, at)
   }
-  runway(at: Date) {
-    return supply.runway(this.s, at)
+  async runway(at: Date) {
+    return this.served?.runway(at) ?? supply.runway(this.s, at)
   }
-  priceToFees(at: Date, priceUsd: string) {
-    return supply.priceToFees(this.s, at, priceUsd)
+  async priceToFees(at: Date, priceUsd: string) {
+    return this.served?.priceToFees(at, priceUsd) ?? supply.priceToFees(this.s, at, priceUsd)
   }
-  agents(p: Period) {
-    return participants.agents(this.s, p)
+  async agents(p: Period) {
+    this.s.range(p)
+    return this.served?.agents(p) ?? participants.agents(this.s, p)
   }
   async operators(p: Period) {
     this.s.range(p)
     return this.served?.operators(p) ?? participants.operators(this.s, p)
   }
-  liabilities(at: Date) {
-    return supply.liabilities(this.s, at)
+  async liabilities(at: Date) {
+    return this.served?.liabilities(at) ?? supply.liabilities(this.s, at)
   }
   blockRange(p: Period) {
     return governance.blockRange(this.s, p)
@@ -116,8 +120,9 @@ export class Metrics {
   changes(p: Period) {
     return governance.changes(this.s, p)
   }
-  upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
-    return upkeepCost.upkeep(this.s, p, overrides)
+  async upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
+    this.s.range(p)
+    return (await this.served?.upkeep(p, overrides)) ?? upkeepCost.upkeep(this.s, p, overrides)
   }
   // ---- governance what-ifs
   whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {

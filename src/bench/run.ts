@@ -46,7 +46,7 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
     let indexed: IndexBench | undefined
     // analytics, api and verify read the index the last index run built
     if (suites.some((s) => s === 'index' || s === 'analytics' || s === 'api' || s === 'verify')) {
-      indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log)
+      indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log, suites.includes('index'))
       if (suites.includes('index')) {
         const { dbUrl: _d, dataDir: _x, ...rest } = indexed
         void _d
