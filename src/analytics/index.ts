@@ -16,6 +16,8 @@
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods from day-level cumulative sums held in memory
+// wash.ts       wash-trading signal per operator (payers it funded)
+// outlook.ts    if incentives stopped; break-even projection
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -26,12 +28,15 @@ import * as participants from './participants'
 import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
+import * as wash from './wash'
+import * as outlook from './outlook'
 import { DayAggregates } from './served'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
 export { readAssumptions, type Assumptions } from './assumptions'
+export { WASH_THRESHOLD } from './wash'
 export type { AssumptionOverrides } from './upkeep'
 
 export class Metrics {
@@ -115,5 +120,11 @@ export class Metrics {
   }
   upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
     return upkeepCost.upkeep(this.s, p, overrides)
+  }
+  washTrading(p: Period, threshold?: string) {
+    return wash.washTrading(this.s, p, threshold)
+  }
+  outlook(at: Date, months?: number) {
+    return outlook.outlook(this.s, at, months)
   }
 }
