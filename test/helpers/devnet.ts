@@ -8,6 +8,7 @@ import { foundry } from 'viem/chains'
 import { startDevnet } from '../../src/workload/devnet'
 import { writeManifest, type DeploymentManifest } from '../../src/devnet/manifest'
 import type { Anvil } from '../../src/devnet/anvil'
+import type { DevnetFixture } from '../global-setup'
 
 export interface LoadedDevnet {
   anvil: Anvil
@@ -21,8 +22,8 @@ export interface LoadedDevnet {
   stop(): Promise<void>
 }
 
-export async function loadDevnet(): Promise<LoadedDevnet> {
-  const fx = inject('devnet')
+/** A saved chain (by default the small seed-7 steady chain global setup built) in an anvil of its own. */
+export async function loadDevnet(fx: Pick<DevnetFixture, 'stateFile' | 'contentDir'> = inject('devnet')): Promise<LoadedDevnet> {
   const devnet = await startDevnet({ workload: 'small', seed: 7, contentDir: fx.contentDir, stateIn: fx.stateFile })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-manifest-'))
   const manifestFile = path.join(dir, 'manifest.json')
@@ -52,4 +53,18 @@ export async function rawLogs(client: LoadedDevnet['publicClient'], address: Add
     out.push(...(await client.getLogs({ address, fromBlock: BigInt(from), toBlock: BigInt(Math.min(toBlock, from + chunk - 1)) })))
   }
   return out
+}
+
+/** Sampled block hashes and per (address, topic0) log counts, straight from the RPC: what "the same chain" means. */
+export async function chainFacts(rpcUrl: string, contracts: Address[]) {
+  const client = createPublicClient({ transport: http(rpcUrl) })
+  const head = Number(await client.getBlockNumber())
+  const sample = [0, 1, 2, Math.floor(head / 3), Math.floor(head / 2), head - 1, head]
+  const hashes = await Promise.all(sample.map(async (n) => (await client.getBlock({ blockNumber: BigInt(n) })).hash))
+  const counts: Record<string, number> = {}
+  for (const l of await rawLogs(client as never, contracts, 0, head, 500)) {
+    const key = `${l.address.toLowerCase()}:${l.topics[0]}`
+    counts[key] = (counts[key] ?? 0) + 1
+  }
+  return { head, hashes, counts }
 }

@@ -5,9 +5,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPublicClient, http, type Address } from 'viem'
+import type { Address } from 'viem'
 import { startDevnet, type Devnet } from '../../src/workload/devnet'
-import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
+import { chainFacts as facts, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 
 let fixture: LoadedDevnet
 let again: Devnet
@@ -23,20 +23,6 @@ afterAll(async () => {
   await again?.anvil.stop()
   fs.rmSync(dir, { recursive: true, force: true })
 })
-
-/** Sampled block hashes and per (address, topic0) log counts, straight from the RPC. */
-async function facts(rpcUrl: string, contracts: Address[]) {
-  const client = createPublicClient({ transport: http(rpcUrl) })
-  const head = Number(await client.getBlockNumber())
-  const sample = [0, 1, 2, Math.floor(head / 3), Math.floor(head / 2), head - 1, head]
-  const hashes = await Promise.all(sample.map(async (n) => (await client.getBlock({ blockNumber: BigInt(n) })).hash))
-  const counts: Record<string, number> = {}
-  for (const l of await rawLogs(client as never, contracts, 0, head, 500)) {
-    const key = `${l.address.toLowerCase()}:${l.topics[0]}`
-    counts[key] = (counts[key] ?? 0) + 1
-  }
-  return { head, hashes, counts }
-}
 
 describe('workload determinism', () => {
   it('same seed: same addresses, end block, block hashes and event counts', async () => {
