@@ -8,7 +8,7 @@ import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { readOnlyRoleUrl } from '../../src/db/postgres'
 import type { Limits } from '../../src/api/protection'
-import { readAssumptions } from '../../src/analytics'
+import { readAssumptions, type MetricsConfig } from '../../src/analytics'
 
 export interface IndexedApi {
   devnet: LoadedDevnet
@@ -17,13 +17,16 @@ export interface IndexedApi {
   warehouse: Warehouse
   api: ApiServer
   /** a second server on the same data, with other limits */
+  /** the metrics settings the API serves with */
+  metrics: MetricsConfig
   withLimits(limits: Partial<Limits>, corsOrigins?: string[]): Promise<ApiServer>
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, server?: ApiServer): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>
   close(): Promise<void>
 }
 
-export async function indexedApi(): Promise<IndexedApi> {
-  const devnet = await loadDevnet()
+/** Indexes `given` (by default the small steady chain) and serves it. */
+export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
+  const devnet = given ?? (await loadDevnet())
   const db = await freshDatabase('api')
   const dataDir = newDataDir()
   await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
@@ -45,6 +48,7 @@ export async function indexedApi(): Promise<IndexedApi> {
     dataDir,
     warehouse,
     api,
+    metrics,
     async withLimits(limits, corsOrigins) {
       const s = await startApi({ dbUrl: roUrl, warehouse, metrics, limits, corsOrigins })
       servers.push(s)
