@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem'
 import { foundry } from 'viem/chains'
 import { startDevnet } from '../../src/workload/devnet'
@@ -56,7 +56,7 @@ export async function rawLogs(client: LoadedDevnet['publicClient'], address: Add
 }
 
 /** Sampled block hashes and per (address, topic0) log counts, straight from the RPC: what "the same chain" means. */
-export async function chainFacts(rpcUrl: string, contracts: Address[]) {
+async function chainFacts(rpcUrl: string, contracts: Address[]) {
   const client = createPublicClient({ transport: http(rpcUrl) })
   const head = Number(await client.getBlockNumber())
   const sample = [0, 1, 2, Math.floor(head / 3), Math.floor(head / 2), head - 1, head]
@@ -67,4 +67,22 @@ export async function chainFacts(rpcUrl: string, contracts: Address[]) {
     counts[key] = (counts[key] ?? 0) + 1
   }
   return { head, hashes, counts }
+}
+
+type Chain = { manifest: DeploymentManifest; endBlock: number; anvil: { rpcUrl: string } }
+
+/** Asserts `again` is the same chain as `fixture` (two anvils): same addresses, start and end block, sampled block hashes and event counts. */
+export async function expectSameChain(fixture: Chain, again: Chain): Promise<{ counts: Record<string, number> }> {
+  expect(again.manifest.contracts).toEqual(fixture.manifest.contracts)
+  expect(again.manifest.startBlock).toBe(fixture.manifest.startBlock)
+  expect(again.endBlock).toBe(fixture.endBlock)
+  expect(again.anvil.rpcUrl).not.toBe(fixture.anvil.rpcUrl) // two chains, not one
+  const contracts = Object.values(fixture.manifest.contracts) as Address[]
+  const a = await chainFacts(fixture.anvil.rpcUrl, contracts)
+  const b = await chainFacts(again.anvil.rpcUrl, contracts)
+  expect(b.head).toBe(a.head)
+  expect(b.hashes).toEqual(a.hashes)
+  expect(b.counts).toEqual(a.counts)
+  expect(Object.values(a.counts).reduce((x, y) => x + y, 0)).toBeGreaterThan(1000)
+  return a
 }

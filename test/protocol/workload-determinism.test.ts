@@ -5,9 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Address } from 'viem'
 import { startDevnet, type Devnet } from '../../src/workload/devnet'
-import { chainFacts as facts, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
+import { expectSameChain, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 
 let fixture: LoadedDevnet
 let again: Devnet
@@ -26,17 +25,7 @@ afterAll(async () => {
 
 describe('workload determinism', () => {
   it('same seed: same addresses, end block, block hashes and event counts', async () => {
-    expect(again.manifest.contracts).toEqual(fixture.manifest.contracts)
-    expect(again.manifest.startBlock).toBe(fixture.manifest.startBlock)
-    expect(again.endBlock).toBe(fixture.endBlock)
-    expect(again.anvil.rpcUrl).not.toBe(fixture.anvil.rpcUrl) // two chains, not one
-    const contracts = Object.values(fixture.manifest.contracts) as Address[]
-    const a = await facts(fixture.anvil.rpcUrl, contracts)
-    const b = await facts(again.anvil.rpcUrl, contracts)
-    expect(b.head).toBe(a.head)
-    expect(b.hashes).toEqual(a.hashes)
-    expect(b.counts).toEqual(a.counts)
+    const a = await expectSameChain(fixture, again)
     expect(Object.keys(a.counts).length).toBeGreaterThan(20)
-    expect(Object.values(a.counts).reduce((x, y) => x + y, 0)).toBeGreaterThan(1000)
   })
 })

@@ -9,10 +9,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Address } from 'viem'
 import { startDevnet } from '../../src/workload/devnet'
 import { SCENARIOS, scenarioName, type ScenarioName } from '../../src/workload/scenarios'
-import { chainFacts, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
+import { expectSameChain, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { loadScenario } from '../helpers/scenario'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
 
@@ -100,15 +99,7 @@ describe('every scenario is deterministic', () => {
       const fixture = loaded[s]!
       const again = await startDevnet({ workload: 'small', seed: 7, scenario: s, contentDir: path.join(dir, s) })
       try {
-        expect(again.manifest.contracts).toEqual(fixture.manifest.contracts)
-        expect(again.endBlock).toBe(fixture.endBlock)
-        const contracts = Object.values(fixture.manifest.contracts) as Address[]
-        const a = await chainFacts(fixture.anvil.rpcUrl, contracts)
-        const b = await chainFacts(again.anvil.rpcUrl, contracts)
-        expect(b.head).toBe(a.head)
-        expect(b.hashes).toEqual(a.hashes)
-        expect(b.counts).toEqual(a.counts)
-        expect(Object.values(a.counts).reduce((x, y) => x + y, 0)).toBeGreaterThan(1000)
+        await expectSameChain(fixture, again)
       } finally {
         await again.anvil.stop()
       }
