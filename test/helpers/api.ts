@@ -8,7 +8,8 @@ import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { readOnlyRoleUrl } from '../../src/db/postgres'
 import type { Limits } from '../../src/api/protection'
-import { readAssumptions, type MetricsConfig } from '../../src/analytics'
+import { Metrics, readAssumptions, type MetricsConfig } from '../../src/analytics'
+import pg from 'pg'
 
 export interface IndexedApi {
   devnet: LoadedDevnet
@@ -19,6 +20,8 @@ export interface IndexedApi {
   /** a second server on the same data, with other limits */
   /** the metrics settings the API serves with */
   metrics: MetricsConfig
+  /** the metrics facade (SQL: ClickHouse and Postgres) on the same data and settings, without the API */
+  sqlMetrics(): { metrics: Metrics; pool: pg.Pool }
   withLimits(limits: Partial<Limits>, corsOrigins?: string[]): Promise<ApiServer>
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, server?: ApiServer): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>
   close(): Promise<void>
@@ -40,6 +43,7 @@ export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
   const role = `ro_${new URL(db.url).pathname.slice(1)}`.slice(0, 60)
   const roUrl = await readOnlyRoleUrl(db.url, role)
   const servers: ApiServer[] = []
+  const pools: pg.Pool[] = []
   const api = await startApi({ dbUrl: roUrl, warehouse, metrics })
   servers.push(api)
   return {
@@ -49,6 +53,11 @@ export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
     warehouse,
     api,
     metrics,
+    sqlMetrics() {
+      const pool = new pg.Pool({ connectionString: db.url, max: 4 })
+      pools.push(pool)
+      return { metrics: new Metrics(warehouse, pool, metrics), pool }
+    },
     async withLimits(limits, corsOrigins) {
       const s = await startApi({ dbUrl: roUrl, warehouse, metrics, limits, corsOrigins })
       servers.push(s)
@@ -61,6 +70,7 @@ export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
     },
     async close() {
       for (const s of servers) await s.close().catch(() => {})
+      for (const p of pools) await p.end().catch(() => {})
       await warehouse.close()
       await devnet.stop()
       await db.drop()
@@ -69,3 +79,6 @@ export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
     },
   }
 }
+
+/** A value as GraphQL writes it: bigints and dates as strings. */
+export const asGraphQL = (x: unknown) => JSON.parse(JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? String(v) : v)))
