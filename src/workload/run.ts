@@ -593,7 +593,8 @@ class Workload {
     const weekday = (new Date(this.t(day) * 1000).getUTCDay() + 6) % 7
     const weekly = weekday >= 5 ? 0.75 : 1.05
     const live = this.models.some((m) => this.popularity(m, day) > 0)
-    const n = live ? this.rng.count(growth * weekly) : 0
+    const volume = this.scenario.volume(day, this.models, this.payers.slice(0, this.size.payers).map((p) => p.weight))
+    const n = live ? this.rng.count(growth * weekly * volume) : 0
     const hours = new Array<number>(24).fill(0)
     // daily seasonality: quiet at night UTC, peak in the European/US afternoon
     const shape = Array.from({ length: 24 }, (_, h) => 0.35 + Math.exp(-Math.pow((h - 15) / 4.5, 2)))

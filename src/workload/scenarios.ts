@@ -40,6 +40,12 @@ export interface ScenarioRun {
   demand(day: number, days: number, range: [number, number]): number
   /** demand factor of a model: price response and maintenance decay (1 under steady) */
   modelFactor(m: { id: bigint; price: bigint; registeredDay: number }, day: number): number
+  /**
+   * factor on the day's number of inferences: demand that responds to price and neglect, and the
+   * traffic churned payers no longer bring (1 under steady). `payerWeights` are the non-agent
+   * payers' base weights, by index.
+   */
+  volume(day: number, models: { id: bigint; price: bigint; registeredDay: number; retired: boolean }[], payerWeights: number[]): number
   /** whether payer `index` (non-agent payers only) has churned by `day` */
   churned(index: number, day: number): boolean
   /** the models whose creators refresh their adapter on `day` (maintenance), by id */
@@ -65,6 +71,9 @@ class Steady implements ScenarioRun {
     return a * Math.pow(b / a, day / days)
   }
   modelFactor(): number {
+    return 1
+  }
+  volume(): number {
     return 1
   }
   churned(): boolean {
@@ -132,6 +141,18 @@ class Shaped implements ScenarioRun {
     const since = day - (this.lastUpdate.get(m.id) ?? m.registeredDay)
     const fresh = since <= FRESH_DAYS ? 1 : Math.exp(-(since - FRESH_DAYS) / STALE_DAYS)
     return price * fresh
+  }
+
+  volume(day: number, models: { id: bigint; price: bigint; registeredDay: number; retired: boolean }[], payerWeights: number[]): number {
+    const live = models.filter((m) => !m.retired && m.registeredDay < day)
+    const perModel = live.length ? live.reduce((a, m) => a + this.modelFactor(m, day), 0) / live.length : 1
+    let all = 0
+    let kept = 0
+    payerWeights.forEach((w, i) => {
+      all += w
+      if (!this.churned(i, day)) kept += w
+    })
+    return perModel * (all > 0 ? kept / all : 1)
   }
 
   churned(index: number, day: number): boolean {

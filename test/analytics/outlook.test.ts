@@ -116,15 +116,32 @@ describe('boom-bust scenario: if incentives stopped, and break-even', () => {
         }
       }
       if (label.startsWith('after the peak')) {
-        // the direction from raw logs: fee income falls window over window after the peak, so the projection diverges
+        // the direction from raw logs: fee income falls window over window after the peak
         expect(want[1].fee).toBeLessThan(want[0].fee)
         expect(want[2].fee).toBeLessThan(want[1].fee)
-        expect(be.kind).toBe('diverges')
       }
       // SQL: the metrics facade answers the same
       expect(plain(await boom.sqlMetrics().metrics.outlook(at, months))).toEqual({ ...got, at: at.toISOString(), trailingMonths: months })
     })
   }
+
+  it('once the fall has taken coverage below 1 and its trend is down (raw logs), the projection is null: diverges', async () => {
+    // the first day boundary after the peak where, from raw logs and the independent cost model, the
+    // latest of three windows is not covered and the fitted trend is falling
+    let found: { at: Date; trend: number } | undefined
+    for (let d = 170; d <= 430 && !found; d += 10) {
+      const at = dayAfterStart(d)
+      const be = expectedBreakEven(expectedPeriods(at, 3).map((w) => ({ income: w.fee, cost: w.cost })))
+      if (be.kind === 'diverges') found = { at, trend: be.trend }
+    }
+    expect(found, 'boom-bust never falls below coverage 1 on a falling trend').toBeDefined()
+    expect(found!.trend).toBeLessThan(0)
+    const r = await boom.gql<{ outlook: { breakEven: { months: string | null; monthlyTrend: string; reason: string } } }>(OUTLOOK_Q, { at: found!.at.toISOString(), months: 3 })
+    const b = r.data!.outlook.breakEven
+    expect(b.months).toBeNull()
+    expect(b.reason).toMatch(/^diverges: coverage is falling at the trailing trend \(-0\.\d{6} per 30 days\), so fee income never covers upkeep$/)
+    expect(Math.abs(Number(b.monthlyTrend) - found!.trend)).toBeLessThan(2e-6)
+  })
 
   it('a window count outside 3..24 is BAD_USER_INPUT', async () => {
     for (const months of [2, 25, 0]) {
