@@ -18,6 +18,7 @@
 // served.ts     whole-day periods from day-level cumulative sums held in memory
 // wash.ts       wash-trading signal per operator (payers it funded)
 // outlook.ts    if incentives stopped; break-even projection
+// whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
 import * as breakdown from './breakdown'
@@ -31,6 +32,7 @@ import * as upkeepCost from './upkeep'
 import * as wash from './wash'
 import * as outlook from './outlook'
 import { DayAggregates } from './served'
+import * as whatif from './whatif'
 import type { Interval, MetricsConfig, Period } from './types'
 
 export * from './types'
@@ -38,6 +40,7 @@ export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from '.
 export { readAssumptions, type Assumptions } from './assumptions'
 export { WASH_THRESHOLD } from './wash'
 export type { AssumptionOverrides } from './upkeep'
+export { parseMultiplier, parseSplit, splitText, PARTIES, type Split, type WhatIfScenario } from './whatif'
 
 export class Metrics {
   private readonly s: Sql
@@ -126,5 +129,9 @@ export class Metrics {
   }
   outlook(at: Date, months?: number) {
     return outlook.outlook(this.s, at, months)
+  }
+  // ---- governance what-ifs
+  whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {
+    return whatif.whatIf(this.s, p, scenario, overrides)
   }
 }

@@ -386,3 +386,68 @@ export interface Outlook {
   periods: OutlookPeriod[]
   breakEven: BreakEven
 }
+
+// ---- governance what-ifs (src/analytics/whatif.ts)
+
+/** One party's fee income in the period: as settled and under the what-if. */
+export interface WhatIfParty {
+  /** creator, contributors, infra, treasury or burn */
+  party: string
+  /** the what-if split's bps; null when each inference keeps the FeePolicy version in force */
+  bps: number | null
+  settled: bigint
+  whatIf: bigint
+  /** what-if − settled */
+  change: bigint
+}
+
+/** A model's maintainers (creator + contributors) against its upkeep cost (upkeep.ts). */
+export interface WhatIfModel {
+  modelId: string
+  units: bigint
+  settledIncome: bigint
+  whatIfIncome: bigint
+  upkeepCost: bigint | null
+  settledCoverage: string | null
+  whatIfCoverage: string | null
+}
+
+/** An operator's infrastructure fees against its own serving cost (upkeep.ts). */
+export interface WhatIfOperator {
+  operatorId: string
+  units: bigint
+  settledInfraFees: bigint
+  whatIfInfraFees: bigint
+  servingCost: bigint | null
+  settledCoverage: string | null
+  whatIfCoverage: string | null
+  whatIfMargin: bigint | null
+}
+
+/** The period's inferences replayed under another split and/or price multiplier. */
+export interface FeeWhatIf {
+  from: Date
+  to: Date
+  /** "creator/contributors/infra/treasury/burn" bps, or "in force" */
+  split: string
+  /** the reduced multiplier "n/d" */
+  priceMultiplier: string
+  inferences: number
+  units: bigint
+  settledFees: bigint
+  whatIfFees: bigint
+  parties: WhatIfParty[]
+  /** replaying every inference under its FeePolicy version at its settled price gives the settled shares to the wei */
+  identityHolds: boolean
+  upkeepCost: bigint | null
+  provenance: string
+  assumptionsHash: string | null
+  /** creator + contributor + infrastructure fees */
+  settledMaintainerFeeIncome: bigint
+  whatIfMaintainerFeeIncome: bigint
+  settledCoverage: string | null
+  whatIfCoverage: string | null
+  models: WhatIfModel[]
+  operators: WhatIfOperator[]
+  unknowns: Unknown[]
+}

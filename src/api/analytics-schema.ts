@@ -3,6 +3,7 @@
 // exact decimal strings; unknown is null.
 import { InputError, QueryTimeoutError } from '../util/errors'
 import type { AssumptionOverrides, Metrics, Period, SustainabilityPoint } from '../analytics'
+import { parseMultiplier, parseSplit } from '../analytics'
 import type { StoredRun } from '../verify/store'
 import { OPEN_DECIMALS, TOTAL_SUPPLY } from '../analytics'
 
@@ -454,6 +455,83 @@ export const analyticsTypeDefs = /* GraphQL */ `
     "if incentives stopped (per trailing 30-day window before at) and the break-even projection; months: 3 to 24 windows"
     outlook(at: DateTime!, months: Int = 6): Outlook!
   }
+
+  # ---- governance what-ifs (src/analytics/whatif.ts; docs/METRICS.md, "Governance what-ifs")
+
+  "One party's share of a fee split, in basis points"
+  input WhatIfShare {
+    "creator, contributors, infra, treasury or burn"
+    party: String!
+    bps: Int!
+  }
+
+  "A party's fee income: as settled and under the what-if"
+  type WhatIfParty {
+    party: String!
+    "the what-if split's bps; null when each inference keeps the FeePolicy version in force"
+    bps: Int
+    settled: BigInt!
+    whatIf: BigInt!
+    "what-if - settled"
+    change: BigInt!
+  }
+
+  "A model's maintainers (creator + contributors) against its upkeep cost"
+  type WhatIfModel {
+    modelId: String!
+    units: BigInt!
+    settledIncome: BigInt!
+    whatIfIncome: BigInt!
+    upkeepCost: BigInt
+    settledCoverage: String
+    whatIfCoverage: String
+  }
+
+  "An operator's infrastructure fees against its own serving cost"
+  type WhatIfOperator {
+    operatorId: String!
+    units: BigInt!
+    settledInfraFees: BigInt!
+    whatIfInfraFees: BigInt!
+    servingCost: BigInt
+    settledCoverage: String
+    whatIfCoverage: String
+    whatIfMargin: BigInt
+  }
+
+  "The period's settled inferences replayed under another fee split and/or price multiplier"
+  type FeeWhatIf {
+    from: DateTime!
+    to: DateTime!
+    "creator/contributors/infra/treasury/burn bps, or 'in force'"
+    split: String!
+    "the reduced multiplier n/d"
+    priceMultiplier: String!
+    inferences: Int!
+    units: BigInt!
+    settledFees: BigInt!
+    whatIfFees: BigInt!
+    parties: [WhatIfParty!]!
+    "replaying every inference under its FeePolicy version at its settled price gives the settled shares to the wei"
+    identityHolds: Boolean!
+    upkeepCost: BigInt
+    provenance: String!
+    assumptionsHash: String
+    "creator + contributor + infrastructure fees"
+    settledMaintainerFeeIncome: BigInt!
+    whatIfMaintainerFeeIncome: BigInt!
+    settledCoverage: String
+    whatIfCoverage: String
+    models: [WhatIfModel!]!
+    operators: [WhatIfOperator!]!
+    unknowns: [Unknown!]!
+  }
+
+  extend type Query {
+    "the period's inferences replayed under another split (bps summing to 10000; omitted: the policy in force for each inference) and/or price multiplier (1.5 or 3/2 as a string; omitted: 1)"
+    feeWhatIf(from: DateTime!, to: DateTime!, split: [WhatIfShare!], priceMultiplier: String, assumptions: AssumptionOverrides): FeeWhatIf!
+  }
+  # ---- end governance what-ifs
 `
 
 export interface AnalyticsContext {
@@ -559,5 +637,12 @@ export const analyticsResolvers = {
     liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
     washTrading: (_: unknown, a: P & { threshold: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.washTrading(period(a), a.threshold)),
     outlook: (_: unknown, a: { at: Date; months: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.outlook(a.at, a.months)),
+    // ---- governance what-ifs
+    feeWhatIf: (_: unknown, a: P & { split?: { party: string; bps: number }[] | null; priceMultiplier?: string | null; assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
+      timed(ctx, () => {
+        const p = period(a)
+        const scenario = { split: a.split ? parseSplit(a.split) : null, multiplier: a.priceMultiplier != null ? parseMultiplier(a.priceMultiplier) : null }
+        return ctx.metrics.whatIf(p, scenario, { ...(a.assumptions ?? {}) })
+      }),
   },
 }

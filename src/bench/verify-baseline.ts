@@ -170,7 +170,7 @@ export async function baselineVerify(o: VerifyOptions): Promise<VerificationRepo
     const loc = { line: lineOf.get(r), n: r.n, localId: r.localId }
     // units and fee: the node's metering and the price in force when it answered
     checks++
-    const units = countTokens(r.input) + OUTPUT_TOKENS
+    const units = countTokens(r.input ?? '') + OUTPUT_TOKENS // the baseline replays node logs, which keep inputs
     const price = priceAt(o.index, r.modelId, new Date(r.at))
     const expectedFee = price === undefined ? undefined : BigInt(units) * price
     if (units !== r.units || expectedFee === undefined || String(expectedFee) !== r.fee) {
@@ -184,9 +184,9 @@ export async function baselineVerify(o: VerifyOptions): Promise<VerificationRepo
       } else {
         let adapter = adapters.get(r.adapterHash)
         if (!adapter) adapters.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
-        const res = await runtime.infer(r.input, adapter)
+        const res = await runtime.infer(r.input ?? '', adapter)
         if (res.outputHash !== r.outputHash || res.label !== r.label) {
-          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: r.outputHash, detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${r.probs.join('/')}` })
+          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: String(r.outputHash), detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${r.probs?.join('/')}` })
         }
         checks++
         const members = attribution.members((o.index.modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)

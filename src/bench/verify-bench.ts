@@ -19,6 +19,7 @@ import { EventDecoder } from '../processor/decode'
 import { JsonRpc } from '../chain/rpc'
 import type { DeploymentManifest } from '../devnet/manifest'
 import { baselineVerify } from './verify-baseline'
+import { ChargeDomain } from '../protocol/charge-auth'
 import type { BenchChain } from './common'
 import { median } from './common'
 import type { IndexBench } from './index-bench'
@@ -76,6 +77,7 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
   await indexToHead(manifestFile, indexed, head)
 
   const target = { rpcUrl: m.rpcUrl, contracts: m.contracts, startBlock: m.startBlock, toBlock: head }
+  const chargeDomain = new ChargeDomain(m.chainId, m.contracts.InferenceSettlement)
   const runsN = Math.max(3, runs)
   const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
     const t0 = process.hrtime.bigint()
@@ -94,11 +96,11 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
     // the ceiling: the same eth_getLogs ranges and the indexer's decode, nothing checked
     const [c, cs] = await timed(() => rawScan(target))
     ceiling.push({ seconds: cs, ...c })
-    const [chainReport, chs] = await timed(() => verifyUsageLogs({ logFiles: [logFile], source: new ChainSource(target), contentDir: chain.contentDir, rerun: false }))
+    const [chainReport, chs] = await timed(() => verifyUsageLogs({ logFiles: [logFile], source: new ChainSource(target), contentDir: chain.contentDir, rerun: false, chargeDomain }))
     clean('verify from the chain', chainReport)
     fromChain.push({ seconds: chs, receipts: chainReport.summary.settled, chainReceipts: c.receipts, epochs: chainReport.summary.epochsChecked })
     const index = new IndexSource(indexed.dbUrl)
-    const [indexReport, is] = await timed(() => verifyUsageLogs({ logFiles: [logFile], source: index, contentDir: chain.contentDir, rerun: false }).finally(() => index.close()))
+    const [indexReport, is] = await timed(() => verifyUsageLogs({ logFiles: [logFile], source: index, contentDir: chain.contentDir, rerun: false, chargeDomain }).finally(() => index.close()))
     clean('verify from the index', indexReport)
     fromIndex.push({ seconds: is, receipts: indexReport.summary.settled })
     const [old, os_] = await timed(async () => baselineVerify({ logFile, index: await readIndex(indexed.dbUrl, 1), operatorId: 1, contentDir: chain.contentDir, rerun: false }))

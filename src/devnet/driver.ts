@@ -13,13 +13,15 @@ export interface TxRequest {
   gas: bigint
   /** what the transaction is for, in error messages */
   label: string
+  /** called with the transaction's receipt once its block is mined and every receipt of it checked */
+  onMined?: (receipt: Receipt, block: { number: number; timestamp: number }) => void
 }
 
-interface Receipt {
+export interface Receipt {
   transactionHash: Hex
   status: Hex
   gasUsed: Hex
-  logs: unknown[]
+  logs: { address: Address; topics: Hex[]; data: Hex }[]
   contractAddress: Address | null
 }
 
@@ -106,6 +108,8 @@ export class ChainDriver {
     this.blocksMined++
     this.headBlock = Number(block.number)
     this.txsSent += txs.length
+    const mined = { number: Number(block.number), timestamp: Number(block.timestamp) }
+    for (let i = 0; i < receipts.length; i++) txs[i].onMined?.(receipts[i], mined)
     return { number: Number(block.number), hash: block.hash, timestamp: Number(block.timestamp), receipts }
   }
 

@@ -43,6 +43,11 @@ export interface NodeConfig {
   adapterBudgetBytes?: number
   /** false: answer and log, but never settle (benchmark baseline) */
   settle?: boolean
+  /**
+   * true: the usage log keeps each request's input out (only inputHash commits to it), so the log
+   * handed to validators reveals no input; they check those requests without re-running the model.
+   */
+  privateInputs?: boolean
   /** most tokens an input may have */
   maxInputTokens?: number
   /** an authorisation whose recent block is more than this many blocks behind the head is refused */
@@ -93,6 +98,7 @@ export class InferenceNode {
       epochSeconds: 0,
       adapterBudgetBytes: 64 * 1024 * 1024,
       settle: true,
+      privateInputs: false,
       maxInputTokens: 4_000,
       authMaxAgeBlocks: AUTH_MAX_AGE_BLOCKS,
       authMinRemainingBlocks: AUTH_MIN_REMAINING_BLOCKS,
@@ -258,7 +264,7 @@ export class InferenceNode {
         adapterVersion: a.version,
         adapterHash: a.hash,
         payer,
-        input: req.input,
+        ...(this.cfg.privateInputs ? {} : { input: req.input }),
         inputHash: keccakUtf8(req.input),
         authorization: req.authorization,
         units,

@@ -167,7 +167,7 @@ export class Settler {
         intent?.localIds.forEach((id, i) => {
           settled.add(id)
           const inf = inferences.get(id)
-          if (inf) toAttribute.set(id, { modelId: inf.modelId, share: BigInt(r.contributorsShares[i]), weights: inf.weights })
+          if (inf) toAttribute.set(id, { modelId: inf.modelId, share: BigInt(r.contributorsShares[i]), weights: inf.weights ?? [] })
         })
       } else if (r.kind === 'unpaid') r.localIds.forEach((id) => unpaid.add(id))
       else if (r.kind === 'attribution') r.localIds.forEach((id) => attributed.add(id))
@@ -187,7 +187,7 @@ export class Settler {
       if (settled.has(id) || unpaid.has(id)) continue
       const payerId = this.o.view.payerIds.get(inf.payer.toLowerCase())
       if (payerId === undefined) continue
-      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), cpuMicros: BigInt(inf.cpuMicros), adapterByteSeconds: BigInt(inf.adapterByteSeconds), weights: inf.weights, authorization: inf.authorization })
+      this.pending.push({ localId: id, modelId: BigInt(inf.modelId), payer: inf.payer.toLowerCase(), payerId, units: inf.units, fee: BigInt(inf.fee), cpuMicros: BigInt(inf.cpuMicros), adapterByteSeconds: BigInt(inf.adapterByteSeconds), weights: inf.weights ?? [], authorization: inf.authorization })
       this.reserve(inf.payer.toLowerCase(), BigInt(inf.fee))
     }
     // what each recovered payer was billed, before any batch is on its way

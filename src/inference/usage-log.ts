@@ -22,7 +22,8 @@ export interface InferenceBody {
   adapterVersion: number
   adapterHash: Hex
   payer: string
-  input: string
+  /** the request's input; absent when it is kept out of the shared log (the node's private-inputs option, the workload): inputHash commits to it */
+  input?: string
   inputHash: Hex
   /** the payer's signed ChargeAuthorization the request came with (it covers this fee) */
   authorization: SignedCharge
@@ -33,10 +34,15 @@ export interface InferenceBody {
   cpuMicros: string
   /** the adapter's resident bytes × the inference's wall time in µs / 10^6, floored */
   adapterByteSeconds: string
-  label: string
-  probs: string[]
-  outputHash: Hex
-  weights: WeightTuple[]
+  /**
+   * The model's answer and its attribution weights. Null in the workload operators' logs: their
+   * traffic is synthetic, no model answers it, and the epochs that pay it out carry the
+   * attributor's synthetic weights (docs/VERIFY.md, "What it trusts").
+   */
+  label: string | null
+  probs: string[] | null
+  outputHash: Hex | null
+  weights: WeightTuple[] | null
 }
 
 export interface SettlementIntentBody {

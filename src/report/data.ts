@@ -26,6 +26,7 @@ import { ratio } from '../analytics'
 import { stateDigest } from '../db/digest'
 import { indexedHead } from '../squid/compat'
 import { runsCovering } from '../verify/store'
+import { reportWhatIfs, type ReportWhatIf } from './whatif'
 
 export interface ReportData {
   month: string
@@ -57,6 +58,8 @@ export interface ReportData {
   /** the share of the month's inference fees served by operators in a clean verification run's range */
   verifiedShare: { fees: bigint; share: string | null; runIds: number[] }
   risks: string[]
+  /** governance what-ifs: the month replayed under other splits and prices (src/report/whatif.ts) */
+  whatIfs: ReportWhatIf[]
   /** what the report was computed from */
   basis: { finalizedHeight: number; blockFrom: number | null; blockTo: number | null; stateDigest: string; assumptionsHash: string | null; verificationRunIds: number[] }
 }
@@ -118,6 +121,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
   const maintained = new Set(d.changes.adapterUpdates.map((a) => a.modelId))
   const neglected = d.decaying.filter((m) => !maintained.has(m.modelId))
   if (neglected.length) out.push(`decaying models with no adapter update this month: ${neglected.map((m) => m.modelId).join(', ')}`)
+  if (d.whatIfs.some((w) => !w.result.identityHolds)) out.push('the index disagrees with the chain: replaying the month under the policies in force does not give the settled fee shares')
   return out
 }
 
@@ -154,6 +158,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     verifiedFees(metrics, pool, from, to),
     metrics.washTrading({ from, to }),
   ])
+  const whatIfs = await reportWhatIfs(metrics, { from, to }, policies)
   const base: Omit<ReportData, 'risks'> = {
     month,
     from,
@@ -178,6 +183,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     wash,
     policies: policies.filter((x) => x.since >= from && x.since < to),
     verifiedShare: { fees: verified.fees, share: ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
+    whatIfs,
     basis: {
       finalizedHeight: head.finalized,
       blockFrom: range.from,

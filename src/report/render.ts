@@ -2,6 +2,7 @@
 // with SVG charts drawn by Vega-Lite (inline, readable offline).
 import { basisRows, changeRows, deltas, EXACT, headline, READABLE, summary, type NumberFormat, type ReportData } from './data'
 import { importEsm } from '../util/esm'
+import { WHAT_IF_HEAD, whatIfRows } from './whatif'
 
 export type ReportFormat = 'md' | 'html' | 'csv'
 
@@ -25,6 +26,7 @@ function sections(d: ReportData, f: NumberFormat): { title: string; head: string
       head: ['operator', 'infrastructure fees (OPEN)', 'serving cost (OPEN)', 'serving provenance', 'margin (OPEN)'],
       rows: d.upkeep.operators.map((o) => [o.operatorId, open(o.infraFees), open(o.servingCost), o.servingProvenance, open(o.infraMargin)]),
     },
+    { title: 'Governance what-ifs: the month replayed under another split or price (same units; docs/METRICS.md)', head: WHAT_IF_HEAD, rows: whatIfRows(d.whatIfs, f) },
     { title: 'Fee-funded share trend (monthly)', head: ['month', 'fees (OPEN)', 'token incentives (OPEN)', 'fee-funded share'], rows: d.trend.map((p) => [p.periodStart.slice(0, 7), open(p.fees), open(p.tokenIncentives), f.ratio(p.feeFundedShare)]) },
     { title: 'Top models by fees', head: ['model', 'owner', 'inferences', 'fees (OPEN)', 'attribution paid (OPEN)'], rows: d.models.map((m) => [m.modelId, m.owner ?? '?', String(m.inferences), open(m.fees), open(m.attributionPaid)]) },
     { title: 'Top datanets by attribution paid', head: ['datanet', 'name', 'attribution paid (OPEN)', 'contributors', 'contributions'], rows: d.datanets.map((x) => [x.datanetId, x.name ?? '?', open(x.attributionPaid), String(x.contributors), String(x.contributions)]) },

@@ -25,6 +25,7 @@ import { BlobStore } from '../content/blobs'
 import { recoverSigner } from '../util/hash'
 import { InputError } from '../util/errors'
 import type { EpochFact, Fact, FactSource, PolicyVersion, PriceFact } from './facts'
+import type { ChargeDomain } from '../protocol/charge-auth'
 
 export const DISCREPANCY_CLASSES = [
   'broken-chain',
@@ -41,6 +42,8 @@ export const DISCREPANCY_CLASSES = [
   'pool-mismatch',
   'epoch-not-logged',
   'double-settlement',
+  'unauthorized-charge',
+  'log-missing',
   'index-mismatch',
 ] as const
 export type DiscrepancyClass = (typeof DISCREPANCY_CLASSES)[number]
@@ -70,6 +73,10 @@ export interface VerifyOptions {
   from?: Date
   to?: Date
   onProgress?: (done: number, total: number) => void
+  /** the settlement's EIP-712 domain: every settled receipt must be covered by the payer's authorisation logged with its request */
+  chargeDomain: ChargeDomain
+  /** the whole network's history: every operator that settled receipts on chain must have a given log */
+  networkHistory?: boolean
 }
 
 export interface VerificationReport {
@@ -85,6 +92,10 @@ export interface VerificationReport {
     /** request times of the first and last logged inference in the range */
     coverage: { from: string | null; to: string | null }
     inferences: number
+    /** requests whose input the log withholds (only its hash): checked without re-running the model */
+    withheldInputs: number
+    /** requests of synthetic traffic (the workload): no model answer to re-run or attribute */
+    unanswered: number
     settled: number
     batches: number
     attributionEpochs: number
@@ -126,6 +137,8 @@ interface OperatorLog {
   claimed: Set<number>
   /** contributors' share of each settled, not yet attributed answer */
   shares: Map<number, bigint>
+  /** per payer: what the chain has charged the payer for this operator so far (cumulative, like the contract's `charged`) */
+  charged: Map<string, bigint>
 }
 
 const SCALE = 1_000_000n
@@ -261,6 +274,7 @@ async function openLog({ file, bytes, account, id, problems }: IdentifiedLog, or
     anchorBefore,
     claimed: new Set(),
     shares: new Map(),
+    charged: new Map(),
   }
   return { log, problems }
 }
@@ -332,9 +346,19 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     const t = new Date(at).getTime()
     return (!o.from || t >= o.from.getTime()) && (!o.to || t < o.to.getTime())
   }
-  // attribution records by "<model>/<epoch>" (one node posts an epoch, so at most one log has it)
-  const attributions = new Map<string, { log: OperatorLog; record: LogRecord & AttributionBody }>()
-  for (const l of logs) for (const r of l.records) if (r.kind === 'attribution') attributions.set(`${r.modelId}/${r.epoch}`, { log: l, record: r })
+  // attribution records by "<model>/<epoch>": each operator whose receipts an epoch paid out records it (a node posts its own epochs)
+  const attributions = new Map<string, { log: OperatorLog; record: LogRecord & AttributionBody }[]>()
+  for (const l of logs) {
+    for (const r of l.records) {
+      if (r.kind !== 'attribution') continue
+      const key = `${r.modelId}/${r.epoch}`
+      attributions.set(key, [...(attributions.get(key) ?? []), { log: l, record: r }])
+    }
+  }
+  /** network history: receipts on chain per operator that has no given log */
+  const unlogged = new Map<number, number>()
+  /** authorisations whose signer was checked, by signature: the payer they recover to for the operator */
+  const signers = new Map<string, string | null>()
 
   // the chain, streamed in order; the registry is small and kept for the re-run at the end
   const policies: PolicyVersion[] = []
@@ -356,8 +380,15 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
 
   const onReceipt = (f: Extract<Fact, { kind: 'receipt' }>) => {
     if (o.source.everyReceipt) accrued.set(f.modelId, (accrued.get(f.modelId) ?? 0n) + f.contributorsShare)
-    const log = logOf.get(Number(f.requestId >> 64n))
-    if (!log) return
+    const operatorId = Number(f.requestId >> 64n)
+    const log = logOf.get(operatorId)
+    if (!log) {
+      if (o.networkHistory) unlogged.set(operatorId, (unlogged.get(operatorId) ?? 0) + 1)
+      return
+    }
+    // what the chain charged the payer for this operator so far, this receipt included (every receipt, in and out of range)
+    const charged = (log.charged.get(f.payer) ?? 0n) + f.fee
+    log.charged.set(f.payer, charged)
     const localId = log.localOf.get(f.requestId)
     const rec = localId === undefined ? undefined : log.records[log.position.get(localId) ?? -1]
     if (localId === undefined || !rec || rec.kind !== 'inference') {
@@ -368,6 +399,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     }
     log.claimed.add(localId)
     log.shares.set(localId, f.contributorsShare)
+    checkAuthorization(log, rec as Inference, f, charged)
     const list = unattributed.get(f.modelId)
     if (list) list.push({ log, localId })
     else unattributed.set(f.modelId, [{ log, localId }])
@@ -418,6 +450,40 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     }
   }
 
+  /**
+   * The payer's consent, from the log alone: the authorisation logged with the request must be the
+   * payer's signature for this operator, and its cap must cover everything the chain has charged the
+   * payer for this operator up to and including this receipt (the contract checks the batch's
+   * authorisation; this checks the one the operator kept as evidence).
+   */
+  const checkAuthorization = (log: OperatorLog, rec: Inference, f: Extract<Fact, { kind: 'receipt' }>, charged: bigint) => {
+    checks++
+    const a = rec.authorization
+    const at = log.position.get(rec.localId)!
+    const loc = { line: log.lines[at], n: rec.n, localId: rec.localId, requestId: String(f.requestId), txHash: f.txHash }
+    if (!a || typeof a.signature !== 'string') {
+      add({ class: 'unauthorized-charge', location: loc, detail: `request ${rec.localId} was charged ${f.fee} on chain and its log record carries no authorisation of the payer` }, log)
+      return
+    }
+    const key = `${a.signature}:${a.cumulativeAmount}:${a.recentBlock}:${a.expiryBlock}:${f.payer}`
+    let signer = signers.get(key)
+    if (signer === undefined) {
+      signer = log.account ? o.chargeDomain.signer(f.payer, log.account, a) : null
+      signers.set(key, signer)
+    }
+    if (signer !== f.payer) {
+      add({ class: 'unauthorized-charge', location: loc, expected: f.payer, actual: signer ?? 'no valid signature', detail: `the authorisation logged with request ${rec.localId} is not the payer's signature for operator ${log.operatorId}` }, log)
+    } else if (charged > BigInt(a.cumulativeAmount)) {
+      add({
+        class: 'unauthorized-charge',
+        location: loc,
+        expected: `at most ${a.cumulativeAmount}`,
+        actual: String(charged),
+        detail: `with request ${rec.localId} the chain has charged payer ${f.payer} ${charged} for operator ${log.operatorId}, over the cap ${a.cumulativeAmount} of the authorisation logged with it`,
+      }, log)
+    }
+  }
+
   const onBatch = (f: Extract<Fact, { kind: 'batch' }>) => {
     const log = logOf.get(f.operatorId)
     if (!log) return
@@ -457,30 +523,38 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       accrued.set(f.modelId, 0n)
     }
     const key = `${f.modelId}/${f.epoch}`
-    const logged = attributions.get(key)
+    const logged = attributions.get(key) ?? []
+    if (logged.length) matchedAttributions.add(key)
     const ours = unattributed.get(f.modelId) ?? []
     unattributed.delete(f.modelId)
-    if (!logged) {
-      if (ours.length) {
-        checks++
-        const byLog = new Map<OperatorLog, number>()
-        for (const x of ours) byLog.set(x.log, (byLog.get(x.log) ?? 0) + 1)
-        for (const [log, n] of byLog) add({ class: 'epoch-not-logged', location: loc, detail: `epoch ${f.epoch} of model ${f.modelId} (block ${f.blockNumber}) paid out a pool holding ${n} receipts of operator ${log.operatorId}, and no log records it` }, log)
-      }
-      return
+    // every operator whose receipts this epoch paid out must record it
+    const byLog = new Map<OperatorLog, number>()
+    for (const x of ours) byLog.set(x.log, (byLog.get(x.log) ?? 0) + 1)
+    for (const [log, n] of byLog) {
+      checks++
+      if (!logged.some((x) => x.log === log)) add({ class: 'epoch-not-logged', location: loc, detail: `epoch ${f.epoch} of model ${f.modelId} (block ${f.blockNumber}) paid out a pool holding ${n} receipts of operator ${log.operatorId}, and its log does not record it` }, log)
     }
-    matchedAttributions.add(key)
-    const { log, record: a } = logged
-    checks++
-    const answers = a.localIds.map((id) => {
-      const inf = log.records[log.position.get(id) ?? -1] as Inference | undefined
-      return { contributorsShare: log.shares.get(id) ?? 0n, weights: (inf?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) }
-    })
-    for (const id of a.localIds) log.shares.delete(id)
-    const expected = combineEpochWeights(answers).map((e) => [String(e.datanetId), e.contributor.toLowerCase(), e.weight])
     const paid = f.payouts.map((p) => [p.datanetId, p.contributor.toLowerCase(), p.weight])
-    if (JSON.stringify(paid) !== JSON.stringify(expected)) {
-      add({ class: 'weight-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, ...loc }, expected: JSON.stringify(expected), actual: JSON.stringify(paid), detail: `epoch ${f.epoch} of model ${f.modelId} paid weights that are not Σ share × weight of its answers` }, log)
+    for (const { log, record: a } of logged) {
+      checks++
+      const where = { line: log.lines[log.records.indexOf(a)], n: a.n, ...loc }
+      const answers = a.localIds.map((id) => log.records[log.position.get(id) ?? -1] as Inference | undefined)
+      const shares = a.localIds.map((id) => log.shares.get(id) ?? 0n)
+      for (const id of a.localIds) log.shares.delete(id)
+      if (answers.length && answers.every((inf) => inf && inf.weights === null)) {
+        // synthetic traffic: no answer carries weights, the epoch pays the attributor's; the log must record what was paid
+        const recorded = a.entries.map(([d, who, w]) => [d, who.toLowerCase(), w])
+        if (JSON.stringify(recorded) !== JSON.stringify(paid)) {
+          add({ class: 'weight-mismatch', location: where, expected: JSON.stringify(paid), actual: JSON.stringify(recorded), detail: `epoch ${f.epoch} of model ${f.modelId}: the log records other weights than the chain paid` }, log)
+        }
+        continue
+      }
+      const expected = combineEpochWeights(
+        answers.map((inf, i) => ({ contributorsShare: shares[i], weights: (inf?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) })),
+      ).map((e) => [String(e.datanetId), e.contributor.toLowerCase(), e.weight])
+      if (JSON.stringify(paid) !== JSON.stringify(expected)) {
+        add({ class: 'weight-mismatch', location: where, expected: JSON.stringify(expected), actual: JSON.stringify(paid), detail: `epoch ${f.epoch} of model ${f.modelId} paid weights that are not Σ share × weight of its answers` }, log)
+      }
     }
   }
 
@@ -544,10 +618,17 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   }
 
   // logged attributions the chain does not have
-  for (const [key, { log, record: a }] of attributions) {
+  for (const [key, list] of attributions) {
     if (matchedAttributions.has(key)) continue
+    for (const { log, record: a } of list) {
+      checks++
+      add({ class: 'payout-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the chain has no such epoch` }, log)
+    }
+  }
+  // network history: an operator that settled receipts on chain and whose log was not given
+  for (const [operatorId, n] of [...unlogged].sort((a, b) => a[0] - b[0])) {
     checks++
-    add({ class: 'payout-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the chain has no such epoch` }, log)
+    add({ class: 'log-missing', location: { operatorId }, detail: `operator ${operatorId} settled ${n} receipts on chain and no log of it was given: its history cannot be checked` })
   }
 
   // what only the log can tell: metering, the model's answer and its attribution weights, requests never settled
@@ -566,18 +647,24 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   }
   const blobs = new BlobStore(path.join(o.contentDir, 'adapters'))
   const selected = logs.flatMap((log) => log.inferences.filter((r) => inRange(r.at)).map((r) => ({ log, r })))
+  let withheldInputs = 0
+  let unanswered = 0
   let done = 0
   try {
     for (const { log, r } of selected) {
       const at = log.position.get(r.localId)!
       const loc = { line: log.lines[at], n: r.n, localId: r.localId }
       checks++
-      const units = countTokens(r.input) + OUTPUT_TOKENS
+      // a withheld input cannot be metered again: only units × price = fee is checked, the units are the operator's word
+      const input = r.input
+      if (input === undefined) withheldInputs++
+      if (r.label === null) unanswered++
+      const units = input === undefined ? r.units : countTokens(input) + OUTPUT_TOKENS
       const fee = BigInt(units) * BigInt(r.price)
       if (units !== r.units || String(fee) !== r.fee) {
         add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
       }
-      if (runtime && attribution) {
+      if (runtime && attribution && input !== undefined && r.label !== null) {
         checks++
         const version = adapters.get(`${r.modelId}/${r.adapterVersion}`)
         if (!version || version.adapterHash !== r.adapterHash.toLowerCase()) {
@@ -585,9 +672,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         } else {
           let adapter = models.get(r.adapterHash)
           if (!adapter) models.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
-          const res = await runtime.infer(r.input, adapter)
+          const res = await runtime.infer(input, adapter)
           if (res.outputHash !== r.outputHash || res.label !== r.label) {
-            add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: r.outputHash, detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${r.probs.join('/')}` }, log)
+            add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: String(r.outputHash), detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${(r.probs ?? []).join('/')}` }, log)
           }
           checks++
           const members = attribution.members((modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
@@ -636,6 +723,8 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     summary: {
       coverage: { from: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a < b ? a : b)) : null, to: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a > b ? a : b)) : null },
       inferences: selected.length,
+      withheldInputs,
+      unanswered,
       settled,
       batches,
       attributionEpochs: attributions.size,

@@ -39,6 +39,8 @@ import type { BaseWeights } from '../inference/model/network'
 import { Rng } from '../util/rng'
 import type { WorkloadSize } from './sizes'
 import { DEFAULT_SCENARIO, scenarioRun, type ScenarioName, type ScenarioRun } from './scenarios'
+import { OperatorLogs } from './operator-logs'
+import { keccakUtf8 } from '../util/hash'
 
 const OPEN = 10n ** 18n
 const DAY = 86_400
@@ -82,6 +84,8 @@ interface ModelState {
   appeal: number
   decayFrom: number | null
   adapterVersion: number
+  /** the registered adapter of the current version */
+  adapterHash: Hex
   creatorAccrued: bigint
   pool: bigint
   nextEpoch: bigint
@@ -106,7 +110,8 @@ interface OperatorState {
   address: Address
   id: number
   nextSeq: bigint
-  pending: Omit<BatchReceipt, 'authorization'>[]
+  /** served, not settled yet; localId: the request's record in the operator's usage log */
+  pending: (Omit<BatchReceipt, 'authorization'> & { localId: number })[]
   lastSettleDay: number
   active: boolean
   earnings: bigint
@@ -165,6 +170,9 @@ class Workload {
   private schedules: Address[] = []
   private treasuryBalance = 0n
   private tokenCounts: number[] = []
+  /** keccak of each held-out text a request stands for (the operators' logs commit to it) */
+  private inputHashes: Hex[] = []
+  private opLogs!: OperatorLogs
   private dayModelWeights: number[] = []
   private dayPayerWeights: number[] = []
   private withdrawal: { payer: PayerState; amount: bigint; day: number } | null = null
@@ -231,6 +239,7 @@ class Workload {
     this.c = this.manifest.contracts
     this.chargeDomain = new ChargeDomain(this.opts.chainId, this.c.InferenceSettlement)
     this.planActors()
+    this.opLogs = await OperatorLogs.open(this.opts.contentDir, this.operators.map((o) => ({ id: o.id, key: this.devKey(o.address) })))
     await this.genesisDay()
     let endBlock = this.manifest.startBlock
     for (let day = 1; day <= this.size.days; day++) {
@@ -243,6 +252,7 @@ class Workload {
     if (this.driver.pending) endBlock = (await this.driver.mine(this.t(this.size.days, 23, 58))).number
     this.attributionEpochs(this.size.days, true)
     if (this.driver.pending) endBlock = (await this.driver.mine(this.t(this.size.days, 23, 59))).number
+    await this.opLogs.close()
     return { manifest: this.manifest, endBlock, txs: this.driver.txsSent, blocks: this.driver.blocksMined, gasUsed: this.driver.gasUsed }
   }
 
@@ -288,7 +298,9 @@ class Workload {
       return corpus.filter((e) => e.group === g && corpusSplit(e.id) === 'contrib' && !seen.has(e.text) && seen.add(e.text))
     })
     this.datanetCursor = CORPUS_GROUPS.map(() => 0)
-    this.tokenCounts = corpus.filter((e) => corpusSplit(e.id) === 'test').map((e) => countTokens(e.text))
+    const held = corpus.filter((e) => corpusSplit(e.id) === 'test')
+    this.tokenCounts = held.map((e) => countTokens(e.text))
+    this.inputHashes = held.map((e) => keccakUtf8(e.text))
   }
 
   private planActors(): void {
@@ -438,7 +450,7 @@ class Workload {
     const uploads = this.dailyUploads(day)
     for (let hour = 0; hour < 24; hour++) {
       for (const u of uploads.filter((x) => x.hour === hour)) this.upload(u.contributor, u.datanet, u.count)
-      for (let i = 0; i < traffic[hour]; i++) this.infer(day)
+      for (let i = 0; i < traffic[hour]; i++) this.infer(day, this.t(day, hour, 0) + i)
       if (hour === 23) {
         for (const op of this.operators) {
           if (op.active && op.pending.length && day - op.lastSettleDay >= this.size.settleEveryDays) this.settle(op, day)
@@ -518,7 +530,8 @@ class Workload {
 
   private updateAdapter(m: ModelState, day: number): void {
     m.adapterVersion++
-    this.send(m.creator, this.c.ModelRegistry, Models.functions.updateAdapter.encode({ modelId: m.id, adapterHash: this.adapterHash(m, day) }), 'update adapter')
+    m.adapterHash = this.trainAdapterFor(m, day)
+    this.send(m.creator, this.c.ModelRegistry, Models.functions.updateAdapter.encode({ modelId: m.id, adapterHash: m.adapterHash }), 'update adapter')
     // every second adapter version comes with its creator's declared maintenance cost (docs/PROTOCOL.md, "Serving cost")
     if (m.adapterVersion % 2 === 0) {
       const microUsdPerMonth = 1_000_000n + 250_000n * (m.id % 4n)
@@ -536,10 +549,12 @@ class Workload {
     if (r.chance(0.25)) datanets.push((first + r.int(1, 4)) % 5)
     const uniq = [...new Set(datanets)].sort((a, b) => a - b)
     const price = BigInt(r.int(1, 20)) * 10n ** 14n // 0.0001..0.002 OPEN per token
+    const id = BigInt(this.models.length)
     const m: ModelState = {
-      id: BigInt(this.models.length),
+      id,
       creator,
       datanets: uniq,
+      adapterHash: this.trainAdapterFor({ id, datanets: uniq, adapterVersion: 1 }, day),
       price,
       registeredDay: day,
       retired: false,
@@ -553,7 +568,7 @@ class Workload {
     this.send(
       creator,
       this.c.ModelRegistry,
-      Models.functions.registerModel.encode({ baseModel: BASE_MODEL, adapterHash: this.adapterHash(m, day), datanetIds: uniq.map(BigInt), pricePerUnit: price }),
+      Models.functions.registerModel.encode({ baseModel: BASE_MODEL, adapterHash: m.adapterHash, datanetIds: uniq.map(BigInt), pricePerUnit: price }),
       'register model',
       600_000n,
     )
@@ -567,7 +582,7 @@ class Workload {
    * stores the adapter bytes content-addressed, and returns keccak256 of them: the adapter hash
    * the registry records and the inference node loads.
    */
-  private adapterHash(m: ModelState, day: number): Hex {
+  private trainAdapterFor(m: Pick<ModelState, 'id' | 'datanets' | 'adapterVersion'>, day: number): Hex {
     const examples = m.datanets.flatMap((d) => this.datanetPools[d].slice(0, this.datanetCursor[d]).map((e) => ({ text: e.text, label: e.label === 'spam' ? 1 : 0 })))
     const adapter = trainAdapter(this.base(), examples, { seed: this.opts.seed * 1_000_003 + Number(m.id) * 101 + m.adapterVersion + day })
     return this.adapters.put(encodeAdapter(adapter))
@@ -602,16 +617,19 @@ class Workload {
     return hours
   }
 
-  private infer(day: number): void {
+  /** One request, served at `at` (unix seconds). */
+  private infer(day: number, at: number): void {
     if (!this.dayModelWeights.some((w) => w > 0)) return
     const m = this.models[this.rng.weighted(this.dayModelWeights)]
     const p = this.payers[this.rng.weighted(this.dayPayerWeights)]
-    const units = this.tokenCounts[this.rng.int(0, this.tokenCounts.length - 1)] + OUTPUT_TOKENS
+    const sample = this.rng.int(0, this.tokenCounts.length - 1)
+    const units = this.tokenCounts[sample] + OUTPUT_TOKENS
     const fee = BigInt(units) * m.price
     const op = this.operators[p.operator].active ? this.operators[p.operator] : this.operators[0]
     if (p.payerId === null || p.escrow - p.reserved < fee) this.topUpEscrow(p, fee)
     p.reserved += fee
-    op.pending.push({ modelId: m.id, payerId: p.payerId!, units, fee })
+    const localId = this.opLogs.served(op.id, { at, modelId: m.id, adapterVersion: m.adapterVersion, adapterHash: m.adapterHash, payer: p.address, inputHash: this.inputHashes[sample], units, price: m.price, fee })
+    op.pending.push({ modelId: m.id, payerId: p.payerId!, units, fee, localId })
     if (op.pending.length >= this.size.batchSize) this.settle(op, day)
   }
 
@@ -673,14 +691,17 @@ class Workload {
       p.reserved -= r.fee
     }
     this.treasuryBalance += treasury
-    const usageLogHead = keccak256(toHex(`workload-operator-${op.id}-${op.nextSeq}`))
-    this.send(
-      op.address,
-      this.c.InferenceSettlement,
-      Settlement.functions.settleBatch.encode({ firstSeq: op.nextSeq, usageLogHead, modelIds, payerIds, receipts: packed, cpuMicros, adapterByteSeconds, authorizations }),
-      `settle batch of ${receipts.length}`,
-      300_000n + 40_000n * BigInt(receipts.length),
-    )
+    // the batch commits the real head of the operator's usage log
+    const firstSeq = op.nextSeq
+    const usageLogHead = this.opLogs.batch(op.id, firstSeq, receipts)
+    this.driver.send({
+      from: op.address,
+      to: this.c.InferenceSettlement,
+      data: Settlement.functions.settleBatch.encode({ firstSeq, usageLogHead, modelIds, payerIds, receipts: packed, cpuMicros, adapterByteSeconds, authorizations }),
+      label: `settle batch of ${receipts.length}`,
+      gas: 300_000n + 40_000n * BigInt(receipts.length),
+      onMined: (receipt, block) => this.opLogs.settled(op.id, firstSeq, receipt, block),
+    })
     op.nextSeq += BigInt(receipts.length)
     op.lastSettleDay = day
     if (op.pending.length >= this.size.batchSize) this.settle(op, day)
@@ -691,7 +712,7 @@ class Workload {
    * charged so far plus this batch, with the last mined block as its recent block (a payer
    * signing as its requests go would sign the same cap by the batch's last request).
    */
-  private authorize(op: OperatorState, receipts: Omit<BatchReceipt, 'authorization'>[]): BatchReceipt[] {
+  private authorize(op: OperatorState, receipts: OperatorState['pending']): (BatchReceipt & { localId: number })[] {
     const byPayerId = new Map(this.payers.filter((p) => p.payerId !== null).map((p) => [p.payerId!, p]))
     const due = new Map<number, bigint>()
     for (const r of receipts) due.set(r.payerId, (due.get(r.payerId) ?? 0n) + r.fee)
@@ -844,13 +865,14 @@ class Workload {
         .map((k, i) => ({ datanetId: BigInt(k.datanetId), contributor: k.contributor, weight: Number(weights[i]) }))
         .filter((e) => e.weight > 0)
         .sort((a, b) => (a.datanetId !== b.datanetId ? Number(a.datanetId - b.datanetId) : a.contributor.toLowerCase() < b.contributor.toLowerCase() ? -1 : 1))
-      this.send(
-        this.acc.attributor,
-        this.c.AttributionSettlement,
-        encodeSettleEpoch(epochNo, m.id, entries),
-        'settle attribution epoch',
-        200_000n + 60_000n * BigInt(entries.length),
-      )
+      this.driver.send({
+        from: this.acc.attributor,
+        to: this.c.AttributionSettlement,
+        data: encodeSettleEpoch(epochNo, m.id, entries),
+        label: 'settle attribution epoch',
+        gas: 200_000n + 60_000n * BigInt(entries.length),
+        onMined: (receipt, block) => this.opLogs.epoch(m.id, receipt, block),
+      })
       m.pool = 0n
       m.nextEpoch = epochNo + 1n
     }

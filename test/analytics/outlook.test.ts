@@ -17,7 +17,7 @@ let boom: IndexedApi
 let boomEvents: RawEvent[]
 
 beforeAll(async () => {
-  boom = await indexedApi(await loadScenario('boom-bust'))
+  boom = await indexedApi({ devnet: await loadScenario('boom-bust') })
   boomEvents = await rawEvents(boom.devnet)
   loadFacts(boomEvents, boom.devnet.manifest)
 }, 900_000)

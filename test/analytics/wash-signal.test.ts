@@ -17,7 +17,7 @@ let wash: IndexedApi
 let washEvents: RawEvent[]
 
 beforeAll(async () => {
-  wash = await indexedApi(await loadScenario('wash'))
+  wash = await indexedApi({ devnet: await loadScenario('wash') })
   washEvents = await rawEvents(wash.devnet)
 }, 900_000)
 

@@ -27,12 +27,16 @@ export interface IndexedApi {
   close(): Promise<void>
 }
 
-/** Indexes `given` (by default the small steady chain) and serves it. */
-export async function indexedApi(given?: LoadedDevnet): Promise<IndexedApi> {
-  const devnet = given ?? (await loadDevnet())
+/**
+ * Indexes `devnet` (by default the small steady chain) and serves it. `extend` mines more on the
+ * loaded chain before it is indexed and returns the block to index to.
+ */
+export async function indexedApi(opts: { devnet?: LoadedDevnet; extend?: (devnet: LoadedDevnet) => Promise<number> } = {}): Promise<IndexedApi> {
+  const devnet = opts.devnet ?? (await loadDevnet())
   const db = await freshDatabase('api')
   const dataDir = newDataDir()
-  await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, devnet.endBlock)
+  const endBlock = opts.extend ? await opts.extend(devnet) : devnet.endBlock
+  await indexTo({ manifestFile: devnet.manifestFile, dbUrl: db.url, dataDir }, endBlock)
   const warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
   const metrics = {
     treasury: devnet.manifest.accounts.treasury,

@@ -55,6 +55,16 @@ export async function rawLogs(client: LoadedDevnet['publicClient'], address: Add
   return out
 }
 
+/** Runs `f` on a chain snapshot and reverts the chain afterwards, so later tests see the honest chain. */
+export async function onSnapshot<T>(devnet: LoadedDevnet, f: () => Promise<T>): Promise<T> {
+  const id = await devnet.testClient.snapshot()
+  try {
+    return await f()
+  } finally {
+    await devnet.testClient.revert({ id })
+  }
+}
+
 /** Sampled block hashes and per (address, topic0) log counts, straight from the RPC: what "the same chain" means. */
 async function chainFacts(rpcUrl: string, contracts: Address[]) {
   const client = createPublicClient({ transport: http(rpcUrl) })

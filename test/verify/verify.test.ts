@@ -6,11 +6,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
+import { loadDevnet, onSnapshot as snapshotted, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { attributorKey, operatorKey, paidBody, tempLog } from '../helpers/node'
-import type { SignedCharge } from '../../src/protocol/charge-auth'
+import { readRecords as readLogRecords, writeSigned, type Rec } from '../helpers/signed-log'
+import { ChargeDomain, type SignedCharge } from '../../src/protocol/charge-auth'
 import { InferenceNode } from '../../src/inference/node'
 import { verifyUsageLogs, type VerificationReport } from '../../src/verify/replay'
 import { ChainSource } from '../../src/verify/chain-source'
@@ -38,45 +39,19 @@ const texts = loadCorpus()
   .slice(200, 240)
   .map((e) => e.text)
 
-type Rec = Record<string, unknown> & { n: number; kind: string; hash: Hex; prev: Hex; sig: Hex }
-const readRecords = (file = logFile): Rec[] => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-/** Writes records as a node holding the operator key would (or another `key`): re-chained and re-signed. */
-function writeSigned(records: Rec[], file: string, fromIndex = 0, key = devnetPrivateKey(7)): void {
-  let prev = fromIndex > 0 ? records[fromIndex - 1].hash : ('0x' + '00'.repeat(32)) as Hex
-  records.forEach((r, i) => {
-    r.n = i
-    if (i >= fromIndex) {
-      r.prev = prev
-      const { hash: _h, sig: _s, ...body } = r
-      void _h
-      void _s
-      r.hash = recordHash(body)
-      r.sig = signHash(key, r.hash)
-    }
-    prev = r.hash
-  })
-  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
-}
+const readRecords = (file = logFile): Rec[] => readLogRecords(file)
 const tmp = () => path.join(path.dirname(logFile), `variant-${Math.random().toString(16).slice(2)}.jsonl`)
 const chain = () => new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
 async function verify(file: string, rerun = true, source: FactSource = chain(), compareWith?: FactSource): Promise<VerificationReport> {
   try {
-    return await verifyUsageLogs({ logFiles: [file], source, compareWith, contentDir: devnet.contentDir, rerun })
+    return await verifyUsageLogs({ logFiles: [file], source, compareWith, contentDir: devnet.contentDir, rerun, chargeDomain: new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement) })
   } finally {
     await source.close()
     await compareWith?.close()
   }
 }
 const verifyIndex = (file: string, rerun = false) => verify(file, rerun, new IndexSource(db.url))
-/** Runs `f` on a chain snapshot and reverts the chain afterwards, so later tests see the honest chain. */
-async function onSnapshot<T>(f: () => Promise<T>): Promise<T> {
-  const id = await devnet.testClient.snapshot()
-  try {
-    return await f()
-  } finally {
-    await devnet.testClient.revert({ id })
-  }
-}
+const onSnapshot = <T>(f: () => Promise<T>): Promise<T> => snapshotted(devnet, f)
 const settlement = () => ({ address: devnet.manifest.contracts.InferenceSettlement, abi: artifact('InferenceSettlement').abi })
 /**
  * Settles receipts as operator 1 would (its key), committing `head` as the usage-log head, under

@@ -22,7 +22,8 @@ export function registerNode(program: Command, config: UpkeepConfig, hooks?: Set
     .option('--batch-interval-ms <n>', '... or every n ms', intOption('--batch-interval-ms', 10), 2_000)
     .option('--no-settle', 'answer and log, but never settle on chain (a dry run; the benchmark baseline)')
     .option('--epoch-seconds <n>', 'post attribution epochs every n s (0 = off; needs ATTRIBUTOR_KEY)', intOption('--epoch-seconds', 0), 0)
-    .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number; settle: boolean }) => {
+    .option('--private-inputs', "keep request inputs out of the usage log (only their hash): validators then check those requests without re-running them (docs/VERIFY.md, \"Privacy\")")
+    .action(async (o: { port: number; host: string; manifest: string; log: string; contentDir: string; batchSize: number; batchIntervalMs: number; epochSeconds: number; settle: boolean; privateInputs?: boolean }) => {
       const manifest = readDeploymentManifest(o.manifest, '`upkeep node`')
       const operator = config.keys.operator && keyFromSource(config.keys.operator, manifest.chainId)
       if (!operator) throw new KeyError('set OPERATOR_KEY (0x…) or OPERATOR_KEYSTORE with OPERATOR_KEYSTORE_PASSWORD[_FILE]')
@@ -38,6 +39,7 @@ export function registerNode(program: Command, config: UpkeepConfig, hooks?: Set
         batchIntervalMs: o.batchIntervalMs,
         epochSeconds: o.epochSeconds,
         settle: o.settle,
+        privateInputs: o.privateInputs ?? false,
         hooks,
       })
       const server = await serveNode(node, o.port, o.host)

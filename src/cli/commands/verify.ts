@@ -11,6 +11,8 @@ import { IndexSource } from '../../verify/index-source'
 import { verifyUsageLogs, type SourceName, type VerificationReport } from '../../verify/replay'
 import { saveRun } from '../../verify/store'
 import { progress } from '../../util/progress'
+import { ChargeDomain } from '../../protocol/charge-auth'
+import { storedUsageLogs, usageLogDir } from '../../content/usage-logs'
 import { intOption } from '../options'
 import { UsageError } from '../errors'
 
@@ -27,6 +29,13 @@ export function summarize(r: VerificationReport): string {
     `verified ${r.summary.inferences} inferences, ${r.summary.settled} settled receipts, ${r.summary.attributionEpochs} attribution epochs of operator${r.logs.length > 1 ? 's' : ''} ${r.logs.map((l) => l.operatorId ?? '?').join(', ')}` +
       ` and ${r.summary.epochsChecked} epochs on chain, from the ${r.source === 'both' ? 'chain and the index' : r.source} (${r.summary.checks} checks${r.rerun ? ', every request re-run' : ', no re-run'})`,
   ]
+  const { withheldInputs, unanswered } = r.summary
+  if (withheldInputs) {
+    lines.push(
+      `${withheldInputs} requests withheld their input (only its hash is logged): checked without re-running the model; their metering${unanswered < withheldInputs ? ', answers and answer weights are' : ' is'} the operator's word`,
+    )
+  }
+  if (unanswered) lines.push(`${unanswered} requests are synthetic traffic (no model answer): their epochs' weights are the attributor's, checked for arithmetic and pool only`)
   if (r.ok) lines.push(`no discrepancies: the log${r.logs.length > 1 ? 's' : ''} and the ${r.source === 'both' ? 'chain and the index' : r.source} agree`)
   else {
     lines.push(`${r.summary.discrepancies} discrepancies: ${Object.entries(r.summary.byClass).filter(([, n]) => n).map(([c, n]) => `${c} ${n}`).join(', ')}`)
@@ -88,17 +97,28 @@ export function registerVerify(program: Command, config: UpkeepConfig): void {
     .option('--content-dir <dir>', 'content store (contributions and adapters)', path.join(config.dataDir, 'content'))
     .option('--no-rerun', 'skip re-running the model (faster: no output or answer-weight checks)')
     .option('--no-store', 'do not record the run in Postgres (a chain-only run records it only when DB_URL is set)')
-    .action(async (o: { log: string[]; source: SourceName; manifest: string; toBlock?: number; from?: Date; to?: Date; json?: string; operator?: number; contentDir: string; rerun: boolean; store: boolean }) => {
-      const logFiles = expandLogs(o.log)
+    .option('--network-history', "replay the whole chain's history from the chain: every usage log in the content store (the workload's operators), plus any --log; an operator that settled on chain without a log is a discrepancy")
+    .action(async (o: { log: string[]; source: SourceName; manifest: string; toBlock?: number; from?: Date; to?: Date; json?: string; operator?: number; contentDir: string; rerun: boolean; store: boolean; networkHistory?: boolean }) => {
+      if (o.networkHistory) {
+        if (o.source === 'index') throw new UsageError('--network-history reads the chain: --source index cannot reconcile pools of every operator')
+        if (o.from || o.to) throw new UsageError('--network-history checks every day: --from and --to do not apply')
+        if (o.operator !== undefined) throw new UsageError('--network-history identifies each log by its signer: --operator does not apply')
+      }
+      const stored = o.networkHistory ? storedUsageLogs(o.contentDir) : []
+      if (o.networkHistory && !stored.length && !o.log.length) throw new UsageError(`--network-history: ${usageLogDir(o.contentDir)} holds no usage log and no --log is given`)
+      const logFiles = o.log.length || !o.networkHistory ? expandLogs(o.log) : []
+      for (const f of stored) if (!logFiles.some((g) => fs.realpathSync(g) === fs.realpathSync(f))) logFiles.push(f)
       if (o.from && o.to && !(o.from < o.to)) throw new UsageError('--from must be before --to')
       if (o.operator !== undefined && logFiles.length > 1) throw new UsageError('--operator names the signer of one log; with several logs each log names its own')
       if (o.json && !fs.existsSync(path.dirname(path.resolve(o.json)))) throw new UsageError(`--json ${o.json}: its directory does not exist`)
       const needsIndex = o.source !== 'chain'
       const store = o.store && (needsIndex || config.postgresUrl !== undefined)
       let chain: ChainSource | undefined
+      // the payers' authorisations are checked against the settlement's EIP-712 domain
+      const m = readDeploymentManifest(o.manifest, '`upkeep verify`')
+      const c = indexerConfig(m, config.chain)
+      const chargeDomain = new ChargeDomain(m.chainId, c.contracts.InferenceSettlement ?? m.contracts.InferenceSettlement)
       if (o.source !== 'index') {
-        const m = readDeploymentManifest(o.manifest, '`upkeep verify`')
-        const c = indexerConfig(m, config.chain)
         chain = new ChainSource({ rpcUrl: c.rpcUrl, contracts: { ...m.contracts, ...c.contracts }, startBlock: c.startBlock, toBlock: o.toBlock, rpcTimeoutMs: c.rpcTimeoutMs })
         await chain.toBlock() // an unreachable RPC stops here, before anything is read or written
       }
@@ -113,6 +133,8 @@ export function registerVerify(program: Command, config: UpkeepConfig): void {
           operatorId: o.operator,
           contentDir: o.contentDir,
           rerun: o.rerun,
+          chargeDomain,
+          networkHistory: o.networkHistory,
           from: o.from,
           to: o.to,
           onProgress: (done, total) => {
