@@ -1,7 +1,7 @@
 // Network totals per bucket and for the period: fees and their split, revenue, burns, token
 // incentives, earnings and the fee-funded share (docs/METRICS.md, "Fees and revenue").
 import { ratio } from './exact'
-import { BUCKET, DAY_BUCKET, splitTotals, WHERE_DAYS, WHERE_PERIOD, wholeDays, type Row, type Sql } from './sql'
+import { ACCRUED, BUCKET, DAY_BUCKET, splitTotals, WHERE_DAYS, WHERE_PERIOD, wholeDays, type Row, type Sql } from './sql'
 import type { Interval, Period, SustainabilityPoint } from './types'
 
 /**
@@ -69,7 +69,8 @@ export async function sustainability(db: Sql, p: Period, interval: Interval = 'd
           `toString(sumIf(amount, role = 'staker'))`,
           `toString(sumIf(amount, role NOT IN ('creator','contributor','operator','staker')))`,
         ),
-        side('interest', 'stake_event', 'toString(sum(ifNull(interest, 0)))', `'0'`, `'0'`, `AND kind = 'unstaked'`),
+        side('interest', 'stake_accrual', `toString(sum(${ACCRUED}))`, `'0'`, `'0'`),
+        side('interestPaid', 'stake_event', 'toString(sum(ifNull(interest, 0)))', `'0'`, `'0'`, `AND kind = 'unstaked'`),
         side('unlocks', 'vesting_release', 'toString(sum(amount))', `'0'`, `'0'`),
         side('burns', 'burn', 'toString(sum(amount))', `'0'`, `'0'`),
       ].join(' UNION ALL '),
@@ -80,9 +81,10 @@ export async function sustainability(db: Sql, p: Period, interval: Interval = 'd
     splitTotals(others.filter((x) => x.part === part).map((x) => ({ bucket: x.bucket, is_total: x.is_total, [names[0]]: x.a, [names[1]]: x.b, [names[2]]: x.c })))
   const incentives = of('incentives', ['maintainers', 'stakers', 'other'])
   const interest = of('interest', ['interest', '_', '_'])
+  const interestPaid = of('interestPaid', ['paid', '_', '_'])
   const unlocks = of('unlocks', ['amount', '_', '_'])
   const burns = of('burns', ['amount', '_', '_'])
-  const parts = { inf, deployments, incentives, interest, unlocks, burns }
+  const parts = { inf, deployments, incentives, interest, interestPaid, unlocks, burns }
   const buckets = new Set<string>()
   for (const part of Object.values(parts)) for (const x of part.rows) buckets.add(x.bucket)
   const point = (bucket: string, pick: (part: { rows: Row[]; totals: Row }) => Row | undefined) => sustainabilityPoint(bucket, (k) => pick(parts[k]))
@@ -92,7 +94,7 @@ export async function sustainability(db: Sql, p: Period, interval: Interval = 'd
 }
 
 /** The parts a sustainability point is computed from (each a row of sums, absent when the part had no rows). */
-export type SustainabilityPart = 'inf' | 'deployments' | 'incentives' | 'interest' | 'unlocks' | 'burns'
+export type SustainabilityPart = 'inf' | 'deployments' | 'incentives' | 'interest' | 'interestPaid' | 'unlocks' | 'burns'
 
 /** One point from its parts' sums (shared by the warehouse path and the in-memory day aggregates). */
 export function sustainabilityPoint(bucket: string, pick: (part: SustainabilityPart) => Row | undefined): SustainabilityPoint {
@@ -111,7 +113,9 @@ export function sustainabilityPoint(bucket: string, pick: (part: SustainabilityP
   const holdersRevenue = feeBurns
   const revenue = treasuryRevenue + holdersRevenue
   const inc = pick('incentives')
+  // accrual basis (stake_accrual); the cash figure (payout − principal at unstake) beside it
   const stakingInterest = big(pick('interest')?.interest)
+  const stakingInterestPaid = big(pick('interestPaid')?.paid)
   const maintainerIncentives = big(inc?.maintainers)
   const stakerIncentives = big(inc?.stakers) + stakingInterest
   const otherIncentives = big(inc?.other)
@@ -139,6 +143,7 @@ export function sustainabilityPoint(bucket: string, pick: (part: SustainabilityP
     takeRate: ratio(revenue, fees),
     rewardsEmissions: tokenIncentives - stakingInterest,
     stakingInterest,
+    stakingInterestPaid,
     maintainerIncentives,
     stakerIncentives,
     otherIncentives,

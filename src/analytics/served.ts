@@ -14,7 +14,7 @@ import { concentrationOf } from './exact'
 import { sustainabilityPoint, type SustainabilityPart } from './network'
 import { datanetRevenueOf, modelRevenueOf, type ModelDim } from './breakdown'
 import { operatorMetricsOf, type OperatorDim } from './participants'
-import { DAY_MS, wholeDays, type Row, type Sql } from './sql'
+import { ACCRUED, DAY_MS, wholeDays, type Row, type Sql } from './sql'
 import type { Concentration, DatanetRevenue, Interval, ModelRevenue, OperatorMetrics, Period, SustainabilityPoint } from './types'
 import { logger } from '../util/log'
 
@@ -147,6 +147,7 @@ const NETWORK: Record<SustainabilityPart, string[]> = {
   deployments: ['rows', 'amount'],
   incentives: ['rows', 'maintainers', 'stakers', 'other'],
   interest: ['rows', 'interest'],
+  interestPaid: ['rows', 'paid'],
   unlocks: ['rows', 'amount'],
   burns: ['rows', 'amount'],
 }
@@ -341,7 +342,8 @@ export class DayAggregates {
       `SELECT * FROM (SELECT 'incentives' AS part, ${D}, toString(count()) AS rows, toString(sumIf(amount, role IN ('creator','contributor','operator'))) AS a,
          toString(sumIf(amount, role = 'staker')) AS b, toString(sumIf(amount, role NOT IN ('creator','contributor','operator','staker'))) AS c
        FROM ${t('incentive_payment')} GROUP BY day
-       UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
+       UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(${ACCRUED})), '0', '0' FROM ${t('stake_accrual')} GROUP BY day
+       UNION ALL SELECT 'interestPaid', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
        UNION ALL SELECT 'unlocks', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('vesting_release')} GROUP BY day
        UNION ALL SELECT 'burns', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('burn')} GROUP BY day)
        ORDER BY part, day`,

@@ -44,6 +44,9 @@ export class Sql {
   }
 }
 
+/** A stake_accrual span's interest: the change of the stake's value (signed: a rate cut lowers it). */
+export const ACCRUED = 'toInt256(value_to) - toInt256(value_from)'
+
 /** Rows whose `timestamp` is in [{from}, {to}). */
 export const WHERE_PERIOD = `timestamp >= toDateTime64({from:String}, 3, 'UTC') AND timestamp < toDateTime64({to:String}, 3, 'UTC')`
 

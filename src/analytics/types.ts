@@ -57,10 +57,13 @@ export interface SustainabilityPoint {
   /** revenue / fees */
   takeRate: string | null
   rewardsEmissions: bigint
+  /** staking interest accrued in the period (accrual basis: stake_accrual spans that start in it) */
   stakingInterest: bigint
+  /** staking interest paid out in the period: payout − principal at unstake (cash basis) */
+  stakingInterestPaid: bigint
   /** emissions to creators, contributors and operators */
   maintainerIncentives: bigint
-  /** emissions to stakers + staking interest */
+  /** emissions to stakers + staking interest (accrued) */
   stakerIncentives: bigint
   /** emissions with role other */
   otherIncentives: bigint
@@ -312,6 +315,10 @@ export interface UpkeepCoverage {
   stakerFeeIncome: bigint
   /** staker fee income, annualized, / staked principal at the period's end */
   stakerRealYield: string | null
+  /** emissions to stakers + staking interest accrued in the period */
+  stakerIncentives: bigint
+  /** staker incentives, annualized, / staked principal at the period's end (token-funded, not real yield) */
+  stakerIncentiveYield: string | null
   models: ModelUpkeep[]
   operators: OperatorUpkeep[]
   unknowns: Unknown[]

@@ -9,7 +9,7 @@
 import { dec, withOverrides, priceAt, type Assumptions, type Dec, type ScalarAssumption } from './assumptions'
 import { ratio } from './exact'
 import { liabilities } from './supply'
-import { WHERE_PERIOD, type Sql } from './sql'
+import { ACCRUED, WHERE_PERIOD, type Sql } from './sql'
 import type { CostLine, ModelUpkeep, OperatorUpkeep, Period, Unknown, UpkeepCoverage } from './types'
 
 const MONTH_MS = 30n * 86_400_000n
@@ -41,7 +41,7 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
   const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
   // serving cost committed in the period, and the inferences of batches with none committed
   const uncovered = `concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${db.t('serving_cost')})`
-  const [usage, byOperator, models, owed, measured, fallback, declarations] = await Promise.all([
+  const [usage, byOperator, models, owed, measured, fallback, declarations, [stakers]] = await Promise.all([
     db.q(
       `SELECT model_id, toString(sum(units)) AS units, toString(sum(creator_share) + sum(contributors_share)) AS income,
               toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors, toString(sum(infra_share)) AS infra
@@ -59,6 +59,11 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
     db.pg.query<{ model_id: string; timestamp: Date; micro_usd: string }>(
       'select model_id, timestamp, micro_usd_per_month::text as micro_usd from adapter_cost_declaration where timestamp < $1 order by model_id, block_number, id',
       [p.to],
+    ),
+    db.q(
+      `SELECT (SELECT toString(sum(${ACCRUED})) FROM ${db.t('stake_accrual')} WHERE ${WHERE_PERIOD}) AS interest,
+              (SELECT toString(sum(amount)) FROM ${db.t('incentive_payment')} WHERE ${WHERE_PERIOD} AND role = 'staker') AS emissions`,
+      r,
     ),
   ])
   const periodMs = BigInt(p.to.getTime() - p.from.getTime())
@@ -212,6 +217,10 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
   if (!modelRows.length) unknowns.push({ field: 'models', reason: 'no model was live or used in the period' })
   // stakers get no share of fees under any FeePolicy version: their real yield is a known 0
   const stakerFeeIncome = 0n
+  const stakerIncentives = BigInt(stakers?.interest ?? '0') + BigInt(stakers?.emissions ?? '0')
+  if (owed.stakedPrincipal === 0n) {
+    for (const field of ['stakerRealYield', 'stakerIncentiveYield']) unknowns.push({ field, reason: "nothing staked at the period's end" })
+  }
   return {
     from: p.from,
     to: p.to,
@@ -226,6 +235,8 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
     stakedPrincipal: owed.stakedPrincipal,
     stakerFeeIncome,
     stakerRealYield: ratio(stakerFeeIncome * YEAR_MS, owed.stakedPrincipal * periodMs),
+    stakerIncentives,
+    stakerIncentiveYield: ratio(stakerIncentives * YEAR_MS, owed.stakedPrincipal * periodMs),
     models: modelRows,
     operators,
     unknowns,

@@ -62,11 +62,13 @@ export const analyticsTypeDefs = /* GraphQL */ `
     takeRate: String
     "IncentivePaid, every role"
     rewardsEmissions: BigInt!
-    "interest paid to stakers on unstaking"
+    "staking interest accrued in the period (accrual basis: the contract's value of each stake, per UTC day)"
     stakingInterest: BigInt!
+    "staking interest paid out in the period: payout - principal at unstake (cash basis)"
+    stakingInterestPaid: BigInt!
     "emissions to creators, contributors and operators"
     maintainerIncentives: BigInt!
-    "emissions to stakers + staking interest"
+    "emissions to stakers + staking interest (accrued)"
     stakerIncentives: BigInt!
     "emissions with role other"
     otherIncentives: BigInt!
@@ -289,6 +291,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     stakerFeeIncome: BigInt!
     "staker fee income, annualized, / staked principal"
     stakerRealYield: String
+    "emissions to stakers + staking interest accrued in the period"
+    stakerIncentives: BigInt!
+    "staker incentives, annualized, / staked principal at the period's end (token-funded: not real yield)"
+    stakerIncentiveYield: String
     models: [ModelUpkeep!]!
     operators: [OperatorUpkeep!]!
     unknowns: [Unknown!]!

@@ -6,15 +6,21 @@
 //   migrations; a database whose migrations table names a migration this version does not ship
 //   was written by a newer version and is refused too.
 // A directory with data but no FORMAT predates versioning (format 0); its layout is format 1's, so
-// it is migrated by stamping it. Each later format change adds its step to MIGRATIONS.
+// it was migrated by stamping it while format 1 was current. Each later format change adds its step
+// to MIGRATIONS when one exists; a change only a re-index can make (1 -> 2) has none, and is refused.
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { PROJECT_ROOT } from '../util/paths'
 import { DataFormatError } from '../util/errors'
 
-/** The format this version writes and reads. */
-export const DATA_FORMAT = 1
+/**
+ * The format this version writes and reads. 2: staking interest is booked as it accrues
+ * (StakeAccrual spans, DailyNetworkStats.stakingInterest accrued, stakingInterestPaid the cash
+ * figure); a format-1 index holds the cash figure under the accrued name and no spans, and only a
+ * re-index can derive them, so format 1 (and 0) has no step and is refused.
+ */
+export const DATA_FORMAT = 2
 export const FORMAT_FILE = 'FORMAT'
 
 export function upkeepVersion(): string {
@@ -29,6 +35,7 @@ interface Stamp {
 /** Data-directory steps from format `from` to from + 1. */
 const MIGRATIONS: Record<number, (dataDir: string) => void> = {
   0: () => {}, // format 0 (no FORMAT file) has format 1's layout
+  // no 1: the accrual spans come from the chain only (a re-index)
 }
 
 function refuse(where: string, found: Stamp): never {
@@ -74,6 +81,7 @@ export function openDataDir(dataDir: string): { found: number | null } {
     found = stamp.format
   } else {
     found = fs.readdirSync(dataDir).length ? 0 : null
+    if (found === 0) for (let f = 0; f < DATA_FORMAT; f++) if (!MIGRATIONS[f]) refuse(dataDir, { format: 0, upkeep: 'a version before data-format stamps' })
   }
   for (let f = found ?? DATA_FORMAT; f < DATA_FORMAT; f++) MIGRATIONS[f](dataDir)
   writeStamp(dataDir)

@@ -10,6 +10,7 @@ import * as settlement from './fold/settlement'
 import * as attribution from './fold/attribution'
 import * as incentives from './fold/incentives'
 import * as staking from './fold/staking'
+import { closeDays } from './fold/accrual'
 import * as vesting from './fold/vesting'
 import * as agents from './fold/agents'
 import { onRoleChange } from './fold/roles'
@@ -83,7 +84,10 @@ export class BatchHandler {
     const t1 = performance.now()
     addStage('decode', t1 - t0)
     this.state.begin(ctx.store, decoded)
-    for (const d of decoded) await this.apply(d)
+    for (const d of decoded) {
+      await closeDays(this.state, d.ctx) // staking accrual up to the start of the event's UTC day
+      await this.apply(d)
+    }
     if (fees) {
       for (const block of ctx.blocks) await fees.onBlock(this.state, block.header.height, new Date(block.header.timestamp), block.transactions)
       for (const { ev, log } of feeLogs) fees.onWithdrawal(this.state, ev, log)

@@ -46,6 +46,7 @@ export const EVENT_TABLES = {
   incentives: fact(M.IncentivePayment, { role: LOW, bucket: LOW }),
   bucketTransfers: fact(M.BucketTransfer, { bucket: LOW }),
   stakeEvents: fact(M.StakeEvent, { kind: LOW }),
+  stakeAccruals: fact(M.StakeAccrual, { kind: LOW }),
   vestingReleases: fact(M.VestingRelease, { category: LOW }),
   agentStakeChanges: fact(M.AgentStakeChange, { kind: LOW }),
   slashes: fact(M.Slash, { reason: 'UInt8' }),

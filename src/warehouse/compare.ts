@@ -98,14 +98,15 @@ export async function compareStores(dataDir: string, dbUrl: string, warehouse?: 
     for (const t of factTables().values()) {
       compared.add(t.table)
       await doubled(w, t.table, ['block_number', 'id'], mismatches)
-      const cols = t.columns.map((c) => c.column).filter((c) => c !== 'timestamp')
+      // times as epoch milliseconds on both sides (their text forms differ)
+      const time = (c: { type: string }) => c.type.includes('DateTime')
       const pgRows = await query(
         dbUrl,
-        `select ${cols.map((c) => `"${c}"::text as "${c}"`).join(', ')}, (extract(epoch from "timestamp") * 1000)::bigint::text as ts from "${t.table}" order by id collate "C"`,
+        `select ${t.columns.map((c) => (time(c) ? `(extract(epoch from "${c.column}") * 1000)::bigint::text` : `"${c.column}"::text`) + ` as "${c.column}"`).join(', ')} from "${t.table}" order by id collate "C"`,
       )
       const chRows = await queryRows<Record<string, string>>(
         w,
-        `SELECT ${cols.map((c) => `toString(${c}) AS ${c}`).join(', ')}, toString(toUnixTimestamp64Milli(timestamp)) AS ts FROM ${w.table(t.table)} FINAL ORDER BY id`,
+        `SELECT ${t.columns.map((c) => `toString(${time(c) ? `toUnixTimestamp64Milli(${c.column})` : c.column}) AS ${c.column}`).join(', ')} FROM ${w.table(t.table)} FINAL ORDER BY id`,
       )
       rows[t.table] = pgRows.length
       compareRows(t.table, pgRows, chRows, mismatches)

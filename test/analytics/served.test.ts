@@ -139,7 +139,7 @@ const QUERY = `query ($from: DateTime!, $to: DateTime!, $interval: Interval!) {
 }
 fragment P on SustainabilityPoint {
   periodStart inferences units payers fees inferenceFees deploymentFees creatorFees contributorFees infraFees supplySideFees treasuryFees feeBurns
-  treasuryRevenue holdersRevenue revenue burns takeRate rewardsEmissions stakingInterest maintainerIncentives stakerIncentives otherIncentives
+  treasuryRevenue holdersRevenue revenue burns takeRate rewardsEmissions stakingInterest stakingInterestPaid maintainerIncentives stakerIncentives otherIncentives
   tokenIncentives vestingUnlocks earnings maintainerFeePayouts feeFundedShare agentFees agentFeeShare
 }`
 

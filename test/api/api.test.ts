@@ -344,7 +344,7 @@ describe('upkeep coverage over GraphQL', () => {
   it('a period of no data answers null with a reason, never 0', async () => {
     const u = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z', a: { openPriceUsd: '1' } })).data!.upkeepCoverage
     expect([u.upkeepCost, u.maintainerFeeIncome, u.maintenanceCoverage, u.stakerRealYield]).toEqual(['0', '0', null, null])
-    expect(u.unknowns.map((x) => x.field)).toEqual(['maintenanceCoverage', 'models'])
+    expect(u.unknowns.map((x) => x.field)).toEqual(['maintenanceCoverage', 'models', 'stakerRealYield', 'stakerIncentiveYield'])
     const bare = (await t.gql<U>(Q, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' })).data!.upkeepCoverage
     expect(bare.upkeepCost).toBeNull()
     expect(bare.unknowns[0].reason).toMatch(/no OPEN price/)

@@ -24,23 +24,50 @@ describe('data directory format', () => {
   it('stamps a new directory with this version', () => {
     const dir = path.join(tmp, 'new')
     expect(openDataDir(dir)).toEqual({ found: null })
-    expect(stampOf(dir)).toEqual({ format: 1, upkeep: pkgVersion })
-    expect(openDataDir(dir)).toEqual({ found: 1 })
+    expect(stampOf(dir)).toEqual({ format: 2, upkeep: pkgVersion })
+    expect(openDataDir(dir)).toEqual({ found: 2 })
   })
 
-  it('migrates a directory written before versioning (format 0) by stamping it, keeping its data', () => {
+  // format 2 books staking interest as it accrues: only a re-index derives the spans, so older data has no step
+  const refusal = (dir: string): Error => {
+    try {
+      openDataDir(dir)
+    } catch (e) {
+      return e as Error
+    }
+    throw new Error(`${dir} was opened`)
+  }
+
+  it('refuses a directory format 1 wrote (staking interest on payout), naming both versions and asking for a re-index, changing nothing', () => {
+    const dir = path.join(tmp, 'format1')
+    fs.mkdirSync(path.join(dir, 'chdb'), { recursive: true })
+    fs.writeFileSync(path.join(dir, FORMAT_FILE), JSON.stringify({ format: 1, upkeep: '0.3.0' }))
+    const before = listing(dir)
+    const err = refusal(dir)
+    expect(err).toBeInstanceOf(DataFormatError)
+    expect(err.message.split('\n')).toHaveLength(1)
+    expect(err.message).toContain(`holds data format 1 written by upkeep 0.3.0; this is upkeep ${pkgVersion} (data format 2), which has no migration from it: move it away and re-index`)
+    expect(listing(dir)).toEqual(before)
+    expect(stampOf(dir)).toEqual({ format: 1, upkeep: '0.3.0' })
+  })
+
+  it('refuses a directory written before versioning (format 0) the same way, and does not stamp it', () => {
     const dir = path.join(tmp, 'old')
     fs.mkdirSync(path.join(dir, 'chdb'), { recursive: true })
     fs.writeFileSync(path.join(dir, 'manifest.json'), '{"chainId":31337}')
-    expect(openDataDir(dir)).toEqual({ found: 0 })
-    expect(stampOf(dir)).toEqual({ format: 1, upkeep: pkgVersion })
+    const before = listing(dir)
+    const err = refusal(dir)
+    expect(err).toBeInstanceOf(DataFormatError)
+    expect(err.message).toContain('holds data format 0 written by upkeep a version before data-format stamps')
+    expect(err.message).toContain('move it away and re-index')
+    expect(listing(dir)).toEqual(before)
     expect(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).toBe('{"chainId":31337}')
   })
 
   it('refuses a directory a newer version wrote, naming both versions, and changes nothing', () => {
     const dir = path.join(tmp, 'newer')
     fs.mkdirSync(dir)
-    fs.writeFileSync(path.join(dir, FORMAT_FILE), JSON.stringify({ format: 2, upkeep: '9.9.9' }))
+    fs.writeFileSync(path.join(dir, FORMAT_FILE), JSON.stringify({ format: 3, upkeep: '9.9.9' }))
     fs.writeFileSync(path.join(dir, 'manifest.json'), 'x')
     const before = listing(dir)
     let err: unknown
@@ -52,10 +79,10 @@ describe('data directory format', () => {
     expect(err).toBeInstanceOf(DataFormatError)
     const msg = (err as Error).message
     expect(msg.split('\n')).toHaveLength(1)
-    expect(msg).toContain('data format 2 written by upkeep 9.9.9')
-    expect(msg).toContain(`this is upkeep ${pkgVersion} (data format 1)`)
+    expect(msg).toContain('data format 3 written by upkeep 9.9.9')
+    expect(msg).toContain(`this is upkeep ${pkgVersion} (data format 2)`)
     expect(listing(dir)).toEqual(before)
-    expect(stampOf(dir)).toEqual({ format: 2, upkeep: '9.9.9' })
+    expect(stampOf(dir)).toEqual({ format: 3, upkeep: '9.9.9' })
   })
 
   it('refuses a FORMAT file that is not a stamp', () => {
@@ -79,14 +106,19 @@ describe('database format', () => {
     expect(await applyMigrations(db.url)).toEqual([])
 
     const dataDir = path.join(tmp, 'db-newer')
-    await query(db.url, `update upkeep_meta.data_format set format = 2, upkeep = '9.9.9'`)
-    await expect(applyMigrations(db.url)).rejects.toThrow(/data format 2 written by upkeep 9\.9\.9; this is upkeep \S+ \(data format 1\)/)
+    await query(db.url, `update upkeep_meta.data_format set format = 3, upkeep = '9.9.9'`)
+    await expect(applyMigrations(db.url)).rejects.toThrow(/data format 3 written by upkeep 9\.9\.9; this is upkeep \S+ \(data format 2\)/)
     await expect(ensurePostgres(dataDir, db.url)).rejects.toBeInstanceOf(DataFormatError)
 
+    // a database format 1 wrote (staking interest on payout): refused before any migration runs, asking for a re-index
+    await query(db.url, `update upkeep_meta.data_format set format = 1, upkeep = '0.3.0'`)
+    await expect(applyMigrations(db.url)).rejects.toThrow(/data format 1 written by upkeep 0\.3\.0; this is upkeep \S+ \(data format 2\), which has no migration from it: move it away and re-index/)
+    expect((await query<{ name: string }>(db.url, 'select name from migrations order by name')).map((r) => r.name)).toEqual(migrations)
+
     // a newer version's migration in the table: refused before any migration runs, naming it
-    await query(db.url, `update upkeep_meta.data_format set format = 1, upkeep = '0.1.0'`)
+    await query(db.url, `update upkeep_meta.data_format set format = 2, upkeep = '0.1.0'`)
     await query(db.url, `insert into migrations (timestamp, name) values (9999999999999, 'Data9999999999999')`)
-    await expect(applyMigrations(db.url)).rejects.toThrow(/migration Data9999999999999 that upkeep \S+ \(data format 1\) does not ship; it was written by upkeep 0\.1\.0/)
+    await expect(applyMigrations(db.url)).rejects.toThrow(/migration Data9999999999999 that upkeep \S+ \(data format 2\) does not ship; it was written by upkeep 0\.1\.0/)
     expect((await query<{ name: string }>(db.url, 'select name from migrations order by name')).map((r) => r.name)).toEqual([...migrations, 'Data9999999999999'].sort())
   })
 })

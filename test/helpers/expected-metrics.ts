@@ -9,7 +9,9 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { expect } from 'vitest'
+import type { Address, PublicClient } from 'viem'
 import type { RawEvent } from './raw-events'
+import { ChainStakeValues, type Span, type StakeLife } from './stake-values'
 import { frac } from './fraction'
 import type { Interval, Period } from '../../src/analytics'
 import type { DeploymentManifest } from '../../src/devnet/manifest'
@@ -138,11 +140,38 @@ export function blankFacts() {
     servingCosts: [] as { t: number; tx: string; operatorId: string; modelId: string; cpuMicros: bigint }[],
     /** AdapterCostDeclared, in chain order */
     declarations: [] as { t: number; modelId: string; microUsdPerMonth: bigint }[],
+    /** staking interest accrued, per span (from the contract's own values: loadAccruals) */
+    accruals: [] as Span[],
   }
 }
 
 /** The facts of one chain, folded from its raw logs by loadFacts (one chain per test file at a time). */
 export const F = blankFacts()
+
+/**
+ * Staking interest on an accrual basis from the chain (test/helpers/stake-values.ts): the stakes'
+ * lives from the raw Staking logs, their values from eth_calls of the contract's calculateAmount.
+ * Call after loadFacts; the index has closed the days before the last event's day.
+ */
+export async function loadAccruals(client: PublicClient): Promise<void> {
+  const lives = new Map<string, StakeLife>()
+  // the shared devnet is loaded from a state dump (no history): stakes are followed through the logs
+  // and valued by the contract at the head, which needs the one config the workload stakes on
+  // (config 1, src/workload/run.ts) never to have changed
+  expect(events.filter((e) => e.key === 'Staking.ConfigCreated').map((e) => String(e.args.configId))).toEqual(['1'])
+  expect(events.filter((e) => e.key === 'Staking.ConfigSet' || e.key === 'Staking.CommitStake')).toEqual([])
+  for (const e of events) {
+    const id = String(e.args.stakingId)
+    if (e.key === 'Staking.Staked') lives.set(id, { id, start: e.t, adds: [{ t: e.t, amount: e.args.amount as bigint }], stop: null, configId: 1n })
+    else if (e.key === 'Staking.ToppedUp') lives.get(id)!.adds.push({ t: e.t, amount: e.args.amount as bigint })
+    else if (e.key === 'Staking.RequestUnstake' || e.key === 'Staking.Unstaked') lives.get(id)!.stop ??= e.t
+  }
+  const values = new ChainStakeValues(client, manifest.contracts.Staking as Address, 'head')
+  const horizon = Math.floor(events[events.length - 1].t / DAY) * DAY
+  F.accruals = []
+  const all = [...lives.values()]
+  for (let i = 0; i < all.length; i += 8) F.accruals.push(...(await Promise.all(all.slice(i, i + 8).map((l) => values.spans(l, horizon)))).flat())
+}
 
 /** Folds a chain's raw logs (in chain order) into F; replaces what an earlier call folded. */
 export function loadFacts(chainEvents: RawEvent[], m: DeploymentManifest): void {
@@ -296,6 +325,7 @@ export function expectedSustainability(p: Period, interval: Interval) {
     maintainerRewards: 0n,
     stakerRewards: 0n,
     interest: 0n,
+    interestPaid: 0n,
     unlocks: 0n,
     burns: 0n,
   })
@@ -329,7 +359,9 @@ export function expectedSustainability(p: Period, interval: Interval) {
     }
   }
   for (const x of F.deployments.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.deployment += x.amount
-  for (const x of F.unstakes.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.interest += x.amount
+  for (const x of F.unstakes.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.interestPaid += x.amount
+  // accrual basis: the spans that start in the period (docs/METRICS.md, "Staking interest")
+  for (const x of F.accruals.filter((x) => inPeriod(x.from, p))) for (const a of accs(x.from)) a.interest += x.interest
   for (const x of F.releases.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.unlocks += x.amount
   for (const x of F.burns.filter((x) => inPeriod(x.t, p))) for (const a of accs(x.t)) a.burns += x.amount
   const point = (periodStart: string, a: Acc) => {
@@ -361,6 +393,7 @@ export function expectedSustainability(p: Period, interval: Interval) {
       takeRate: frac(revenue, fees),
       rewardsEmissions: a.rewards,
       stakingInterest: a.interest,
+      stakingInterestPaid: a.interestPaid,
       maintainerIncentives: a.maintainerRewards,
       stakerIncentives: stakers,
       otherIncentives: other,
@@ -767,6 +800,8 @@ export function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
   const total = open(...sum([servingAll.usd, storage, workAll]))
   const income = sumOf(inf.map((i) => i.creator + i.contributors + i.infra))
   const staked = expectedLiabilities(p.to).stakedPrincipal
+  const stakerIncentives =
+    sumOf(F.accruals.filter((x) => inPeriod(x.from, p)).map((x) => x.interest)) + sumOf(F.incentives.filter((x) => x.role === 2 && inPeriod(x.t, p)).map((x) => x.amount))
   const workLabel = ['declared', 'assumed'].filter((x) => workProvenance.has(x)).join('+') || 'assumed'
   const overall = ['measured', 'declared', 'assumed'].filter((x) => [servingAll.provenance, 'assumed', workLabel].some((l) => l.split('+').includes(x))).join('+')
   return {
@@ -785,6 +820,8 @@ export function expectedUpkeep(p: Period, over: Record<string, string> = {}) {
     stakedPrincipal: staked,
     stakerFeeIncome: 0n,
     stakerRealYield: staked > 0n ? '0.000000' : null,
+    stakerIncentives: stakerIncentives,
+    stakerIncentiveYield: frac(stakerIncentives * 365n * BigInt(DAY_MS), staked * periodMs),
     models,
     operators: [...ops.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -24,7 +24,7 @@ import { rawEvents } from '../helpers/raw-events'
 import {
   ASSUMPTIONS_FILE, DAY_MS, F, assumptionsHash, expectedAgents, expectedBlockRange, expectedChanges, expectedConcentration, expectedContributors, expectedDatanets, expectedDecay,
   expectedFeePolicyHistory, expectedLiabilities, expectedModels, expectedOperators, expectedOverhang, expectedPriceToFees, expectedRetention, expectedRunway,
-  expectedSustainability, expectedUpkeep, loadFacts,
+  expectedSustainability, expectedUpkeep, loadAccruals, loadFacts,
 } from '../helpers/expected-metrics'
 import { FORK_ONLY_CHANGES, forkOnlyAgent, mineForkOnlyChange } from '../../src/faults/activity'
 import { stateDigest } from '../../src/db/digest'
@@ -212,6 +212,7 @@ describe('after them, every metric equals the raw logs, on the daily aggregates 
   beforeAll(async () => {
     const events = await rawEvents(devnet, (await head()).number)
     loadFacts(events, devnet.manifest)
+    await loadAccruals(devnet.publicClient as never) // the canonical chain's own stake values
     // the raw logs hold none of the losing branches' events
     const losing = new Set(losingTxs)
     expect(events.filter((e) => losing.has(e.tx))).toEqual([])

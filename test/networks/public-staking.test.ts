@@ -16,6 +16,7 @@ import { writeManifest } from '../../src/devnet/manifest'
 import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
 import { newDataDir } from '../helpers/indexer'
 import { BIN, built, clients } from './helpers'
+import { ChainStakeValues, perStakeDay, type Span } from '../helpers/stake-values'
 
 const DAY = 86_400n
 const OPEN = 10n ** 18n
@@ -229,11 +230,80 @@ describe('the public staking flows, indexed', () => {
     }
   })
 
-  it('staking interest per day is the sum of the derived interests', async () => {
-    const [d] = await query<{ s: string }>(db.url, 'select sum(staking_interest)::text s from daily_network_stats')
+  it('staking interest paid per day (cash basis) is the sum of the derived interests', async () => {
+    const [d] = await query<{ s: string }>(db.url, 'select sum(staking_interest_paid)::text s from daily_network_stats')
     const [i] = await query<{ s: string }>(db.url, 'select sum(interest)::text s from stake')
     expect(d.s).toBe(i.s)
     expect(BigInt(d.s)).toBeGreaterThan(0n)
+  })
+})
+
+describe('staking interest on an accrual basis', () => {
+  let spans: Span[]
+  beforeAll(async () => {
+    // the stakes' lives from the raw receipts and calldata; their values from the contract itself
+    const blocks: [number, number][] = []
+    for (const x of receipts) blocks.push([Number(x.r.blockNumber), Number((await c.pub.getBlock({ blockNumber: x.r.blockNumber })).timestamp)])
+    blocks.sort((a, b) => a[0] - b[0])
+    const timeOf = (name: string) => blocks.find((b) => b[0] === Number(receipts.find((x) => x.name === name)!.r.blockNumber))![1]
+    const event = (name: string, e: string) => logsOf(name).find((l) => l.eventName === e)!.args
+    const opened = (name: string) => decodeFunctionData({ abi: staking.abi, data: receipts.find((x) => x.name === name)!.input }).args as readonly bigint[]
+    const values = new ChainStakeValues(c.pub as never, addr.staking, blocks)
+    const horizon = Math.floor(blocks[blocks.length - 1][1] / 86_400) * 86_400
+    const commitment = (name: string, who: number) => {
+      const [, configId, startTime, , amount] = opened(name)
+      const openBlock = Number(receipts.find((x) => x.name === name)!.r.blockNumber)
+      return { start: Number(startTime), adds: [{ t: Number(startTime), amount }], stop: timeOf(name), commitment: { openBlock, recipient: c.wallet(who).account.address, configId, amount } }
+    }
+    const lives = [
+      { id: '0', start: timeOf('alice stakes'), adds: [{ t: timeOf('alice stakes'), amount: event('alice stakes', 'Staked').amount as bigint }, { t: timeOf('alice tops up'), amount: event('alice tops up', 'ToppedUp').amount as bigint }], stop: timeOf('alice requests') },
+      { id: '1', start: timeOf('dave stakes'), adds: [{ t: timeOf('dave stakes'), amount: event('dave stakes', 'Staked').amount as bigint }], stop: null },
+      { id: '2', ...commitment('bob opens and requests', 3) },
+      { id: '3', ...commitment('carol opens and is paid', 4) },
+    ]
+    spans = (await Promise.all(lives.map((l) => values.spans(l, horizon)))).flat()
+  }, 120_000)
+
+  const indexed = async () =>
+    new Map(
+      (
+        await query<{ k: string; s: string }>(
+          db.url,
+          `select stake_id || ' ' || to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD') k, sum(value_to - value_from)::text s from stake_accrual group by 1`,
+        )
+      ).map((r) => [r.k, BigInt(r.s)]),
+    )
+
+  it('per stake and UTC day equals the contract\'s own values at the day boundaries (eth_call), commitments backdated to their start', async () => {
+    const want = perStakeDay(spans)
+    expect(want.size).toBeGreaterThan(100) // four stakes over 30 to 53 days
+    expect(await indexed()).toEqual(want)
+    // bob's commitment accrues from its signed start time, 35 days before it was opened
+    expect([...want.keys()].filter((k) => k.startsWith('2 ')).length).toBeGreaterThanOrEqual(35)
+  })
+
+  it('a paid-out stake accrued exactly its payout − principal (raw Transfer logs), with no residue', async () => {
+    const got = await indexed()
+    const staked = (name: string) => logsOf(name).find((l) => l.eventName === 'Staked')!.args.amount as bigint
+    const topped = logsOf('alice tops up').find((l) => l.eventName === 'ToppedUp')!.args.amount as bigint
+    const opened = (name: string) => (decodeFunctionData({ abi: staking.abi, data: receipts.find((x) => x.name === name)!.input }).args as readonly bigint[])[4]
+    const paid = { '0': payoutOf('alice unstakes').value - staked('alice stakes') - topped, '2': payoutOf('bob unstakes').value - opened('bob opens and requests'), '3': payoutOf('carol opens and is paid').value - opened('carol opens and is paid') }
+    for (const [id, interest] of Object.entries(paid)) {
+      const accrued = [...got.entries()].filter(([k]) => k.startsWith(`${id} `)).reduce((s, [, v]) => s + v, 0n)
+      expect(accrued, id).toBe(interest)
+      expect(interest, id).toBeGreaterThan(0n)
+    }
+    expect(await query(db.url, `select id from stake_accrual where kind <> 'accrual'`)).toEqual([])
+  })
+
+  it('daily_network_stats.staking_interest is the day\'s accrual over every stake', async () => {
+    const want = new Map<string, bigint>()
+    for (const s of spans) {
+      const d = new Date(s.from * 1000).toISOString().slice(0, 10)
+      want.set(d, (want.get(d) ?? 0n) + s.interest)
+    }
+    const rows = await query<{ id: string; s: string }>(db.url, `select id, staking_interest::text s from daily_network_stats where staking_interest <> 0 order by id`)
+    expect(new Map(rows.map((r) => [r.id, BigInt(r.s)]))).toEqual(new Map([...want].filter(([, v]) => v !== 0n)))
   })
 })
 

@@ -10,6 +10,8 @@ import { decodeEventLog, type Abi, type Address } from 'viem'
 import { loadDevnet, rawLogs, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
+import { rawEvents } from '../helpers/raw-events'
+import { F, loadAccruals, loadFacts } from '../helpers/expected-metrics'
 import { launchChromium } from '../helpers/browser'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, readAssumptions } from '../../src/analytics'
@@ -105,7 +107,11 @@ beforeAll(async () => {
     const payout = events.find((e) => e.key === 'OpenToken.Transfer' && e.tx === u.tx && String(e.args.to).toLowerCase() === String(u.args.recipient).toLowerCase())!
     interest += BigInt(payout.args.value as bigint) - principal
   }
-  expected.interest = interest
+  expected.interestPaid = interest
+  // staking interest counts on the accrual basis: the contract's own stake values by eth_call
+  loadFacts(await rawEvents(devnet), devnet.manifest)
+  await loadAccruals(devnet.publicClient as never)
+  expected.interest = F.accruals.filter((s) => s.from >= FROM && s.from < TO).reduce((a, s) => a + s.interest, 0n)
 }, 240_000)
 
 afterAll(async () => {
@@ -126,6 +132,9 @@ describe(`the ${MONTH} report`, () => {
     expect(t.supplySideFees).toBe(expected.creator + expected.contributors + expected.infra)
     expect(t.revenue).toBe(revenue)
     expect(t.tokenIncentives).toBe(expected.rewards + expected.interest)
+    expect(t.stakingInterest).toBe(expected.interest)
+    expect(t.stakingInterestPaid).toBe(expected.interestPaid)
+    expect(expected.interest).toBeGreaterThan(0n)
     expect(t.vestingUnlocks).toBe(expected.unlocks)
     expect(t.earnings).toBe(revenue - expected.rewards - expected.interest)
     const fee = expected.creator + expected.contributors + expected.infra

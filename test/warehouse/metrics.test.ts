@@ -14,7 +14,7 @@ import { frac } from '../helpers/fraction'
 import {
   ASSUMPTIONS_FILE, BEFORE_GENESIS, assumptionsHash, DAY, F, MONTH, ODD, PERIODS, SUPPLY, WHOLE, before, concentration, expectedAgents, expectedBlockRange, expectedChanges, expectedConcentration,
   expectedContributors, expectedDatanets, expectedDecay, expectedFeePolicyHistory, expectedModels, expectedOperators, expectedOverhang, expectedPriceToFees, expectedRetention,
-  expectedRunway, expectedSustainability, expectedUpkeep, inPeriod, loadFacts, period, sec, sumOf, utc, vested,
+  expectedRunway, expectedSustainability, expectedUpkeep, inPeriod, loadAccruals, loadFacts, period, sec, sumOf, utc, vested,
 } from '../helpers/expected-metrics'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { Metrics, readAssumptions, type Period } from '../../src/analytics'
@@ -39,6 +39,7 @@ beforeAll(async () => {
   events = await rawEvents(devnet)
   await indexed // the child has exited: its chDB directory is free for this process
   loadFacts(events, devnet.manifest)
+  await loadAccruals(devnet.publicClient as never)
   endTime = events[events.length - 1].t
   warehouse = await openWarehouse({ mode: 'embedded', path: path.join(dataDir, 'chdb'), database: 'upkeep' })
   pool = new pg.Pool({ connectionString: db.url })
@@ -450,11 +451,14 @@ describe('upkeep cost and maintenance coverage', () => {
     // before the assumed price path starts: the cost itself is unknown
     const got = await metrics.upkeep(BEFORE_GENESIS)
     expect([got.upkeepCost, got.maintenanceCoverage, got.models]).toEqual([null, null, []])
-    expect(got.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models'])
+    expect(got.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models', 'stakerRealYield', 'stakerIncentiveYield'])
+    // no stake: the stakers' yields are null with the reason, their accrued interest a known 0
+    expect([got.stakedPrincipal, got.stakerIncentives, got.stakerRealYield, got.stakerIncentiveYield]).toEqual([0n, 0n, null, null])
+    expect(got.unknowns.find((u) => u.field === 'stakerIncentiveYield')!.reason).toBe("nothing staked at the period's end")
     // with a price: nothing live costs nothing, and coverage of nothing is unknown, not 0
     const priced = await metrics.upkeep(BEFORE_GENESIS, { openPriceUsd: '1' })
     expect([priced.upkeepCost, priced.maintainerFeeIncome, priced.maintenanceCoverage, priced.stakerRealYield]).toEqual([0n, 0n, null, null])
-    expect(priced.unknowns.map((u) => u.field)).toEqual(['maintenanceCoverage', 'models'])
+    expect(priced.unknowns.map((u) => u.field)).toEqual(['maintenanceCoverage', 'models', 'stakerRealYield', 'stakerIncentiveYield'])
   })
 
   it('a period before the first assumed OPEN price: every cost is null with the reason', async () => {

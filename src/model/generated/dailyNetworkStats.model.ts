@@ -70,8 +70,17 @@ export class DailyNetworkStats {
     @BigIntColumn_({nullable: false})
     incentivesToOperators!: bigint
 
+    /**
+     * staking interest accrued in the day (StakeAccrual), signed
+     */
     @BigIntColumn_({nullable: false})
     stakingInterest!: bigint
+
+    /**
+     * staking interest paid out in the day: payout − principal of the stakes unstaked (cash basis)
+     */
+    @BigIntColumn_({nullable: false})
+    stakingInterestPaid!: bigint
 
     @BigIntColumn_({nullable: false})
     vestingReleased!: bigint

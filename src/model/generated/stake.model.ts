@@ -2,6 +2,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, M
 import {StakeConfig} from "./stakeConfig.model"
 import {Account} from "./account.model"
 import {StakeEvent} from "./stakeEvent.model"
+import {StakeAccrual} from "./stakeAccrual.model"
 
 /**
  * status: committed | active | unstake_requested | unstaked
@@ -84,6 +85,33 @@ export class Stake {
     @BigIntColumn_({nullable: true})
     interest!: bigint | undefined | null
 
+    /**
+     * the contract's stored amount (principal plus interest compounded at the last top-up) while the stake accrues; null when it does not (not opened, unstake requested, or its config's rate is unknown)
+     */
+    @BigIntColumn_({nullable: true})
+    accrualAmount!: bigint | undefined | null
+
+    /**
+     * when the contract stored accrualAmount (its updatedAt)
+     */
+    @DateTimeColumn_({nullable: true})
+    accrualAnchor!: Date | undefined | null
+
+    /**
+     * interest is booked in StakeAccrual up to here
+     */
+    @DateTimeColumn_({nullable: true})
+    accruedTo!: Date | undefined | null
+
+    /**
+     * the stake's value at accruedTo as booked (the contract's calculateAmount then)
+     */
+    @BigIntColumn_({nullable: true})
+    accruedValue!: bigint | undefined | null
+
     @OneToMany_(() => StakeEvent, e => e.stake)
     events!: StakeEvent[]
+
+    @OneToMany_(() => StakeAccrual, e => e.stake)
+    accruals!: StakeAccrual[]
 }

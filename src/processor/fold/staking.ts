@@ -11,6 +11,7 @@ import * as M from '../../model'
 import * as StakingAbi from '../../abi/Staking'
 import * as StakingBankAbi from '../../abi/StakingBank'
 import type { Args } from './args'
+import { accrueTopUp, freezeAccrual, settleAccrual, startAccrual } from './accrual'
 import type { DecodedLog, EventContext, FoldState } from './state'
 
 type Tx = { from?: string; to?: string; input?: string } | undefined
@@ -89,6 +90,10 @@ function newStake(id: string, init: Partial<M.Stake>): M.Stake {
     unstakedAt: null,
     payout: null,
     interest: null,
+    accrualAmount: null,
+    accrualAnchor: null,
+    accruedTo: null,
+    accruedValue: null,
     ...init,
   })
 }
@@ -102,6 +107,7 @@ export async function onStaked(s: FoldState, ev: EventContext, a: Args<'Staking.
   const stake = await s.stakes.upsert(s.store, id, () =>
     newStake(id, { config, staker, initialAmount: a.amount, principal: a.amount, stakedAtBlock: ev.blockNumber, stakedAt: ev.timestamp }),
   )
+  startAccrual(stake, a.amount, ev.timestamp)
   s.rows.stakeEvents.push(stakeEvent(ev, stake, 'staked', a.amount))
 }
 
@@ -129,6 +135,8 @@ async function openCommitment(s: FoldState, ev: EventContext, stake: M.Stake, re
     stake.initialAmount = opened.amount
     stake.principal = opened.amount
     stake.stakedAt = new Date(Number(opened.startTime) * 1000)
+    // the contract stores it as staked at startTime: it accrues from then (booked now, backdated)
+    startAccrual(stake, opened.amount, stake.stakedAt)
   } else {
     log.warn(`stake ${stake.id}: commitment opened in tx ${ev.txHash} through another contract; its amount is unknown (principal and interest stay null)`)
   }
@@ -138,6 +146,7 @@ async function openCommitment(s: FoldState, ev: EventContext, stake: M.Stake, re
 
 export async function onToppedUp(s: FoldState, ev: EventContext, a: Args<'Staking.ToppedUp'>): Promise<void> {
   const stake = await s.stakes.must(s.store, a.stakingId.toString(), 'stake')
+  await accrueTopUp(s, ev, stake, a.amount)
   stake.toppedUp += a.amount
   if (stake.principal !== null && stake.principal !== undefined) stake.principal += a.amount
   s.stakes.touch(stake)
@@ -147,6 +156,7 @@ export async function onToppedUp(s: FoldState, ev: EventContext, a: Args<'Stakin
 export async function onRequestUnstake(s: FoldState, ev: EventContext, a: Args<'Staking.RequestUnstake'>, tx: Tx): Promise<void> {
   const stake = await s.stakes.must(s.store, a.stakingId.toString(), 'stake')
   if (stake.status === 'committed') await openCommitment(s, ev, stake, a.recipient, tx)
+  await freezeAccrual(s, ev, stake)
   stake.status = 'unstake_requested'
   stake.requestedAtBlock = ev.blockNumber
   s.stakes.touch(stake)
@@ -166,6 +176,7 @@ export async function onUnstaked(s: FoldState, ev: EventContext, a: Args<'Stakin
   const recipient = a.recipient.toLowerCase()
   // no cooldown: requestUnstakeWithCommitment pays at once, with no RequestUnstake
   if (stake.status === 'committed') await openCommitment(s, ev, stake, recipient, tx)
+  await freezeAccrual(s, ev, stake) // no cooldown: paid at the request, which froze the value
   const bank = stake.config?.bank ?? null
   const payout = findPayout(s, ev, recipient, bank)
   if (payout?.event.key === 'OpenToken.Transfer') s.claimedInTx.add(payout.ctx.id)
@@ -178,5 +189,6 @@ export async function onUnstaked(s: FoldState, ev: EventContext, a: Args<'Stakin
   stake.interest = amount !== null && stake.principal !== null && stake.principal !== undefined ? amount - stake.principal : null
   s.stakes.touch(stake)
   s.rows.stakeEvents.push(stakeEvent(ev, stake, 'unstaked', amount, stake.interest))
-  if (stake.interest !== null) (await s.day(ev.timestamp)).stakingInterest += stake.interest
+  if (amount !== null) await settleAccrual(s, ev, stake, amount)
+  if (stake.interest !== null) (await s.day(ev.timestamp)).stakingInterestPaid += stake.interest
 }

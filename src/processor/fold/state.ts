@@ -77,6 +77,11 @@ class EntityCache<E extends { id: string }> {
     return rows.length
   }
 
+  /** The entities held now (loaded or created), dirty or not. */
+  values(): IterableIterator<E> {
+    return this.map.values()
+  }
+
   clear(): void {
     this.map.clear()
     this.dirty.clear()
@@ -142,7 +147,11 @@ export class FoldState {
   /** After a rollback the database moved under the caches: forget them. */
   invalidate(): void {
     for (const c of this.caches()) c.clear()
+    this.accrualClosedTo = undefined
   }
+
+  /** Staking accrual is booked up to this UTC day start (ms; src/processor/fold/accrual.ts). */
+  accrualClosedTo: number | undefined
 
   private caches() {
     return [
@@ -246,6 +255,7 @@ export const DAILY_AMOUNTS = [
   'incentivesToStakers',
   'incentivesToOperators',
   'stakingInterest',
+  'stakingInterestPaid',
   'vestingReleased',
   'burned',
   'deploymentFees',
