@@ -17,6 +17,8 @@
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods (and times at midnight) from day-level sums held in memory;
 //               blockRange and changes (the monthly report's provenance) still read the facts
+// wash.ts       wash-trading signal per operator (payers it funded)
+// outlook.ts    if incentives stopped; break-even projection
 // whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
@@ -28,6 +30,8 @@ import * as participants from './participants'
 import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
+import * as wash from './wash'
+import * as outlook from './outlook'
 import { DayAggregates } from './served'
 import * as whatif from './whatif'
 import type { Interval, MetricsConfig, Period } from './types'
@@ -35,6 +39,7 @@ import type { Interval, MetricsConfig, Period } from './types'
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
 export { readAssumptions, type Assumptions } from './assumptions'
+export { WASH_THRESHOLD } from './wash'
 export type { AssumptionOverrides } from './upkeep'
 export { parseMultiplier, parseSplit, splitText, PARTIES, type Split, type WhatIfScenario } from './whatif'
 
@@ -123,6 +128,12 @@ export class Metrics {
   async upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
     this.s.range(p)
     return (await this.served?.upkeep(p, overrides)) ?? upkeepCost.upkeep(this.s, p, overrides)
+  }
+  washTrading(p: Period, threshold?: string) {
+    return wash.washTrading(this.s, p, threshold)
+  }
+  outlook(at: Date, months?: number) {
+    return outlook.outlook(this.s, at, months)
   }
   // ---- governance what-ifs
   whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {

@@ -19,6 +19,7 @@ import type {
   OperatorMetrics,
   UpkeepCoverage,
   PeriodChanges,
+  WashTrading,
   FeePolicyPeriod,
 } from '../analytics'
 import { ratio } from '../analytics'
@@ -50,6 +51,8 @@ export interface ReportData {
   previous: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
   threeMonthsAgo: { month: string; totals: SustainabilityPoint; upkeep: UpkeepCoverage }
   changes: PeriodChanges
+  /** the wash-trading signal per operator in the month */
+  wash: WashTrading
   /** fee-policy versions that took effect in the month */
   policies: FeePolicyPeriod[]
   /** the share of the month's inference fees served by operators in a clean verification run's range */
@@ -113,6 +116,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
     out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
   const wash = ratio(d.changes.selfPaidFees, d.changes.fees)
   if (wash !== null && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
+  for (const o of d.wash.operators.filter((x) => x.flagged)) out.push(`wash trading: operator ${o.operatorId} (${o.account}): ${o.reason}`)
   if (d.concentration.hhi !== null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
   const maintained = new Set(d.changes.adapterUpdates.map((a) => a.modelId))
   const neglected = d.decaying.filter((m) => !maintained.has(m.modelId))
@@ -131,7 +135,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     throw new ReportError(`${month} is not final yet: its last indexed block ${range.to} is above the finalized head ${head.finalized}; wait for finality`)
   const prev = { from: monthStart(from, -1), to: from }
   const three = { from: monthStart(from, -3), to: monthStart(from, -2) }
-  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified] = await Promise.all([
+  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified, wash] = await Promise.all([
     metrics.sustainability({ from, to }, 'day'),
     metrics.sustainability({ from: trendFrom, to }, 'month'),
     metrics.models({ from, to }, 10),
@@ -152,6 +156,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.changes({ from, to }),
     metrics.feePolicyHistory(),
     verifiedFees(metrics, pool, from, to),
+    metrics.washTrading({ from, to }),
   ])
   const whatIfs = await reportWhatIfs(metrics, { from, to }, policies)
   const base: Omit<ReportData, 'risks'> = {
@@ -175,6 +180,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     previous: { month: monthName(prev.from), totals: p1.totals, upkeep: p1u },
     threeMonthsAgo: { month: monthName(three.from), totals: p3.totals, upkeep: p3u },
     changes,
+    wash,
     policies: policies.filter((x) => x.since >= from && x.since < to),
     verifiedShare: { fees: verified.fees, share: ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
     whatIfs,
