@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node'
 import { startDevnet, manifestPathFor } from '../src/workload/devnet'
 import { chromiumExecutable } from './helpers/browser'
 import { RUN_ENV, reapRun } from './helpers/leftovers'
+import { scenarioDir } from './helpers/scenario'
 
 export interface DevnetFixture {
   stateFile: string
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
   project.provide('devnet', { stateFile, manifestFile: manifestPathFor(stateFile), contentDir, endBlock })
   return async () => {
     fs.rmSync(dir, { recursive: true, force: true })
+    fs.rmSync(scenarioDir(runId), { recursive: true, force: true })
     const left = await reapRun(runId)
     if (left.length) {
       // vitest only logs an error thrown during close; the exit status must say it too

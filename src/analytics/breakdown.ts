@@ -119,6 +119,11 @@ export async function contributors(db: Sql, p: Period, limit = 10, contributor?:
     `SELECT contributor_id, count() AS n, uniqExact(datanet_id) AS d FROM ${db.t('contribution')} WHERE ${W} AND contributor_id IN {ids:Array(String)} GROUP BY contributor_id`,
     { ...r, ids },
   )
+  return contributorEarningsOf(rows, contribs)
+}
+
+/** Rows of earnings (who, paid, incentives) with the contributions (contributor_id, n, d: distinct datanets) of those contributors. */
+export function contributorEarningsOf(rows: Row[], contribs: Row[]): ContributorEarnings[] {
   const c = new Map(contribs.map((x) => [x.contributor_id, x]))
   return rows.map((x) => ({
     contributor: x.who,
@@ -131,20 +136,26 @@ export async function contributors(db: Sql, p: Period, limit = 10, contributor?:
 
 /** Every fee-policy version, the block range it was in force and what was settled under it. */
 export async function feePolicyHistory(db: Sql): Promise<FeePolicyPeriod[]> {
-  const versions = await db.pg.query<{
-    version: number
-    creator_bps: number
-    contributors_bps: number
-    infra_bps: number
-    treasury_bps: number
-    burn_bps: number
-    block_number: number
-    active_until_block: number | null
-    timestamp: Date
-  }>('select version, creator_bps, contributors_bps, infra_bps, treasury_bps, burn_bps, block_number, active_until_block, timestamp from fee_policy_version order by version')
-  const settled = await db.q(`SELECT policy_version, count() AS n, toString(sum(fee)) AS fees FROM ${db.t('inference')} GROUP BY policy_version`)
+  const versions = await db.pg.query<FeePolicyVersion>('select version, creator_bps, contributors_bps, infra_bps, treasury_bps, burn_bps, block_number, active_until_block, timestamp from fee_policy_version order by version')
+  return feePolicyHistoryOf(versions.rows, await db.q(`SELECT policy_version, count() AS n, toString(sum(fee)) AS fees FROM ${db.t('inference')} GROUP BY policy_version`))
+}
+
+export interface FeePolicyVersion {
+  version: number
+  creator_bps: number
+  contributors_bps: number
+  infra_bps: number
+  treasury_bps: number
+  burn_bps: number
+  block_number: number
+  active_until_block: number | null
+  timestamp: Date
+}
+
+/** The versions with what was settled under each (policy_version, n, fees). */
+export function feePolicyHistoryOf(versions: FeePolicyVersion[], settled: Row[]): FeePolicyPeriod[] {
   const s = new Map(settled.map((x) => [Number(x.policy_version), x]))
-  return versions.rows.map((v) => ({
+  return versions.map((v) => ({
     version: v.version,
     creatorBps: v.creator_bps,
     contributorsBps: v.contributors_bps,

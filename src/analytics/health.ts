@@ -2,7 +2,7 @@
 import { InputError } from '../util/errors'
 import { chTime } from '../warehouse/time'
 import { concentrationOf, ratio } from './exact'
-import { DAY_MS, WHERE_PERIOD, type Sql } from './sql'
+import { DAY_MS, WHERE_PERIOD, type Row, type Sql } from './sql'
 import type { Concentration, ModelDecay, Period, RetentionCohort } from './types'
 
 /**
@@ -16,6 +16,11 @@ export async function retention(db: Sql, p: Period): Promise<RetentionCohort[]> 
      WHERE timestamp < toDateTime64({to:String}, 3, 'UTC') GROUP BY contributor_id, month ORDER BY contributor_id, month`,
     r,
   )
+  return retentionOf(rows, p)
+}
+
+/** Cohorts from (contributor_id, month YYYY-MM-DD) rows of contributions before the period's end, each contributor's months in order. */
+export function retentionOf(rows: Row[], p: Period): RetentionCohort[] {
   const months = new Map<string, string[]>()
   for (const x of rows) {
     const list = months.get(x.contributor_id) ?? []
@@ -58,13 +63,15 @@ export async function concentration(db: Sql, p: Period): Promise<Concentration> 
   return concentrationOf(rows.map((x) => BigInt(x.amount)))
 }
 
-export function checkThreshold(threshold: number): void {
+/** Fee income of each model in the 30 days before `at` vs the 30 days before that. */
+/** The decay threshold as an exact fraction of 1e6; refused outside (0, 1]. */
+export function decayThreshold(threshold: number): bigint {
   if (!(threshold > 0 && threshold <= 1)) throw new InputError(`threshold must be in (0, 1], got ${threshold}`)
+  return BigInt(Math.round(threshold * 1e6))
 }
 
-/** Fee income of each model in the 30 days before `at` vs the 30 days before that. */
 export async function modelDecay(db: Sql, at: Date, threshold = 0.5): Promise<ModelDecay[]> {
-  checkThreshold(threshold)
+  decayThreshold(threshold)
   const rows = await db.q(
     `SELECT model_id,
             toString(sumIf(fee, timestamp >= toDateTime64({mid:String}, 3, 'UTC'))) AS last30,
@@ -76,11 +83,15 @@ export async function modelDecay(db: Sql, at: Date, threshold = 0.5): Promise<Mo
      GROUP BY model_id ORDER BY model_id`,
     { from: chTime(new Date(at.getTime() - 60 * DAY_MS)), mid: chTime(new Date(at.getTime() - 30 * DAY_MS)), to: chTime(at) },
   )
+  return modelDecayOf(db, rows, at, threshold)
+}
+
+/** Decay from per-model sums (model_id, last30, prev30, ulast30, uprev30) of the models with inferences in the 60 days before `at`. */
+export async function modelDecayOf(db: Sql, rows: Row[], at: Date, threshold: number): Promise<ModelDecay[]> {
   // retired by `at`: no longer maintained on purpose, so never flagged as decaying
   const retired = await db.pg.query<{ id: string }>('select id from model where retired_at is not null and retired_at < $1', [at])
   const gone = new Set(retired.rows.map((m) => m.id))
-  // threshold as an exact fraction of 1e6
-  const t = BigInt(Math.round(threshold * 1e6))
+  const t = decayThreshold(threshold)
   return rows
     .map((x) => {
       // usage in units, not fees: a price change is not decay

@@ -17,6 +17,10 @@
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // served.ts     whole-day periods from day-level cumulative sums held in memory
 // coverage.ts   which contracts each metric needs: on a partial network, null with the reason
+// served.ts     whole-day periods (and times at midnight) from day-level sums held in memory;
+//               blockRange and changes (the monthly report's provenance) still read the facts
+// wash.ts       wash-trading signal per operator (payers it funded)
+// outlook.ts    if incentives stopped; break-even projection
 // whatif.ts     governance what-ifs: the period replayed under another split or price
 import type pg from 'pg'
 import type { Warehouse } from '../warehouse/client'
@@ -28,6 +32,8 @@ import * as participants from './participants'
 import { Sql } from './sql'
 import * as supply from './supply'
 import * as upkeepCost from './upkeep'
+import * as wash from './wash'
+import * as outlook from './outlook'
 import { DayAggregates } from './served'
 import { Coverage, type Family } from './coverage'
 import * as whatif from './whatif'
@@ -36,6 +42,7 @@ import type { Interval, MetricsConfig, Period } from './types'
 export * from './types'
 export { OPEN_DECIMALS, TOTAL_SUPPLY, concentrationOf, ratio, vestedAt } from './exact'
 export { readAssumptions, type Assumptions } from './assumptions'
+export { WASH_THRESHOLD } from './wash'
 export type { AssumptionOverrides } from './upkeep'
 export { Coverage, POINT_NEEDS, FAMILY_NEEDS, LIABILITY_NEEDS, type Family } from './coverage'
 export { parseMultiplier, parseSplit, splitText, PARTIES, type Split, type WhatIfScenario } from './whatif'
@@ -96,46 +103,46 @@ export class Metrics {
   }
   async contributors(p: Period, limit = 10, contributor?: string) {
     this.s.range(p)
-    return this.known('contributorEarnings', () => breakdown.contributors(this.s, p, limit, contributor))
+    return this.known('contributorEarnings', () => this.served?.contributors(p, limit, contributor) ?? breakdown.contributors(this.s, p, limit, contributor))
   }
   feePolicyHistory() {
-    return this.known('feePolicyHistory', () => breakdown.feePolicyHistory(this.s))
+    return this.known('feePolicyHistory', async () => (await this.served?.feePolicyHistory()) ?? breakdown.feePolicyHistory(this.s))
   }
   async retention(p: Period) {
     this.s.range(p)
-    return this.known('contributorRetention', () => health.retention(this.s, p))
+    return this.known('contributorRetention', () => this.served?.retention(p) ?? health.retention(this.s, p))
   }
   async concentration(p: Period) {
     this.s.range(p)
     return this.known('payoutConcentration', () => this.served?.concentration(p) ?? health.concentration(this.s, p))
   }
   async modelDecay(at: Date, threshold = 0.5) {
-    health.checkThreshold(threshold)
-    return this.known('modelDecay', () => health.modelDecay(this.s, at, threshold))
+    health.decayThreshold(threshold)
+    return this.known('modelDecay', async () => (await this.served?.modelDecay(at, threshold)) ?? health.modelDecay(this.s, at, threshold))
   }
   unlockOverhang(at: Date) {
-    return this.known('unlockOverhang', () => supply.unlockOverhang(this.s, at))
+    return this.known('unlockOverhang', async () => (await this.served?.unlockOverhang(at)) ?? supply.unlockOverhang(this.s, at))
   }
   runway(at: Date) {
     return this.known('runway', async () => {
-      const r = await supply.runway(this.s, at)
+      const r = await (this.served?.runway(at) ?? supply.runway(this.s, at))
       return this.coverage.complete ? r : { ...r, liabilities: this.coverage.maskLiabilities(r.liabilities) }
     })
   }
   async priceToFees(at: Date, priceUsd: string) {
-    supply.usdPrice(priceUsd)
-    return this.known('priceToFees', () => supply.priceToFees(this.s, at, priceUsd))
+    supply.checkPriceUsd(priceUsd)
+    return this.known('priceToFees', () => this.served?.priceToFees(at, priceUsd) ?? supply.priceToFees(this.s, at, priceUsd))
   }
   async agents(p: Period) {
     this.s.range(p)
-    return this.known('agentMetrics', () => participants.agents(this.s, p))
+    return this.known('agentMetrics', () => this.served?.agents(p) ?? participants.agents(this.s, p))
   }
   async operators(p: Period) {
     this.s.range(p)
     return this.known('operatorMetrics', () => this.served?.operators(p) ?? participants.operators(this.s, p))
   }
   async liabilities(at: Date) {
-    const l = await supply.liabilities(this.s, at)
+    const l = await (this.served?.liabilities(at) ?? supply.liabilities(this.s, at))
     return this.coverage.complete ? l : this.coverage.maskLiabilities(l)
   }
   blockRange(p: Period) {
@@ -152,7 +159,13 @@ export class Metrics {
   async upkeep(p: Period, overrides: upkeepCost.AssumptionOverrides = {}) {
     this.s.range(p)
     upkeepCost.checkOverrides(overrides)
-    return this.known('upkeepCoverage', () => upkeepCost.upkeep(this.s, p, overrides))
+    return this.known('upkeepCoverage', async () => (await this.served?.upkeep(p, overrides)) ?? upkeepCost.upkeep(this.s, p, overrides))
+  }
+  washTrading(p: Period, threshold?: string) {
+    return wash.washTrading(this.s, p, threshold)
+  }
+  outlook(at: Date, months?: number) {
+    return outlook.outlook(this.s, at, months)
   }
   // ---- governance what-ifs
   async whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {

@@ -20,6 +20,14 @@ export async function agents(db: Sql, p: Period): Promise<AgentMetrics> {
       r,
     ),
   ])
+  return agentMetricsOf(fees, slashes, stakes)
+}
+
+/**
+ * The agent metrics from the period's fee sums (agent, gross), its slash sums (n, amount,
+ * treasury, burn) and each agent's last stake change before the period's end (stake, kind).
+ */
+export function agentMetricsOf(fees: Row | undefined, slashes: Row | undefined, stakes: Row[]): AgentMetrics {
   const agentFees = BigInt(fees?.agent ?? '0')
   const grossFees = BigInt(fees?.gross ?? '0')
   const live = stakes.filter((x) => x.kind !== 'withdrawn')

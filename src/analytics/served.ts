@@ -1,7 +1,10 @@
 // Whole-day answers without a warehouse query. chDB runs one query at a time, so under load every
 // analyst waited behind every other; the serving process instead holds day-level cumulative sums
-// (network, per model, per datanet, per operator, per payout recipient) and answers a whole-day
-// period in O(keys · log days). Distinct counts stay exact and mergeable: for every (day, id)
+// (network, per model, per datanet, per operator, per payout recipient, per contributor, serving
+// cost per model and operator, the ledgers behind liabilities, balances and runway, slashes) and
+// the last stake change per agent and day, and answers a whole-day period (or a time at midnight)
+// in O(keys · log days). Contributor retention keeps, per contributor, the first day of each month
+// they contributed in (exact: a month counts when that day is before the period's end). Distinct counts stay exact and mergeable: for every (day, id)
 // the day the id was last seen before, so the ids of [a, b) that were not seen in [a, d) are
 // counted once each (Σ over days d in [a, b) of #{prev < a}, one binary search per day).
 //
@@ -12,10 +15,31 @@
 // warehouse path's own (sustainabilityPoint, modelRevenueOf, ...), so both paths give equal answers.
 import { concentrationOf } from './exact'
 import { sustainabilityPoint, type SustainabilityPart } from './network'
-import { datanetRevenueOf, modelRevenueOf, type ModelDim } from './breakdown'
-import { operatorMetricsOf, type OperatorDim } from './participants'
+import { contributorEarningsOf, datanetRevenueOf, feePolicyHistoryOf, modelRevenueOf, type FeePolicyVersion, type ModelDim } from './breakdown'
+import { decayThreshold, modelDecayOf, retentionOf } from './health'
+import { agentMetricsOf, operatorMetricsOf, type OperatorDim } from './participants'
+import { checkPriceUsd, liabilitiesOf, priceToFeesOf, runwayOf, unlockOverhangOf, type VestingSchedule } from './supply'
+import { upkeepOf, type AssumptionOverrides } from './upkeep'
 import { ACCRUED, DAY_MS, wholeDays, type Row, type Sql } from './sql'
-import type { Concentration, DatanetRevenue, Interval, ModelRevenue, OperatorMetrics, Period, SustainabilityPoint } from './types'
+import type {
+  AgentMetrics,
+  Concentration,
+  ContributorEarnings,
+  DatanetRevenue,
+  FeePolicyPeriod,
+  Interval,
+  Liabilities,
+  ModelDecay,
+  ModelRevenue,
+  OperatorMetrics,
+  Period,
+  PriceToFees,
+  RetentionCohort,
+  Runway,
+  SustainabilityPoint,
+  UnlockOverhang,
+  UpkeepCoverage,
+} from './types'
 import { logger } from '../util/log'
 
 /** First index in sorted `xs` whose value is >= x. */
@@ -69,10 +93,35 @@ class Cumulative {
     return out
   }
 
+  /** Sums over [a, b) or zeros (the warehouse's sum() of no rows). */
+  sumOr0(key: string, a: number, b: number, width: number): bigint[] {
+    return this.sum(key, a, b) ?? new Array<bigint>(width).fill(0n)
+  }
+
   get size(): number {
     let n = 0
     for (const k of this.keys.values()) n += k.days.length
     return n
+  }
+}
+
+/** Amounts per key and day, in any order, added to `c` in day order as [rows, amount]. */
+class DayLedger {
+  private readonly m = new Map<string, Map<number, bigint[]>>()
+
+  add(key: string, day: number, amount: bigint, rows = 1n): void {
+    let k = this.m.get(key)
+    if (!k) this.m.set(key, (k = new Map()))
+    const v = k.get(day)
+    if (v) {
+      v[0] += rows
+      v[1] += amount
+    } else k.set(day, [rows, amount])
+  }
+
+  into(c: Cumulative): Cumulative {
+    for (const [key, days] of this.m) for (const d of [...days.keys()].sort((x, y) => x - y)) c.add(key, d, days.get(d)!)
+    return c
   }
 }
 
@@ -162,6 +211,24 @@ interface Built {
   contributors: Distinct
   operators: Cumulative
   recipients: Cumulative
+  /** per contributor: [earning rows (attribution, contributor incentives), attribution, incentives, contributions] */
+  earners: Cumulative
+  /** distinct datanets each contributor contributed to */
+  contributorDatanets: Distinct
+  /** per contributor: the first day they contributed in each month they did, in order */
+  contributorMonths: Map<string, number[]>
+  /** per (model, operator): [rows, committed CPU µs] and [rows, units, inferences] of batches with none committed */
+  serving: Cumulative
+  uncommitted: Cumulative
+  /** [rows, amount] per ledger key: stake_in / stake_out (principal of stakes not paid out = in − out),
+   *  creator_paid, operator_paid, attributed, deposited, withdrawn, in:<address>, out:<address>, released:<schedule> */
+  ledger: Cumulative
+  /** [rows, amount, to treasury, burned] */
+  slashes: Cumulative
+  /** per agent: the days it changed stake on and its last change of each (stake after, kind) */
+  agentStakes: Map<string, { days: number[]; stake: string[]; kind: string[] }>
+  /** what was settled under each fee-policy version (policy_version, n, fees), over all time */
+  settledByPolicy: Row[]
   modelDims: Map<string, ModelDim>
   datanetNames: Map<string, string>
   operatorDims: OperatorDim[]
@@ -242,7 +309,11 @@ export class DayAggregates {
     return {
       ready: !!b,
       head: b?.head ?? null,
-      entries: b ? b.network.size + b.models.size + b.datanets.size + b.operators.size + b.recipients.size : 0,
+      entries: b
+        ? [b.network, b.models, b.datanets, b.operators, b.recipients, b.earners, b.serving, b.uncommitted, b.ledger, b.slashes].reduce((n, c) => n + c.size, 0) +
+          [...b.agentStakes.values()].reduce((n, a) => n + a.days.length, 0) +
+          [...b.contributorMonths.values()].reduce((n, m) => n + m.length, 0)
+        : 0,
       buildMs: b?.builtInMs ?? null,
       builds: this.builds,
     }
@@ -321,6 +392,195 @@ export class DayAggregates {
     return concentrationOf(b.recipients.all(day(p.from), day(p.to)).map(([, s]) => s[0]))
   }
 
+  /** The sums, when they can answer for a time: midnight UTC, built after the last flush. */
+  private readyAt(at: Date): Built | undefined {
+    return at.getTime() % DAY_MS === 0 ? this.built : undefined
+  }
+
+  agents(p: Period): AgentMetrics | undefined {
+    const b = this.ready(p)
+    if (!b) return undefined
+    const a = day(p.from)
+    const z = day(p.to)
+    const inf = b.network.sumOr0('inf', a, z, NETWORK.inf.length)
+    const [n, amount, treasury, burn] = b.slashes.sumOr0('', a, z, 4)
+    const stakes: Row[] = []
+    for (const [agent, s] of b.agentStakes) {
+      const i = lowerBound(s.days, z) - 1
+      if (i >= 0) stakes.push({ agent_id: agent, stake: s.stake[i], kind: s.kind[i] })
+    }
+    return agentMetricsOf(
+      { agent: inf[9].toString(), gross: inf[3].toString() },
+      { n: n.toString(), amount: amount.toString(), treasury: treasury.toString(), burn: burn.toString() },
+      stakes,
+    )
+  }
+
+  retention(p: Period): RetentionCohort[] | undefined {
+    const b = this.ready(p)
+    if (!b) return undefined
+    const z = day(p.to)
+    const rows: Row[] = []
+    for (const [who, firstDays] of b.contributorMonths)
+      for (const d of firstDays) {
+        if (d >= z) break
+        rows.push({ contributor_id: who, month: dayText(bucketStart(d, 'month')) })
+      }
+    return retentionOf(rows, p)
+  }
+
+  contributors(p: Period, limit: number, contributor?: string): ContributorEarnings[] | undefined {
+    const b = this.ready(p)
+    if (!b) return undefined
+    const a = day(p.from)
+    const z = day(p.to)
+    const only = contributor?.toLowerCase()
+    // ORDER BY sum(attribution) DESC, who
+    const rows = (only ? [[only, b.earners.sum(only, a, z)] as const].filter((x): x is readonly [string, bigint[]] => !!x[1]) : b.earners.all(a, z))
+      .filter(([, s]) => s[0] > 0n)
+      .sort(([x, s], [y, t]) => (s[1] !== t[1] ? (s[1] > t[1] ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0))
+      .slice(0, limit)
+    const contribs = rows
+      .filter(([, s]) => s[3] > 0n)
+      .map(([who, s]) => ({ contributor_id: who, n: s[3].toString(), d: String(b.contributorDatanets.count(who, a, z)) }))
+    return contributorEarningsOf(
+      rows.map(([who, s]) => ({ who, paid: s[1].toString(), incentives: s[2].toString() })),
+      contribs,
+    )
+  }
+
+  async feePolicyHistory(): Promise<FeePolicyPeriod[] | undefined> {
+    const b = this.built
+    if (!b) return undefined
+    const versions = await this.db.pg.query<FeePolicyVersion>(
+      'select version, creator_bps, contributors_bps, infra_bps, treasury_bps, burn_bps, block_number, active_until_block, timestamp from fee_policy_version order by version',
+    )
+    return feePolicyHistoryOf(versions.rows, b.settledByPolicy)
+  }
+
+  async modelDecay(at: Date, threshold: number): Promise<ModelDecay[] | undefined> {
+    decayThreshold(threshold)
+    const b = this.readyAt(at)
+    if (!b) return undefined
+    const z = day(at)
+    const rows: Row[] = []
+    for (const [id] of b.models.all(z - 60, z)) {
+      const last = b.models.sumOr0(id, z - 30, z, 8)
+      const prev = b.models.sumOr0(id, z - 60, z - 30, 8)
+      // models with inferences in the 60 days (attribution payouts alone do not list a model)
+      if (last[1] + prev[1] === 0n) continue
+      rows.push({ model_id: id, last30: last[3].toString(), prev30: prev[3].toString(), ulast30: last[2].toString(), uprev30: prev[2].toString() })
+    }
+    rows.sort((x, y) => (x.model_id < y.model_id ? -1 : x.model_id > y.model_id ? 1 : 0))
+    return modelDecayOf(this.db, rows, at, threshold)
+  }
+
+  /** [rows, amount] of a ledger key over days before `z` */
+  private before(b: Built, key: string, z: number): bigint {
+    return b.ledger.sumOr0(key, 0, z, 2)[1]
+  }
+
+  private balance(b: Built, address: string, z: number): bigint {
+    const a = address.toLowerCase()
+    return this.before(b, `in:${a}`, z) - this.before(b, `out:${a}`, z)
+  }
+
+  liabilities(at: Date): Liabilities | undefined {
+    const b = this.readyAt(at)
+    return b && this.owed(b, day(at))
+  }
+
+  private owed(b: Built, z: number): Liabilities {
+    const inf = b.network.sumOr0('inf', 0, z, NETWORK.inf.length)
+    const x = (key: string) => this.before(b, key, z).toString()
+    return liabilitiesOf(
+      {
+        staked: (this.before(b, 'stake_in', z) - this.before(b, 'stake_out', z)).toString(),
+        accrued: (inf[4] + inf[6]).toString(),
+        pools: inf[5].toString(),
+        charged: inf[3].toString(),
+        creator_paid: x('creator_paid'),
+        operator_paid: x('operator_paid'),
+        attributed: x('attributed'),
+        deposited: x('deposited'),
+        withdrawn: x('withdrawn'),
+      },
+      this.db.cfg.stakingBank ? this.balance(b, this.db.cfg.stakingBank, z) : null,
+    )
+  }
+
+  runway(at: Date): Runway | undefined {
+    const b = this.readyAt(at)
+    if (!b) return undefined
+    const z = day(at)
+    const from90 = new Date(at.getTime() - 90 * DAY_MS)
+    // the facade asks only where both are configured (coverage.ts, FAMILY_NEEDS.runway)
+    const treasury = this.db.cfg.treasury!.toLowerCase()
+    const distributor = this.db.cfg.distributor!.toLowerCase()
+    const flows = {
+      out: b.ledger.sumOr0(`out:${treasury}`, z - 90, z, 2)[1].toString(),
+      inflow: b.ledger.sumOr0(`in:${treasury}`, z - 90, z, 2)[1].toString(),
+      distributed: this.before(b, `out:${distributor}`, z).toString(),
+    }
+    return runwayOf(this.db.cfg, at, {
+      flows,
+      treasuryBalance: this.balance(b, treasury, z),
+      distributorBalance: this.balance(b, distributor, z),
+      rewardsEmissions90: this.sustainability({ from: from90, to: at }, 'month')!.totals.rewardsEmissions!,
+      liabilities: this.owed(b, z),
+    })
+  }
+
+  async unlockOverhang(at: Date): Promise<UnlockOverhang | undefined> {
+    const b = this.readyAt(at)
+    if (!b) return undefined
+    const schedules = await this.db.pg.query<VestingSchedule>('select id, total::text, start::text, cliff::text, duration::text from vesting_schedule')
+    // read after the await: a flush meanwhile may have replaced the sums (both are the same build's then)
+    const now = this.readyAt(at)
+    if (!now) return undefined
+    const z = day(at)
+    const released = new Map<string, bigint>()
+    for (const s of schedules.rows) {
+      const r = now.ledger.sum(`released:${s.id}`, 0, z)
+      if (r) released.set(s.id, r[1])
+    }
+    return unlockOverhangOf(schedules.rows, released, now.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3], at)
+  }
+
+  priceToFees(at: Date, priceUsd: string): PriceToFees | undefined {
+    checkPriceUsd(priceUsd)
+    const b = this.readyAt(at)
+    if (!b) return undefined
+    const z = day(at)
+    return priceToFeesOf(priceUsd, b.network.sumOr0('burns', 0, z, 2)[1], b.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3])
+  }
+
+  upkeep(p: Period, overrides: AssumptionOverrides): Promise<UpkeepCoverage> | undefined {
+    const b = this.ready(p)
+    if (!b) return undefined
+    const a = day(p.from)
+    const z = day(p.to)
+    const split = (key: string) => key.split('\u0000')
+    return upkeepOf(this.db, p, overrides, async () => ({
+      // models with inferences in the period (attribution payouts alone do not list a model)
+      usage: b.models
+        .all(a, z)
+        .filter(([, s]) => s[1] > 0n)
+        .map(([id, s]) => ({ model_id: id, units: s[2].toString(), income: (s[4] + s[5]).toString(), creator: s[4].toString(), contributors: s[5].toString(), infra: s[7].toString() })),
+      byOperator: b.operators
+        .all(a, z)
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([id, s]) => ({ operator_id: id, units: s[4].toString(), infra: s[3].toString() })),
+      measured: b.serving.all(a, z).map(([k, s]) => ({ model_id: split(k)[0], operator_id: split(k)[1], cpu: s[1].toString() })),
+      fallback: b.uncommitted.all(a, z).map(([k, s]) => ({ model_id: split(k)[0], operator_id: split(k)[1], units: s[1].toString(), n: s[2].toString() })),
+      owed: this.owed(b, z),
+      stakers: {
+        interest: b.network.sumOr0('interest', a, z, NETWORK.interest.length)[1].toString(),
+        emissions: b.network.sumOr0('incentives', a, z, NETWORK.incentives.length)[2].toString(),
+      },
+    }))
+  }
+
   /** Reads every day's sums from the facts (and the few dimension rows from Postgres). */
   private async read(): Promise<Built> {
     const t0 = Date.now()
@@ -358,17 +618,18 @@ export class DayAggregates {
     for (const r of await db.q(`SELECT ${D}, payer_id FROM ${t('inference')} GROUP BY day, payer_id ORDER BY day`)) payers.add('', Number(r.day), r.payer_id)
     payers.seal()
 
-    // per model: [rows, inferences, units, fees, creator, contributors, attribution paid]
+    // per model: [rows, inferences, units, fees, creator, contributors, attribution paid, infrastructure fees]
     const models = new Cumulative()
     for (const r of await db.q(
-      `SELECT model_id, day, toString(sum(rows)) AS rows, toString(sum(n)) AS n, toString(sum(u)) AS u, toString(sum(f)) AS f, toString(sum(c)) AS c, toString(sum(k)) AS k, toString(sum(a)) AS a FROM (
+      `SELECT model_id, day, toString(sum(rows)) AS rows, toString(sum(n)) AS n, toString(sum(u)) AS u, toString(sum(f)) AS f, toString(sum(c)) AS c, toString(sum(k)) AS k,
+              toString(sum(a)) AS a, toString(sum(i)) AS i FROM (
          SELECT model_id, ${D}, toUInt64(count()) AS rows, toUInt64(count()) AS n, toUInt256(sum(units)) AS u, toUInt256(sum(fee)) AS f, toUInt256(sum(creator_share)) AS c,
-                toUInt256(sum(contributors_share)) AS k, toUInt256(0) AS a FROM ${t('inference')} GROUP BY model_id, day
+                toUInt256(sum(contributors_share)) AS k, toUInt256(0) AS a, toUInt256(sum(infra_share)) AS i FROM ${t('inference')} GROUP BY model_id, day
          UNION ALL
-         SELECT model_id, ${D}, toUInt64(count()), toUInt64(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(sum(amount)) FROM ${t('attribution_payout')} GROUP BY model_id, day
+         SELECT model_id, ${D}, toUInt64(count()), toUInt64(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(sum(amount)), toUInt256(0) FROM ${t('attribution_payout')} GROUP BY model_id, day
        ) GROUP BY model_id, day ORDER BY model_id, day`,
     ))
-      models.add(r.model_id, Number(r.day), big(r, ['rows', 'n', 'u', 'f', 'c', 'k', 'a']))
+      models.add(r.model_id, Number(r.day), big(r, ['rows', 'n', 'u', 'f', 'c', 'k', 'a', 'i']))
 
     // per datanet: [rows, attribution paid, payouts, contributions] and the distinct contributors
     const datanets = new Cumulative()
@@ -385,13 +646,13 @@ export class DayAggregates {
       contributors.add(r.datanet_id, Number(r.day), r.contributor_id)
     contributors.seal()
 
-    // per operator: [rows, inferences, fees, infrastructure fees]
+    // per operator: [rows, inferences, fees, infrastructure fees, units]
     const operators = new Cumulative()
     for (const r of await db.q(
-      `SELECT operator_id, ${D}, toString(count()) AS rows, toString(count()) AS n, toString(sum(fee)) AS f, toString(sum(infra_share)) AS i
+      `SELECT operator_id, ${D}, toString(count()) AS rows, toString(count()) AS n, toString(sum(fee)) AS f, toString(sum(infra_share)) AS i, toString(sum(units)) AS u
        FROM ${t('inference')} GROUP BY operator_id, day ORDER BY operator_id, day`,
     ))
-      operators.add(r.operator_id, Number(r.day), big(r, ['rows', 'n', 'f', 'i']))
+      operators.add(r.operator_id, Number(r.day), big(r, ['rows', 'n', 'f', 'i', 'u']))
 
     // per payout recipient: [amount] of attribution, creator and operator payouts
     const recipients = new Cumulative()
@@ -403,6 +664,91 @@ export class DayAggregates {
        ) GROUP BY who, day ORDER BY who, day`,
     ))
       recipients.add(r.who, Number(r.day), [BigInt(r.amount)])
+
+    // per contributor: what they earned (attribution, contributor incentives) and contributed
+    const earners = new Cumulative()
+    for (const r of await db.q(
+      `SELECT who, day, toString(sum(e)) AS e, toString(sum(a)) AS a, toString(sum(i)) AS i, toString(sum(c)) AS c FROM (
+         SELECT contributor_id AS who, ${D}, toUInt64(count()) AS e, toUInt256(sum(amount)) AS a, toUInt256(0) AS i, toUInt64(0) AS c FROM ${t('attribution_payout')} GROUP BY who, day
+         UNION ALL
+         SELECT recipient_id, ${D}, toUInt64(count()), toUInt256(0), toUInt256(sum(amount)), toUInt64(0) FROM ${t('incentive_payment')} WHERE role = 'contributor' GROUP BY recipient_id, day
+         UNION ALL
+         SELECT contributor_id, ${D}, toUInt64(0), toUInt256(0), toUInt256(0), toUInt64(count()) FROM ${t('contribution')} GROUP BY contributor_id, day
+       ) GROUP BY who, day ORDER BY who, day`,
+    ))
+      earners.add(r.who, Number(r.day), big(r, ['e', 'a', 'i', 'c']))
+    const contributorDatanets = new Distinct()
+    const contributorMonths = new Map<string, number[]>()
+    for (const r of await db.q(`SELECT contributor_id, ${D}, datanet_id FROM ${t('contribution')} GROUP BY contributor_id, day, datanet_id ORDER BY day`)) {
+      const d = Number(r.day)
+      contributorDatanets.add(r.contributor_id, d, r.datanet_id)
+      const months = contributorMonths.get(r.contributor_id) ?? []
+      if (!months.length || bucketStart(months[months.length - 1], 'month') !== bucketStart(d, 'month')) months.push(d)
+      contributorMonths.set(r.contributor_id, months)
+    }
+    contributorDatanets.seal()
+
+    // serving compute per (model, operator): committed CPU µs, and the inferences of batches with none committed
+    const serving = new Cumulative()
+    for (const r of await db.q(
+      `SELECT model_id, operator_id, ${D}, toString(count()) AS rows, toString(sum(cpu_micros)) AS cpu FROM ${t('serving_cost')} GROUP BY model_id, operator_id, day ORDER BY model_id, operator_id, day`,
+    ))
+      serving.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), big(r, ['rows', 'cpu']))
+    const uncommitted = new Cumulative()
+    for (const r of await db.q(
+      `SELECT model_id, operator_id, ${D}, toString(count()) AS rows, toString(sum(units)) AS units, toString(count()) AS n FROM ${t('inference')}
+       WHERE concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${t('serving_cost')}) GROUP BY model_id, operator_id, day ORDER BY model_id, operator_id, day`,
+    ))
+      uncommitted.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), big(r, ['rows', 'units', 'n']))
+
+    // the ledgers behind liabilities, balances and runway
+    const ledger = new DayLedger()
+    // a stake's principal counts from the day of each amount until the day it is paid out: an
+    // amount on day d of a stake first unstaked on day u leaves on day max(d, u)
+    const stakes = await db.q(
+      `SELECT stake_id, ${D}, toString(sumIf(ifNull(amount, 0), kind IN ('staked', 'opened', 'topped_up'))) AS a, countIf(kind = 'unstaked') AS out
+       FROM ${t('stake_event')} GROUP BY stake_id, day ORDER BY stake_id, day`,
+    )
+    const paidOut = new Map<string, number>()
+    for (const r of stakes) if (Number(r.out) > 0 && !paidOut.has(r.stake_id)) paidOut.set(r.stake_id, Number(r.day))
+    for (const r of stakes) {
+      const d = Number(r.day)
+      ledger.add('stake_in', d, BigInt(r.a))
+      const u = paidOut.get(r.stake_id)
+      if (u !== undefined) ledger.add('stake_out', Math.max(d, u), BigInt(r.a))
+    }
+    const addresses = [...new Set([db.cfg.treasury, db.cfg.distributor, db.cfg.stakingBank].filter((a): a is string => !!a).map((a) => a.toLowerCase()))]
+    for (const r of await db.q(
+      `SELECT 'creator_paid' AS k, ${D}, toString(count()) AS n, toString(sum(amount)) AS a FROM ${t('creator_payout')} GROUP BY day
+       UNION ALL SELECT 'operator_paid', ${D}, toString(count()), toString(sum(amount)) FROM ${t('operator_payout')} GROUP BY day
+       UNION ALL SELECT 'attributed', ${D}, toString(count()), toString(sum(amount)) FROM ${t('attribution_payout')} GROUP BY day
+       UNION ALL SELECT 'deposited', ${D}, toString(count()), toString(sum(amount)) FROM ${t('escrow_movement')} WHERE kind = 'deposit' GROUP BY day
+       UNION ALL SELECT 'withdrawn', ${D}, toString(count()), toString(sum(amount)) FROM ${t('escrow_movement')} WHERE kind = 'withdrawal' GROUP BY day
+       UNION ALL SELECT concat('in:', to_id), ${D}, toString(count()), toString(sum(amount)) FROM ${t('token_transfer')} WHERE to_id IN {addresses:Array(String)} GROUP BY to_id, day
+       UNION ALL SELECT concat('out:', from_id), ${D}, toString(count()), toString(sum(amount)) FROM ${t('token_transfer')} WHERE from_id IN {addresses:Array(String)} GROUP BY from_id, day
+       UNION ALL SELECT concat('released:', schedule_id), ${D}, toString(count()), toString(sum(amount)) FROM ${t('vesting_release')} GROUP BY schedule_id, day`,
+      { addresses },
+    ))
+      ledger.add(r.k, Number(r.day), BigInt(r.a), BigInt(r.n))
+
+    const slashes = new Cumulative()
+    for (const r of await db.q(
+      `SELECT ${D}, toString(count()) AS n, toString(sum(amount)) AS amount, toString(sum(to_treasury)) AS treasury, toString(sum(to_burn)) AS burn FROM ${t('slash')} GROUP BY day ORDER BY day`,
+    ))
+      slashes.add('', Number(r.day), big(r, ['n', 'amount', 'treasury', 'burn']))
+    // each agent's last stake change of each day, by (block, id) as the warehouse path's argMax
+    const agentStakes = new Map<string, { days: number[]; stake: string[]; kind: string[] }>()
+    for (const r of await db.q(
+      `SELECT agent_id, ${D}, toString(argMax(stake_after, (block_number, id))) AS stake, argMax(kind, (block_number, id)) AS kind
+       FROM ${t('agent_stake_change')} GROUP BY agent_id, day ORDER BY agent_id, day`,
+    )) {
+      const a = agentStakes.get(r.agent_id) ?? { days: [], stake: [], kind: [] }
+      a.days.push(Number(r.day))
+      a.stake.push(r.stake)
+      a.kind.push(r.kind)
+      agentStakes.set(r.agent_id, a)
+    }
+    const settledByPolicy = await db.q(`SELECT policy_version, count() AS n, toString(sum(fee)) AS fees FROM ${t('inference')} GROUP BY policy_version`)
 
     const [modelDims, datanetNames, operatorDims] = await Promise.all([
       db.pg.query<ModelDim>('select id, owner_id, retired from model'),
@@ -418,6 +764,15 @@ export class DayAggregates {
       contributors,
       operators,
       recipients,
+      earners,
+      contributorDatanets,
+      contributorMonths,
+      serving,
+      uncommitted,
+      ledger: ledger.into(new Cumulative()),
+      slashes,
+      agentStakes,
+      settledByPolicy,
       modelDims: new Map(modelDims.rows.map((m) => [m.id, m])),
       datanetNames: new Map(datanetNames.rows.map((d) => [d.id, d.name])),
       operatorDims: operatorDims.rows,

@@ -3,9 +3,9 @@ import { InputError } from '../util/errors'
 import { chTime } from '../warehouse/time'
 import { ratio, TOTAL_SUPPLY, vestedAt } from './exact'
 import { sustainability } from './network'
-import { DAY_MS, WHERE_PERIOD, type Sql } from './sql'
+import { DAY_MS, WHERE_PERIOD, type Row, type Sql } from './sql'
 import { unlockedAt } from './assumptions'
-import type { Liabilities, Period, PriceToFees, Runway, TokenFlows, Unknown, UnlockOverhang } from './types'
+import type { Liabilities, MetricsConfig, Period, PriceToFees, Runway, TokenFlows, Unknown, UnlockOverhang } from './types'
 
 export async function feesBetween(db: Sql, from: Date, to: Date): Promise<bigint> {
   const [x] = await db.q(`SELECT toString(sum(fee)) AS fees FROM ${db.t('inference')} WHERE ${WHERE_PERIOD}`, { from: chTime(from), to: chTime(to) })
@@ -21,19 +21,31 @@ export async function unlockOverhang(db: Sql, at: Date): Promise<UnlockOverhang>
     `SELECT schedule_id, toString(sum(amount)) AS amount FROM ${db.t('vesting_release')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC') GROUP BY schedule_id`,
     { to: chTime(at) },
   )
-  const rel = new Map(released.map((x) => [x.schedule_id, BigInt(x.amount)]))
+  const fees = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)
+  return unlockOverhangOf(schedules.rows, new Map(released.map((x) => [x.schedule_id, BigInt(x.amount)])), fees, at)
+}
+
+export interface VestingSchedule {
+  id: string
+  total: string
+  start: string
+  cliff: string
+  duration: string
+}
+
+/** The overhang from the vesting schedules, each schedule's releases before `at` and the trailing 30 days' fees. */
+export function unlockOverhangOf(schedules: VestingSchedule[], rel: Map<string, bigint>, fees: bigint, at: Date): UnlockOverhang {
   const now = BigInt(Math.floor(at.getTime() / 1000))
   let next30 = 0n
   let next90 = 0n
   let unreleased = 0n
-  for (const s of schedules.rows) {
+  for (const s of schedules) {
     const sched = { total: BigInt(s.total), start: BigInt(s.start), cliff: BigInt(s.cliff), duration: BigInt(s.duration) }
     const v = vestedAt(sched, now)
     next30 += vestedAt(sched, now + 30n * 86_400n) - v
     next90 += vestedAt(sched, now + 90n * 86_400n) - v
     unreleased += v - (rel.get(s.id) ?? 0n)
   }
-  const fees = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)
   return { at, next30, next90, vestedUnreleased: unreleased, trailing30Fees: fees, next30ToFees: ratio(next30, fees), next90ToFees: ratio(next90, fees) }
 }
 
@@ -68,11 +80,17 @@ export async function liabilities(db: Sql, at: Date): Promise<Liabilities> {
        (SELECT toString(sumIf(amount, kind = 'withdrawal')) FROM ${db.t('escrow_movement')} WHERE ${before}) AS withdrawn`,
     { to: chTime(at) },
   )
+  return liabilitiesOf(x, db.cfg.stakingBank ? await balanceAt(db, db.cfg.stakingBank, at) : null)
+}
+
+/** Liabilities from the sums before `at` (staked, accrued, pools, charged, creator_paid, operator_paid, attributed, deposited, withdrawn) and the bank's balance. */
+export function liabilitiesOf(x: Row | undefined, stakingBankBalance: bigint | null): Liabilities {
   const big = (v: string | undefined) => BigInt(v ?? '0')
-  const unknowns: Unknown[] = db.cfg.stakingBank ? [] : [{ field: 'stakingBankBalance', reason: 'no staking bank account configured (STAKING_BANK_ADDRESS or the manifest\'s accounts.stakingBank)' }]
+  // null: no staking bank configured (the callers read a balance only when there is one)
+  const unknowns: Unknown[] = stakingBankBalance !== null ? [] : [{ field: 'stakingBankBalance', reason: 'no staking bank account configured (STAKING_BANK_ADDRESS or the manifest\'s accounts.stakingBank)' }]
   return {
     stakedPrincipal: big(x?.staked),
-    stakingBankBalance: db.cfg.stakingBank ? await balanceAt(db, db.cfg.stakingBank, at) : null,
+    stakingBankBalance,
     unclaimedAccruals: big(x?.accrued) - big(x?.creator_paid) - big(x?.operator_paid),
     undistributedPools: big(x?.pools) - big(x?.attributed),
     prepaidEscrow: big(x?.deposited) - big(x?.withdrawn) - big(x?.charged),
@@ -96,16 +114,33 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
      FROM ${db.t('token_transfer')} WHERE from_id IN ({a:String}, {d:String}) OR to_id = {a:String}`,
     { a: treasury, d: distributor, from: chTime(from90), to: chTime(at) },
   )
+  const [treasuryBalance, distributorBalance, s, owed] = [
+    await balanceAt(db, treasury, at),
+    await balanceAt(db, distributor, at),
+    await sustainability(db, { from: from90, to: at }, 'month'),
+    await liabilities(db, at),
+  ]
+  return runwayOf(db.cfg, at, { flows, treasuryBalance, distributorBalance, rewardsEmissions90: s.totals.rewardsEmissions!, liabilities: owed }) // computed here, masked only by the facade
+}
+
+/** What the runway is computed from: the flows row (out, inflow, distributed), balances at `at`, the 90 days' emissions, the liabilities. */
+export interface RunwayInputs {
+  flows: Row | undefined
+  treasuryBalance: bigint
+  distributorBalance: bigint
+  rewardsEmissions90: bigint
+  liabilities: Liabilities
+}
+
+export function runwayOf(cfg: MetricsConfig, at: Date, { flows, treasuryBalance, distributorBalance, rewardsEmissions90, liabilities }: RunwayInputs): Runway {
   const unknowns: Unknown[] = []
-  const treasuryBalance = await balanceAt(db, treasury, at)
   const treasuryMonthlyOutflow = BigInt(flows?.out ?? '0') / 3n
   const treasuryMonthlyInflow = BigInt(flows?.inflow ?? '0') / 3n
   const treasuryMonthlyNetBurn = treasuryMonthlyOutflow - treasuryMonthlyInflow
   const treasuryRunwayMonths = treasuryMonthlyNetBurn > 0n ? ratio(treasuryBalance, treasuryMonthlyNetBurn, 2) : null
   if (treasuryRunwayMonths === null) unknowns.push({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
-  const distributorBalance = await balanceAt(db, distributor, at)
   const distributedToDate = BigInt(flows?.distributed ?? '0')
-  const a = db.cfg.assumptions
+  const a = cfg.assumptions
   let unlockedToDate: bigint | null = null
   let incentiveBudget: bigint | null = null
   if (!a) unknowns.push({ field: 'incentiveBudget', reason: 'the buckets\' unlock schedule is not on chain and no assumptions file was given' })
@@ -115,9 +150,7 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
     const left = unlockedToDate - distributedToDate
     incentiveBudget = left < 0n ? 0n : left > distributorBalance ? distributorBalance : left
   }
-  const s = await sustainability(db, { from: from90, to: at }, 'month')
-  // the warehouse path computes every field; only the facade masks
-  const monthlyIncentives = s.totals.rewardsEmissions! / 3n
+  const monthlyIncentives = rewardsEmissions90 / 3n
   const incentiveRunwayMonths = incentiveBudget === null ? null : ratio(incentiveBudget, monthlyIncentives, 2)
   if (incentiveBudget !== null && incentiveRunwayMonths === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'no emissions in the 90 days before' })
   else if (incentiveBudget === null) unknowns.push({ field: 'incentiveRunwayMonths', reason: 'the incentive budget is unknown' })
@@ -136,7 +169,7 @@ export async function runway(db: Sql, at: Date): Promise<Runway> {
     assumptionsHash: a?.hash ?? null,
     monthlyIncentives,
     incentiveRunwayMonths,
-    liabilities: await liabilities(db, at),
+    liabilities,
     unknowns,
   }
 }
@@ -172,19 +205,24 @@ export async function tokenFlows(db: Sql, p: Period): Promise<TokenFlows> {
   return { from: p.from, to: p.to, accounts, bridgedOut: sum('bridge:', 'balance', 'bridgedOut', 'bridge adapter'), allocationOutflow: sum('allocation:', 'outflow', 'allocationOutflow', 'allocation wallet'), unknowns }
 }
 
-/** A USD price given as a decimal string, in 18-decimal fixed point; anything else is refused. */
-export function usdPrice(priceUsd: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new InputError(`price must be a decimal number of USD, got "${priceUsd}"`)
-  const [whole, frac = ''] = priceUsd.split('.')
-  return BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
-}
-
 /** Price-to-fees at a given OPEN price: fully diluted market cap / annualized trailing-30-day fees. */
 export async function priceToFees(db: Sql, at: Date, priceUsd: string): Promise<PriceToFees> {
-  const price = usdPrice(priceUsd)
+  checkPriceUsd(priceUsd)
   const [b] = await db.q(`SELECT toString(sum(amount)) AS burned FROM ${db.t('burn')} WHERE timestamp < toDateTime64({to:String}, 3, 'UTC')`, { to: chTime(at) })
-  const supply = TOTAL_SUPPLY - BigInt(b?.burned ?? '0')
-  const fees30 = await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at)
+  return priceToFeesOf(priceUsd, BigInt(b?.burned ?? '0'), await feesBetween(db, new Date(at.getTime() - 30 * DAY_MS), at))
+}
+
+/** A USD price of OPEN as a decimal string; refused when malformed. */
+export function checkPriceUsd(priceUsd: string): void {
+  if (!/^\d+(\.\d{1,18})?$/.test(priceUsd)) throw new InputError(`price must be a decimal number of USD, got "${priceUsd}"`)
+}
+
+/** P/F from everything burned before `at` and the trailing 30 days' fees. */
+export function priceToFeesOf(priceUsd: string, burned: bigint, fees30: bigint): PriceToFees {
+  checkPriceUsd(priceUsd)
+  const [whole, frac = ''] = priceUsd.split('.')
+  const price = BigInt(whole + frac.padEnd(18, '0')) // USD per OPEN, 18 decimals
+  const supply = TOTAL_SUPPLY - burned
   const annualizedFees = (fees30 * 365n) / 30n
   const usd = (amount: bigint) => ratio((amount * price) / 10n ** 18n, 10n ** 18n, 2)!
   return { priceUsd, supply, annualizedFees, marketCapUsd: usd(supply), annualizedFeesUsd: usd(annualizedFees), priceToFees: ratio(supply, annualizedFees, 2) }

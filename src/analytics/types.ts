@@ -390,6 +390,66 @@ export interface PeriodChanges {
   fees: bigint
 }
 
+/** An operator's wash-trading signal (docs/METRICS.md, "Wash trading"). */
+export interface OperatorWashSignal {
+  operatorId: string
+  account: string | null
+  /** inference fees the operator served in the period */
+  fees: bigint
+  /** of those, the fees paid by payers the operator funded */
+  fundedFees: bigint
+  /** payers the operator funded who paid it fees in the period */
+  fundedPayers: number
+  /** funded fees / fees; null when the operator served no fees */
+  signal: string | null
+  /** signal at or above the threshold */
+  flagged: boolean
+  reason: string
+}
+
+export interface WashTrading {
+  from: Date
+  to: Date
+  threshold: string
+  operators: OperatorWashSignal[]
+}
+
+/** One trailing 30-day window of the outlook: what maintainers keep if incentives stopped. */
+export interface OutlookPeriod {
+  from: Date
+  to: Date
+  /** creator + contributor + infrastructure fees */
+  maintainerFeeIncome: bigint
+  /** IncentivePaid with role creator, contributor or operator */
+  maintainerIncentives: bigint
+  /** fee income + incentives */
+  maintainerIncome: bigint
+  /** what remains if incentives stopped: the fee income */
+  incomeIfIncentivesStopped: bigint
+  /** the part of the income that remains: fee income / income */
+  remainingShare: string | null
+  upkeepCost: bigint | null
+  /** fee income / upkeep cost */
+  maintenanceCoverage: string | null
+}
+
+/** Months until maintainers' fee income covers upkeep cost at the trailing trend. */
+export interface BreakEven {
+  /** decimal months (one place); "0.0" when already covered; null with the reason when unknown */
+  months: string | null
+  /** the coverage trend per 30 days, fitted log-linearly: e.g. "-0.120000" is 12 % a month down */
+  monthlyTrend: string | null
+  method: string
+  reason: string | null
+}
+
+export interface Outlook {
+  at: Date
+  trailingMonths: number
+  periods: OutlookPeriod[]
+  breakEven: BreakEven
+}
+
 // ---- governance what-ifs (src/analytics/whatif.ts)
 
 /** One party's fee income in the period: as settled and under the what-if. */

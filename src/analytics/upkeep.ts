@@ -9,8 +9,8 @@
 import { dec, withOverrides, priceAt, type Assumptions, type Dec, type ScalarAssumption } from './assumptions'
 import { ratio } from './exact'
 import { liabilities } from './supply'
-import { ACCRUED, WHERE_PERIOD, type Sql } from './sql'
-import type { CostLine, ModelUpkeep, OperatorUpkeep, Period, Unknown, UpkeepCoverage } from './types'
+import { ACCRUED, WHERE_PERIOD, type Row, type Sql } from './sql'
+import type { CostLine, Liabilities, ModelUpkeep, OperatorUpkeep, Period, Unknown, UpkeepCoverage } from './types'
 
 const MONTH_MS = 30n * 86_400_000n
 const YEAR_MS = 365n * 86_400_000n
@@ -37,15 +37,29 @@ export function checkOverrides(overrides: AssumptionOverrides): void {
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
 }
 
+/** What upkeep reads from the facts: per model and per operator usage, committed and uncommitted serving, the liabilities at the end. */
+export interface UpkeepFacts {
+  /** per model with inferences: model_id, units, income, creator, contributors, infra */
+  usage: Row[]
+  /** per operator with inferences, in operator_id order: operator_id, units, infra */
+  byOperator: Row[]
+  /** committed CPU µs per (model_id, operator_id): cpu */
+  measured: Row[]
+  /** inferences of batches with no committed cost per (model_id, operator_id): units, n */
+  fallback: Row[]
+  owed: Liabilities
+  /** staking interest accrued (interest) and staker emissions (emissions) in the period */
+  stakers: Row | undefined
+}
+
 export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides = {}): Promise<UpkeepCoverage> {
-  const r = db.range(p)
-  const base = db.cfg.assumptions
-  const unknowns: Unknown[] = []
-  checkOverrides(overrides)
-  const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
+  return upkeepOf(db, p, overrides, (r) => upkeepFacts(db, p, r))
+}
+
+async function upkeepFacts(db: Sql, p: Period, r: Record<string, string>): Promise<UpkeepFacts> {
   // serving cost committed in the period, and the inferences of batches with none committed
   const uncovered = `concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${db.t('serving_cost')})`
-  const [usage, byOperator, models, owed, measured, fallback, declarations, [stakers]] = await Promise.all([
+  const [usage, byOperator, owed, measured, fallback, [stakers]] = await Promise.all([
     db.q(
       `SELECT model_id, toString(sum(units)) AS units, toString(sum(creator_share) + sum(contributors_share)) AS income,
               toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors, toString(sum(infra_share)) AS infra
@@ -53,21 +67,35 @@ export async function upkeep(db: Sql, p: Period, overrides: AssumptionOverrides 
       r,
     ),
     db.q(`SELECT operator_id, toString(sum(units)) AS units, toString(sum(infra_share)) AS infra FROM ${db.t('inference')} WHERE ${WHERE_PERIOD} GROUP BY operator_id ORDER BY operator_id`, r),
-    db.pg.query<{ id: string; registered_at: Date; retired_at: Date | null; deployment_fee: string }>(
-      'select id, registered_at, retired_at, deployment_fee::text from model where registered_at < $2 and (retired_at is null or retired_at > $1)',
-      [p.from, p.to],
-    ),
     liabilities(db, p.to),
     db.q(`SELECT model_id, operator_id, toString(sum(cpu_micros)) AS cpu FROM ${db.t('serving_cost')} WHERE ${WHERE_PERIOD} GROUP BY model_id, operator_id`, r),
     db.q(`SELECT model_id, operator_id, toString(sum(units)) AS units, toString(count()) AS n FROM ${db.t('inference')} WHERE ${WHERE_PERIOD} AND ${uncovered} GROUP BY model_id, operator_id`, r),
-    db.pg.query<{ model_id: string; timestamp: Date; micro_usd: string }>(
-      'select model_id, timestamp, micro_usd_per_month::text as micro_usd from adapter_cost_declaration where timestamp < $1 order by model_id, block_number, id',
-      [p.to],
-    ),
     db.q(
       `SELECT (SELECT toString(sum(${ACCRUED})) FROM ${db.t('stake_accrual')} WHERE ${WHERE_PERIOD}) AS interest,
               (SELECT toString(sum(amount)) FROM ${db.t('incentive_payment')} WHERE ${WHERE_PERIOD} AND role = 'staker') AS emissions`,
       r,
+    ),
+  ])
+  return { usage, byOperator, owed, measured, fallback, stakers }
+}
+
+/** Upkeep coverage from the period's facts (read by `facts`, after the input is checked) and the models' record in Postgres. */
+export async function upkeepOf(db: Sql, p: Period, overrides: AssumptionOverrides, facts: (range: Record<string, string>) => Promise<UpkeepFacts>): Promise<UpkeepCoverage> {
+  const r = db.range(p)
+  const base = db.cfg.assumptions
+  const unknowns: Unknown[] = []
+  // a malformed override is refused even when there is no file to apply it to
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined && v !== null) dec(v, k)
+  const a: Assumptions | undefined = base ? withOverrides(base, overrides) : undefined
+  const [{ usage, byOperator, owed, measured, fallback, stakers }, models, declarations] = await Promise.all([
+    facts(r),
+    db.pg.query<{ id: string; registered_at: Date; retired_at: Date | null; deployment_fee: string }>(
+      'select id, registered_at, retired_at, deployment_fee::text from model where registered_at < $2 and (retired_at is null or retired_at > $1)',
+      [p.from, p.to],
+    ),
+    db.pg.query<{ model_id: string; timestamp: Date; micro_usd: string }>(
+      'select model_id, timestamp, micro_usd_per_month::text as micro_usd from adapter_cost_declaration where timestamp < $1 order by model_id, block_number, id',
+      [p.to],
     ),
   ])
   const periodMs = BigInt(p.to.getTime() - p.from.getTime())

@@ -423,6 +423,63 @@ export const analyticsTypeDefs = /* GraphQL */ `
   A query below whose contracts are not on this network answers null, and the response's
   extensions.unknowns holds { field, reason } for it (networkCoverage lists them all up front).
   """
+  "An operator's wash-trading signal: the share of its fees paid by payers it funded (docs/METRICS.md)"
+  type OperatorWashSignal {
+    operatorId: String!
+    account: String
+    "inference fees the operator served in the period"
+    fees: BigInt!
+    "of those, fees paid by payers funded by the operator's account or a wallet only it funded"
+    fundedFees: BigInt!
+    fundedPayers: Int!
+    "funded fees / fees; null when the operator served no fees"
+    signal: String
+    "signal at or above the threshold"
+    flagged: Boolean!
+    reason: String!
+  }
+
+  type WashTrading {
+    from: DateTime!
+    to: DateTime!
+    threshold: String!
+    operators: [OperatorWashSignal!]!
+  }
+
+  "One trailing 30-day window: what maintainers keep if token incentives stopped"
+  type OutlookPeriod {
+    from: DateTime!
+    to: DateTime!
+    "creator + contributor + infrastructure fees"
+    maintainerFeeIncome: BigInt!
+    "IncentivePaid to creators, contributors and operators"
+    maintainerIncentives: BigInt!
+    maintainerIncome: BigInt!
+    "the fee income: what remains if incentives stopped"
+    incomeIfIncentivesStopped: BigInt!
+    "fee income / (fee income + incentives)"
+    remainingShare: String
+    upkeepCost: BigInt
+    maintenanceCoverage: String
+  }
+
+  "Months until fee income covers upkeep cost at the trailing trend (docs/METRICS.md)"
+  type BreakEven {
+    "decimal months; 0.0 when covered now; null with the reason when diverging or too little data"
+    months: String
+    "fitted change of coverage per 30 days"
+    monthlyTrend: String
+    method: String!
+    reason: String
+  }
+
+  type Outlook {
+    at: DateTime!
+    trailingMonths: Int!
+    periods: [OutlookPeriod!]!
+    breakEven: BreakEven!
+  }
+
   type Query {
     squidStatus: SquidStatus!
     networkCoverage: NetworkCoverage!
@@ -450,6 +507,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     upkeepCoverage(from: DateTime!, to: DateTime!, assumptions: AssumptionOverrides): UpkeepCoverage
     "what protocol contracts hold for others at a time"
     liabilities(at: DateTime!): Liabilities!
+    "per operator: share of its fees paid by payers it funded, flagged at or above the threshold (a decimal in (0, 1])"
+    washTrading(from: DateTime!, to: DateTime!, threshold: String = "0.2"): WashTrading!
+    "if incentives stopped (per trailing 30-day window before at) and the break-even projection; months: 3 to 24 windows"
+    outlook(at: DateTime!, months: Int = 6): Outlook!
   }
 
   # ---- governance what-ifs (src/analytics/whatif.ts; docs/METRICS.md, "Governance what-ifs")
@@ -649,6 +710,8 @@ export const analyticsResolvers = {
     upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
       timed(ctx, () => known(ctx, 'upkeepCoverage', ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) }))),
     liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
+    washTrading: (_: unknown, a: P & { threshold: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.washTrading(period(a), a.threshold)),
+    outlook: (_: unknown, a: { at: Date; months: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.outlook(a.at, a.months)),
     // ---- governance what-ifs
     feeWhatIf: (_: unknown, a: P & { split?: { party: string; bps: number }[] | null; priceMultiplier?: string | null; assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
       timed(ctx, () => {

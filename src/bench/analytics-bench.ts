@@ -83,11 +83,13 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
     {
       name: 'contributor retention by monthly cohort',
       clickhouse: () => metrics.retention(full),
+      served: () => inMemory.retention(full),
       postgres: () => q(`select contributor_id, date_trunc('month', timestamp) m from contribution where timestamp < $1 group by 1, 2 order by 1, 2`, [full.to]),
     },
     {
       name: 'model decay (30 d vs the 30 before)',
       clickhouse: () => metrics.modelDecay(new Date('2026-11-15T00:00:00Z')),
+      served: () => inMemory.modelDecay(new Date('2026-11-15T00:00:00Z')),
       postgres: () =>
         q(`select model_id, sum(fee) filter (where timestamp >= $2), sum(fee) filter (where timestamp < $2) from inference where timestamp >= $1 and timestamp < $3 group by model_id`, [
           new Date('2026-09-16T00:00:00Z'),

@@ -1,7 +1,7 @@
 // The bench chain cache is keyed by what built it: the contracts' sources, the code that deploys
 // them and runs the workload (every source file src/workload/devnet.ts reaches through relative
-// imports), the compiler, library and anvil versions pinned in package.json, the workload and the
-// seed. A changed protocol or workload gets a new key, so a stale chain is never reused.
+// imports), the compiler, library and anvil versions pinned in package.json, the workload, the
+// seed and the scenario (steady, the default, hashes as before scenarios existed). A changed protocol or workload gets a new key, so a stale chain is never reused.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -42,10 +42,11 @@ function filesUnder(dir: string, ext: string): string[] {
     .sort()
 }
 
-/** The cache key (16 hex digits) of the chain `workload` with `seed` built by the checkout at `root`. */
-export function benchChainKey(root: string, workload: string, seed: number): string {
+/** The cache key (16 hex digits) of the chain `workload` with `seed` and `scenario` built by the checkout at `root`. */
+export function benchChainKey(root: string, workload: string, seed: number, scenario = 'steady'): string {
   const h = crypto.createHash('sha256')
   h.update(`workload=${workload}\nseed=${seed}\n`)
+  if (scenario !== 'steady') h.update(`scenario=${scenario}\n`)
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
   for (const name of PINNED) h.update(`${name}@${pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? 'none'}\n`)
   const files = [...filesUnder(path.join(root, 'contracts'), '.sol'), ...importClosure(path.join(root, ENTRY))]

@@ -9,12 +9,14 @@ import { startDevnet, manifestPathFor, type Devnet } from '../workload/devnet'
 import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 import { externalDbUrl, testPostgresUrl } from '../config'
 import { benchChainKey } from './chain-key'
+import { DEFAULT_SCENARIO, type ScenarioName } from '../workload/scenarios'
 
 export const BENCH_DIR = path.join(PROJECT_ROOT, 'bench')
 export const CACHE_DIR = path.join(BENCH_DIR, 'cache')
 
 export interface BenchChain {
   key: string
+  scenario: ScenarioName
   stateFile: string
   manifestFile: string
   contentDir: string
@@ -22,14 +24,15 @@ export interface BenchChain {
 
 /**
  * The bench chain (>= 1M events), generated once per cache key (./chain-key: contracts, workload
- * code, pinned versions, seed) and reused (anvil state + manifest + content).
+ * code, pinned versions, seed, scenario) and reused (anvil state + manifest + content). The cache
+ * holds one chain (they are large): another scenario or seed regenerates it.
  */
-export async function ensureBenchChain(seed: number, log: (s: string) => void): Promise<BenchChain> {
-  const key = benchChainKey(PROJECT_ROOT, 'bench', seed)
-  const stateFile = path.join(CACHE_DIR, `bench-${seed}-${key}.state.json`)
+export async function ensureBenchChain(seed: number, log: (s: string) => void, scenario: ScenarioName = DEFAULT_SCENARIO): Promise<BenchChain> {
+  const key = benchChainKey(PROJECT_ROOT, 'bench', seed, scenario)
+  const stateFile = path.join(CACHE_DIR, `bench-${scenario === DEFAULT_SCENARIO ? '' : scenario + '-'}${seed}-${key}.state.json`)
   const contentDir = path.join(CACHE_DIR, `content-${key}`)
   if (!fs.existsSync(stateFile) || !fs.existsSync(manifestPathFor(stateFile))) {
-    log(`generating the bench chain (seed ${seed}, key ${key}) into ${stateFile}; this takes a few minutes, once per key`)
+    log(`generating the bench chain (seed ${seed}, scenario ${scenario}, key ${key}) into ${stateFile}; this takes a few minutes, once per key`)
     fs.mkdirSync(CACHE_DIR, { recursive: true })
     // chains other code built are stale: drop them (they are large)
     for (const f of fs.readdirSync(CACHE_DIR)) if (!f.includes(key)) fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true })
@@ -37,6 +40,7 @@ export async function ensureBenchChain(seed: number, log: (s: string) => void): 
     const d = await startDevnet({
       workload: 'bench',
       seed,
+      scenario,
       contentDir,
       stateOut: stateFile,
       onProgress: (day, days, info) => {
@@ -49,7 +53,7 @@ export async function ensureBenchChain(seed: number, log: (s: string) => void): 
     log(`  generated in ${d.stats?.seconds.toFixed(0)} s: ${d.stats?.txs} txs, ${d.stats?.blocks} blocks`)
     await d.anvil.stop()
   }
-  return { key, stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
+  return { key, scenario, stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
 }
 
 export async function loadBenchChain(c: BenchChain, seed: number): Promise<Devnet> {

@@ -117,7 +117,11 @@ async function peerOnce(kind: PeerKind, devnet: Devnet, manifestFile: string, db
   return asRun(r, events)
 }
 
-export async function benchIndex(devnet: Devnet, pg: BenchPostgres, runs: number, events: number, log: (s: string) => void): Promise<IndexBench> {
+/**
+ * `peers: false` only builds the stores (for the analytics, api and verify suites when the index
+ * suite is not asked for): no ceiling or peer runs, which would take longer than the indexing.
+ */
+export async function benchIndex(devnet: Devnet, pg: BenchPostgres, runs: number, events: number, log: (s: string) => void, peers = true): Promise<IndexBench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-index-'))
   const manifestFile = path.join(dir, 'manifest.json')
   writeManifest(manifestFile, devnet.manifest)
@@ -129,9 +133,7 @@ export async function benchIndex(devnet: Devnet, pg: BenchPostgres, runs: number
   const mib = (r: IndexRun) => Math.round((r.peakRssBytes ?? 0) / 2 ** 20)
   let dbUrl = ''
   let dataDir = ''
-  // each run interleaves the ceiling, both peers and Upkeep, so they share the machine's load
-  for (let i = 0; i < runs; i++) {
-    loadAverage.push(os.loadavg()[0])
+  const ceilingAndPeers = async (i: number) => {
     const c = await rawCeiling(devnet)
     ceiling.push({ seconds: c.seconds, logsPerSec: c.logs / c.seconds })
     log(`index run ${i + 1}/${runs} (load ${os.loadavg()[0].toFixed(1)}): raw eth_getLogs + decode ${c.logs} logs in ${c.seconds.toFixed(1)} s = ${Math.round(c.logs / c.seconds)} logs/s`)
@@ -141,6 +143,11 @@ export async function benchIndex(devnet: Devnet, pg: BenchPostgres, runs: number
     const p = await peerOnce('plain', devnet, manifestFile, await pg.fresh('upkeep_bench_plain'), events, log)
     plainSquid.push(p)
     log(`index run ${i + 1}/${runs}: plain one-table squid ${p.seconds.toFixed(1)} s = ${Math.round(p.eventsPerSec)} events/s, peak RSS ${mib(p)} MiB`)
+  }
+  // each run interleaves the ceiling, both peers and Upkeep, so they share the machine's load
+  for (let i = 0; i < runs; i++) {
+    loadAverage.push(os.loadavg()[0])
+    if (peers) await ceilingAndPeers(i)
     dbUrl = await pg.fresh(`upkeep_bench_index`)
     dataDir = path.join(dir, `data-${i}`)
     const r = await indexOnce(devnet, manifestFile, dbUrl, dataDir, events, log)
@@ -149,7 +156,7 @@ export async function benchIndex(devnet: Devnet, pg: BenchPostgres, runs: number
     log(`  stages (ms): ${JSON.stringify(r.stages ?? {})}`)
     if (i < runs - 1) fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  await pg.drop('upkeep_bench_plain')
+  if (peers) await pg.drop('upkeep_bench_plain')
   const digest = (await stateDigest(dbUrl)).digest
   log(`state digest of the last run: ${digest}`)
   const ceil = median(ceiling.map((c) => c.logsPerSec))

@@ -22,7 +22,7 @@ function stamp(r: BenchResults): string {
   if (!r.chain.blocks) return `Run ${r.date.slice(0, 10)} at commit ${r.machine.commit} on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}; a fresh anvil devnet of its own (no bench chain).`
   return (
     `Run ${r.date.slice(0, 10)} at commit ${r.machine.commit} on ${r.machine.cpus} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}; ` +
-    `bench chain \`bench\`, seed ${r.seed}${r.chainKey ? ` (cache key ${r.chainKey})` : ''}: ${n(r.chain.blocks)} blocks, ${n(r.chain.events)} protocol events.`
+    `bench chain \`bench\`${r.scenario ? `, scenario ${r.scenario}` : ''}, seed ${r.seed}${r.chainKey ? ` (cache key ${r.chainKey})` : ''}: ${n(r.chain.blocks)} blocks, ${n(r.chain.events)} protocol events.`
   )
 }
 

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../util/paths'
 import { BenchPostgres, BENCH_DIR, ensureBenchChain, loadBenchChain, machine } from './common'
 import { benchIndex, type IndexBench } from './index-bench'
 import { writeBenchmarksMd } from './report'
+import type { ScenarioName } from '../workload/scenarios'
 
 // verify runs before node: its replay expects operator 1's settlements on chain to be its own node's
 export const SUITES = ['index', 'analytics', 'api', 'verify', 'node', 'settle-gas'] as const
@@ -18,6 +19,8 @@ export interface BenchResults {
   machine: ReturnType<typeof machine>
   date: string
   seed: number
+  /** the bench chain's workload scenario (absent: steady) */
+  scenario?: string
   /** the bench chain's cache key (./chain-key) */
   chainKey?: string
   chain: { blocks: number; events: number }
@@ -28,17 +31,17 @@ export interface BenchResults {
   verify?: unknown
 }
 
-export async function runBench(suites: Suite[], opts: { seed: number; runs: number; log?: (s: string) => void }): Promise<BenchResults> {
+export async function runBench(suites: Suite[], opts: { seed: number; runs: number; scenario?: ScenarioName; log?: (s: string) => void }): Promise<BenchResults> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'))
   if (suites.every((s) => CHAIN_FREE.includes(s))) return runChainFree(suites, opts, log)
-  const chain = await ensureBenchChain(opts.seed, log)
+  const chain = await ensureBenchChain(opts.seed, log, opts.scenario)
   const summary = JSON.parse(fs.readFileSync(chain.manifestFile, 'utf8')) as { startBlock: number }
   log(`loading the bench chain (${(fs.statSync(chain.stateFile).size / 2 ** 30).toFixed(1)} GiB of anvil state)`)
   const devnet = await loadBenchChain(chain, opts.seed)
   const pg = await BenchPostgres.open()
   const file = path.join(BENCH_DIR, 'results.json')
   const previous: Partial<BenchResults> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
-  const results: BenchResults = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, chainKey: chain.key, chain: { blocks: devnet.endBlock - summary.startBlock + 1, events: 0 } }
+  const results: BenchResults = { ...previous, machine: machine(), date: new Date().toISOString(), seed: opts.seed, scenario: chain.scenario === 'steady' ? undefined : chain.scenario, chainKey: chain.key, chain: { blocks: devnet.endBlock - summary.startBlock + 1, events: 0 } }
   try {
     const events = await countProtocolEvents(devnet)
     results.chain.events = events
@@ -46,7 +49,7 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
     let indexed: IndexBench | undefined
     // analytics, api and verify read the index the last index run built
     if (suites.some((s) => s === 'index' || s === 'analytics' || s === 'api' || s === 'verify')) {
-      indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log)
+      indexed = await benchIndex(devnet, pg, suites.includes('index') ? opts.runs : 1, events, log, suites.includes('index'))
       if (suites.includes('index')) {
         const { dbUrl: _d, dataDir: _x, ...rest } = indexed
         void _d

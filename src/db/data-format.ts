@@ -5,9 +5,8 @@
 // - The database holds one row in upkeep_meta.data_format (format, upkeep), stamped after the
 //   migrations; a database whose migrations table names a migration this version does not ship
 //   was written by a newer version and is refused too.
-// A directory with data but no FORMAT predates versioning (format 0); its layout is format 1's, so
-// it was migrated by stamping it while format 1 was current. Each later format change adds its step
-// to MIGRATIONS when one exists; a change only a re-index can make (1 -> 2) has none, and is refused.
+// A directory with data but no FORMAT is stamped (see openDataDir). A format change adds its step to
+// MIGRATIONS when one exists; a change only a re-index can make (1 -> 2) has none, and is refused.
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -34,7 +33,6 @@ interface Stamp {
 
 /** Data-directory steps from format `from` to from + 1. */
 const MIGRATIONS: Record<number, (dataDir: string) => void> = {
-  0: () => {}, // format 0 (no FORMAT file) has format 1's layout
   // no 1: the accrual spans come from the chain only (a re-index)
 }
 
@@ -80,10 +78,15 @@ export function openDataDir(dataDir: string): { found: number | null } {
     for (let f = stamp.format; f < DATA_FORMAT; f++) if (!MIGRATIONS[f]) refuse(dataDir, stamp)
     found = stamp.format
   } else {
+    // unstamped: data from before versioning, or (far more often) what another command of this
+    // version wrote first (the devnet state, the content store, a warehouse opened early); the two
+    // cannot be told apart, so it is stamped as this format. An embedded database inside it carries
+    // its own stamp, which checkDatabaseFormat still refuses when it is older.
     found = fs.readdirSync(dataDir).length ? 0 : null
-    if (found === 0) for (let f = 0; f < DATA_FORMAT; f++) if (!MIGRATIONS[f]) refuse(dataDir, { format: 0, upkeep: 'a version before data-format stamps' })
+    writeStamp(dataDir)
+    return { found }
   }
-  for (let f = found ?? DATA_FORMAT; f < DATA_FORMAT; f++) MIGRATIONS[f](dataDir)
+  for (let f = found; f < DATA_FORMAT; f++) MIGRATIONS[f](dataDir)
   writeStamp(dataDir)
   return { found }
 }

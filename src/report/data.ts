@@ -19,6 +19,7 @@ import type {
   OperatorMetrics,
   UpkeepCoverage,
   PeriodChanges,
+  WashTrading,
   FeePolicyPeriod,
   Liabilities,
 } from '../analytics'
@@ -55,6 +56,8 @@ export interface ReportData {
   previous: Past
   threeMonthsAgo: Past
   changes: PeriodChanges | null
+  /** the wash-trading signal per operator in the month */
+  wash: WashTrading
   /** fee-policy versions that took effect in the month */
   policies: FeePolicyPeriod[] | null
   /** why each null family ('modelRevenue', …) or field ('totals.fees', 'liabilities.prepaidEscrow') is unknown */
@@ -120,6 +123,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
     out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
   const wash = d.changes && ratio(d.changes.selfPaidFees, d.changes.fees)
   if (wash && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
+  for (const o of d.wash.operators.filter((x) => x.flagged)) out.push(`wash trading: operator ${o.operatorId} (${o.account}): ${o.reason}`)
   if (d.concentration?.hhi != null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
   const maintained = new Set(d.changes?.adapterUpdates.map((a) => a.modelId))
   const neglected = (d.decaying ?? []).filter((m) => !maintained.has(m.modelId))
@@ -138,7 +142,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     throw new ReportError(`${month} is not final yet: its last indexed block ${range.to} is above the finalized head ${head.finalized}; wait for finality`)
   const prev = { from: monthStart(from, -1), to: from }
   const three = { from: monthStart(from, -3), to: monthStart(from, -2) }
-  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, liabilities, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified] = await Promise.all([
+  const [s, trend, models, datanets, decay, retention, concentration, overhang, runway, liabilities, agents, operators, verification, upkeep, p1, p1u, p3, p3u, changes, policies, verified, wash] = await Promise.all([
     metrics.sustainability({ from, to }, 'day'),
     metrics.sustainability({ from: trendFrom, to }, 'month'),
     metrics.models({ from, to }, 10),
@@ -160,6 +164,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     metrics.changes({ from, to }),
     metrics.feePolicyHistory(),
     verifiedFees(metrics, pool, from, to),
+    metrics.washTrading({ from, to }),
   ])
   // the replay needs the settlement, the registry and the fee policy: unknown (with the reason) without them
   const whatIfs = policies && !metrics.coverage.unavailable('feeWhatIf') ? await reportWhatIfs(metrics, { from, to }, policies) : null
@@ -185,6 +190,7 @@ export async function buildReportData(metrics: Metrics, pool: pg.Pool, month: st
     previous: { month: monthName(prev.from), totals: p1.totals, upkeep: p1u },
     threeMonthsAgo: { month: monthName(three.from), totals: p3.totals, upkeep: p3u },
     changes,
+    wash,
     policies: policies && policies.filter((x) => x.since >= from && x.since < to),
     verifiedShare: { fees: verified.fees, share: s.totals.inferenceFees === null ? null : ratio(verified.fees, s.totals.inferenceFees), runIds: verified.runIds },
     reasons: Object.fromEntries(

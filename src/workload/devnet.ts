@@ -5,6 +5,7 @@ import path from 'node:path'
 import { JsonRpc } from '../chain/rpc'
 import { runWorkload } from './run'
 import { accountsNeeded, workloadSize } from './sizes'
+import { DEFAULT_SCENARIO, scenarioName } from './scenarios'
 import { startAnvil, type Anvil } from '../devnet/anvil'
 import { readDeploymentManifest, writeManifest, type DeploymentManifest } from '../devnet/manifest'
 import { UsageError } from '../util/errors'
@@ -12,6 +13,8 @@ import { UsageError } from '../util/errors'
 export interface DevnetOptions {
   workload: string
   seed: number
+  /** the traffic shape (./scenarios); steady by default. Ignored when a saved chain is loaded. */
+  scenario?: string
   contentDir: string
   stateIn?: string
   stateOut?: string
@@ -31,6 +34,7 @@ export function manifestPathFor(stateFile: string): string {
 
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const size = workloadSize(opts.workload)
+  const scenario = scenarioName(opts.scenario ?? DEFAULT_SCENARIO)
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`)
   if (opts.stateIn) {
     if (!fs.existsSync(opts.stateIn)) throw new UsageError(`--state-in ${opts.stateIn}: no such file`)
@@ -48,6 +52,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     const r = await runWorkload({
       size,
       seed: opts.seed,
+      scenario,
       contentDir: path.resolve(opts.contentDir),
       rpcUrl: anvil.rpcUrl,
       chainId: anvil.chainId,

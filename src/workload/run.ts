@@ -38,6 +38,7 @@ import { BASE_MODEL_PATH } from '../inference/model/paths'
 import type { BaseWeights } from '../inference/model/network'
 import { Rng } from '../util/rng'
 import type { WorkloadSize } from './sizes'
+import { DEFAULT_SCENARIO, scenarioRun, type ScenarioName, type ScenarioRun } from './scenarios'
 import { OperatorLogs } from './operator-logs'
 import { keccakUtf8 } from '../util/hash'
 
@@ -59,6 +60,8 @@ export interface WorkloadOptions {
   contentDir: string
   rpcUrl: string
   chainId: number
+  /** the traffic shape (./scenarios); steady by default */
+  scenario?: ScenarioName
   onProgress?: (day: number, days: number, events: { txs: number; blocks: number }) => void
 }
 
@@ -144,6 +147,7 @@ class Workload {
   private readonly driver: ChainDriver
   private readonly store: ContentStore
   private readonly adapters: BlobStore
+  private readonly scenario: ScenarioRun
   private manifest!: DeploymentManifest
   private c!: DeploymentManifest['contracts']
   private policy: FeeSplitPolicy = {
@@ -200,6 +204,7 @@ class Workload {
     this.driver = new ChainDriver(new JsonRpc(opts.rpcUrl))
     this.store = new ContentStore(opts.contentDir)
     this.adapters = new BlobStore(path.join(opts.contentDir, 'adapters'))
+    this.scenario = scenarioRun(opts.scenario ?? DEFAULT_SCENARIO, opts.seed, opts.size.payers, opts.size.days)
   }
 
   private t(day: number, hour = 0, minute = 1): number {
@@ -339,6 +344,7 @@ class Workload {
       operator: r.weighted(shares),
       agentPattern: null,
     }))
+    this.planWash()
     const patterns = ['steady', 'bursty', 'growing'] as const
     this.agents = this.acc.agents.map((address, i) => ({ address, operator: i % 2, slashed: false, exiting: null }))
     for (const [i, a] of this.agents.entries()) {
@@ -418,10 +424,11 @@ class Workload {
     }
     // everyone who pays gets OPEN from the liquidity account (as if bought) and approves once
     for (const a of this.acc.creators) this.onboard(a, 30_000n * OPEN, [this.c.ModelRegistry])
-    for (const p of this.payers.filter((p) => !p.agentPattern)) {
+    for (const p of this.payers.filter((p) => !p.agentPattern && !this.isWashRole(p))) {
       p.wallet = 5_000n * OPEN * s.walletScale
       this.onboard(p.address, p.wallet, [this.c.InferenceSettlement])
     }
+    this.washGenesis()
     // the treasury approves nothing; the distributor and slasher need no OPEN
     await this.driver.mine(this.t(0, 0, 5))
   }
@@ -438,7 +445,7 @@ class Workload {
     this.adminActions(day)
     if (this.driver.pending) last = (await this.driver.mine(this.t(day, 0, 1))).number
     this.dayModelWeights = this.models.map((m) => this.popularity(m, day))
-    this.dayPayerWeights = this.payers.map((p) => this.payerWeight(p, day))
+    this.dayPayerWeights = this.payers.map((p, i) => this.payerWeight(p, day, i))
     const traffic = this.dailyTraffic(day)
     const uploads = this.dailyUploads(day)
     for (let hour = 0; hour < 24; hour++) {
@@ -468,17 +475,9 @@ class Workload {
       this.send(m.creator, this.c.ModelRegistry, Models.functions.setPrice.encode({ modelId: m.id, newPrice }), 'set price')
       m.price = newPrice
     }
-    if (day % 53 === 0 && this.models.length) {
-      const m = this.rng.pick(this.models.filter((x) => !x.retired))
-      m.adapterVersion++
-      m.adapterHash = this.trainAdapterFor(m, day)
-      this.send(m.creator, this.c.ModelRegistry, Models.functions.updateAdapter.encode({ modelId: m.id, adapterHash: m.adapterHash }), 'update adapter')
-      // every second adapter version comes with its creator's declared maintenance cost (docs/PROTOCOL.md, "Serving cost")
-      if (m.adapterVersion % 2 === 0) {
-        const microUsdPerMonth = 1_000_000n + 250_000n * (m.id % 4n)
-        this.send(m.creator, this.c.ModelRegistry, Models.functions.declareAdapterCost.encode({ modelId: m.id, adapterVersion: m.adapterVersion, microUsdPerMonth }), 'declare adapter cost')
-      }
-    }
+    if (day % 53 === 0 && this.models.length) this.updateAdapter(this.rng.pick(this.models.filter((x) => !x.retired)), day)
+    // creators who maintain their models (scenarios other than steady)
+    for (const id of this.scenario.maintenance(this.models, day)) this.updateAdapter(this.models[Number(id)], day)
     // retire the oldest decaying model once its traffic has faded, and one unpopular model
     if (day === Math.floor(s.days * 0.85) || day === Math.floor(s.days * 0.5)) {
       const candidates = this.models.filter((m) => !m.retired && m.registeredDay < day - 30)
@@ -529,6 +528,18 @@ class Workload {
     }
   }
 
+  private updateAdapter(m: ModelState, day: number): void {
+    m.adapterVersion++
+    m.adapterHash = this.trainAdapterFor(m, day)
+    this.send(m.creator, this.c.ModelRegistry, Models.functions.updateAdapter.encode({ modelId: m.id, adapterHash: m.adapterHash }), 'update adapter')
+    // every second adapter version comes with its creator's declared maintenance cost (docs/PROTOCOL.md, "Serving cost")
+    if (m.adapterVersion % 2 === 0) {
+      const microUsdPerMonth = 1_000_000n + 250_000n * (m.id % 4n)
+      this.send(m.creator, this.c.ModelRegistry, Models.functions.declareAdapterCost.encode({ modelId: m.id, adapterVersion: m.adapterVersion, microUsdPerMonth }), 'declare adapter cost')
+    }
+    this.scenario.adapterUpdated(m.id, day)
+  }
+
   private registerModel(plan: (typeof this.modelPlan)[number], day: number): void {
     const r = this.rng
     const creator = this.acc.creators[plan.creator]
@@ -563,6 +574,7 @@ class Workload {
     )
     this.treasuryBalance += GENESIS_PARAMS.deploymentFee
     this.models.push(m)
+    this.scenario.registered(m.id, price, day)
   }
 
   /**
@@ -587,16 +599,17 @@ class Workload {
     const age = day - m.registeredDay
     let p = m.appeal * (1 - Math.exp(-age / 20)) // ramp-up over the first weeks
     if (m.decayFrom !== null && day > m.decayFrom) p *= Math.exp(-(day - m.decayFrom) / 45)
-    return p
+    return p * this.scenario.modelFactor(m, day)
   }
 
   private dailyTraffic(day: number): number[] {
     const [a, b] = this.size.inferencesPerDay
-    const growth = a * Math.pow(b / a, day / this.size.days)
+    const growth = this.scenario.demand(day, this.size.days, [a, b])
     const weekday = (new Date(this.t(day) * 1000).getUTCDay() + 6) % 7
     const weekly = weekday >= 5 ? 0.75 : 1.05
     const live = this.models.some((m) => this.popularity(m, day) > 0)
-    const n = live ? this.rng.count(growth * weekly) : 0
+    const volume = this.scenario.volume(day, this.models, this.payers.slice(0, this.size.payers).map((p) => p.weight))
+    const n = live ? this.rng.count(growth * weekly * volume) : 0
     const hours = new Array<number>(24).fill(0)
     // daily seasonality: quiet at night UTC, peak in the European/US afternoon
     const shape = Array.from({ length: 24 }, (_, h) => 0.35 + Math.exp(-Math.pow((h - 15) / 4.5, 2)))
@@ -620,8 +633,8 @@ class Workload {
     if (op.pending.length >= this.size.batchSize) this.settle(op, day)
   }
 
-  private payerWeight(p: PayerState, day: number): number {
-    if (!p.agentPattern) return p.weight
+  private payerWeight(p: PayerState, day: number, index: number): number {
+    if (!p.agentPattern) return this.scenario.churned(index, day) ? 0 : p.weight
     if (p.weight === 0) return 0
     if (p.agentPattern === 'bursty') return this.rng.chance(0.15) ? p.weight * 6 : p.weight * 0.1
     if (p.agentPattern === 'growing') return p.weight * (day / this.size.days) * 2
@@ -632,7 +645,7 @@ class Workload {
     const amount = 500n * OPEN * this.size.walletScale + atLeast
     if (p.wallet < amount) {
       const grant = amount * 4n
-      this.send(this.acc.liquidity, this.c.OpenToken, Token.functions.transfer.encode({ to: p.address, value: grant }), 'wallet top-up')
+      this.send(this.washFunder(p, grant) ?? this.acc.liquidity, this.c.OpenToken, Token.functions.transfer.encode({ to: p.address, value: grant }), 'wallet top-up')
       p.wallet += grant
     }
     this.send(p.address, this.c.InferenceSettlement, Settlement.functions.deposit.encode({ amount }), 'escrow deposit', 200_000n)
@@ -726,7 +739,77 @@ class Workload {
 
   private claimOperator(op: OperatorState): void {
     this.send(op.address, this.c.InferenceSettlement, Settlement.functions.claimOperator.encode({ operatorId: op.id }), 'claim operator')
+    this.washLoop(op, op.earnings)
     op.earnings = 0n
+  }
+
+  // ------------------------------------------------------- wash (scenario)
+
+  /** what the wash operator and its wallet hold of the OPEN the workload sent them */
+  private washCash = { operator: 0n, wallet: 0n }
+
+  private isWashRole(p: PayerState): boolean {
+    const w = this.scenario.wash
+    if (!w) return false
+    const i = this.payers.indexOf(p)
+    return i === w.wallet || w.sybils.includes(i)
+  }
+
+  /** the operator's wallet never pays; its sybils carry a large share of traffic, all to that operator */
+  private planWash(): void {
+    const w = this.scenario.wash
+    if (!w) return
+    this.payers[w.wallet].weight = 0
+    for (const i of w.sybils) {
+      this.payers[i].weight = 0.4
+      this.payers[i].operator = w.operator
+    }
+  }
+
+  /** the wash operator buys OPEN and funds its wallet; the wallet funds the sybils, who approve the escrow */
+  private washGenesis(): void {
+    const w = this.scenario.wash
+    if (!w) return
+    const scale = this.size.walletScale
+    this.washToWallet(15_000n * OPEN * scale)
+    const wallet = this.payers[w.wallet].address
+    for (const i of w.sybils) {
+      const p = this.payers[i]
+      p.wallet = 2_000n * OPEN * scale
+      this.send(wallet, this.c.OpenToken, Token.functions.transfer.encode({ to: p.address, value: p.wallet }), 'wash: fund sybil')
+      this.washCash.wallet -= p.wallet
+      this.send(p.address, this.c.OpenToken, Token.functions.approve.encode({ spender: this.c.InferenceSettlement, value: maxUint256 }), 'approve')
+    }
+  }
+
+  /** the wash operator sends `amount` to its wallet, buying OPEN first when it holds too little */
+  private washToWallet(amount: bigint): void {
+    const w = this.scenario.wash!
+    const op = this.operators[w.operator].address
+    if (this.washCash.operator < amount) {
+      const buy = amount - this.washCash.operator + 5_000n * OPEN * this.size.walletScale
+      this.send(this.acc.liquidity, this.c.OpenToken, Token.functions.transfer.encode({ to: op, value: buy }), 'wash: operator buys OPEN')
+      this.washCash.operator += buy
+    }
+    this.send(op, this.c.OpenToken, Token.functions.transfer.encode({ to: this.payers[w.wallet].address, value: amount }), 'wash: operator funds its wallet')
+    this.washCash.operator -= amount
+    this.washCash.wallet += amount
+  }
+
+  /** a sybil's top-up comes from the operator's wallet (refilled by the operator); null for every other payer */
+  private washFunder(p: PayerState, grant: bigint): Address | null {
+    if (!this.isWashRole(p)) return null
+    if (this.washCash.wallet < grant) this.washToWallet(grant * 2n)
+    this.washCash.wallet -= grant
+    return this.payers[this.scenario.wash!.wallet].address
+  }
+
+  /** the wash operator sends what it claimed back to its wallet: the sybils' fees go round again */
+  private washLoop(op: OperatorState, claimed: bigint): void {
+    const w = this.scenario.wash
+    if (!w || op !== this.operators[w.operator] || claimed === 0n) return
+    this.washCash.operator += claimed
+    this.washToWallet(claimed)
   }
 
   // ------------------------------------------------------------- datanets

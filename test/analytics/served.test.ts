@@ -15,6 +15,7 @@ import { actors, mineActivity } from '../helpers/activity'
 import { openWarehouse, queryRows, type Warehouse } from '../../src/warehouse/client'
 import { Rng } from '../../src/util/rng'
 import { Metrics, readAssumptions, type Interval, type MetricsConfig, type Period } from '../../src/analytics'
+import type { DayAggregates } from '../../src/analytics/served'
 
 const DAY = 86_400_000
 const LIB = path.resolve(__dirname, '..', '..', 'lib')
@@ -47,6 +48,7 @@ function periods(seed: number, n: number, whole: boolean, last = lastDay): { p: 
   })
 }
 
+/** Every analytics answer for a period: those over [from, to) and those at a time (`to`). */
 async function answers(m: Metrics, p: Period, interval: Interval) {
   return {
     sustainability: await m.sustainability(p, interval),
@@ -54,7 +56,39 @@ async function answers(m: Metrics, p: Period, interval: Interval) {
     datanets: await m.datanets(p, 100),
     operators: await m.operators(p),
     concentration: await m.concentration(p),
+    agents: await m.agents(p),
+    retention: await m.retention(p),
+    contributors: await m.contributors(p, 100),
+    upkeep: await m.upkeep(p),
+    runway: await m.runway(p.to),
+    liabilities: await m.liabilities(p.to),
+    unlockOverhang: await m.unlockOverhang(p.to),
+    priceToFees: await m.priceToFees(p.to, '0.35'),
+    modelDecay: await m.modelDecay(p.to),
+    feePolicyHistory: await m.feePolicyHistory(),
   }
+}
+
+/** Whether every metric's served path answers the period itself (no warehouse query behind it). */
+async function servedAnswers(d: DayAggregates, p: Period, interval: Interval): Promise<boolean> {
+  const all = [
+    d.sustainability(p, interval),
+    d.models(p, 100),
+    d.datanets(p, 100),
+    d.operators(p),
+    d.concentration(p),
+    d.agents(p),
+    d.retention(p),
+    d.contributors(p, 100),
+    await d.upkeep(p, {}),
+    d.runway(p.to),
+    d.liabilities(p.to),
+    await d.unlockOverhang(p.to),
+    d.priceToFees(p.to, '0.35'),
+    await d.modelDecay(p.to, 0.5),
+    await d.feePolicyHistory(),
+  ]
+  return all.every((x) => x !== undefined)
 }
 
 beforeAll(async () => {
@@ -98,16 +132,42 @@ describe('day sums held in memory', () => {
 
   it('answer random whole-day periods and intervals exactly as the facts do, without the warehouse', async () => {
     for (const { p, interval } of periods(1, 40, true)) {
-      // answered from memory: the served path itself returns, no warehouse query behind it
-      expect(served.served!.sustainability(p, interval), p.from.toISOString()).toBeDefined()
+      // answered from memory: every served path itself returns, no warehouse query behind it
+      expect(await servedAnswers(served.served!, p, interval), p.from.toISOString()).toBe(true)
       const got = await answers(served, p, interval)
       expect(got, `${p.from.toISOString()} – ${p.to.toISOString()} by ${interval}`).toEqual(await answers(facts, p, interval))
+    }
+  }, 300_000)
+
+  it('answer exactly at the day boundaries of sparse events (agent stake changes, slashes, unstakes, vesting releases)', async () => {
+    // random periods rarely end on the day after an agent's stake change; these do, on both sides
+    const rows = await queryRows<{ d: string }>(
+      warehouse!,
+      `SELECT DISTINCT toString(toUInt32(toDate(timestamp))) AS d FROM (
+         SELECT timestamp FROM upkeep.agent_stake_change UNION ALL SELECT timestamp FROM upkeep.slash
+         UNION ALL SELECT timestamp FROM upkeep.stake_event WHERE kind = 'unstaked' UNION ALL SELECT timestamp FROM upkeep.vesting_release)`,
+    )
+    const days = rows.map((r) => Number(r.d)).sort((a, b) => a - b)
+    expect(days.length).toBeGreaterThan(3)
+    const r = new Rng(5)
+    for (const d of days.length > 12 ? Array.from({ length: 12 }, () => r.pick(days)) : days) {
+      for (const [a, z] of [
+        [d - 7, d],
+        [d, d + 1],
+        [d - 40, d + 1],
+      ]) {
+        const p = { from: new Date(a * DAY), to: new Date(z * DAY) }
+        const pick = async (m: Metrics) => ({ agents: await m.agents(p), liabilities: await m.liabilities(p.to), runway: await m.runway(p.to), unlockOverhang: await m.unlockOverhang(p.to) })
+        expect(served.served!.agents(p)).toBeDefined()
+        expect(await pick(served), `${p.from.toISOString()} – ${p.to.toISOString()}`).toEqual(await pick(facts))
+      }
     }
   }, 300_000)
 
   it('leave partial days to the facts, and those answers equal the facts too', async () => {
     for (const { p, interval } of periods(2, 12, false)) {
       expect(served.served!.sustainability(p, interval)).toBeUndefined()
+      expect(served.served!.runway(p.to)).toBeUndefined()
       expect(await answers(served, p, interval)).toEqual(await answers(facts, p, interval))
     }
   }, 300_000)
@@ -122,6 +182,44 @@ describe('day sums held in memory', () => {
     expect(a.datanets.some((d) => d.contributors > 1)).toBe(true)
     expect(a.operators.operators.length).toBeGreaterThan(1)
     expect(a.concentration.recipients).toBeGreaterThan(1)
+    expect(a.agents.agentFees).toBeGreaterThan(0n)
+    expect(a.agents.agents).toBeGreaterThan(0)
+    // cohorts over the whole chain: several, and members active again in later months
+    const cohorts = await served.retention({ from: new Date(firstDay * DAY), to: new Date((lastDay + 1) * DAY) })
+    expect(cohorts.length).toBeGreaterThan(1)
+    expect(cohorts.some((c) => c.size > 1 && c.active.slice(1).some((n) => n > 0))).toBe(true)
+    expect(a.contributors.some((c) => c.attributionPaid > 0n && c.contributions > 0 && c.datanets > 0)).toBe(true)
+    expect(a.upkeep.upkeepCost).toBeGreaterThan(0n)
+    expect(a.upkeep.models.length).toBeGreaterThan(1)
+    expect(a.upkeep.operators.length).toBeGreaterThan(1)
+    expect(a.runway.treasuryBalance).toBeGreaterThan(0n)
+    expect(a.runway.liabilities.stakedPrincipal).toBeGreaterThan(0n)
+    expect(a.unlockOverhang.next30).toBeGreaterThan(0n)
+    expect(a.modelDecay.length).toBeGreaterThan(1)
+  }, 60_000)
+
+  it('answer a valid period with no data as the facts do: unknown ratios null with their reasons, never 0', async () => {
+    // whole days (served) and a part day (facts), long before the chain's first block
+    for (const p of [
+      { from: new Date(Date.UTC(2024, 0, 1)), to: new Date(Date.UTC(2024, 1, 1)) },
+      { from: new Date(Date.UTC(2024, 0, 1, 6, 30)), to: new Date(Date.UTC(2024, 1, 1, 18)) },
+    ]) {
+      const got = await answers(served, p, 'month')
+      expect(got).toEqual(await answers(facts, p, 'month'))
+      expect(got.sustainability.series).toEqual([])
+      expect([got.sustainability.totals.takeRate, got.sustainability.totals.feeFundedShare, got.sustainability.totals.agentFeeShare]).toEqual([null, null, null])
+      expect(got.agents.agentFeeShare).toBeNull()
+      expect([got.concentration.gini, got.concentration.hhi, got.concentration.top10Share]).toEqual([null, null, null])
+      // no OPEN price that early: the cost is unknown, so is the coverage; no model was live, nothing staked
+      expect([got.upkeep.upkeepCost, got.upkeep.maintenanceCoverage, got.upkeep.stakerRealYield, got.upkeep.stakerIncentiveYield]).toEqual([null, null, null, null])
+      expect(got.upkeep.unknowns.map((u) => u.field)).toEqual(['upkeepCost', 'models', 'stakerRealYield', 'stakerIncentiveYield'])
+      expect(got.upkeep.unknowns.every((u) => u.reason.length > 10)).toBe(true)
+      expect(got.runway.treasuryRunwayMonths).toBeNull()
+      expect(got.runway.unknowns).toContainEqual({ field: 'treasuryRunwayMonths', reason: 'no net burn: the treasury took in at least what it paid out in the 90 days before' })
+      expect(got.unlockOverhang.next30ToFees).toBeNull()
+      expect(got.priceToFees.priceToFees).toBeNull()
+      expect([got.models, got.datanets, got.retention, got.contributors, got.modelDecay]).toEqual([[], [], [], [], []])
+    }
   }, 60_000)
 })
 
@@ -136,6 +234,23 @@ const QUERY = `query ($from: DateTime!, $to: DateTime!, $interval: Interval!) {
   datanetRevenue(from: $from, to: $to, limit: 100) { datanetId name attributionPaid payouts contributors contributions attributionPerContribution }
   operatorMetrics(from: $from, to: $to) { operators { operatorId account active inferences fees infraFees } concentration { recipients total gini hhi top10Share } registered removed }
   payoutConcentration(from: $from, to: $to) { recipients total gini hhi top10Share }
+  agentMetrics(from: $from, to: $to) { agentFees grossFees agentFeeShare agents activeAgents stakeAtRisk slashed slashedToTreasury slashedBurned slashes }
+  contributorRetention(from: $from, to: $to) { cohort size active rates }
+  contributorEarnings(from: $from, to: $to, limit: 100) { contributor attributionPaid incentives contributions datanets }
+  upkeepCoverage(from: $from, to: $to) {
+    provenance openPriceUsd costs { component provenance note usd amount } upkeepCost maintainerFeeIncome maintenanceCoverage stakedPrincipal stakerRealYield stakerIncentives stakerIncentiveYield
+    models { modelId units maintainerFeeIncome servingCost servingProvenance maintenanceProvenance upkeepCost margin maintenanceCoverage paybackMonths }
+    operators { operatorId units infraFees servingCost servingProvenance infraMargin } unknowns { field reason }
+  }
+  runway(at: $to) {
+    treasuryBalance treasuryMonthlyOutflow treasuryMonthlyInflow treasuryMonthlyNetBurn treasuryRunwayMonths distributorBalance distributedToDate unlockedToDate
+    incentiveBudget monthlyIncentives incentiveRunwayMonths unknowns { field reason }
+  }
+  liabilities(at: $to) { stakedPrincipal stakingBankBalance unclaimedAccruals undistributedPools prepaidEscrow }
+  unlockOverhang(at: $to) { next30 next90 vestedUnreleased trailing30Fees next30ToFees next90ToFees }
+  priceToFees(at: $to, priceUsd: "0.35") { supply annualizedFees marketCapUsd priceToFees }
+  modelDecay(at: $to) { modelId retired unitsLast30 unitsPrev30 feesLast30 feesPrev30 change decaying }
+  feePolicyHistory { version inferences fees }
 }
 fragment P on SustainabilityPoint {
   periodStart inferences units payers fees inferenceFees deploymentFees creatorFees contributorFees infraFees supplySideFees treasuryFees feeBurns
@@ -197,6 +312,8 @@ describe('in the serving process, through a reorg', () => {
       const { readAssumptions } = require(lib + '/analytics/index.js')
       ;(async () => {
         const config = loadConfig()
+        // as npm start does: the data directory is opened (stamped) before the warehouse writes in it
+        require(lib + '/db/data-format.js').openDataDir(config.dataDir)
         const warehouse = await openWarehouse(config.warehouse)
         await runIndexer({ manifest: process.env.MANIFEST, config, warehouse })
         const metrics = ${JSON.stringify({ treasury: cfg.treasury, distributor: cfg.distributor, stakingBank: cfg.stakingBank })}

@@ -228,6 +228,35 @@ describe('analytics queries', () => {
     const r = await t.gql(`{ modelRevenue(from: "yesterday", to: "2026-03-01T00:00:00Z") { modelId } }`)
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
   })
+
+  it('every period query refuses `to` before `from`, an empty period and month 13 with a code and one line', async () => {
+    const queries: [string, string][] = [
+      ['networkSustainability', '{ totals { fees } }'],
+      ['modelRevenue', '{ modelId }'],
+      ['datanetRevenue', '{ datanetId }'],
+      ['contributorEarnings', '{ contributor }'],
+      ['contributorRetention', '{ cohort }'],
+      ['payoutConcentration', '{ gini }'],
+      ['agentMetrics', '{ agentFeeShare }'],
+      ['operatorMetrics', '{ registered }'],
+      ['upkeepCoverage', '{ maintenanceCoverage }'],
+    ]
+    for (const [name, fields] of queries) {
+      // whole days (the day sums) and part days (the facts) are refused alike
+      for (const [from, to] of [
+        ['2026-03-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+        ['2026-03-01T10:30:00.000Z', '2026-03-01T10:29:59.999Z'],
+        ['2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
+      ]) {
+        const r = await t.gql(`{ ${name}(from: "${from}", to: "${to}") ${fields} }`)
+        expect(r.data ?? null, name).toBeNull()
+        expect(r.errors?.map((e) => [e.extensions?.code, e.message]), name).toEqual([['BAD_USER_INPUT', `"from" (${from}) must be before "to" (${to})`]])
+      }
+      const month13 = await t.gql(`{ ${name}(from: "2026-13-01T00:00:00Z", to: "2027-01-01T00:00:00Z") ${fields} }`)
+      expect(month13.errors?.[0]?.extensions?.code, name).toBe('GRAPHQL_VALIDATION_FAILED')
+      expect(month13.errors?.[0]?.message, name).toMatch(/2026-13-01T00:00:00Z/)
+    }
+  })
 })
 
 describe('upkeep coverage over GraphQL', () => {

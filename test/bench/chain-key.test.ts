@@ -1,5 +1,5 @@
 // The bench chain cache key changes with what built the chain (a contract's source, code the
-// workload reaches, a pinned compiler version, the seed) and with nothing else.
+// workload reaches, a pinned compiler version, the seed, the scenario) and with nothing else.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,12 @@ describe('bench chain cache key', () => {
     expect(benchChainKey(ROOT, 'bench', 7)).toBe(base) // the copy is the checkout
     expect(benchChainKey(copy, 'bench', 8)).not.toBe(base)
     expect(benchChainKey(copy, 'small', 7)).not.toBe(base)
+    // the scenario: steady (the default) is the key without one; every other scenario has its own
+    expect(benchChainKey(copy, 'bench', 7, 'steady')).toBe(base)
+    const shaped = ['boom-bust', 'decline', 'wash'].map((s) => benchChainKey(copy, 'bench', 7, s))
+    expect(new Set([base, ...shaped]).size).toBe(4)
+    // the scenario code is part of what builds the chain
+    expect(importClosure(path.join(copy, 'src/workload/devnet.ts'))).toContain(path.join(copy, 'src/workload/scenarios.ts'))
 
     const edit = (rel: string, f: (s: string) => string) => {
       const file = path.join(copy, rel)

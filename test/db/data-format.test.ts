@@ -51,16 +51,12 @@ describe('data directory format', () => {
     expect(stampOf(dir)).toEqual({ format: 1, upkeep: '0.3.0' })
   })
 
-  it('refuses a directory written before versioning (format 0) the same way, and does not stamp it', () => {
+  it('stamps a directory with data but no stamp (another command wrote first, or data from before versioning), keeping its data', () => {
     const dir = path.join(tmp, 'old')
     fs.mkdirSync(path.join(dir, 'chdb'), { recursive: true })
     fs.writeFileSync(path.join(dir, 'manifest.json'), '{"chainId":31337}')
-    const before = listing(dir)
-    const err = refusal(dir)
-    expect(err).toBeInstanceOf(DataFormatError)
-    expect(err.message).toContain('holds data format 0 written by upkeep a version before data-format stamps')
-    expect(err.message).toContain('move it away and re-index')
-    expect(listing(dir)).toEqual(before)
+    expect(openDataDir(dir)).toEqual({ found: 0 })
+    expect(stampOf(dir)).toEqual({ format: 2, upkeep: pkgVersion })
     expect(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).toBe('{"chainId":31337}')
   })
 

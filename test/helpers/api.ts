@@ -8,7 +8,8 @@ import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { readOnlyRoleUrl } from '../../src/db/postgres'
 import type { Limits } from '../../src/api/protection'
-import { readAssumptions } from '../../src/analytics'
+import { Metrics, readAssumptions, type MetricsConfig } from '../../src/analytics'
+import pg from 'pg'
 
 export interface IndexedApi {
   devnet: LoadedDevnet
@@ -17,14 +18,21 @@ export interface IndexedApi {
   warehouse: Warehouse
   api: ApiServer
   /** a second server on the same data, with other limits */
+  /** the metrics settings the API serves with */
+  metrics: MetricsConfig
+  /** the metrics facade (SQL: ClickHouse and Postgres) on the same data and settings, without the API */
+  sqlMetrics(): { metrics: Metrics; pool: pg.Pool }
   withLimits(limits: Partial<Limits>, corsOrigins?: string[]): Promise<ApiServer>
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, server?: ApiServer): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>
   close(): Promise<void>
 }
 
-/** `extend` mines more on the loaded chain before it is indexed and returns the block to index to. */
-export async function indexedApi(opts: { extend?: (devnet: LoadedDevnet) => Promise<number> } = {}): Promise<IndexedApi> {
-  const devnet = await loadDevnet()
+/**
+ * Indexes `devnet` (by default the small steady chain) and serves it. `extend` mines more on the
+ * loaded chain before it is indexed and returns the block to index to.
+ */
+export async function indexedApi(opts: { devnet?: LoadedDevnet; extend?: (devnet: LoadedDevnet) => Promise<number> } = {}): Promise<IndexedApi> {
+  const devnet = opts.devnet ?? (await loadDevnet())
   const db = await freshDatabase('api')
   const dataDir = newDataDir()
   const endBlock = opts.extend ? await opts.extend(devnet) : devnet.endBlock
@@ -39,6 +47,7 @@ export async function indexedApi(opts: { extend?: (devnet: LoadedDevnet) => Prom
   const role = `ro_${new URL(db.url).pathname.slice(1)}`.slice(0, 60)
   const roUrl = await readOnlyRoleUrl(db.url, role)
   const servers: ApiServer[] = []
+  const pools: pg.Pool[] = []
   const api = await startApi({ dbUrl: roUrl, warehouse, metrics })
   servers.push(api)
   return {
@@ -47,6 +56,12 @@ export async function indexedApi(opts: { extend?: (devnet: LoadedDevnet) => Prom
     dataDir,
     warehouse,
     api,
+    metrics,
+    sqlMetrics() {
+      const pool = new pg.Pool({ connectionString: db.url, max: 4 })
+      pools.push(pool)
+      return { metrics: new Metrics(warehouse, pool, metrics), pool }
+    },
     async withLimits(limits, corsOrigins) {
       const s = await startApi({ dbUrl: roUrl, warehouse, metrics, limits, corsOrigins })
       servers.push(s)
@@ -59,6 +74,7 @@ export async function indexedApi(opts: { extend?: (devnet: LoadedDevnet) => Prom
     },
     async close() {
       for (const s of servers) await s.close().catch(() => {})
+      for (const p of pools) await p.end().catch(() => {})
       await warehouse.close()
       await devnet.stop()
       await db.drop()
@@ -67,3 +83,6 @@ export async function indexedApi(opts: { extend?: (devnet: LoadedDevnet) => Prom
     },
   }
 }
+
+/** A value as GraphQL writes it: bigints and dates as strings. */
+export const asGraphQL = (x: unknown) => JSON.parse(JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? String(v) : v)))

@@ -20,7 +20,8 @@ import { runIndexer } from '../../indexer/run'
 import { openWarehouse } from '../../warehouse/client'
 import { progress } from '../../util/progress'
 import { logger } from '../../util/log'
-import { intOption } from '../options'
+import { intOption, scenarioOption } from '../options'
+import { DEFAULT_SCENARIO, SCENARIOS, type ScenarioName } from '../../workload/scenarios'
 import { indexedHead, STATE_SCHEMA } from '../../squid/compat'
 
 export function registerStart(program: Command, config: UpkeepConfig): void {
@@ -28,25 +29,29 @@ export function registerStart(program: Command, config: UpkeepConfig): void {
     .command('start')
     .description('run everything on embedded defaults: devnet + workload, indexer, API, inference node')
     .option('--seed <n>', 'workload seed', intOption('--seed'), 7)
+    .option('--scenario <name>', `traffic shape of the workload: ${SCENARIOS.join(', ')}`, scenarioOption, DEFAULT_SCENARIO)
     .option('--fresh', 'discard .data and start from a new chain')
-    .action(async (o: { seed: number; fresh?: boolean }) => {
+    .action(async (o: { seed: number; scenario: ScenarioName; fresh?: boolean }) => {
       await start(o, config)
     })
 }
 
-async function start(o: { seed: number; fresh?: boolean }, config: UpkeepConfig): Promise<void> {
+async function start(o: { seed: number; scenario: ScenarioName; fresh?: boolean }, config: UpkeepConfig): Promise<void> {
   const log = logger('start')
   const dir = config.dataDir
   if (o.fresh) fs.rmSync(dir, { recursive: true, force: true })
   openDataDir(dir) // data another version wrote: migrated or refused before the devnet touches it
-  const stateFile = path.join(dir, 'devnet', 'state.json')
+  // each scenario keeps its own saved chain (steady the one it always had); switching scenario
+  // re-indexes, as the index then holds blocks this chain does not have (resetIfDiverged)
+  const stateFile = path.join(dir, 'devnet', o.scenario === DEFAULT_SCENARIO ? 'state.json' : `state-${o.scenario}.json`)
   fs.mkdirSync(path.dirname(stateFile), { recursive: true })
   const resume = fs.existsSync(stateFile) && fs.existsSync(manifestPathFor(stateFile))
-  log.info(resume ? `resuming the devnet from ${stateFile}` : 'starting a devnet and running the small workload')
+  log.info(resume ? `resuming the devnet from ${stateFile}` : `starting a devnet and running the small workload (${o.scenario})`)
   let bar: ReturnType<typeof progress> | undefined
   const devnet = await startDevnet({
     workload: 'small',
     seed: o.seed,
+    scenario: o.scenario,
     contentDir: path.join(dir, 'content'),
     stateIn: resume ? stateFile : undefined,
     stateOut: stateFile,
