@@ -419,10 +419,6 @@ export const analyticsTypeDefs = /* GraphQL */ `
     unavailable: [Unknown!]!
   }
 
-  """
-  A query below whose contracts are not on this network answers null, and the response's
-  extensions.unknowns holds { field, reason } for it (networkCoverage lists them all up front).
-  """
   "An operator's wash-trading signal: the share of its fees paid by payers it funded (docs/METRICS.md)"
   type OperatorWashSignal {
     operatorId: String!
@@ -480,6 +476,10 @@ export const analyticsTypeDefs = /* GraphQL */ `
     breakEven: BreakEven!
   }
 
+  """
+  A query below whose contracts are not on this network answers null, and the response's
+  extensions.unknowns holds { field, reason } for it (networkCoverage lists them all up front).
+  """
   type Query {
     squidStatus: SquidStatus!
     networkCoverage: NetworkCoverage!
