@@ -92,6 +92,10 @@ export const FAMILY_NEEDS = {
   tokenFlows: ['OpenToken'],
   // the month replayed: settled inferences, the policy versions, the upkeep cost
   feeWhatIf: [SETTLE, MODELS, 'FeePolicy', STAKING],
+  // operators and their fees from the settlement, who funded the payers from OPEN transfers
+  washTrading: [SETTLE, 'OpenToken'],
+  // maintainers' fee income and incentives per window against each window's upkeep cost
+  outlook: [SETTLE, MODELS, STAKING, REWARDS],
 } satisfies Record<string, Need[]>
 export type Family = keyof typeof FAMILY_NEEDS
 

@@ -161,11 +161,14 @@ export class Metrics {
     upkeepCost.checkOverrides(overrides)
     return this.known('upkeepCoverage', async () => (await this.served?.upkeep(p, overrides)) ?? upkeepCost.upkeep(this.s, p, overrides))
   }
-  washTrading(p: Period, threshold?: string) {
-    return wash.washTrading(this.s, p, threshold)
+  async washTrading(p: Period, threshold?: string) {
+    this.s.range(p)
+    wash.washThreshold(threshold)
+    return this.known('washTrading', () => wash.washTrading(this.s, p, threshold))
   }
-  outlook(at: Date, months?: number) {
-    return outlook.outlook(this.s, at, months)
+  async outlook(at: Date, months = 6) {
+    outlook.checkTrailing(months)
+    return this.known('outlook', () => outlook.outlook(this.s, at, months))
   }
   // ---- governance what-ifs
   async whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {

@@ -16,8 +16,13 @@ export const BREAK_EVEN_METHOD =
   'log-linear least-squares fit of ln(maintainer fee income / upkeep cost) over the trailing 30-day windows; ' +
   'months = ln(cost / income) of the latest window / the fitted slope per window'
 
-export async function outlook(db: Sql, at: Date, trailing = 6): Promise<Outlook> {
+/** An InputError unless the number of trailing windows is a whole number in [3, 24]. */
+export function checkTrailing(trailing: number): void {
   if (!Number.isInteger(trailing) || trailing < MIN_TRAILING || trailing > MAX_TRAILING) throw new InputError(`"months" must be between ${MIN_TRAILING} and ${MAX_TRAILING}, got ${trailing}`)
+}
+
+export async function outlook(db: Sql, at: Date, trailing = 6): Promise<Outlook> {
+  checkTrailing(trailing)
   const start = new Date(at.getTime() - trailing * WINDOW_MS)
   const r = db.range({ from: start, to: at })
   const bucket = `intDiv(toUnixTimestamp64Milli(timestamp) - ${start.getTime()}, ${WINDOW_MS})`

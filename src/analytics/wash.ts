@@ -14,7 +14,8 @@ export const WASH_THRESHOLD = '0.2'
 
 const BEFORE_END = `timestamp < toDateTime64({to:String}, 3, 'UTC')`
 
-export async function washTrading(db: Sql, p: Period, threshold = WASH_THRESHOLD): Promise<WashTrading> {
+/** The threshold as an exact fraction; an InputError unless it is a decimal in (0, 1]. */
+export function washThreshold(threshold = WASH_THRESHOLD): ReturnType<typeof dec> {
   let t
   try {
     t = dec(threshold, 'threshold')
@@ -22,6 +23,11 @@ export async function washTrading(db: Sql, p: Period, threshold = WASH_THRESHOLD
     throw new InputError((e as Error).message)
   }
   if (t.n === 0n || t.n > t.d) throw new InputError(`threshold must be above 0 and at most 1, got "${threshold}"`)
+  return t
+}
+
+export async function washTrading(db: Sql, p: Period, threshold = WASH_THRESHOLD): Promise<WashTrading> {
+  const t = washThreshold(threshold)
   const r = db.range(p)
   const ops = (await db.pg.query<{ id: string; account_id: string }>('select id, account_id from operator order by id::numeric')).rows
   const accounts = ops.map((o) => o.account_id)

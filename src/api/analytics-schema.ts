@@ -508,9 +508,9 @@ export const analyticsTypeDefs = /* GraphQL */ `
     "what protocol contracts hold for others at a time"
     liabilities(at: DateTime!): Liabilities!
     "per operator: share of its fees paid by payers it funded, flagged at or above the threshold (a decimal in (0, 1])"
-    washTrading(from: DateTime!, to: DateTime!, threshold: String = "0.2"): WashTrading!
+    washTrading(from: DateTime!, to: DateTime!, threshold: String = "0.2"): WashTrading
     "if incentives stopped (per trailing 30-day window before at) and the break-even projection; months: 3 to 24 windows"
-    outlook(at: DateTime!, months: Int = 6): Outlook!
+    outlook(at: DateTime!, months: Int = 6): Outlook
   }
 
   # ---- governance what-ifs (src/analytics/whatif.ts; docs/METRICS.md, "Governance what-ifs")
@@ -710,8 +710,8 @@ export const analyticsResolvers = {
     upkeepCoverage: (_: unknown, a: P & { assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
       timed(ctx, () => known(ctx, 'upkeepCoverage', ctx.metrics.upkeep(period(a), { ...(a.assumptions ?? {}) }))),
     liabilities: (_: unknown, a: { at: Date }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.liabilities(a.at)),
-    washTrading: (_: unknown, a: P & { threshold: string }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.washTrading(period(a), a.threshold)),
-    outlook: (_: unknown, a: { at: Date; months: number }, ctx: AnalyticsContext) => timed(ctx, () => ctx.metrics.outlook(a.at, a.months)),
+    washTrading: (_: unknown, a: P & { threshold: string }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'washTrading', ctx.metrics.washTrading(period(a), a.threshold))),
+    outlook: (_: unknown, a: { at: Date; months: number }, ctx: AnalyticsContext) => timed(ctx, () => known(ctx, 'outlook', ctx.metrics.outlook(a.at, a.months))),
     // ---- governance what-ifs
     feeWhatIf: (_: unknown, a: P & { split?: { party: string; bps: number }[] | null; priceMultiplier?: string | null; assumptions?: AssumptionOverrides | null }, ctx: AnalyticsContext) =>
       timed(ctx, () => {

@@ -57,7 +57,7 @@ export interface ReportData {
   threeMonthsAgo: Past
   changes: PeriodChanges | null
   /** the wash-trading signal per operator in the month */
-  wash: WashTrading
+  wash: WashTrading | null
   /** fee-policy versions that took effect in the month */
   policies: FeePolicyPeriod[] | null
   /** why each null family ('modelRevenue', …) or field ('totals.fees', 'liabilities.prepaidEscrow') is unknown */
@@ -123,7 +123,7 @@ function riskFlags(d: Omit<ReportData, 'risks'>): string[] {
     out.push(`unlock overhang: ${open(d.overhang.next30)} OPEN unlock in the next 30 days, ${d.overhang.next30ToFees} times the trailing 30 days' fees`)
   const wash = d.changes && ratio(d.changes.selfPaidFees, d.changes.fees)
   if (wash && micro(wash) > 200_000n) out.push(`wash-traffic suspicion: ${wash} of the month's fees were paid by a model's own owner`)
-  for (const o of d.wash.operators.filter((x) => x.flagged)) out.push(`wash trading: operator ${o.operatorId} (${o.account}): ${o.reason}`)
+  for (const o of (d.wash?.operators ?? []).filter((x) => x.flagged)) out.push(`wash trading: operator ${o.operatorId} (${o.account}): ${o.reason}`)
   if (d.concentration?.hhi != null && micro(d.concentration.hhi) > 250_000n) out.push(`concentration: HHI ${d.concentration.hhi} of fee-funded payouts (above 2500)`)
   const maintained = new Set(d.changes?.adapterUpdates.map((a) => a.modelId))
   const neglected = (d.decaying ?? []).filter((m) => !maintained.has(m.modelId))

@@ -19,6 +19,7 @@ import { startApi, type ApiServer } from '../../src/api/server'
 import { apiOptions } from '../../src/api/config'
 import { readManifest, writeManifest, type NetworkManifest } from '../../src/devnet/manifest'
 import { BIN } from './helpers'
+import { launchChromium } from '../helpers/browser'
 
 let devnet: LoadedDevnet
 let db: TestDatabase
@@ -182,6 +183,49 @@ describe('openledger-like manifest (OpenToken + Staking)', () => {
     expect(c.data!.networkCoverage.unavailable.some((u) => /stakingInterest|\.burns$|stakedPrincipal/.test(u.field))).toBe(false)
   })
 
+  it('washTrading and outlook: null with the reason in extensions.unknowns, and listed by networkCoverage', async () => {
+    // wash trading: operators and fees from the settlement (OpenToken is here); outlook: fee income, incentives, upkeep cost
+    const wash = `${NO_SETTLEMENT}`
+    const outlook = `${NO_SETTLEMENT}; no ModelRegistry on this network; no RewardsDistributor on this network`
+    const r = await gql(openledger, `query($from: DateTime!, $to: DateTime!) { washTrading(from: $from, to: $to, threshold: "0.5") { threshold } outlook(at: $to, months: 3) { trailingMonths } }`, vars(MONTH))
+    expect(r.errors).toBeUndefined()
+    expect(r.data).toEqual({ washTrading: null, outlook: null })
+    const byField = (a: { field: string }, b: { field: string }) => a.field.localeCompare(b.field)
+    expect([...(r.extensions?.unknowns ?? [])].sort(byField)).toEqual([
+      { field: 'outlook', reason: outlook },
+      { field: 'washTrading', reason: wash },
+    ])
+    const c = await gql<{ networkCoverage: { unavailable: { field: string; reason: string }[] } }>(openledger, '{ networkCoverage { unavailable { field reason } } }')
+    expect(c.data!.networkCoverage.unavailable).toContainEqual({ field: 'washTrading', reason: wash })
+    expect(c.data!.networkCoverage.unavailable).toContainEqual({ field: 'outlook', reason: outlook })
+  })
+
+  it('the dashboard loads: no page error, each chart whose query is null says "unknown (<reason>)"', async () => {
+    const chromium = await launchChromium()
+    try {
+      const page = await chromium.context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${openledger.url}/dashboard`)
+      await page.waitForSelector('body[data-ready]', { timeout: 60_000 })
+      expect(errors).toEqual([])
+      expect(await page.textContent('#error')).toBe('')
+      expect(await page.getAttribute('body', 'data-ready')).toBe('1')
+      const note = (id: string) => page.$eval(`#${id}`, (el) => (el.hidden ? el.parentElement!.querySelector('p.unknown:not([hidden])')?.textContent ?? null : 'shown'))
+      expect(await note('topModels')).toBe(`unknown (${NO_SETTLEMENT}; no ModelRegistry on this network)`)
+      expect(await note('operators')).toBe(`unknown (${NO_SETTLEMENT})`)
+      expect(await note('agents')).toBe(`unknown (no AgentRegistry on this network; ${NO_SETTLEMENT})`)
+      expect(await note('retention')).toBe('unknown (no DatanetRegistry on this network)')
+      expect(await note('feesVsIncentives')).toBe(`unknown (${NO_SETTLEMENT}; no ModelRegistry on this network; no RewardsDistributor on this network)`)
+      // the headline: an unknown amount reads "unknown" (the reason on hover), never 0.00
+      const fees = await page.$eval('#kpis .kpi b', (b) => ({ text: b.textContent, title: b.getAttribute('title') }))
+      expect(fees).toEqual({ text: 'unknown', title: `${NO_SETTLEMENT}; no ModelRegistry on this network` })
+      await page.close()
+    } finally {
+      await chromium.close()
+    }
+  }, 120_000)
+
   it('bad input is refused with a clear error even where the metric would be null', async () => {
     const bad: [string, RegExp, string?][] = [
       ['{ modelRevenue(from: "2026-03-02T00:00:00Z", to: "2026-03-01T00:00:00Z") { modelId } }', /"from" .* must be before "to"/],
@@ -190,6 +234,9 @@ describe('openledger-like manifest (OpenToken + Staking)', () => {
       ['{ priceToFees(at: "2026-03-01T00:00:00Z", priceUsd: "abc") { priceToFees } }', /price must be a decimal number of USD/],
       ['{ upkeepCoverage(from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z", assumptions: { openPriceUsd: "-1" }) { upkeepCost } }', /openPriceUsd must not be negative/, 'BAD_ASSUMPTION'],
       ['{ networkSustainability(from: "2026-03-02T00:00:00Z", to: "2026-03-01T00:00:00Z") { totals { burns } } }', /"from" .* must be before "to"/],
+      ['{ washTrading(from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z", threshold: "1.5") { threshold } }', /threshold must be above 0 and at most 1, got "1.5"/],
+      ['{ washTrading(from: "2026-03-02T00:00:00Z", to: "2026-03-01T00:00:00Z") { threshold } }', /"from" .* must be before "to"/],
+      ['{ outlook(at: "2026-03-01T00:00:00Z", months: 2) { trailingMonths } }', /"months" must be between 3 and 24, got 2/],
     ]
     for (const [q, message, code = 'BAD_USER_INPUT'] of bad) {
       const r = await gql(openledger, q)
