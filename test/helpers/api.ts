@@ -68,9 +68,8 @@ export async function indexedApi(opts: { devnet?: LoadedDevnet; extend?: (devnet
       return s
     },
     async gql(query, variables, server = api) {
-      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
-      const body = (await res.json()) as { data?: never; errors?: never }
-      return { status: res.status, ...body }
+      const { status, body } = await postGraphQL<never>(server.url, query, variables)
+      return { status, ...body }
     },
     async close() {
       for (const s of servers) await s.close().catch(() => {})
@@ -82,6 +81,19 @@ export async function indexedApi(opts: { devnet?: LoadedDevnet; extend?: (devnet
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** A GraphQL answer as the server sends it: data, errors, and the unknowns' reasons in extensions. */
+export type GraphQLAnswer<T> = {
+  data?: T
+  errors?: { message: string; extensions?: { code?: string } }[]
+  extensions?: { unknowns?: { field: string; reason: string }[] }
+}
+
+/** POSTs one query to `<url>/graphql`: the HTTP status and the answer's body. */
+export async function postGraphQL<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: GraphQLAnswer<T> }> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+  return { status: res.status, body: (await res.json()) as GraphQLAnswer<T> }
 }
 
 /** A value as GraphQL writes it: bigints and dates as strings. */

@@ -16,6 +16,7 @@ import { apiOptions } from '../../src/api/config'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { newDataDir } from '../helpers/indexer'
 import { BIN, built, clients } from './helpers'
+import { postGraphQL, type GraphQLAnswer } from '../helpers/api'
 
 const OPEN = 10n ** 18n
 const DAY = 86_400n
@@ -93,9 +94,8 @@ afterAll(async () => {
   for (const d of [dataDir, manifestDir]) if (d) fs.rmSync(d, { recursive: true, force: true })
 })
 
-async function gql<T>(server: ApiServer, query: string): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
-  return (await res.json()) as never
+async function gql<T>(server: ApiServer, query: string): Promise<GraphQLAnswer<T>> {
+  return (await postGraphQL<T>(server.url, query)).body
 }
 
 /** Balance at `to` and flows in [from, to) of an account, from the raw Transfer logs. */

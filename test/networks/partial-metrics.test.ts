@@ -19,6 +19,7 @@ import { startApi, type ApiServer } from '../../src/api/server'
 import { apiOptions } from '../../src/api/config'
 import { readManifest, writeManifest, type NetworkManifest } from '../../src/devnet/manifest'
 import { BIN } from './helpers'
+import { postGraphQL, type GraphQLAnswer } from '../helpers/api'
 import { launchChromium } from '../helpers/browser'
 
 let devnet: LoadedDevnet
@@ -87,11 +88,8 @@ afterAll(async () => {
   for (const d of [dataDir, manifestDir]) if (d) fs.rmSync(d, { recursive: true, force: true })
 })
 
-type Answer<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { unknowns?: { field: string; reason: string }[] } }
-
-async function gql<T = Record<string, unknown>>(server: ApiServer, query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
-  return (await res.json()) as Answer<T>
+async function gql<T = Record<string, unknown>>(server: ApiServer, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+  return (await postGraphQL<T>(server.url, query, variables)).body
 }
 
 const NO_SETTLEMENT = 'no InferenceSettlement on this network'
