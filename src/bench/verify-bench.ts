@@ -2,7 +2,8 @@
 // bench chain, the index follows, then in one run: the raw eth_getLogs + decode ceiling over the
 // whole history, `verify` from the chain, from the index, and today's path (the previous replay,
 // src/bench/verify-baseline.ts), all without re-running the model; and the peak RSS of the
-// `upkeep verify` command from each source in its own process.
+// `upkeep verify` command from each source in its own process, and of `--network-history` over
+// the whole bench chain (every workload operator's log, streamed in step with the chain).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -25,6 +26,7 @@ import { median } from './common'
 import type { IndexBench } from './index-bench'
 import { load } from './load'
 import { fundPayer, payerAllowances, startNode } from './node-proc'
+import { storedUsageLogs } from '../content/usage-logs'
 
 interface Args {
   devnet: Devnet
@@ -116,6 +118,18 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
   const chainRss = await rssOf('chain')
   const indexRss = await rssOf('index')
   log(`verify: peak RSS from the chain ${Math.round(chainRss.peakRssBytes / 2 ** 20)} MiB (${chainRss.seconds.toFixed(1)} s), from the index ${Math.round(indexRss.peakRssBytes / 2 ** 20)} MiB (${indexRss.seconds.toFixed(1)} s)`)
+  // the whole network's history: every workload operator's stored log and the node's, every receipt and epoch on the bench chain
+  const historyJson = path.join(dir, 'history.json')
+  const storedLogs = storedUsageLogs(chain.contentDir)
+  const storedBytes = storedLogs.reduce((n, f) => n + fs.statSync(f).size, 0) + fs.statSync(logFile).size
+  log(`verify: --network-history over ${storedLogs.length} stored logs and the node's (${(storedBytes / 2 ** 20).toFixed(0)} MiB of logs)`)
+  const historyRss = await cliPeakRss(
+    ['verify', '--network-history', '--log', logFile, '--manifest', manifestFile, '--to-block', String(head), '--content-dir', chain.contentDir, '--no-rerun', '--no-store', '--json', historyJson],
+    { DB_URL: '', UPKEEP_DATA_DIR: indexed.dataDir },
+    [0, 1],
+  )
+  const history = JSON.parse(fs.readFileSync(historyJson, 'utf8')) as VerificationReport
+  log(`verify: --network-history peak RSS ${Math.round(historyRss.peakRssBytes / 2 ** 20)} MiB in ${historyRss.seconds.toFixed(1)} s: ${history.summary.settled} receipts of ${history.logs.length} logs, ${history.summary.epochsChecked} epochs, ${history.summary.discrepancies} discrepancies`)
   fs.rmSync(path.dirname(logFile), { recursive: true, force: true })
   fs.rmSync(dir, { recursive: true, force: true })
 
@@ -132,6 +146,14 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
     baselineReceiptsPerSec: med(baseline, (x) => x.receipts / x.seconds),
     chainPeakRssBytes: chainRss.peakRssBytes,
     indexPeakRssBytes: indexRss.peakRssBytes,
+    historyPeakRssBytes: historyRss.peakRssBytes,
+    historySeconds: historyRss.seconds,
+    historyReceipts: history.summary.settled,
+    historyLogs: history.logs.length,
+    historyLogBytes: storedBytes,
+    historyEpochs: history.summary.epochsChecked,
+    historyDiscrepancies: history.summary.discrepancies,
+    historyClasses: Object.fromEntries(Object.entries(history.summary.byClass).filter(([, n]) => n)),
   }
   const f = (x: number) => Math.round(x).toLocaleString('en-US')
   const r2 = (x: number) => x.toFixed(2)
@@ -152,10 +174,11 @@ export async function bench({ devnet, chain, indexed, runs, log }: Args) {
     `| today's path (index snapshot + previous replay) | ${f(summary.baselineReceiptsPerSec)} receipts/s | 1.00 |`,
     `| peak RSS, \`upkeep verify\` from the chain (whole history) | ${Math.round(summary.chainPeakRssBytes / 2 ** 20)} MiB | ${r2(summary.chainPeakRssBytes / (600 * 2 ** 20))} of the 600 MiB limit |`,
     `| peak RSS, \`upkeep verify --source index\` | ${Math.round(summary.indexPeakRssBytes / 2 ** 20)} MiB | ${r2(summary.indexPeakRssBytes / (600 * 2 ** 20))} of the 600 MiB limit |`,
+    `| peak RSS, \`upkeep verify --network-history\` (whole bench chain: ${summary.historyLogs} logs, ${(summary.historyLogBytes / 2 ** 20).toFixed(0)} MiB of them, ${f(summary.historyReceipts)} receipts, ${f(summary.historyEpochs)} epochs, ${summary.historySeconds.toFixed(0)} s, ${summary.historyDiscrepancies ? `${summary.historyDiscrepancies} discrepancies: ${JSON.stringify(summary.historyClasses)}` : 'clean'}) | ${Math.round(summary.historyPeakRssBytes / 2 ** 20)} MiB | ${r2(summary.historyPeakRssBytes / (600 * 2 ** 20))} of the 600 MiB limit |`,
     '',
     `Runs (receipts/s): ceiling ${ceiling.map((x) => f(x.receipts / x.seconds)).join(', ')}; from the chain ${fromChain.map((x) => f(x.chainReceipts / x.seconds)).join(', ')}; from the index ${fromIndex.map((x) => f(x.receipts / x.seconds)).join(', ')}; today's path ${baseline.map((x) => f(x.receipts / x.seconds)).join(', ')}.`,
   ]
-  return { runs: { ceiling, fromChain, fromIndex, baseline, chainRss, indexRss }, summary, markdown }
+  return { runs: { ceiling, fromChain, fromIndex, baseline, chainRss, indexRss, historyRss }, summary, markdown }
 }
 
 /** The ceiling: eth_getLogs over the history for the events verify reads, each log decoded, nothing else. */
@@ -175,7 +198,7 @@ async function rawScan(t: { rpcUrl: string; contracts: DeploymentManifest['contr
 }
 
 /** Runs the CLI in its own process and reads its peak RSS (getrusage maxrss) when it exits. */
-async function cliPeakRss(args: string[], env: Record<string, string>): Promise<{ peakRssBytes: number; seconds: number }> {
+async function cliPeakRss(args: string[], env: Record<string, string>, okCodes = [0]): Promise<{ peakRssBytes: number; seconds: number }> {
   const main = path.join(PROJECT_ROOT, 'lib', 'cli', 'main.js')
   const script = `process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n')); require('reflect-metadata'); require(${JSON.stringify(main)}).main(['node', 'upkeep', ...process.argv.slice(1)])`
   const t0 = process.hrtime.bigint()
@@ -184,6 +207,6 @@ async function cliPeakRss(args: string[], env: Record<string, string>): Promise<
   child.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)))
   const code = await new Promise<number | null>((r) => child.once('exit', r))
   const m = /maxrss (\d+)/.exec(err)
-  if (code !== 0 || !m) throw new Error(`verify bench: upkeep ${args.slice(0, 6).join(' ')} exited with ${code}:\n${err}`)
+  if (code === null || !okCodes.includes(code) || !m) throw new Error(`verify bench: upkeep ${args.slice(0, 6).join(' ')} exited with ${code}:\n${err}`)
   return { peakRssBytes: Number(m[1]) * 1024, seconds: Number(process.hrtime.bigint() - t0) / 1e9 }
 }

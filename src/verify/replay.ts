@@ -6,16 +6,16 @@
 // pool against the contributors' shares settled since the model's previous epoch, and whether a
 // verified operator's receipts went into an epoch its log never recorded. Facts come from a
 // FactSource (the chain by default, or the index) in chain order and are checked as they stream
-// by: only the logs and the verified operators' unattributed shares are held. The report is
-// deterministic: the same logs and chain give the same bytes.
-import fs from 'node:fs'
+// by, and the logs are read in step with them (log-cursor.ts): a record is held only until the
+// chain has settled it (then its weights and share until its epoch), so memory follows the
+// settlement and epoch windows, not the length of the history. The report is deterministic: the
+// same logs and chain give the same bytes.
 import crypto from 'node:crypto'
 import path from 'node:path'
 import type { Address, Hex } from 'viem'
-import { GENESIS_PREV, readLog, type AttributionBody, type InferenceBody, type LogRecord, type SettlementIntentBody } from '../inference/usage-log'
+import type { AttributionBody, LogRecord } from '../inference/usage-log'
 import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
 import { splitFee } from '../protocol/split'
-import { requestId as makeRequestId } from '../protocol/receipts'
 import { combineEpochWeights, ContributionIndex } from '../inference/attribution'
 import { ModelRuntime } from '../inference/model/runtime'
 import { decodeAdapter } from '../inference/model/adapter-codec'
@@ -26,6 +26,8 @@ import { recoverSigner } from '../util/hash'
 import { InputError } from '../util/errors'
 import type { EpochFact, Fact, FactSource, PolicyVersion, PriceFact } from './facts'
 import type { ChargeDomain } from '../protocol/charge-auth'
+import { LogCursor, type OpenInference } from './log-cursor'
+import { firstLine } from './log-stream'
 
 export const DISCREPANCY_CLASSES = [
   'broken-chain',
@@ -72,7 +74,10 @@ export interface VerifyOptions {
   rerun: boolean
   from?: Date
   to?: Date
+  /** bytes of the logs read so far, of all their bytes */
   onProgress?: (done: number, total: number) => void
+  /** filled in while the replay runs: how much it held (a benchmark's or test's view of its memory) */
+  stats?: ReplayStats
   /** the settlement's EIP-712 domain: every settled receipt must be covered by the payer's authorisation logged with its request */
   chargeDomain: ChargeDomain
   /** the whole network's history: every operator that settled receipts on chain must have a given log */
@@ -109,36 +114,58 @@ export interface VerificationReport {
   discrepancies: Discrepancy[]
 }
 
-type Inference = LogRecord & InferenceBody
-
-/** One operator's log, read and indexed for the replay. */
-interface OperatorLog {
+/** One operator's log in the replay: read in step with the chain (log-cursor.ts). */
+interface OperatorLog extends LogCursor {
   order: number
   file: string
   name: string
-  sha256: string
-  operatorId: number | null
+}
+
+/** How much of the logs a replay held: the boundedness of a streamed replay, for benchmarks and tests. */
+export interface ReplayStats {
+  /** batches of facts the source delivered (block ranges from the chain) */
+  factBatches: number
+  /** the most facts one batch held */
+  peakBatchFacts: number
+  /** records read from all logs */
+  recordsRead: number
+  /** the most log entries held at once, all logs together: open inference records, and the weights and share of settled ones not yet paid out */
+  peakRetained: number
+}
+
+/** blocks a log is read past a block the chain asks for when a record it needs is not there yet (a log's records may trail the chain's order) */
+const LOOKAHEAD_BLOCKS = 64
+/** checked payer authorisations remembered (a payer's authorisation is reused across its receipts in a batch) */
+const SIGNER_CACHE = 20_000
+
+interface IdentifiedLog {
+  file: string
   account: string | null
-  records: LogRecord[]
-  lines: number[]
-  inferences: Inference[]
-  /** localId -> position in records */
-  position: Map<number, number>
-  /** requestId -> localId, from the log's settlement intents and confirmations */
-  localOf: Map<bigint, number>
-  /** request ids the log settles a second time */
-  doubles: Set<bigint>
-  /** firstSeq -> positions of its intents (a refused batch is retried under a new intent) */
-  intents: Map<string, number[]>
-  unpaid: Set<number>
-  /** per record: the highest block of a settlement or attribution record before it (-1: none) */
-  anchorBefore: Int32Array
-  /** localIds whose receipt the chain settled */
-  claimed: Set<number>
-  /** contributors' share of each settled, not yet attributed answer */
-  shares: Map<number, bigint>
-  /** per payer: what the chain has charged the payer for this operator so far (cumulative, like the contract's `charged`) */
-  charged: Map<string, bigint>
+  id: number | null
+  problems: Discrepancy[]
+}
+
+/** A log's operator: the one named, or the registered operator that signed its first record. */
+function identifyLog(file: string, operators: Map<string, number>, accountOf: Map<number, string>, operatorId: number | undefined): IdentifiedLog {
+  const problems: Discrepancy[] = []
+  let account: string | null = null
+  let id: number | null = null
+  if (operatorId !== undefined) {
+    id = operatorId
+    account = accountOf.get(operatorId) ?? null
+    if (!account) problems.push({ class: 'bad-signature', location: { operatorId }, detail: `operator ${operatorId} is not registered on chain: the log's signer cannot be checked` })
+  } else {
+    // the operator is the signer of the first record; every other record must be covered by the same key
+    try {
+      const r = JSON.parse(firstLine(file)) as { hash: Hex; sig: Hex }
+      account = recoverSigner(r.hash, r.sig)
+    } catch {
+      account = null
+    }
+    id = account ? (operators.get(account) ?? null) : null
+    if (id === null) problems.push({ class: 'bad-signature', location: { line: 1, n: 0 }, detail: account ? `the log is signed by ${account}, which is not a registered operator` : 'the log\'s first record carries no valid signature: its operator is unknown' })
+  }
+  return { file, account, id, problems }
 }
 
 const SCALE = 1_000_000n
@@ -161,125 +188,6 @@ export function epochAmounts(pool: bigint, weights: number[]): bigint[] {
   return amounts
 }
 
-interface IdentifiedLog {
-  file: string
-  bytes: Buffer
-  account: string | null
-  id: number | null
-  problems: Discrepancy[]
-}
-
-/** A log's operator: the one named, or the registered operator that signed its first record. */
-function identifyLog(file: string, operators: Map<string, number>, accountOf: Map<number, string>, operatorId: number | undefined): IdentifiedLog {
-  const problems: Discrepancy[] = []
-  const bytes = fs.readFileSync(file)
-  const name = path.basename(file)
-  let account: string | null = null
-  let id: number | null = null
-  if (operatorId !== undefined) {
-    id = operatorId
-    account = accountOf.get(operatorId) ?? null
-    if (!account) problems.push({ class: 'bad-signature', location: { operatorId }, detail: `operator ${operatorId} is not registered on chain: the log's signer cannot be checked` })
-  } else {
-    // the operator is the signer of the first record; every other record must be covered by the same key
-    const first = bytes.subarray(0, Math.max(0, bytes.indexOf(10))).toString('utf8') || bytes.toString('utf8')
-    try {
-      const r = JSON.parse(first) as { hash: Hex; sig: Hex }
-      account = recoverSigner(r.hash, r.sig)
-    } catch {
-      account = null
-    }
-    id = account ? (operators.get(account) ?? null) : null
-    if (id === null) problems.push({ class: 'bad-signature', location: { line: 1, n: 0 }, detail: account ? `the log is signed by ${account}, which is not a registered operator` : 'the log\'s first record carries no valid signature: its operator is unknown' })
-  }
-  return { file, bytes, account, id, problems }
-}
-
-async function openLog({ file, bytes, account, id, problems }: IdentifiedLog, order: number): Promise<{ log: OperatorLog; problems: Discrepancy[] }> {
-  const name = path.basename(file)
-  const { records, problems: chain, lines } = await readLog(bytes, (account ?? undefined) as Address | undefined, 'cover')
-  for (const p of chain) problems.push({ class: p.kind === 'bad-signature' ? 'bad-signature' : 'broken-chain', location: { line: p.line, n: p.n }, detail: p.detail })
-
-  const inferences: Inference[] = []
-  const position = new Map<number, number>()
-  const intents = new Map<string, number[]>()
-  const lastIntent = new Map<string, LogRecord & SettlementIntentBody>()
-  const unpaid = new Set<number>()
-  const localOf = new Map<bigint, number>()
-  const settledAs = new Map<number, bigint>()
-  const doubles = new Set<bigint>()
-  const anchorBefore = new Int32Array(records.length)
-  let anchor = -1
-  records.forEach((r, i) => {
-    anchorBefore[i] = anchor
-    switch (r.kind) {
-      case 'inference':
-        inferences.push(r)
-        position.set(r.localId, i)
-        break
-      case 'settlement-intent':
-        lastIntent.set(r.firstSeq, r)
-        intents.set(r.firstSeq, [...(intents.get(r.firstSeq) ?? []), i])
-        break
-      case 'unpaid':
-        r.localIds.forEach((x) => unpaid.add(x))
-        break
-      case 'attribution':
-        anchor = Math.max(anchor, r.blockNumber)
-        break
-      case 'settlement': {
-        anchor = Math.max(anchor, r.blockNumber)
-        const intent = lastIntent.get(r.firstSeq)
-        if (!intent) {
-          problems.push({ class: 'broken-chain', location: { line: lines[i], n: r.n, txHash: r.txHash }, detail: `settlement of sequence ${r.firstSeq} has no intent record` })
-          break
-        }
-        if (id === null) break
-        intent.localIds.forEach((localId, k) => {
-          const rid = makeRequestId(id!, BigInt(r.firstSeq) + BigInt(k))
-          const before = settledAs.get(localId)
-          if (before !== undefined) {
-            problems.push({
-              class: 'double-settlement',
-              location: { line: lines[i], n: r.n, localId, requestId: String(rid), txHash: r.txHash },
-              expected: String(before),
-              actual: String(rid),
-              detail: `request ${localId} was settled twice: as ${before} and again as ${rid}`,
-            })
-            doubles.add(rid)
-          } else {
-            settledAs.set(localId, rid)
-            localOf.set(rid, localId)
-          }
-        })
-        break
-      }
-    }
-  })
-  const log: OperatorLog = {
-    order,
-    file,
-    name,
-    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
-    operatorId: id,
-    account,
-    records,
-    lines,
-    inferences,
-    position,
-    localOf,
-    doubles,
-    intents,
-    unpaid,
-    anchorBefore,
-    claimed: new Set(),
-    shares: new Map(),
-    charged: new Map(),
-  }
-  return { log, problems }
-}
-
-/** What `--source both` compares: each fact the replay uses, by identity, as a canonical string. */
 function factKey(f: Fact, logged: Set<number>, ordinal: Map<string, number>): [string, string] | undefined {
   switch (f.kind) {
     case 'receipt': {
@@ -309,6 +217,7 @@ function factKey(f: Fact, logged: Set<number>, ordinal: Map<string, number>): [s
   }
 }
 
+
 export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationReport> {
   if (!o.logFiles.length) throw new InputError('no usage log to verify')
   if (o.operatorId !== undefined && o.logFiles.length > 1) throw new InputError('--operator names the signer of one log; with several logs each log names its own')
@@ -328,15 +237,28 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     if (other) throw new InputError(`${path.basename(other)} and ${path.basename(l.file)} are both logs of operator ${l.id}: give one log per operator`)
     byOperator.set(l.id, l.file)
   }
-  // the source starts reading (a query, the first ranges) while the logs are parsed
-  const query = { operatorIds: [...byOperator.keys()], contributions: o.rerun }
-  const facts = o.source.facts(query)[Symbol.asyncIterator]()
-  const firstFacts = facts.next()
-  firstFacts.catch(() => {}) // awaited below
+  const stats: ReplayStats = o.stats ?? { factBatches: 0, peakBatchFacts: 0, recordsRead: 0, peakRetained: 0 }
+  // attribution records by "<model>/<epoch>", as the logs are read: each operator whose receipts an epoch paid out records it (a node posts its own epochs)
+  const attributions = new Map<string, { log: OperatorLog; record: LogRecord & AttributionBody; line: number }[]>()
+  const matchedAttributions = new Set<string>()
   for (const [i, l] of identified.entries()) {
-    const { log, problems } = await openLog(l, i)
-    l.bytes = Buffer.alloc(0) // parsed: the raw bytes are not held through the scan
-    for (const p of problems) add(p, log)
+    const log = new LogCursor(
+      l.file,
+      l.id,
+      l.account,
+      ({ record, line }) => {
+        const key = `${record.modelId}/${record.epoch}`
+        if (matchedAttributions.has(key)) return // its epoch was checked already; a late copy changes nothing
+        const list = attributions.get(key)
+        if (list) list.push({ log, record, line })
+        else attributions.set(key, [{ log, record, line }])
+      },
+      ({ class: c, line, n, detail, expected, actual, ...where }) => add({ class: c, location: { line, n, ...where }, expected, actual, detail }, log),
+    ) as OperatorLog
+    log.order = i
+    log.file = l.file
+    log.name = path.basename(l.file)
+    for (const p of l.problems) add(p, log)
     logs.push(log)
   }
   const logOf = new Map<number, OperatorLog>()
@@ -346,37 +268,90 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     const t = new Date(at).getTime()
     return (!o.from || t >= o.from.getTime()) && (!o.to || t < o.to.getTime())
   }
-  // attribution records by "<model>/<epoch>": each operator whose receipts an epoch paid out records it (a node posts its own epochs)
-  const attributions = new Map<string, { log: OperatorLog; record: LogRecord & AttributionBody }[]>()
-  for (const l of logs) {
-    for (const r of l.records) {
-      if (r.kind !== 'attribution') continue
-      const key = `${r.modelId}/${r.epoch}`
-      attributions.set(key, [...(attributions.get(key) ?? []), { log: l, record: r }])
-    }
-  }
   /** network history: receipts on chain per operator that has no given log */
   const unlogged = new Map<number, number>()
   /** authorisations whose signer was checked, by signature: the payer they recover to for the operator */
   const signers = new Map<string, string | null>()
 
-  // the chain, streamed in order; the registry is small and kept for the re-run at the end
+  // the chain, streamed in order; the registry is small and kept
   const policies: PolicyVersion[] = []
   const prices = new Map<string, PriceFact[]>()
   const adapters = new Map<string, { adapterHash: string; blockNumber: number }>()
   const modelDatanets = new Map<string, string[]>()
-  const contributions: Extract<Fact, { kind: 'contribution' }>[] = []
   /** contributors' shares settled per model since its previous epoch (every operator: chain source only) */
   const accrued = new Map<string, bigint>()
-  /** per model: the verified operators' receipts settled since its previous epoch */
-  const unattributed = new Map<string, { log: OperatorLog; localId: number }[]>()
-  const matchedAttributions = new Set<string>()
+  /** per model: how many of each verified operator's receipts were settled since its previous epoch */
+  const unattributed = new Map<string, Map<OperatorLog, number>>()
   const verified = new Set(logOf.keys())
   const chainFacts = new Map<string, string>()
   const ordinal = new Map<string, number>()
   let settled = 0
   let batches = 0
   let epochsChecked = 0
+
+  // what only the log can tell (metering, the model's answer and its weights, requests never
+  // settled) is checked once a request is settled on chain, or at the end for the others
+  let runtime: ModelRuntime | undefined
+  let attribution: ContributionIndex | undefined
+  const content = new ContentStore(o.contentDir)
+  const models = new Map<string, Adapter>()
+  const blobs = new BlobStore(path.join(o.contentDir, 'adapters'))
+  if (o.rerun) {
+    runtime = await ModelRuntime.load()
+    attribution = new ContributionIndex(runtime.base)
+  }
+  const due: { log: OperatorLog; entry: OpenInference; claimed: boolean }[] = []
+  let inferences = 0
+  let coverFrom: string | null = null
+  let coverTo: string | null = null
+  let withheldInputs = 0
+  let unanswered = 0
+  const checkLogged = async (log: OperatorLog, { rec: r, line }: OpenInference, claimed: boolean) => {
+    if (!inRange(r.at)) return
+    inferences++
+    if (coverFrom === null || r.at < coverFrom) coverFrom = r.at
+    if (coverTo === null || r.at > coverTo) coverTo = r.at
+    const loc = { line, n: r.n, localId: r.localId }
+    checks++
+    // a withheld input cannot be metered again: only units × price = fee is checked, the units are the operator's word
+    const input = r.input
+    if (input === undefined) withheldInputs++
+    if (r.label === null) unanswered++
+    const units = input === undefined ? r.units : countTokens(input) + OUTPUT_TOKENS
+    const fee = BigInt(units) * BigInt(r.price)
+    if (units !== r.units || String(fee) !== r.fee) {
+      add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
+    }
+    if (runtime && attribution && input !== undefined && r.label !== null) {
+      checks++
+      const version = adapters.get(`${r.modelId}/${r.adapterVersion}`)
+      if (!version || version.adapterHash !== r.adapterHash.toLowerCase()) {
+        add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: version?.adapterHash ?? 'a registered adapter version', actual: r.adapterHash, detail: `adapter version ${r.adapterVersion} of model ${r.modelId} is not the one registered on chain` }, log)
+      } else {
+        let adapter = models.get(r.adapterHash)
+        if (!adapter) models.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
+        const res = await runtime.infer(input, adapter)
+        if (res.outputHash !== r.outputHash || res.label !== r.label) {
+          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: String(r.outputHash), detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${(r.probs ?? []).join('/')}` }, log)
+        }
+        checks++
+        const members = attribution.members((modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
+        const w = attribution.weights(members, res.h1, res.p, LABELS.indexOf(res.label as never)).map((e) => [String(e.datanetId), e.contributor, e.weight])
+        if (JSON.stringify(w) !== JSON.stringify(r.weights)) {
+          add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: JSON.stringify(r.weights), detail: `the answer's attribution weights differ from a recomputation` }, log)
+        }
+      }
+    }
+    checks++
+    if (!log.unpaid.has(r.localId) && !claimed) {
+      const rid = [...log.localOf].find(([, id]) => id === r.localId)?.[0]
+      add({ class: 'missing-settlement', location: { ...loc, requestId: rid === undefined ? undefined : String(rid) }, detail: rid === undefined ? `request ${r.localId} was never settled` : `request ${r.localId} is logged as settled as ${rid}, the chain has no such inference` }, log)
+    }
+  }
+  const checkDue = async () => {
+    for (const x of due.splice(0)) await checkLogged(x.log, x.entry, x.claimed)
+  }
+  const progress = () => o.onProgress?.(logs.reduce((n, l) => n + l.stream.bytesRead, 0), logs.reduce((n, l) => n + l.stream.totalBytes, 0))
 
   const onReceipt = (f: Extract<Fact, { kind: 'receipt' }>) => {
     if (o.source.everyReceipt) accrued.set(f.modelId, (accrued.get(f.modelId) ?? 0n) + f.contributorsShare)
@@ -389,24 +364,35 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     // what the chain charged the payer for this operator so far, this receipt included (every receipt, in and out of range)
     const charged = (log.charged.get(f.payer) ?? 0n) + f.fee
     log.charged.set(f.payer, charged)
-    const localId = log.localOf.get(f.requestId)
-    const rec = localId === undefined ? undefined : log.records[log.position.get(localId) ?? -1]
-    if (localId === undefined || !rec || rec.kind !== 'inference') {
+    log.advance(f.blockNumber)
+    const find = () => {
+      const localId = log.localOf.get(f.requestId)
+      return localId === undefined ? undefined : log.open.get(localId)
+    }
+    let entry = find()
+    if (!entry && !log.doubles.has(f.requestId)) {
+      log.advance(f.blockNumber + LOOKAHEAD_BLOCKS)
+      entry = find()
+    }
+    if (!entry) {
       if (log.doubles.has(f.requestId) || !inRange(f.timestamp)) return
       checks++
       add({ class: 'settled-not-logged', location: { requestId: String(f.requestId), txHash: f.txHash }, detail: `inference ${f.requestId} was settled on chain by operator ${log.operatorId} but is not in its usage log` }, log)
       return
     }
-    log.claimed.add(localId)
-    log.shares.set(localId, f.contributorsShare)
-    checkAuthorization(log, rec as Inference, f, charged)
-    const list = unattributed.get(f.modelId)
-    if (list) list.push({ log, localId })
-    else unattributed.set(f.modelId, [{ log, localId }])
+    const rec = entry.rec
+    const localId = rec.localId
+    log.localOf.delete(f.requestId)
+    log.open.delete(localId)
+    log.awaiting.set(localId, { weights: rec.weights, share: f.contributorsShare })
+    due.push({ log, entry, claimed: true })
+    checkAuthorization(log, entry, f, charged)
+    const counts = unattributed.get(f.modelId) ?? new Map<OperatorLog, number>()
+    counts.set(log, (counts.get(log) ?? 0) + 1)
+    unattributed.set(f.modelId, counts)
     if (!inRange(rec.at)) return
     settled++
-    const at = log.position.get(localId)!
-    const loc = { line: log.lines[at], n: rec.n, localId, requestId: String(f.requestId), txHash: f.txHash }
+    const loc = { line: entry.line, n: rec.n, localId, requestId: String(f.requestId), txHash: f.txHash }
     checks++
     if (f.fee !== BigInt(rec.fee) || f.units !== BigInt(rec.units) || f.modelId !== rec.modelId || f.payer !== rec.payer.toLowerCase()) {
       add({ class: 'fee-mismatch', location: loc, expected: `${rec.units} units, fee ${rec.fee}, model ${rec.modelId}, payer ${rec.payer}`, actual: `${f.units} units, fee ${f.fee}, model ${f.modelId}, payer ${f.payer}`, detail: 'the settled receipt differs from the logged answer' }, log)
@@ -420,13 +406,13 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       // the live price
     } else if (live && previous && f.fee === f.units * previous.price) {
       // the previous price, accepted during the grace period only for a request served before the change
-      if (log.anchorBefore[at] >= live.blockNumber) {
+      if (entry.anchorBefore >= live.blockNumber) {
         add({
           class: 'backdated',
           location: { ...loc, modelId: f.modelId },
           expected: `price ${live.price} (changed at block ${live.blockNumber})`,
           actual: `price ${previous.price}, logged at ${rec.at}`,
-          detail: `request ${localId} is charged the price before the change of block ${live.blockNumber}, but the log places it after a record confirmed on chain at block ${log.anchorBefore[at]}: it was served after the change and backdated into the grace period`,
+          detail: `request ${localId} is charged the price before the change of block ${live.blockNumber}, but the log places it after a record confirmed on chain at block ${entry.anchorBefore}: it was served after the change and backdated into the grace period`,
         }, log)
       } else if (new Date(rec.at).getTime() >= live.time) {
         add({ class: 'fee-mismatch', location: { ...loc, modelId: f.modelId }, expected: String(f.units * live.price), actual: String(f.fee), detail: `request ${localId}, logged at ${rec.at}, after the price change of block ${live.blockNumber}, is charged the previous price` }, log)
@@ -456,11 +442,10 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
    * payer for this operator up to and including this receipt (the contract checks the batch's
    * authorisation; this checks the one the operator kept as evidence).
    */
-  const checkAuthorization = (log: OperatorLog, rec: Inference, f: Extract<Fact, { kind: 'receipt' }>, charged: bigint) => {
+  const checkAuthorization = (log: OperatorLog, { rec, line }: OpenInference, f: Extract<Fact, { kind: 'receipt' }>, charged: bigint) => {
     checks++
     const a = rec.authorization
-    const at = log.position.get(rec.localId)!
-    const loc = { line: log.lines[at], n: rec.n, localId: rec.localId, requestId: String(f.requestId), txHash: f.txHash }
+    const loc = { line, n: rec.n, localId: rec.localId, requestId: String(f.requestId), txHash: f.txHash }
     if (!a || typeof a.signature !== 'string') {
       add({ class: 'unauthorized-charge', location: loc, detail: `request ${rec.localId} was charged ${f.fee} on chain and its log record carries no authorisation of the payer` }, log)
       return
@@ -469,6 +454,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     let signer = signers.get(key)
     if (signer === undefined) {
       signer = log.account ? o.chargeDomain.signer(f.payer, log.account, a) : null
+      if (signers.size >= SIGNER_CACHE) signers.clear()
       signers.set(key, signer)
     }
     if (signer !== f.payer) {
@@ -487,16 +473,20 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   const onBatch = (f: Extract<Fact, { kind: 'batch' }>) => {
     const log = logOf.get(f.operatorId)
     if (!log) return
-    const at = log.intents.get(String(f.firstSeq))
+    const firstSeq = String(f.firstSeq)
+    log.advance(f.blockNumber)
+    if (!log.intents.has(firstSeq)) log.advance(f.blockNumber + LOOKAHEAD_BLOCKS)
+    const at = log.intents.get(firstSeq)
     if (!at) return // its receipts are reported as settled but not logged
+    log.intents.delete(firstSeq)
     batches++
     checks++
-    const heads = at.map((i) => (i > 0 ? log.records[i - 1].hash : GENESIS_PREV).toLowerCase())
+    const heads = at.map((x) => x.head.toLowerCase())
     if (!heads.includes(f.usageLogHead.toLowerCase())) {
-      const i = at[at.length - 1]
+      const last = at[at.length - 1]
       add({
         class: 'head-mismatch',
-        location: { line: log.lines[i], n: log.records[i].n, txHash: f.txHash },
+        location: { line: last.line, n: last.n, txHash: f.txHash },
         expected: f.usageLogHead.toLowerCase(),
         actual: heads[heads.length - 1],
         detail: `the batch from sequence ${f.firstSeq} committed usage-log head ${f.usageLogHead.toLowerCase()} on chain (block ${f.blockNumber}); the log's head before that batch is ${heads[heads.length - 1]}: the log was rewritten`,
@@ -523,25 +513,27 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       accrued.set(f.modelId, 0n)
     }
     const key = `${f.modelId}/${f.epoch}`
-    const logged = attributions.get(key) ?? []
-    if (logged.length) matchedAttributions.add(key)
-    const ours = unattributed.get(f.modelId) ?? []
+    // every log's records up to the epoch's block: each one that recorded the epoch takes part
+    for (const log of logs) log.advance(f.blockNumber)
+    const ours = unattributed.get(f.modelId) ?? new Map<OperatorLog, number>()
     unattributed.delete(f.modelId)
+    for (const log of ours.keys()) if (!(attributions.get(key) ?? []).some((x) => x.log === log)) log.advance(f.blockNumber + LOOKAHEAD_BLOCKS)
+    const logged = attributions.get(key) ?? []
+    attributions.delete(key)
+    if (logged.length) matchedAttributions.add(key)
     // every operator whose receipts this epoch paid out must record it
-    const byLog = new Map<OperatorLog, number>()
-    for (const x of ours) byLog.set(x.log, (byLog.get(x.log) ?? 0) + 1)
-    for (const [log, n] of byLog) {
+    for (const [log, n] of ours) {
       checks++
       if (!logged.some((x) => x.log === log)) add({ class: 'epoch-not-logged', location: loc, detail: `epoch ${f.epoch} of model ${f.modelId} (block ${f.blockNumber}) paid out a pool holding ${n} receipts of operator ${log.operatorId}, and its log does not record it` }, log)
     }
     const paid = f.payouts.map((p) => [p.datanetId, p.contributor.toLowerCase(), p.weight])
-    for (const { log, record: a } of logged) {
+    for (const { log, record: a, line } of logged) {
       checks++
-      const where = { line: log.lines[log.records.indexOf(a)], n: a.n, ...loc }
-      const answers = a.localIds.map((id) => log.records[log.position.get(id) ?? -1] as Inference | undefined)
-      const shares = a.localIds.map((id) => log.shares.get(id) ?? 0n)
-      for (const id of a.localIds) log.shares.delete(id)
-      if (answers.length && answers.every((inf) => inf && inf.weights === null)) {
+      const where = { line, n: a.n, ...loc }
+      // the answers it pays: settled ones' weights and shares; one not settled has no share
+      const answers = a.localIds.map((id) => log.awaiting.get(id) ?? (log.open.has(id) ? { weights: log.open.get(id)!.rec.weights, share: 0n } : undefined))
+      for (const id of a.localIds) log.awaiting.delete(id)
+      if (answers.length && answers.every((x) => x && x.weights === null)) {
         // synthetic traffic: no answer carries weights, the epoch pays the attributor's; the log must record what was paid
         const recorded = a.entries.map(([d, who, w]) => [d, who.toLowerCase(), w])
         if (JSON.stringify(recorded) !== JSON.stringify(paid)) {
@@ -550,7 +542,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         continue
       }
       const expected = combineEpochWeights(
-        answers.map((inf, i) => ({ contributorsShare: shares[i], weights: (inf?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) })),
+        answers.map((x) => ({ contributorsShare: x?.share ?? 0n, weights: (x?.weights ?? []).map(([d, who, w]) => ({ datanetId: BigInt(d), contributor: who as Address, weight: w })) })),
       ).map((e) => [String(e.datanetId), e.contributor.toLowerCase(), e.weight])
       if (JSON.stringify(paid) !== JSON.stringify(expected)) {
         add({ class: 'weight-mismatch', location: where, expected: JSON.stringify(expected), actual: JSON.stringify(paid), detail: `epoch ${f.epoch} of model ${f.modelId} paid weights that are not Σ share × weight of its answers` }, log)
@@ -580,7 +572,11 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         modelDatanets.set(f.modelId, f.datanets)
         break
       case 'contribution':
-        contributions.push(f)
+        // in chain order, as the node adds them: an answer's weights count the contributions up to its adapter version's block
+        if (attribution && content.has(f.contentHash as Hex)) {
+          const r = content.get(f.contentHash as Hex)
+          attribution.add({ contributionId: BigInt(f.id), datanetId: BigInt(f.datanetId), contributor: f.contributor as Address, blockNumber: f.blockNumber, text: r.text, label: r.label === 'spam' ? 1 : 0 })
+        }
         break
       case 'receipt':
         onReceipt(f)
@@ -593,105 +589,71 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         break
     }
   }
-  for (let next = await firstFacts; !next.done; next = await facts.next()) for (const f of next.value) consume(f)
-
-  // --source both: every fact the replay used, from the index, against the chain's
-  if (o.compareWith) {
-    const indexFacts = new Map<string, string>()
-    const indexOrdinal = new Map<string, number>()
-    for await (const batch of o.compareWith.facts(query)) {
-      for (const f of batch) {
-        const k = factKey(f, verified, indexOrdinal)
-        if (k) indexFacts.set(k[0], k[1])
-      }
-    }
-    for (const key of [...new Set([...chainFacts.keys(), ...indexFacts.keys()])].sort()) {
-      const chain = chainFacts.get(key)
-      const index = indexFacts.get(key)
-      checks++
-      if (chain !== index) {
-        const [what, id] = key.split(' ')
-        const location = what === 'receipt' ? { requestId: id } : what === 'epoch' ? { modelId: id.split('/')[0], epoch: id.split('/')[1] } : {}
-        add({ class: 'index-mismatch', location, expected: chain ?? 'absent', actual: index ?? 'absent', detail: `${key}: the chain has ${chain ?? 'nothing'}, the index has ${index ?? 'nothing'}` })
-      }
-    }
+  const retained = () => {
+    const n = logs.reduce((x, l) => x + l.retained, 0)
+    if (n > stats.peakRetained) stats.peakRetained = n
   }
-
-  // logged attributions the chain does not have
-  for (const [key, list] of attributions) {
-    if (matchedAttributions.has(key)) continue
-    for (const { log, record: a } of list) {
-      checks++
-      add({ class: 'payout-mismatch', location: { line: log.lines[log.records.indexOf(a)], n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the chain has no such epoch` }, log)
-    }
-  }
-  // network history: an operator that settled receipts on chain and whose log was not given
-  for (const [operatorId, n] of [...unlogged].sort((a, b) => a[0] - b[0])) {
-    checks++
-    add({ class: 'log-missing', location: { operatorId }, detail: `operator ${operatorId} settled ${n} receipts on chain and no log of it was given: its history cannot be checked` })
-  }
-
-  // what only the log can tell: metering, the model's answer and its attribution weights, requests never settled
-  let runtime: ModelRuntime | undefined
-  let attribution: ContributionIndex | undefined
-  const models = new Map<string, Adapter>()
-  if (o.rerun) {
-    runtime = await ModelRuntime.load()
-    attribution = new ContributionIndex(runtime.base)
-    const content = new ContentStore(o.contentDir)
-    for (const c of contributions) {
-      if (!content.has(c.contentHash as Hex)) continue
-      const r = content.get(c.contentHash as Hex)
-      attribution.add({ contributionId: BigInt(c.id), datanetId: BigInt(c.datanetId), contributor: c.contributor as Address, blockNumber: c.blockNumber, text: r.text, label: r.label === 'spam' ? 1 : 0 })
-    }
-  }
-  const blobs = new BlobStore(path.join(o.contentDir, 'adapters'))
-  const selected = logs.flatMap((log) => log.inferences.filter((r) => inRange(r.at)).map((r) => ({ log, r })))
-  let withheldInputs = 0
-  let unanswered = 0
-  let done = 0
   try {
-    for (const { log, r } of selected) {
-      const at = log.position.get(r.localId)!
-      const loc = { line: log.lines[at], n: r.n, localId: r.localId }
-      checks++
-      // a withheld input cannot be metered again: only units × price = fee is checked, the units are the operator's word
-      const input = r.input
-      if (input === undefined) withheldInputs++
-      if (r.label === null) unanswered++
-      const units = input === undefined ? r.units : countTokens(input) + OUTPUT_TOKENS
-      const fee = BigInt(units) * BigInt(r.price)
-      if (units !== r.units || String(fee) !== r.fee) {
-        add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
-      }
-      if (runtime && attribution && input !== undefined && r.label !== null) {
-        checks++
-        const version = adapters.get(`${r.modelId}/${r.adapterVersion}`)
-        if (!version || version.adapterHash !== r.adapterHash.toLowerCase()) {
-          add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: version?.adapterHash ?? 'a registered adapter version', actual: r.adapterHash, detail: `adapter version ${r.adapterVersion} of model ${r.modelId} is not the one registered on chain` }, log)
-        } else {
-          let adapter = models.get(r.adapterHash)
-          if (!adapter) models.set(r.adapterHash, (adapter = decodeAdapter(blobs.get(r.adapterHash))))
-          const res = await runtime.infer(input, adapter)
-          if (res.outputHash !== r.outputHash || res.label !== r.label) {
-            add({ class: 'output-mismatch', location: { ...loc, modelId: r.modelId }, expected: res.outputHash, actual: String(r.outputHash), detail: `re-running gives ${res.label} ${res.probs.join('/')}, the log says ${r.label} ${(r.probs ?? []).join('/')}` }, log)
-          }
-          checks++
-          const members = attribution.members((modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
-          const w = attribution.weights(members, res.h1, res.p, LABELS.indexOf(res.label as never)).map((e) => [String(e.datanetId), e.contributor, e.weight])
-          if (JSON.stringify(w) !== JSON.stringify(r.weights)) {
-            add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: JSON.stringify(r.weights), detail: `the answer's attribution weights differ from a recomputation` }, log)
-          }
+    for await (const batch of o.source.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })) {
+      stats.factBatches++
+      stats.peakBatchFacts = Math.max(stats.peakBatchFacts, batch.length)
+      for (const f of batch) consume(f)
+      retained()
+      await checkDue()
+      progress()
+    }
+    // the rest of every log: records the chain never reached (unsettled requests, attributions of epochs it does not have)
+    for (const log of logs) {
+      log.drain()
+      retained()
+      for (const p of log.stream.problems) add({ class: p.kind === 'bad-signature' ? 'bad-signature' : 'broken-chain', location: { line: p.line, n: p.n }, detail: p.detail }, log)
+      stats.recordsRead += log.stream.records
+    }
+    progress()
+
+    // --source both: every fact the replay used, from the index, against the chain's
+    if (o.compareWith) {
+      const indexFacts = new Map<string, string>()
+      const indexOrdinal = new Map<string, number>()
+      for await (const batch of o.compareWith.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })) {
+        for (const f of batch) {
+          const k = factKey(f, verified, indexOrdinal)
+          if (k) indexFacts.set(k[0], k[1])
         }
       }
-      checks++
-      if (!log.unpaid.has(r.localId) && !log.claimed.has(r.localId)) {
-        const rid = [...log.localOf].find(([, id]) => id === r.localId)?.[0]
-        add({ class: 'missing-settlement', location: { ...loc, requestId: rid === undefined ? undefined : String(rid) }, detail: rid === undefined ? `request ${r.localId} was never settled` : `request ${r.localId} is logged as settled as ${rid}, the chain has no such inference` }, log)
+      for (const key of [...new Set([...chainFacts.keys(), ...indexFacts.keys()])].sort()) {
+        const chain = chainFacts.get(key)
+        const index = indexFacts.get(key)
+        checks++
+        if (chain !== index) {
+          const [what, id] = key.split(' ')
+          const location = what === 'receipt' ? { requestId: id } : what === 'epoch' ? { modelId: id.split('/')[0], epoch: id.split('/')[1] } : {}
+          add({ class: 'index-mismatch', location, expected: chain ?? 'absent', actual: index ?? 'absent', detail: `${key}: the chain has ${chain ?? 'nothing'}, the index has ${index ?? 'nothing'}` })
+        }
       }
-      o.onProgress?.(++done, selected.length)
+    }
+
+    // logged attributions the chain does not have
+    for (const [, list] of attributions) {
+      for (const { log, record: a, line } of list) {
+        checks++
+        add({ class: 'payout-mismatch', location: { line, n: a.n, modelId: a.modelId, epoch: a.epoch, txHash: a.txHash }, detail: `attribution epoch ${a.epoch} of model ${a.modelId} is logged, the chain has no such epoch` }, log)
+      }
+    }
+    // network history: an operator that settled receipts on chain and whose log was not given
+    for (const [operatorId, n] of [...unlogged].sort((a, b) => a[0] - b[0])) {
+      checks++
+      add({ class: 'log-missing', location: { operatorId }, detail: `operator ${operatorId} settled ${n} receipts on chain and no log of it was given: its history cannot be checked` })
+    }
+    // requests the chain never settled (a repeated local id's earlier record is settled if the later one was)
+    for (const log of logs) {
+      for (const entry of log.repeated) due.push({ log, entry, claimed: !log.open.has(entry.rec.localId) })
+      for (const entry of log.open.values()) due.push({ log, entry, claimed: false })
+      due.sort((a, b) => a.entry.rec.n - b.entry.rec.n)
+      await checkDue()
     }
   } finally {
+    for (const log of logs) log.stream.close()
     await runtime?.close()
   }
 
@@ -708,7 +670,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       x.detail.localeCompare(y.detail),
   )
   const byClass = Object.fromEntries(DISCREPANCY_CLASSES.map((c) => [c, out.filter((d) => d.class === c).length])) as Record<DiscrepancyClass, number>
-  const entries = logs.map((l) => ({ file: l.name, sha256: l.sha256, records: l.records.length, operatorId: l.operatorId, account: l.account }))
+  const entries = logs.map((l) => ({ file: l.name, sha256: l.stream.digest(), records: l.stream.records, operatorId: l.operatorId, account: l.account }))
   const first = logs[0]
   return {
     version: 2,
@@ -716,18 +678,18 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     logs: entries,
     log: several
       ? { file: entries.map((e) => e.file).join(', '), sha256: crypto.createHash('sha256').update(entries.map((e) => `${e.sha256}  ${e.file}\n`).join('')).digest('hex'), records: entries.reduce((n, e) => n + e.records, 0) }
-      : { file: first.name, sha256: first.sha256, records: first.records.length },
+      : { file: first.name, sha256: entries[0].sha256, records: entries[0].records },
     operator: { id: first.operatorId ?? 0, account: first.account },
     range: { from: o.from?.toISOString() ?? null, to: o.to?.toISOString() ?? null },
     rerun: o.rerun,
     summary: {
-      coverage: { from: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a < b ? a : b)) : null, to: selected.length ? selected.map((x) => x.r.at).reduce((a, b) => (a > b ? a : b)) : null },
-      inferences: selected.length,
+      coverage: { from: coverFrom, to: coverTo },
+      inferences,
       withheldInputs,
       unanswered,
       settled,
       batches,
-      attributionEpochs: attributions.size,
+      attributionEpochs: matchedAttributions.size + attributions.size,
       epochsChecked,
       checks,
       discrepancies: out.length,

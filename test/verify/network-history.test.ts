@@ -166,6 +166,57 @@ describe('verify --network-history', () => {
   })
 })
 
+describe('the history is streamed, not held', () => {
+  it('reads every record, from the chain in block ranges, and holds no more than the open settlement and epoch windows', async () => {
+    const stats = { factBatches: 0, peakBatchFacts: 0, recordsRead: 0, peakRetained: 0 }
+    const source = new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
+    const r = await verifyUsageLogs({ logFiles: stored, source, contentDir: devnet.contentDir, rerun: true, networkHistory: true, stats, chargeDomain: new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement) }).finally(() => source.close())
+    expect(r).toEqual(honest)
+    // every record of every log was read, counted here from the files
+    const lines = stored.map((f) => readRecords(f))
+    expect(stats.recordsRead).toBe(lines.reduce((n, x) => n + x.length, 0))
+    const inferences = lines.reduce((n, x) => n + x.filter((rec) => rec.kind === 'inference').length, 0)
+    // from raw chain logs: the largest batch, and the most receipts settled and not yet paid out by their model's epoch at any point
+    const settlementAbi = artifact('InferenceSettlement').abi
+    const attributionAbi = artifact('AttributionSettlement').abi
+    const head = Number(await devnet.publicClient.getBlockNumber())
+    const raw = await rawLogs(devnet.publicClient, [devnet.manifest.contracts.InferenceSettlement, devnet.manifest.contracts.AttributionSettlement], 0, head, 1000)
+    raw.sort((a, b) => Number(a.blockNumber! - b.blockNumber!) || a.logIndex! - b.logIndex!)
+    let maxBatch = 0
+    let unpaid = 0
+    let maxUnpaid = 0
+    const perModel = new Map<string, number>()
+    for (const l of raw) {
+      for (const abi of [settlementAbi, attributionAbi]) {
+        let ev: { eventName: string; args: Record<string, unknown> }
+        try {
+          ev = decodeEventLog({ abi, data: l.data, topics: l.topics }) as never
+        } catch {
+          continue
+        }
+        if (ev.eventName === 'BatchSettled') maxBatch = Math.max(maxBatch, Number(ev.args.count))
+        if (ev.eventName === 'InferenceSettled') {
+          const m = String(ev.args.modelId)
+          perModel.set(m, (perModel.get(m) ?? 0) + 1)
+          maxUnpaid = Math.max(maxUnpaid, ++unpaid)
+        }
+        if (ev.eventName === 'EpochClosed') {
+          const m = String(ev.args.modelId)
+          unpaid -= perModel.get(m) ?? 0
+          perModel.set(m, 0)
+        }
+        break
+      }
+    }
+    expect(maxBatch).toBeGreaterThan(0)
+    expect(stats.factBatches).toBeGreaterThan(1)
+    expect(stats.peakBatchFacts).toBeLessThan(raw.length)
+    // held at most: the settled-not-yet-paid-out receipts, and a couple of batches read ahead per log
+    expect(stats.peakRetained).toBeLessThanOrEqual(maxUnpaid + stored.length * 2 * maxBatch)
+    expect(stats.peakRetained).toBeLessThan(inferences / 2)
+  }, 120_000)
+})
+
 describe('tampering injected into the history is found', () => {
   it('a log rewritten and re-signed with its operator key is caught by the on-chain head check', async () => {
     let at = -1

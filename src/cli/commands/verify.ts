@@ -138,8 +138,9 @@ export function registerVerify(program: Command, config: UpkeepConfig): void {
           from: o.from,
           to: o.to,
           onProgress: (done, total) => {
-            bar ??= progress('verify (requests)', total)
-            bar.update(done)
+            // the logs are read in step with the chain: progress is their bytes read, in MiB
+            bar ??= progress('verify (log MiB)', Math.ceil(total / 2 ** 20))
+            bar.update(Math.floor(done / 2 ** 20))
           },
         })
         bar?.stop()

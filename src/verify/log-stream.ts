@@ -1,0 +1,205 @@
+// A usage log read record by record, in chunks, with the checks readLog makes (src/inference/
+// usage-log.ts: every record's hash, its link to the one before, signatures by 'cover'), so a
+// replay holds only the records it still needs, never the whole file. Cover signatures: the last
+// record of each intact stretch covers it; a long stretch is also settled at checkpoints (a valid
+// signature there covers everything before it), so only the records since the last checkpoint
+// are kept for the search of a first unsigned record. Where a log was altered from some record on
+// (every forgery without the key), the record named is the one readLog names.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import type { Address, Hex } from 'viem'
+import { GENESIS_PREV, recordHash, type LogProblem, type LogRecord } from '../inference/usage-log'
+import { keccakParts, recoverSigner } from '../util/hash'
+
+const CHUNK = 4 << 20
+/** records between signature checkpoints of one intact stretch */
+const CHECKPOINT = 4096
+const CLOSE = Buffer.from('}')
+
+/**
+ * (A copy of usage-log.ts's private contentHash: exporting it changes a file the bench chain's
+ * cache key hashes, src/bench/chain-key.ts, and would regenerate the cached chain.)
+ * The hash of a record's content, as readLog computes it: the node writes the hashed body's JSON
+ * with "hash" and "sig" appended, so the line's own text up to them hashes the same without
+ * serializing the record again; any other form is hashed from its parsed body.
+ */
+function contentHash(bytes: Buffer, start: number, end: number, r: LogRecord): Hex {
+  const suffix = `,"hash":"${r.hash}","sig":"${r.sig}"}`
+  if (end - start > suffix.length && bytes.toString('latin1', end - suffix.length, end) === suffix) {
+    const fast = keccakParts(bytes.subarray(start, end - suffix.length), CLOSE)
+    if (fast === r.hash) return fast
+  }
+  const { hash: _h, sig: _s, ...body } = r
+  void _h
+  void _s
+  return recordHash(body)
+}
+
+export interface StreamedRecord {
+  record: LogRecord
+  /** 1-based line in the file */
+  line: number
+  /** the hash the record before it claims (the log's head before this record), GENESIS_PREV for the first */
+  before: Hex
+}
+
+interface Pending {
+  n: number
+  line: number
+  hash: Hex
+  sig: Hex
+}
+
+export class LogStream {
+  readonly problems: LogProblem[] = []
+  readonly totalBytes: number
+  bytesRead = 0
+  records = 0
+  private fd: number
+  private readonly sha = crypto.createHash('sha256')
+  private buf = Buffer.alloc(0)
+  private pos = 0
+  private eof = false
+  private lineNo = 0
+  private prev: Hex = GENESIS_PREV
+  private expectN = 0
+  /** the current intact stretch since its last valid checkpoint */
+  private stretch: Pending[] = []
+  private readonly want: string | undefined
+
+  constructor(file: string, signer?: Address | string) {
+    this.fd = fs.openSync(file, 'r')
+    this.totalBytes = fs.fstatSync(this.fd).size
+    this.want = signer?.toLowerCase()
+  }
+
+  /** sha256 of the file (once every record is read) */
+  digest(): string {
+    return this.sha.digest('hex')
+  }
+
+  get done(): boolean {
+    return this.eof && this.pos >= this.buf.length
+  }
+
+  /** The next record (checked), or undefined at the end of the file. */
+  next(): StreamedRecord | undefined {
+    for (;;) {
+      let end = this.buf.indexOf(10, this.pos)
+      if (end < 0 && !this.eof) {
+        this.fill()
+        continue
+      }
+      if (end < 0) end = this.buf.length
+      if (this.pos >= this.buf.length) {
+        this.finish()
+        return undefined
+      }
+      const from = this.pos
+      this.pos = end + 1
+      const i = this.lineNo++
+      if (end === from) continue
+      const r = this.check(from, end, i + 1)
+      if (r) return r
+    }
+  }
+
+  private fill(): void {
+    const rest = this.buf.subarray(this.pos)
+    const chunk = Buffer.allocUnsafe(Math.max(CHUNK, rest.length * 2))
+    rest.copy(chunk, 0)
+    const n = fs.readSync(this.fd, chunk, rest.length, chunk.length - rest.length, this.bytesRead)
+    if (n > 0) this.sha.update(chunk.subarray(rest.length, rest.length + n))
+    this.bytesRead += n
+    if (n === 0) this.eof = true
+    this.buf = chunk.subarray(0, rest.length + n)
+    this.pos = 0
+  }
+
+  private check(from: number, end: number, line: number): StreamedRecord | undefined {
+    let r: LogRecord
+    try {
+      r = JSON.parse(this.buf.toString('utf8', from, end))
+      if (typeof r !== 'object' || r === null || typeof r.hash !== 'string' || typeof r.sig !== 'string') throw new Error('missing hash or sig')
+    } catch (e) {
+      this.problems.push({ n: this.expectN, line, kind: 'malformed', detail: `line ${line} is not a log record: ${(e as Error).message}` })
+      this.closeStretch()
+      return undefined
+    }
+    const actual = contentHash(this.buf, from, end, r)
+    let linked = true
+    if (actual !== r.hash) {
+      this.problems.push({ n: r.n, line, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${r.hash}` })
+      linked = false
+    }
+    if (r.n !== this.expectN || r.prev !== this.prev) {
+      this.problems.push({ n: r.n, line, kind: 'broken-chain', detail: `record ${r.n} does not follow record ${this.expectN - 1} (expected n=${this.expectN}, prev ${this.prev}; got n=${r.n}, prev ${r.prev})` })
+      linked = false
+    }
+    if (!linked) this.closeStretch()
+    const before = this.prev
+    this.stretch.push({ n: r.n, line, hash: r.hash, sig: r.sig })
+    if (this.stretch.length >= CHECKPOINT && this.want && !this.sigProblem(this.stretch[this.stretch.length - 1])) this.stretch = []
+    this.records++
+    this.prev = r.hash
+    this.expectN = r.n + 1
+    return { record: r, line, before }
+  }
+
+  private sigProblem(p: Pending): LogProblem | undefined {
+    const who = recoverSigner(p.hash, p.sig)
+    if (who === null) return { n: p.n, line: p.line, kind: 'bad-signature', detail: `record ${p.n} has an invalid signature` }
+    if (who !== this.want) return { n: p.n, line: p.line, kind: 'bad-signature', detail: `record ${p.n} is signed by ${who}, not the node ${this.want}` }
+    return undefined
+  }
+
+  /** The stretch ends: its last record's signature covers it, or the first record the node did not sign is named. */
+  private closeStretch(): void {
+    const s = this.stretch
+    this.stretch = []
+    if (!this.want || !s.length || !this.sigProblem(s[s.length - 1])) return
+    let lo = 0
+    let hi = s.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.sigProblem(s[mid])) hi = mid
+      else lo = mid + 1
+    }
+    const first = this.sigProblem(s[lo])!
+    this.problems.push({ ...first, detail: `${first.detail}; records ${s[lo].n}..${s[s.length - 1].n} are not covered by the node's signature` })
+  }
+
+  private finish(): void {
+    if (this.fd < 0) return
+    this.closeStretch()
+    this.close()
+  }
+
+  /** Releases the file (a replay that stops early); reading on is not possible after it. */
+  close(): void {
+    if (this.fd < 0) return
+    fs.closeSync(this.fd)
+    this.fd = -1
+    this.eof = true
+    this.buf = Buffer.alloc(0)
+    this.pos = 0
+  }
+}
+
+/** The first line of a file (where its signer is read), without reading the rest. */
+export function firstLine(file: string): string {
+  const fd = fs.openSync(file, 'r')
+  try {
+    let buf = Buffer.alloc(0)
+    const chunk = Buffer.allocUnsafe(64 << 10)
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, buf.length)
+      buf = Buffer.concat([buf, chunk.subarray(0, n)])
+      const nl = buf.indexOf(10)
+      if (nl >= 0) return buf.toString('utf8', 0, nl)
+      if (n === 0) return buf.toString('utf8')
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
