@@ -167,7 +167,11 @@ export async function bench({ log }: { log: (s: string) => void }) {
       return { payers: r.payers, perPayer: perBatch / r.payers, floor, ratio: floor / last(r, 'unsigned'), measured: last(r, 'signed') / last(r, 'unsigned') }
     })
     const wide = rows[rows.length - 1]
+    const narrow = rows[0]
     const wideFloor = floors[floors.length - 1]
+    // unsigned gas per inference ~ u1 + (p - 1) × slope; the floor p × perPayer / BATCH fits in (TARGET - 1) × that while p <= breakEven
+    const slope = (last(wide, 'unsigned') - last(narrow, 'unsigned')) / (wide.payers - narrow.payers)
+    const breakEven = Math.floor(((TARGET - 1) * (last(narrow, 'unsigned') - slope * narrow.payers)) / (wideFloor.perPayer / BATCH - (TARGET - 1) * slope))
     const allowed = ((TARGET - 1) * last(wide, 'unsigned') * BATCH) / wide.payers
     markdown.push(
       '',
@@ -177,7 +181,7 @@ export async function bench({ log }: { log: (s: string) => void }) {
       '|---|---|---|---|---|',
       ...floors.map((f, i) => `| ${f.payers} | ${n(last(rows[i], 'unsigned'))} | ${n(f.floor)} | ${f.ratio.toFixed(3)}x | ${f.measured.toFixed(2)}x |`),
       '',
-      `At ${wide.payers} distinct payers per batch of ${BATCH}, ${TARGET}x of the unsigned ${n(last(wide, 'unsigned'))} gas allows ${n(allowed)} gas per payer: less than the ecrecover alone, and well under the ${n(wideFloor.perPayer)} floor, so ${TARGET}x is out of reach there with one signature per payer per batch (the floor is ${wideFloor.ratio.toFixed(2)}x); it takes fewer signatures than payers (a payer's authorisation reused across batches, aggregated or probabilistic tickets). The floor stays under ${TARGET}x up to about ${Math.floor(((TARGET - 1) * last(wide, 'unsigned') * BATCH) / wideFloor.perPayer)} payers per batch at the unsigned cost of the ${wide.payers}-payer shape. What the contract spends above the floor (${n((last(wide, 'signed') - wideFloor.floor) * BATCH / wide.payers)} gas per payer at ${wide.payers} payers) is the EIP-712 struct and digest hashing, the authorisation's ABI slicing and bounds checks, and the per-payer memory arrays.`,
+      `At ${wide.payers} distinct payers per batch of ${BATCH}, ${TARGET}x of the unsigned ${n(last(wide, 'unsigned'))} gas allows ${n(allowed)} gas per payer: less than the ecrecover alone, and well under the ${n(wideFloor.perPayer)} floor, so ${TARGET}x is out of reach there with one signature per payer per batch (the floor is ${wideFloor.ratio.toFixed(2)}x); it takes fewer signatures than payers (a payer's authorisation reused across batches, aggregated or probabilistic tickets). With the unsigned cost growing ${slope.toFixed(0)} gas per inference with each extra payer (${narrow.payers} to ${wide.payers} payers here), the floor stays within ${TARGET}x up to about ${breakEven} payers per batch of ${BATCH}. What the contract spends above the floor (${n((last(wide, 'signed') - wideFloor.floor) * BATCH / wide.payers)} gas per payer at ${wide.payers} payers) is the EIP-712 struct and digest hashing, the authorisation's ABI slicing and bounds checks, and the per-payer memory arrays.`,
     )
     return { batch: BATCH, rows, markdown }
   } finally {

@@ -141,6 +141,12 @@ export class LogCursor {
     }
   }
 
+  /** Reads up to `records` more records; false once the log is read to its end. */
+  readAhead(records: number): boolean {
+    for (let i = 0; i < records; i++) if (!this.readOne()) return false
+    return true
+  }
+
   /** Reads the rest of the log. */
   drain(): void {
     while (this.readOne()) {

@@ -135,6 +135,8 @@ export interface ReplayStats {
 
 /** blocks a log is read past a block the chain asks for when a record it needs is not there yet (a log's records may trail the chain's order) */
 const LOOKAHEAD_BLOCKS = 64
+/** inference records a log may be read ahead while the source prepares its first answer */
+const READ_AHEAD = 20_000
 /** checked payer authorisations remembered (a payer's authorisation is reused across its receipts in a batch) */
 const SIGNER_CACHE = 20_000
 
@@ -594,7 +596,19 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     if (n > stats.peakRetained) stats.peakRetained = n
   }
   try {
-    for await (const batch of o.source.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })) {
+    // the source starts answering (its queries, the first ranges) while the logs' first records are read, a bounded number
+    const facts = o.source.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })[Symbol.asyncIterator]()
+    const first = facts.next()
+    let answered = false
+    first.then(
+      () => (answered = true),
+      () => (answered = true),
+    )
+    for (const log of logs) {
+      while (!answered && log.open.size < READ_AHEAD && log.readAhead(256)) await new Promise((r) => setImmediate(r))
+    }
+    for (let next = await first; !next.done; next = await facts.next()) {
+      const batch = next.value
       stats.factBatches++
       stats.peakBatchFacts = Math.max(stats.peakBatchFacts, batch.length)
       for (const f of batch) consume(f)
