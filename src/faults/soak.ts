@@ -371,9 +371,10 @@ export function crashReason(code: number | null, signal: NodeJS.Signals | null, 
     const l = lines[i]
     if (l.startsWith('{')) {
       try {
-        const j = JSON.parse(l) as { level?: number | string; msg?: string; err?: { message?: string } }
-        const lvl = typeof j.level === 'number' ? j.level : j.level === 'error' || j.level === 'fatal' ? 50 : 0
-        if (lvl >= 50) msg = [j.msg, j.err?.message].filter(Boolean).join(': ')
+        const j = JSON.parse(l) as { level?: number; ns?: string; msg?: string; err?: { message?: string } }
+        // @subsquid/logger levels run 0 (trace) to 5 (fatal) and carry a namespace; pino's 10 to 60
+        const error = typeof j.level === 'number' && j.level >= (j.ns !== undefined ? 4 : 50)
+        if (error) msg = [j.msg, j.err?.message].filter(Boolean).join(': ')
       } catch {
         // a cut JSON line: not a reason
       }
