@@ -171,6 +171,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       crashRestarts++
       const reason = crashReason(code, signal, ownErr)
       crashReasons[reason] = (crashReasons[reason] ?? 0) + 1
+      log(`soak: the indexer exited on its own (${reason}); restarting it in 0.5 s`)
       setTimeout(() => {
         if (!stopping && !child) child = start()
       }, 500)
