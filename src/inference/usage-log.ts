@@ -92,7 +92,7 @@ export function recordHash(body: object): Hex {
  * `"hash"` and `"sig"` appended, so hashing the line's own text up to them is the same hash without
  * serializing the record again; a line in any other form is hashed the slow way, from its parsed body.
  */
-function contentHash(bytes: Buffer, start: number, end: number, r: LogRecord): Hex {
+export function contentHash(bytes: Buffer, start: number, end: number, r: LogRecord): Hex {
   const suffix = `,"hash":"${r.hash}","sig":"${r.sig}"}`
   if (end - start > suffix.length && bytes.toString('latin1', end - suffix.length, end) === suffix) {
     const fast = keccakParts(bytes.subarray(start, end - suffix.length), CLOSE)

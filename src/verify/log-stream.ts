@@ -8,32 +8,12 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import type { Address, Hex } from 'viem'
-import { GENESIS_PREV, recordHash, type LogProblem, type LogRecord } from '../inference/usage-log'
-import { keccakParts, recoverSigner } from '../util/hash'
+import { GENESIS_PREV, contentHash, type LogProblem, type LogRecord } from '../inference/usage-log'
+import { recoverSigner } from '../util/hash'
 
 const CHUNK = 4 << 20
 /** records between signature checkpoints of one intact stretch */
 const CHECKPOINT = 4096
-const CLOSE = Buffer.from('}')
-
-/**
- * (A copy of usage-log.ts's private contentHash: exporting it changes a file the bench chain's
- * cache key hashes, src/bench/chain-key.ts, and would regenerate the cached chain.)
- * The hash of a record's content, as readLog computes it: the node writes the hashed body's JSON
- * with "hash" and "sig" appended, so the line's own text up to them hashes the same without
- * serializing the record again; any other form is hashed from its parsed body.
- */
-function contentHash(bytes: Buffer, start: number, end: number, r: LogRecord): Hex {
-  const suffix = `,"hash":"${r.hash}","sig":"${r.sig}"}`
-  if (end - start > suffix.length && bytes.toString('latin1', end - suffix.length, end) === suffix) {
-    const fast = keccakParts(bytes.subarray(start, end - suffix.length), CLOSE)
-    if (fast === r.hash) return fast
-  }
-  const { hash: _h, sig: _s, ...body } = r
-  void _h
-  void _s
-  return recordHash(body)
-}
 
 export interface StreamedRecord {
   record: LogRecord
