@@ -161,7 +161,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     // this process's own tail: a crash's reason is in the output of the process that crashed
     let ownErr = ''
     c.stderr!.on('data', (b: Buffer) => {
-      ownErr = (ownErr + b.toString()).slice(-4000)
+      ownErr = (ownErr + b.toString()).slice(-65_536)
       lastErr = (lastErr + b.toString()).slice(-2000)
     })
     c.once('exit', (code, signal) => {
@@ -171,7 +171,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       crashRestarts++
       const reason = crashReason(code, signal, ownErr)
       crashReasons[reason] = (crashReasons[reason] ?? 0) + 1
-      log(`soak: the indexer exited on its own (${reason}); restarting it in 0.5 s`)
+      // a reason-less exit: show what it did print, to find out why
+      const tail = reason.endsWith(NO_ERROR_LINE) ? `; its last output: ${JSON.stringify(ownErr.slice(-400))}` : ''
+      log(`soak: the indexer exited on its own (${reason})${tail}; restarting it in 0.5 s`)
       setTimeout(() => {
         if (!stopping && !child) child = start()
       }, 500)
@@ -365,6 +367,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
  * One line for an exit we did not cause: its code or signal and the last line that reads as an
  * error (the CLI's `upkeep: …` line, or a pino error's msg), with numbers, hex and ports masked.
  */
+const NO_ERROR_LINE = 'no error line'
+
 export function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
   let msg = ''
@@ -377,11 +381,12 @@ export function crashReason(code: number | null, signal: NodeJS.Signals | null, 
         const error = typeof j.level === 'number' && j.level >= (j.ns !== undefined ? 4 : 50)
         if (error) msg = [j.msg, j.err?.message].filter(Boolean).join(': ')
       } catch {
-        // a cut JSON line: not a reason
+        // the tail cut the line's start: its fields still read
+        if (/"level":\s*[45],/.test(l) || /"level":\s*[56]0,/.test(l)) msg = [...l.matchAll(/"(?:msg|reason|message)":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(': ')
       }
-    } else if (/^upkeep: |error|Error/.test(l)) msg = l
+    } else if (/^upkeep: |error|Error|ERROR/.test(l)) msg = l
   }
-  const masked = (msg || 'no error line').replace(/0x[0-9a-fA-F]+/g, '0x…').replace(/\d+/g, 'N').slice(0, 200)
+  const masked = (msg || NO_ERROR_LINE).replace(/0x[0-9a-fA-F]+/g, '0x…').replace(/\d+/g, 'N').slice(0, 200)
   return `${signal ? `signal ${signal}` : `exit ${code}`}: ${masked}`
 }
 
