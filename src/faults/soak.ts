@@ -376,10 +376,11 @@ export function crashReason(code: number | null, signal: NodeJS.Signals | null, 
     const l = lines[i]
     if (l.startsWith('{')) {
       try {
-        const j = JSON.parse(l) as { level?: number; ns?: string; msg?: string; err?: { message?: string } }
+        const j = JSON.parse(l) as { level?: number; ns?: string; msg?: string; err?: { message?: string; stack?: string } }
         // @subsquid/logger levels run 0 (trace) to 5 (fatal) and carry a namespace; pino's 10 to 60
         const error = typeof j.level === 'number' && j.level >= (j.ns !== undefined ? 4 : 50)
-        if (error) msg = [j.msg, j.err?.message].filter(Boolean).join(': ')
+        // @subsquid/logger writes an Error as its stack alone: its first line is the message
+        if (error) msg = [j.msg, j.err?.message ?? j.err?.stack?.split('\n')[0]].filter(Boolean).join(': ') || JSON.stringify(j.err ?? null)
       } catch {
         // the tail cut the line's start: its fields still read
         if (/"level":\s*[45],/.test(l) || /"level":\s*[56]0,/.test(l)) msg = [...l.matchAll(/"(?:msg|reason|message)":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(': ')
