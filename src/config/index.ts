@@ -61,6 +61,15 @@ function int(env: Env, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): nu
   return Number(v)
 }
 
+/** 1/0 (also on/off, true/false), or `dflt` when unset. */
+function onOff(env: Env, name: string, dflt: boolean): boolean {
+  const v = set(env, name)
+  if (v === undefined) return dflt
+  if (/^(1|on|true)$/i.test(v)) return true
+  if (/^(0|off|false)$/i.test(v)) return false
+  throw new ConfigError(`${name} must be 1 or 0, got "${v}"`)
+}
+
 function address(env: Env, name: string): Address | undefined {
   const v = set(env, name)
   if (v === undefined) return undefined
@@ -202,7 +211,8 @@ export function chainSettings(env: Env = process.env): ChainSettings {
       }),
     ),
     prometheusPort: int(env, 'PROCESSOR_PROMETHEUS_PORT', 0, 65535) ?? 0,
-    coalesceBatches: set(env, 'UPKEEP_COALESCE_BATCHES') === '1',
+    coalesceBatches: onOff(env, 'UPKEEP_COALESCE_BATCHES', true),
+    backfillBatchLogs: int(env, 'UPKEEP_BACKFILL_BATCH_LOGS', 1),
   }
 }
 

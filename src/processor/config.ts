@@ -44,8 +44,10 @@ export interface ChainSettings {
   profileRpcUrls: Record<string, string | undefined>
   /** the processor's Prometheus port on 127.0.0.1 (0 = ephemeral) */
   prometheusPort: number
-  /** UPKEEP_COALESCE_BATCHES=1: join finalized batches while backfilling (off: see src/indexer/run.ts) */
+  /** UPKEEP_COALESCE_BATCHES (default on): join finalized batches while backfilling */
   coalesceBatches?: boolean
+  /** UPKEEP_BACKFILL_BATCH_LOGS: a joined batch's size in logs */
+  backfillBatchLogs?: number
 }
 
 /** RPC_URL, or the manifest's endpoint, must be http(s) or ws(s). */

@@ -48,21 +48,26 @@ interface Decoder {
 }
 
 export class EventDecoder {
-  private readonly byAddressTopic = new Map<string, Decoder>()
+  /** address (lowercase) -> topic0 -> decoder: two lookups per log, no key string built */
+  private readonly byAddress = new Map<string, Map<string, Decoder>>()
 
   constructor(contracts: Partial<Record<ContractName, string>>) {
     for (const [contract, events] of Object.entries(CONTRACT_EVENTS) as [ContractName, Record<string, { topic: string; decode(l: RawLog): unknown }>][]) {
       const address = contracts[contract]?.toLowerCase()
       if (!address) continue // not on this network
+      let byTopic = this.byAddress.get(address)
+      if (!byTopic) this.byAddress.set(address, (byTopic = new Map()))
       for (const [name, ev] of Object.entries(events)) {
-        this.byAddressTopic.set(`${address}:${ev.topic}`, { key: `${contract}.${name}`, contract, decode: (l) => ev.decode(l) })
+        byTopic.set(ev.topic, { key: `${contract}.${name}`, contract, decode: (l) => ev.decode(l) })
       }
     }
   }
 
   /** Never throws: a log that matches no event, or fails to decode, is reported, not raised. */
   decode(log: RawLog): DecodeResult {
-    const d = log.topics.length ? this.byAddressTopic.get(`${log.address.toLowerCase()}:${log.topics[0]}`) : undefined
+    // the processor hands addresses in lowercase already; anything else is lowercased once
+    const byTopic = this.byAddress.get(log.address) ?? this.byAddress.get(log.address.toLowerCase())
+    const d = log.topics.length ? byTopic?.get(log.topics[0]) : undefined
     if (!d) return { ok: false, reason: 'unknown' }
     try {
       return { ok: true, event: { key: d.key, contract: d.contract, args: d.decode(log) } as ProtocolEvent }

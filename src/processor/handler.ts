@@ -85,8 +85,10 @@ export class BatchHandler {
     addStage('decode', t1 - t0)
     this.state.begin(ctx.store, decoded)
     for (const d of decoded) {
-      await closeDays(this.state, d.ctx) // staking accrual up to the start of the event's UTC day
-      await this.apply(d)
+      const closing = closeDays(this.state, d.ctx) // staking accrual up to the start of the event's UTC day
+      if (closing) await closing
+      const applying = this.apply(d)
+      if (applying) await applying
     }
     if (fees) {
       for (const block of ctx.blocks) await fees.onBlock(this.state, block.header.height, new Date(block.header.timestamp), block.transactions)
@@ -99,7 +101,7 @@ export class BatchHandler {
     return { blocks: ctx.blocks.length, logs, unknown, ...w }
   }
 
-  private async apply(d: DecodedLog): Promise<void> {
+  private apply(d: DecodedLog): Promise<void> | undefined {
     const s = this.state
     const ev = d.ctx
     const e = d.event

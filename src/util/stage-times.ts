@@ -39,6 +39,19 @@ export function stageTotals(): Record<string, number> {
   return out
 }
 
+const memoryPeaks = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }
+
+/** Samples the process's memory (after each batch): the peaks say whether the JS heap or native memory grows. */
+export function sampleMemory(): void {
+  const m = process.memoryUsage()
+  for (const k of Object.keys(memoryPeaks) as (keyof typeof memoryPeaks)[]) if (m[k] > memoryPeaks[k]) memoryPeaks[k] = m[k]
+}
+
+/** Peak memory sampled so far, MiB. */
+export function memoryPeaksMiB(): Record<string, number> {
+  return Object.fromEntries(Object.entries(memoryPeaks).map(([k, v]) => [k, Math.round(v / 2 ** 20)]))
+}
+
 /** The line the indexer logs at exit; `parseStageLine` reads it back. */
 export const STAGE_LINE = 'stage times (ms): '
 

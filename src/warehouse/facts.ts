@@ -94,12 +94,11 @@ export function inferenceFacts(): FactTable {
  * an entity's property (a relation as its id) or a Postgres row's column.
  */
 function factLine(t: FactTable, get: (c: FactColumn) => unknown): string {
-  let out = ''
-  for (let i = 0; i < t.columns.length; i++) {
-    if (i) out += '\t'
-    out += tsvValue(get(t.columns[i]))
-  }
-  return out
+  // joined, not concatenated: `+=` leaves a rope of small strings (~1.4 KB per line in V8 where
+  // the flat line is ~0.3 KB), and the sink holds up to hundreds of thousands of lines
+  const values = new Array<string>(t.columns.length)
+  for (let i = 0; i < t.columns.length; i++) values[i] = tsvValue(get(t.columns[i]))
+  return values.join('\t')
 }
 
 function tsvValue(v: unknown): string {

@@ -22,6 +22,8 @@ import { addStage } from '../util/stage-times'
 
 const RETRY_DELAYS_MS = [500, 2_000, 5_000]
 const EXPORT_CHUNK = 50_000
+/** a flush also starts at this many characters queued (wide rows: the row count alone let the queue reach hundreds of MB) */
+const FLUSH_CHARS = 8 * 2 ** 20
 
 /**
  * One table's queued facts: each row already a TabSeparated line (a string, not an object per
@@ -31,11 +33,14 @@ const EXPORT_CHUNK = 50_000
 class FactLines {
   lines: string[] = []
   blocks: number[] = []
+  /** characters held in lines (one byte each: the lines are ASCII) */
+  chars = 0
   readonly days = new Set<string>()
 
   push(line: string, block: number): void {
     this.lines.push(line)
     this.blocks.push(block)
+    this.chars += line.length
   }
 
   append(o: FactLines): void {
@@ -47,22 +52,25 @@ class FactLines {
   keepUpTo(block: number): number {
     const lines: string[] = []
     const blocks: number[] = []
+    let chars = 0
     for (let i = 0; i < this.lines.length; i++) {
       if (this.blocks[i] <= block) {
         lines.push(this.lines[i])
         blocks.push(this.blocks[i])
+        chars += this.lines[i].length
       }
     }
     const dropped = this.lines.length - lines.length
     this.lines = lines
     this.blocks = blocks
+    this.chars = chars
     return dropped
   }
 }
 
 /** Inserts TabSeparated lines into a fact table, naming its columns (so their order in the table does not matter). */
 export function insertFactLines(w: Warehouse, t: FactTable, lines: string[]): Promise<unknown> {
-  return w.client.insert({ table: w.table(t.table), columns: t.columns.map((c) => c.column) as [string, ...string[]], values: Readable.from([lines.join('\n') + '\n'], { objectMode: false }), format: 'TabSeparated' })
+  return w.client.insert({ table: w.table(t.table), columns: t.columns.map((c) => c.column) as [string, ...string[]], values: Readable.from([lines.join('\n'), '\n'], { objectMode: false }), format: 'TabSeparated' })
 }
 
 export class WarehouseSink implements BatchSink {
@@ -163,6 +171,8 @@ export class WarehouseSink implements BatchSink {
       added += rows.lines.length
     }
     this.buffered += added
+    let chars = 0
+    for (const l of this.buffer.values()) chars += l.chars
     // a large batch is a backfill (the processor joins them, compat.coalesceFinalizedBatches):
     // ClickHouse then gets fewer, larger inserts, by size; at the head, small batches flush by time
     this.backfilling = added >= this.flushRows / 10
@@ -172,8 +182,8 @@ export class WarehouseSink implements BatchSink {
     if (this.forkPoint !== null) return this.flush()
     // ClickHouse writes overlap the next Postgres batches; past a few flushes' worth the indexer
     // waits (backpressure), so memory stays bounded when ClickHouse is slower than Postgres
-    if (this.buffered >= this.flushRows * 4) await this.flushing.catch(() => {})
-    if (this.buffered >= this.flushRows || (!this.backfilling && Date.now() - this.lastFlush >= this.flushMs)) {
+    if (this.buffered >= this.flushRows * 4 || chars >= FLUSH_CHARS * 3) await this.flushing.catch(() => {})
+    if (this.buffered >= this.flushRows || chars >= FLUSH_CHARS || (!this.backfilling && Date.now() - this.lastFlush >= this.flushMs)) {
       if (!this.inFlight) void this.flush().catch((e: Error) => this.onFatal(e))
     }
   }

@@ -42,6 +42,8 @@ describe('a wrong value is one line naming the variable', () => {
     [{ TREASURY_ADDRESS: '0x12' }, 'TREASURY_ADDRESS is not an address: "0x12"'],
     [{ DISTRIBUTOR_ADDRESS: 'treasury' }, 'DISTRIBUTOR_ADDRESS is not an address: "treasury"'],
     [{ UPKEEP_WAREHOUSE: 'no' }, 'UPKEEP_WAREHOUSE must be on or off, got "no"'],
+    [{ UPKEEP_COALESCE_BATCHES: 'yes please' }, 'UPKEEP_COALESCE_BATCHES must be 1 or 0, got "yes please"'],
+    [{ UPKEEP_BACKFILL_BATCH_LOGS: '0' }, 'UPKEEP_BACKFILL_BATCH_LOGS must be a whole number >= 1, got "0"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ API_MAX_DEPTH: '0' }, 'API_MAX_DEPTH must be a positive whole number, got "0" (default 10)'],
     [{ API_DB_URL: 'mysql://x' }, 'API_DB_URL must start with postgres:// (got mysql://x)'],

@@ -111,10 +111,15 @@ export async function settleAccrual(s: FoldState, ev: EventContext, stake: M.Sta
  * Before the first event of a new UTC day: every running stake books its spans up to the day's
  * start, at the config in force then (the state before this block's events).
  */
-export async function closeDays(s: FoldState, ev: EventContext): Promise<void> {
+export function closeDays(s: FoldState, ev: EventContext): Promise<void> | undefined {
   const edge = Math.floor(ev.timestamp.getTime() / DAY_MS) * DAY_MS
-  if (s.accrualClosedTo !== undefined && s.accrualClosedTo >= edge) return
+  // nearly every event is not the first of its day: no promise, no await for those
+  if (s.accrualClosedTo !== undefined && s.accrualClosedTo >= edge) return undefined
   s.accrualClosedTo = edge
+  return bookDays(s, ev, edge)
+}
+
+async function bookDays(s: FoldState, ev: EventContext, edge: number): Promise<void> {
   if (!s.contracts.Staking) return
   const at = new Date(edge)
   const ids = new Set((await s.store.find(M.Stake, { where: { accruedTo: LessThan(at) } })).map((x) => x.id))

@@ -87,20 +87,24 @@ async function copyRows(em: EntityManager, table: string, cols: Col[], rows: Rec
   const client = (await qr.connect()) as PoolClient
   const stream = client.query(copyFrom(`COPY "${table}" (${cols.map((c) => `"${c.name}"`).join(', ')}) FROM STDIN`))
   // ~1 MB of text per chunk: the COPY stream is fed as it drains, never the batch's whole text at once
+  // lines are joined from arrays, not concatenated: `+=` builds ropes of small strings that cost
+  // more to collect than to write
   function* text(): Generator<string> {
-    let out = ''
+    let lines: string[] = []
+    let size = 0
+    const values = new Array<string>(cols.length)
     for (const r of rows) {
-      for (let i = 0; i < cols.length; i++) {
-        if (i) out += '\t'
-        out += copyValue(cols[i], r[cols[i].prop])
-      }
-      out += '\n'
-      if (out.length >= 1 << 20) {
-        yield out
-        out = ''
+      for (let i = 0; i < cols.length; i++) values[i] = copyValue(cols[i], r[cols[i].prop])
+      const line = values.join('\t')
+      lines.push(line)
+      size += line.length + 1
+      if (size >= 1 << 20) {
+        yield lines.join('\n') + '\n'
+        lines = []
+        size = 0
       }
     }
-    if (out) yield out
+    if (lines.length) yield lines.join('\n') + '\n'
   }
   await pipeline(Readable.from(text(), { objectMode: false }), stream)
 }

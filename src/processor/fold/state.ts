@@ -37,13 +37,17 @@ class EntityCache<E extends { id: string }> {
     private readonly relations: FindOptionsRelations<E> = {},
   ) {}
 
-  async get(store: Store, id: string): Promise<E | undefined> {
-    let e = this.map.get(id)
-    if (e === undefined) {
-      // relations are loaded too: an upsert of an entity whose relation is unset would null its FK
-      e = await store.get(this.cls, { where: { id } as never, relations: this.relations })
-      if (e) this.map.set(id, e)
-    }
+  // A cached entity comes back as itself, not a promise: most events touch only cached entities,
+  // and an async call per lookup (several per event) was a measurable part of the fold.
+  get(store: Store, id: string): E | undefined | Promise<E | undefined> {
+    const e = this.map.get(id)
+    return e !== undefined ? e : this.load(store, id)
+  }
+
+  private async load(store: Store, id: string): Promise<E | undefined> {
+    // relations are loaded too: an upsert of an entity whose relation is unset would null its FK
+    const e = await store.get(this.cls, { where: { id } as never, relations: this.relations })
+    if (e) this.map.set(id, e)
     return e
   }
 
@@ -54,8 +58,17 @@ class EntityCache<E extends { id: string }> {
   }
 
   /** Returns the entity, creating it with `init` if it does not exist; marks it for writing. */
-  async upsert(store: Store, id: string, init: () => E): Promise<E> {
-    let e = await this.get(store, id)
+  upsert(store: Store, id: string, init: () => E): E | Promise<E> {
+    const e = this.map.get(id)
+    if (e !== undefined) {
+      this.dirty.add(id)
+      return e
+    }
+    return this.loadOrInit(store, id, init)
+  }
+
+  private async loadOrInit(store: Store, id: string, init: () => E): Promise<E> {
+    let e = await this.load(store, id)
     if (!e) {
       e = init()
       this.map.set(id, e)
@@ -173,7 +186,7 @@ export class FoldState {
     ]
   }
 
-  async account(address: string, blockNumber: number): Promise<M.Account> {
+  account(address: string, blockNumber: number): M.Account | Promise<M.Account> {
     const id = address.toLowerCase()
     return this.accounts.upsert(this.store, id, () =>
       new M.Account({
@@ -193,8 +206,8 @@ export class FoldState {
     )
   }
 
-  async day(ts: Date): Promise<M.DailyNetworkStats> {
-    const id = ts.toISOString().slice(0, 10)
+  day(ts: Date): M.DailyNetworkStats | Promise<M.DailyNetworkStats> {
+    const id = this.dayId(ts)
     return this.daily.upsert(this.store, id, () => {
       const d = new M.DailyNetworkStats({ id, date: new Date(id + 'T00:00:00.000Z'), inferences: 0, contributions: 0, modelsRegistered: 0 })
       for (const k of DAILY_AMOUNTS) d[k] = 0n
@@ -203,12 +216,22 @@ export class FoldState {
   }
 
   /** The operator's stats of the UTC day of `ts`. */
-  async operatorDay(operator: M.Operator, ts: Date): Promise<M.DailyOperatorStats> {
-    const day = ts.toISOString().slice(0, 10)
+  operatorDay(operator: M.Operator, ts: Date): M.DailyOperatorStats | Promise<M.DailyOperatorStats> {
+    const day = this.dayId(ts)
     const id = `${operator.id}-${day}`
     return this.operatorDaily.upsert(this.store, id, () =>
       new M.DailyOperatorStats({ id, operator, date: new Date(day + 'T00:00:00.000Z'), inferences: 0, fees: 0n, infraShare: 0n, agentFees: 0n, paidOut: 0n }),
     )
+  }
+
+  private lastDay = { start: NaN, id: '' }
+
+  /** The UTC day (YYYY-MM-DD) of `ts`; events come in time order, so the last answer is nearly always the next one. */
+  dayId(ts: Date): string {
+    const ms = ts.getTime()
+    const start = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS)
+    if (start !== this.lastDay.start) this.lastDay = { start, id: ts.toISOString().slice(0, 10) }
+    return this.lastDay.id
   }
 
   /** Writes the batch: mutable tables (upsert) then event tables (insert), parents first. */
@@ -236,6 +259,8 @@ export class FoldState {
     return { upserted, inserted }
   }
 }
+
+const DAY_MS = 86_400_000
 
 export const DAILY_AMOUNTS = [
   'units',
