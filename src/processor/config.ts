@@ -44,7 +44,7 @@ export interface ChainSettings {
   profileRpcUrls: Record<string, string | undefined>
   /** the processor's Prometheus port on 127.0.0.1 (0 = ephemeral) */
   prometheusPort: number
-  /** UPKEEP_COALESCE_BATCHES (default on): join finalized batches while backfilling */
+  /** UPKEEP_COALESCE_BATCHES (default off until a bench and soaks run with it): join finalized batches while backfilling */
   coalesceBatches?: boolean
   /** UPKEEP_BACKFILL_BATCH_LOGS: a joined batch's size in logs */
   backfillBatchLogs?: number
