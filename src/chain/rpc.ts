@@ -34,7 +34,10 @@ export class JsonRpc {
       throw new RpcError(`RPC ${this.url} unreachable (${calls[0].method}${calls.length > 1 ? ` +${calls.length - 1}` : ''}): ${(e as Error).message}`)
     })
     if (!res.ok) throw new RpcError(`RPC ${this.url} answered HTTP ${res.status} to ${calls[0].method}`)
-    const json = (await res.json()) as Array<{ id: number; result?: T; error?: { code: number; message: string; data?: unknown } }>
+    // a body cut short (a proxy or a flaky upstream) is a transport failure like an HTTP 503, not a crash
+    const json = (await res.json().catch((e: unknown) => {
+      throw new RpcError(`RPC ${this.url} answered ${calls[0].method} with a malformed body: ${(e as Error).message}`)
+    })) as Array<{ id: number; result?: T; error?: { code: number; message: string; data?: unknown } }>
     const byId = new Map(json.map((r) => [r.id, r]))
     return body.map((b, i) => {
       const r = byId.get(b.id)

@@ -44,6 +44,8 @@ export interface SoakSummary {
   /** kills the schedule drew while the indexer had not yet committed a batch since its last start (done later) */
   deferredKills: number
   crashRestarts: number
+  /** why each crash restart happened: the exit code or signal and the indexer's last error line, with numbers and hashes masked so alike exits group */
+  crashReasons: Record<string, number>
   postgresRestarts: number
   faults: Record<string, number>
   final: {
@@ -144,6 +146,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   let expectingExit = false
   let stopping = false
   let crashRestarts = 0
+  const crashReasons: Record<string, number> = {}
   let lastErr = ''
   // a kill lands at a random point of an indexer that is working: not before it has committed a
   // batch since its last start (a restart under load takes seconds; kills every few seconds would
@@ -155,12 +158,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     headAtStart = Number.MAX_SAFE_INTEGER
     void indexedHeadAt(dbUrl).then((h) => (headAtStart = h?.height ?? -1))
     const c = runIndex(manifestFile, dbUrl, dataDir, env)
-    c.stderr!.on('data', (b: Buffer) => (lastErr = (lastErr + b.toString()).slice(-2000)))
-    c.once('exit', () => {
+    // this process's own tail: a crash's reason is in the output of the process that crashed
+    let ownErr = ''
+    c.stderr!.on('data', (b: Buffer) => {
+      ownErr = (ownErr + b.toString()).slice(-4000)
+      lastErr = (lastErr + b.toString()).slice(-2000)
+    })
+    c.once('exit', (code, signal) => {
       if (child !== c) return
       child = undefined
       if (expectingExit || stopping) return
       crashRestarts++
+      const reason = crashReason(code, signal, ownErr)
+      crashReasons[reason] = (crashReasons[reason] ?? 0) + 1
+      log(`soak: the indexer exited on its own (${reason}); restarting it in 0.5 s`)
       setTimeout(() => {
         if (!stopping && !child) child = start()
       }, 500)
@@ -333,6 +344,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       kills,
       deferredKills,
       crashRestarts,
+      crashReasons,
       postgresRestarts,
       faults: { ...proxy.counts },
       final,
@@ -349,6 +361,30 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
   }
 }
 
+/**
+ * One line for an exit we did not cause: its code or signal and the last line that reads as an
+ * error (the CLI's `upkeep: …` line, or a pino error's msg), with numbers, hex and ports masked.
+ */
+export function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
+  let msg = ''
+  for (let i = lines.length - 1; i >= 0 && !msg; i--) {
+    const l = lines[i]
+    if (l.startsWith('{')) {
+      try {
+        const j = JSON.parse(l) as { level?: number; ns?: string; msg?: string; err?: { message?: string } }
+        // @subsquid/logger levels run 0 (trace) to 5 (fatal) and carry a namespace; pino's 10 to 60
+        const error = typeof j.level === 'number' && j.level >= (j.ns !== undefined ? 4 : 50)
+        if (error) msg = [j.msg, j.err?.message].filter(Boolean).join(': ')
+      } catch {
+        // a cut JSON line: not a reason
+      }
+    } else if (/^upkeep: |error|Error/.test(l)) msg = l
+  }
+  const masked = (msg || 'no error line').replace(/0x[0-9a-fA-F]+/g, '0x…').replace(/\d+/g, 'N').slice(0, 200)
+  return `${signal ? `signal ${signal}` : `exit ${code}`}: ${masked}`
+}
+
 export function formatSoak(s: SoakSummary): string {
   const faults = Object.entries(s.faults)
     .filter(([k]) => k !== 'requests')
@@ -358,6 +394,7 @@ export function formatSoak(s: SoakSummary): string {
     `soak summary (${s.seconds.toFixed(0)} s, blocks ${s.blocks.from}..${s.blocks.to}):`,
     `  faults injected: ${faults} (of ${s.faults.requests ?? 0} RPC requests)`,
     `  disruptions: ${s.reorgs.length} reorgs (depths ${s.reorgs.join(', ') || '-'}; ${s.losingBranchesIndexed} with the losing branch already indexed; losing branches only: ${Object.entries(s.forkOnlyChanges).map(([k, n]) => `${k} ${n}`).join(', ') || '-'}), ${s.kills} kill -9 (${s.deferredKills} deferred until the indexer was working), ${s.postgresRestarts} Postgres restart(s), ${s.crashRestarts} crash restart(s)`,
+    `  crash restarts by reason: ${Object.entries(s.crashReasons).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}× ${k}`).join('; ') || '-'}`,
     `  final reconciliation: state digest ${s.final.digestsEqual ? 'equals' : 'DIFFERS FROM'} a fresh index of the canonical chain (${s.final.digest.slice(0, 16)}…);` +
       ` ClickHouse ${s.final.clickhouseMismatches.length ? `differs: ${s.final.clickhouseMismatches.slice(0, 3).join('; ')}` : 'equals Postgres row for row'};` +
       ` inferences ${s.final.rows.inferences} indexed / ${s.final.chain.inferences} on chain, contributions ${s.final.rows.contributions} / ${s.final.chain.contributions}`,

@@ -1,7 +1,7 @@
 // Runs the indexer (the processor with its Postgres store and the ClickHouse sink): Postgres (embedded or DB_URL) with migrations applied, preflight checks with
 // one-line errors, then the squid processor to a block (and exit) or following the head forever.
 import { createLogger } from '@subsquid/logger'
-import { JsonRpc } from '../chain/rpc'
+import { JsonRpc, RpcError } from '../chain/rpc'
 import { applyMigrations, ensurePostgres, redact } from '../db/postgres'
 import type { NetworkManifest } from '../devnet/manifest'
 import { ConfigError, indexerConfig, type ChainSettings, type IndexerConfig } from '../processor/config'
@@ -36,28 +36,34 @@ export interface IndexerOptions {
   warehouse?: Warehouse
 }
 
+/** transport attempts before the start-up check gives up (backoff 0.25, 0.5, 1, 2, 2 s) */
+export const PREFLIGHT_ATTEMPTS = 6
+
 /** Checks the RPC before the processor starts, so a wrong config fails in one line. */
 export async function preflight(cfg: IndexerConfig): Promise<number> {
   const rpc = new JsonRpc(cfg.rpcUrl, 10_000)
+  const configured = Object.entries(cfg.contracts) as [string, string][]
   let chainId = 0
   let head = 0
-  // a few tries: a rate limit or a blip at start is not a configuration error
+  let codes: string[] = []
+  // a rate limit, a 5xx, a cut body or a blip at start is not a configuration error: retry the
+  // transport (about 6 s in all), but an answer the node gave (a JSON-RPC error) is final
   for (let attempt = 1; ; attempt++) {
     try {
       chainId = Number(BigInt(await rpc.call<string>('eth_chainId')))
       head = Number(BigInt(await rpc.call<string>('eth_blockNumber')))
+      codes = await rpc.batch<string>(configured.map(([, a]) => ({ method: 'eth_getCode', params: [a, 'latest'] })))
       break
     } catch (e) {
-      if (attempt >= 4) throw new ConfigError(`RPC ${cfg.rpcUrl} is unreachable: ${(e as Error).message}`)
-      await new Promise((r) => setTimeout(r, 250 * attempt))
+      if (!(e instanceof RpcError) || e.rpcCode !== undefined) throw e
+      if (attempt >= PREFLIGHT_ATTEMPTS) throw new ConfigError(`RPC ${cfg.rpcUrl} is unreachable: ${e.message}`)
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** (attempt - 1))))
     }
   }
   const expected = cfg.network && cfg.network !== 'devnet' ? `the ${cfg.network} profile is for chain ${cfg.chainId}` : `the manifest is for chain ${cfg.chainId}`
   if (chainId !== cfg.chainId) throw new ConfigError(`RPC ${cfg.rpcUrl} serves chain ${chainId}, ${expected}`)
   if (cfg.startBlock > head) throw new ConfigError(`start block ${cfg.startBlock} is beyond the chain head ${head} (check START_BLOCK / the manifest)`)
   // every configured contract must exist: a wrong address would index nothing, silently
-  const configured = Object.entries(cfg.contracts) as [string, string][]
-  const codes = await rpc.batch<string>(configured.map(([, a]) => ({ method: 'eth_getCode', params: [a, 'latest'] })))
   const empty = configured.findIndex((_, i) => codes[i] === '0x')
   if (empty >= 0) throw new ConfigError(`no contract at ${configured[empty][0]} address ${configured[empty][1]} on chain ${chainId} (check CONTRACT_${configured[empty][0].toUpperCase()} / the manifest)`)
   if (!configured.length && !cfg.nativeFees) throw new ConfigError(`nothing to index on chain ${chainId}: no contract is configured (set CONTRACT_<NAME>) and native fees are off`)

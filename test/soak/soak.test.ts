@@ -26,6 +26,8 @@ describe('soak', () => {
     expect(FORK_ONLY_TIPS.flat().sort()).toEqual([...FORK_ONLY_CHANGES].sort())
     expect(s.kills).toBeGreaterThanOrEqual(1)
     expect(s.postgresRestarts).toBe(1)
+    // every exit the soak did not cause is reported with a reason
+    expect(Object.values(s.crashReasons).reduce((a, b) => a + b, 0)).toBe(s.crashRestarts)
     // every kind of RPC fault of the mix was injected, each with its count
     for (const kind of Object.keys(FAULTS)) expect(s.faults[kind], kind).toBeGreaterThanOrEqual(1)
     const report = formatSoak(s)
