@@ -15,9 +15,9 @@
 // assumptions.ts the cost-assumptions file
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
-// served.ts     whole-day periods from day-level cumulative sums held in memory
 // coverage.ts   which contracts each metric needs: on a partial network, null with the reason
-// served.ts     whole-day periods (and times at midnight) from day-level sums held in memory;
+// served.ts     whole-day periods (and times at midnight) from day-level sums held in memory, other
+//               periods from those plus their partial edge days (day-sums.ts, day-facts.ts);
 //               blockRange and changes (the monthly report's provenance) still read the facts
 // wash.ts       wash-trading signal per operator (payers it funded)
 // outlook.ts    if incentives stopped; break-even projection
@@ -63,8 +63,11 @@ export class Metrics {
       this.served = served
       // the warehouse flushed a batch (or a fork) in this process: the held sums are stale
       const off = w.onFlushed(() => served.invalidate())
+      // a write under way: partial days wait for the flush (the held sums still answer whole days)
+      const offWriting = w.onWriting(() => served.writeStarted())
       this.unsubscribe = () => {
         off()
+        offWriting()
         served.stop()
       }
       void served.rebuild()
@@ -87,7 +90,7 @@ export class Metrics {
 
   async sustainability(p: Period, interval: Interval = 'day') {
     this.s.range(p)
-    let r = this.served?.sustainability(p, interval) ?? (await network.sustainability(this.s, p, interval))
+    let r = (await this.served?.sustainability(p, interval)) ?? (await network.sustainability(this.s, p, interval))
     // the served day sums do not hold native fees: they join here on both paths
     if (this.coverage.nativeFees) r = await network.withNetworkFees(this.s, p, interval, r)
     if (this.coverage.complete) return r
@@ -95,26 +98,26 @@ export class Metrics {
   }
   async models(p: Period, limit = 10) {
     this.s.range(p)
-    return this.known('modelRevenue', () => this.served?.models(p, limit) ?? breakdown.models(this.s, p, limit))
+    return this.known('modelRevenue', async () => (await this.served?.models(p, limit)) ?? breakdown.models(this.s, p, limit))
   }
   async datanets(p: Period, limit = 10) {
     this.s.range(p)
-    return this.known('datanetRevenue', () => this.served?.datanets(p, limit) ?? breakdown.datanets(this.s, p, limit))
+    return this.known('datanetRevenue', async () => (await this.served?.datanets(p, limit)) ?? breakdown.datanets(this.s, p, limit))
   }
   async contributors(p: Period, limit = 10, contributor?: string) {
     this.s.range(p)
-    return this.known('contributorEarnings', () => this.served?.contributors(p, limit, contributor) ?? breakdown.contributors(this.s, p, limit, contributor))
+    return this.known('contributorEarnings', async () => (await this.served?.contributors(p, limit, contributor)) ?? breakdown.contributors(this.s, p, limit, contributor))
   }
   feePolicyHistory() {
     return this.known('feePolicyHistory', async () => (await this.served?.feePolicyHistory()) ?? breakdown.feePolicyHistory(this.s))
   }
   async retention(p: Period) {
     this.s.range(p)
-    return this.known('contributorRetention', () => this.served?.retention(p) ?? health.retention(this.s, p))
+    return this.known('contributorRetention', async () => (await this.served?.retention(p)) ?? health.retention(this.s, p))
   }
   async concentration(p: Period) {
     this.s.range(p)
-    return this.known('payoutConcentration', () => this.served?.concentration(p) ?? health.concentration(this.s, p))
+    return this.known('payoutConcentration', async () => (await this.served?.concentration(p)) ?? health.concentration(this.s, p))
   }
   async modelDecay(at: Date, threshold = 0.5) {
     health.decayThreshold(threshold)
@@ -135,11 +138,11 @@ export class Metrics {
   }
   async agents(p: Period) {
     this.s.range(p)
-    return this.known('agentMetrics', () => this.served?.agents(p) ?? participants.agents(this.s, p))
+    return this.known('agentMetrics', async () => (await this.served?.agents(p)) ?? participants.agents(this.s, p))
   }
   async operators(p: Period) {
     this.s.range(p)
-    return this.known('operatorMetrics', () => this.served?.operators(p) ?? participants.operators(this.s, p))
+    return this.known('operatorMetrics', async () => (await this.served?.operators(p)) ?? participants.operators(this.s, p))
   }
   async liabilities(at: Date) {
     const l = await (this.served?.liabilities(at) ?? supply.liabilities(this.s, at))
@@ -168,7 +171,7 @@ export class Metrics {
   }
   async outlook(at: Date, months = 6) {
     outlook.checkTrailing(months)
-    return this.known('outlook', () => outlook.outlook(this.s, at, months))
+    return this.known('outlook', async () => (await this.served?.outlook(at, months)) ?? outlook.outlook(this.s, at, months))
   }
   // ---- governance what-ifs
   async whatIf(p: Period, scenario: whatif.WhatIfScenario, overrides: upkeepCost.AssumptionOverrides = {}) {

@@ -21,36 +21,45 @@ export function checkTrailing(trailing: number): void {
   if (!Number.isInteger(trailing) || trailing < MIN_TRAILING || trailing > MAX_TRAILING) throw new InputError(`"months" must be between ${MIN_TRAILING} and ${MAX_TRAILING}, got ${trailing}`)
 }
 
+/** The trailing 30-day windows before `at`, oldest first. */
+export function outlookWindows(at: Date, trailing: number): { from: Date; to: Date }[] {
+  const start = at.getTime() - trailing * WINDOW_MS
+  return Array.from({ length: trailing }, (_, k) => ({ from: new Date(start + k * WINDOW_MS), to: new Date(start + (k + 1) * WINDOW_MS) }))
+}
+
 export async function outlook(db: Sql, at: Date, trailing = 6): Promise<Outlook> {
   checkTrailing(trailing)
-  const start = new Date(at.getTime() - trailing * WINDOW_MS)
+  const windows = outlookWindows(at, trailing)
+  const start = windows[0].from
   const r = db.range({ from: start, to: at })
   const bucket = `intDiv(toUnixTimestamp64Milli(timestamp) - ${start.getTime()}, ${WINDOW_MS})`
   const where = `timestamp >= toDateTime64({from:String}, 3, 'UTC') AND timestamp < toDateTime64({to:String}, 3, 'UTC')`
-  const windows = Array.from({ length: trailing }, (_, k) => ({ from: new Date(start.getTime() + k * WINDOW_MS), to: new Date(start.getTime() + (k + 1) * WINDOW_MS) }))
   const [fees, incentives, costs] = await Promise.all([
     db.q(`SELECT ${bucket} AS w, toString(sum(creator_share) + sum(contributors_share) + sum(infra_share)) AS v FROM ${db.t('inference')} WHERE ${where} GROUP BY w`, r),
     db.q(`SELECT ${bucket} AS w, toString(sum(amount)) AS v FROM ${db.t('incentive_payment')} WHERE ${where} AND role IN ('creator','contributor','operator') GROUP BY w`, r),
     Promise.all(windows.map((w) => upkeep(db, w))),
   ])
   const at_ = (rows: { w: string; v: string }[], k: number) => BigInt(rows.find((x) => Number(x.w) === k)?.v ?? '0')
-  const periods: OutlookPeriod[] = windows.map((w, k) => {
-    const fee = at_(fees as never, k)
-    const inc = at_(incentives as never, k)
-    const cost = costs[k].upkeepCost
-    return {
-      from: w.from,
-      to: w.to,
-      maintainerFeeIncome: fee,
-      maintainerIncentives: inc,
-      maintainerIncome: fee + inc,
-      incomeIfIncentivesStopped: fee,
-      remainingShare: ratio(fee, fee + inc),
-      upkeepCost: cost,
-      maintenanceCoverage: cost === null ? null : ratio(fee, cost),
-    }
-  })
-  return { at, trailingMonths: trailing, periods, breakEven: breakEven(periods.map((x) => ({ income: x.maintainerFeeIncome, cost: x.upkeepCost }))) }
+  return outlookOf(
+    at,
+    windows.map((w, k) => ({ ...w, fee: at_(fees as never, k), incentives: at_(incentives as never, k), cost: costs[k].upkeepCost })),
+  )
+}
+
+/** The outlook from each window's maintainer fee income, maintainer incentives and upkeep cost (oldest first). */
+export function outlookOf(at: Date, windows: { from: Date; to: Date; fee: bigint; incentives: bigint; cost: bigint | null }[]): Outlook {
+  const periods: OutlookPeriod[] = windows.map(({ from, to, fee, incentives: inc, cost }) => ({
+    from,
+    to,
+    maintainerFeeIncome: fee,
+    maintainerIncentives: inc,
+    maintainerIncome: fee + inc,
+    incomeIfIncentivesStopped: fee,
+    remainingShare: ratio(fee, fee + inc),
+    upkeepCost: cost,
+    maintenanceCoverage: cost === null ? null : ratio(fee, cost),
+  }))
+  return { at, trailingMonths: windows.length, periods, breakEven: breakEven(periods.map((x) => ({ income: x.maintainerFeeIncome, cost: x.upkeepCost }))) }
 }
 
 /** The projection from (income, cost) per window, oldest first; exported for the docs' worked example. */

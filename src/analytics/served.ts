@@ -1,18 +1,23 @@
-// Whole-day answers without a warehouse query. chDB runs one query at a time, so under load every
+// Answers without a full warehouse query. chDB runs one query at a time, so under load every
 // analyst waited behind every other; the serving process instead holds day-level cumulative sums
 // (network, per model, per datanet, per operator, per payout recipient, per contributor, serving
 // cost per model and operator, the ledgers behind liabilities, balances and runway, slashes) and
 // the last stake change per agent and day, and answers a whole-day period (or a time at midnight)
 // in O(keys · log days). Contributor retention keeps, per contributor, the first day of each month
-// they contributed in (exact: a month counts when that day is before the period's end). Distinct counts stay exact and mergeable: for every (day, id)
-// the day the id was last seen before, so the ids of [a, b) that were not seen in [a, d) are
-// counted once each (Σ over days d in [a, b) of #{prev < a}, one binary search per day).
+// they contributed in (exact: a month counts when that day is before the period's end). Distinct
+// counts stay exact and mergeable (src/analytics/day-sums.ts, Distinct).
+//
+// A period that is not whole UTC days is answered from the whole days inside it (memory) and its
+// partial edge days, at most two, read from the facts by the build's own per-day queries narrowed
+// to those hours (src/analytics/day-facts.ts): sums add exactly (bigint), distinct ids of the edge
+// days are united with the held days' ids. Upkeep coverage and the metrics at a time that is not
+// midnight still go to the facts.
 //
 // The sums are read from the facts once (rebuild) and again after every warehouse flush that
 // makes a batch's facts visible (forks included: the sink flushes the fork's deletes too); while a
 // rebuild runs, answers come from the warehouse as before, so an answer is never older than the
-// facts. Partial days always go to the facts. The arithmetic that turns sums into answers is the
-// warehouse path's own (sustainabilityPoint, modelRevenueOf, ...), so both paths give equal answers.
+// facts. The arithmetic that turns sums into answers is the warehouse path's own
+// (sustainabilityPoint, modelRevenueOf, ...), so both paths give equal answers.
 import { concentrationOf } from './exact'
 import { sustainabilityPoint, type SustainabilityPart } from './network'
 import { contributorEarningsOf, datanetRevenueOf, feePolicyHistoryOf, modelRevenueOf, type FeePolicyVersion, type ModelDim } from './breakdown'
@@ -20,7 +25,10 @@ import { decayThreshold, modelDecayOf, retentionOf } from './health'
 import { agentMetricsOf, operatorMetricsOf, type OperatorDim } from './participants'
 import { checkPriceUsd, liabilitiesOf, priceToFeesOf, runwayOf, unlockOverhangOf, type VestingSchedule } from './supply'
 import { upkeepOf, type AssumptionOverrides } from './upkeep'
-import { ACCRUED, DAY_MS, wholeDays, type Row, type Sql } from './sql'
+import { checkTrailing, outlookOf, outlookWindows } from './outlook'
+import { DAY_MS, wholeDays, type Row, type Sql } from './sql'
+import { Cumulative, DayLedger, Distinct, EdgeDistinct, EdgeIds, EdgeSums, lowerBound, spanOf, type DayCounts, type DaySums } from './day-sums'
+import { DAY_FAMILIES, NETWORK, emptyDayFacts, monthStart, readBlockSpans, readDays, timeRanges, type DayFacts, type DayFamily } from './day-facts'
 import type {
   AgentMetrics,
   Concentration,
@@ -32,6 +40,7 @@ import type {
   ModelDecay,
   ModelRevenue,
   OperatorMetrics,
+  Outlook,
   Period,
   PriceToFees,
   RetentionCohort,
@@ -41,127 +50,6 @@ import type {
   UpkeepCoverage,
 } from './types'
 import { logger } from '../util/log'
-
-/** First index in sorted `xs` whose value is >= x. */
-function lowerBound(xs: ArrayLike<number>, x: number): number {
-  let lo = 0
-  let hi = xs.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (xs[mid] < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/** Per key: the days it has rows on and the cumulative sums of its fields up to each of them. */
-class Cumulative {
-  private readonly keys = new Map<string, { days: number[]; cum: bigint[][] }>()
-
-  /** Rows must come in day order per key. */
-  add(key: string, day: number, values: bigint[]): void {
-    let k = this.keys.get(key)
-    if (!k) this.keys.set(key, (k = { days: [], cum: [] }))
-    const last = k.cum[k.cum.length - 1]
-    k.days.push(day)
-    k.cum.push(last ? values.map((v, i) => v + last[i]) : values.slice())
-  }
-
-  /** Sums of the key over days [a, b), or undefined when it has no rows there. */
-  sum(key: string, a: number, b: number): bigint[] | undefined {
-    const k = this.keys.get(key)
-    return k && this.sumOf(k, a, b)
-  }
-
-  private sumOf(k: { days: number[]; cum: bigint[][] }, a: number, b: number): bigint[] | undefined {
-    const i = lowerBound(k.days, a)
-    const j = lowerBound(k.days, b)
-    if (i === j) return undefined
-    const hi = k.cum[j - 1]
-    if (i === 0) return hi
-    const lo = k.cum[i - 1]
-    return hi.map((v, f) => v - lo[f])
-  }
-
-  /** Every key with rows in [a, b) and its sums. */
-  all(a: number, b: number): [string, bigint[]][] {
-    const out: [string, bigint[]][] = []
-    for (const [key, k] of this.keys) {
-      const s = this.sumOf(k, a, b)
-      if (s) out.push([key, s])
-    }
-    return out
-  }
-
-  /** Sums over [a, b) or zeros (the warehouse's sum() of no rows). */
-  sumOr0(key: string, a: number, b: number, width: number): bigint[] {
-    return this.sum(key, a, b) ?? new Array<bigint>(width).fill(0n)
-  }
-
-  get size(): number {
-    let n = 0
-    for (const k of this.keys.values()) n += k.days.length
-    return n
-  }
-}
-
-/** Amounts per key and day, in any order, added to `c` in day order as [rows, amount]. */
-class DayLedger {
-  private readonly m = new Map<string, Map<number, bigint[]>>()
-
-  add(key: string, day: number, amount: bigint, rows = 1n): void {
-    let k = this.m.get(key)
-    if (!k) this.m.set(key, (k = new Map()))
-    const v = k.get(day)
-    if (v) {
-      v[0] += rows
-      v[1] += amount
-    } else k.set(day, [rows, amount])
-  }
-
-  into(c: Cumulative): Cumulative {
-    for (const [key, days] of this.m) for (const d of [...days.keys()].sort((x, y) => x - y)) c.add(key, d, days.get(d)!)
-    return c
-  }
-}
-
-/** Exact distinct ids per scope over any range of days. */
-class Distinct {
-  private readonly scopes = new Map<string, { days: number[]; prev: Int32Array[]; open: number[] }>()
-  private readonly last = new Map<string, number>()
-
-  /** (day, id) pairs of a scope, in day order, each pair once. */
-  add(scope: string, day: number, id: string): void {
-    let s = this.scopes.get(scope)
-    if (!s) this.scopes.set(scope, (s = { days: [], prev: [], open: [] }))
-    if (s.days[s.days.length - 1] !== day) {
-      this.close(s)
-      s.days.push(day)
-    }
-    const key = `${scope}\u0000${id}`
-    s.open.push(this.last.get(key) ?? -1)
-    this.last.set(key, day)
-  }
-
-  private close(s: { prev: Int32Array[]; open: number[]; days: number[] }): void {
-    if (s.days.length > s.prev.length) s.prev.push(Int32Array.from(s.open).sort())
-    s.open = []
-  }
-
-  /** Call once after the last add. */
-  seal(): void {
-    for (const s of this.scopes.values()) this.close(s)
-    this.last.clear()
-  }
-
-  count(scope: string, a: number, b: number): number {
-    const s = this.scopes.get(scope)
-    if (!s) return 0
-    let n = 0
-    for (let i = lowerBound(s.days, a); i < s.days.length && s.days[i] < b; i++) n += lowerBound(s.prev[i], a)
-    return n
-  }
-}
 
 const day = (t: Date) => Math.floor(t.getTime() / DAY_MS)
 const dayText = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10)
@@ -190,49 +78,47 @@ function byAmountThenId(a: { amount: bigint; id: string }, b: { amount: bigint; 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-/** Field lists of each part, in the order they are read and summed (the first is the row count). */
-const NETWORK: Record<SustainabilityPart, string[]> = {
-  inf: ['rows', 'inferences', 'units', 'fees', 'creator', 'contributors', 'infra', 'treasury', 'burn', 'agent'],
-  deployments: ['rows', 'amount'],
-  incentives: ['rows', 'maintainers', 'stakers', 'other'],
-  interest: ['rows', 'interest'],
-  interestPaid: ['rows', 'paid'],
-  unlocks: ['rows', 'amount'],
-  burns: ['rows', 'amount'],
-}
-
-interface Built {
+interface Built extends DayFacts<Distinct> {
   /** the warehouse head (journaled 'done') the sums were read at */
   head: number
-  network: Cumulative
-  payers: Distinct
-  models: Cumulative
-  datanets: Cumulative
-  contributors: Distinct
-  operators: Cumulative
-  recipients: Cumulative
-  /** per contributor: [earning rows (attribution, contributor incentives), attribution, incentives, contributions] */
-  earners: Cumulative
-  /** distinct datanets each contributor contributed to */
-  contributorDatanets: Distinct
-  /** per contributor: the first day they contributed in each month they did, in order */
-  contributorMonths: Map<string, number[]>
+  /** per day with facts: the lowest and highest block of its rows (the edge days' reads are narrowed to it) */
+  blockSpans: Map<number, [string, string]>
+  /** model registrations (epoch ms, deployment fee), in time order: a period's edge days are summed from them */
+  registrations: { t: number; fee: bigint }[]
   /** per (model, operator): [rows, committed CPU µs] and [rows, units, inferences] of batches with none committed */
   serving: Cumulative
   uncommitted: Cumulative
   /** [rows, amount] per ledger key: stake_in / stake_out (principal of stakes not paid out = in − out),
    *  creator_paid, operator_paid, attributed, deposited, withdrawn, in:<address>, out:<address>, released:<schedule> */
   ledger: Cumulative
-  /** [rows, amount, to treasury, burned] */
-  slashes: Cumulative
-  /** per agent: the days it changed stake on and its last change of each (stake after, kind) */
-  agentStakes: Map<string, { days: number[]; stake: string[]; kind: string[] }>
   /** what was settled under each fee-policy version (policy_version, n, fees), over all time */
   settledByPolicy: Row[]
   modelDims: Map<string, ModelDim>
   datanetNames: Map<string, string>
   operatorDims: OperatorDim[]
   builtInMs: number
+}
+
+/** A period's sums: the whole days held in memory, plus its partial edge days read from the facts. */
+interface View {
+  b: Built
+  /** the days the period touches, [d0, d1) */
+  d0: number
+  d1: number
+  /** the day the period ends in (its end is midnight of z, or inside z) */
+  z: number
+  network: DaySums
+  payers: DayCounts
+  models: DaySums
+  datanets: DaySums
+  contributors: DayCounts
+  earners: DaySums
+  contributorDatanets: DayCounts
+  operators: DaySums
+  recipients: DaySums
+  slashes: DaySums
+  /** [midnight of z, to) when the period ends inside a day: the families asked for it, else undefined */
+  endEdge: DayFacts<EdgeIds> | undefined
 }
 
 export interface ServedStatus {
@@ -256,12 +142,24 @@ export class DayAggregates {
   private lastBuildMs = 0
   private stopped = false
   private builds = 0
+  /** a warehouse write is under way (its rows may be half visible): the edge days are not read then */
+  private writing = false
+  /** bumped when a write starts and when it ends: an edge read that spans either is not used */
+  private writes = 0
   private readonly log = logger('served')
 
   constructor(private readonly db: Sql) {}
 
+  /** The warehouse starts writing (a batch, a fork's deletes): partial days go to the facts until it is done. */
+  writeStarted(): void {
+    this.writing = true
+    this.writes++
+  }
+
   /** The warehouse made new facts visible (a batch or a fork): stop answering from memory, rebuild. */
   invalidate(): void {
+    this.writing = false
+    this.writes++
     this.generation++
     this.built = undefined
     if (!this.stopped) void this.rebuild()
@@ -319,77 +217,129 @@ export class DayAggregates {
     }
   }
 
-  /** The sums, when they can answer the period (whole days, built after the last flush). */
+  /** The sums, when they can answer the period from memory alone (whole days, built after the last flush). */
   private ready(p: Period): Built | undefined {
     return wholeDays(p) && p.from < p.to ? this.built : undefined
   }
 
-  sustainability(p: Period, interval: Interval): { totals: SustainabilityPoint; series: SustainabilityPoint[] } | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const a = day(p.from)
-    const z = day(p.to)
+  /**
+   * The period's sums: whole days from memory, and the partial edge days (at most two, one day
+   * each) of the families asked for read from the facts; `toEnd` families are read for
+   * [midnight, to) of the last day only (metrics "before the end" of the period). Undefined when
+   * nothing is built, or a warehouse write began or ended while the edges were read: the held
+   * sums and the edge rows would then not be one state of the facts, so the facts answer.
+   */
+  private async view(p: Period, families: readonly DayFamily[], toEnd: readonly DayFamily[] = []): Promise<View | undefined> {
+    const b = this.built
+    if (!b || !(p.from < p.to)) return undefined
+    const s = spanOf(p)
+    if (!s.edges.length) return this.wholeView(b, s.d0, s.d1)
+    if (this.writing) return undefined
+    const writes = this.writes
+    const edge = emptyDayFacts(() => new EdgeIds())
+    const endEdge = s.endEdge && toEnd.length ? emptyDayFacts(() => new EdgeIds()) : undefined
+    // chDB answers one query at a time: the edge families one after the other (none on a day with no rows)
+    const edges = timeRanges(s.edges, b.blockSpans)
+    if (families.length && edges) await readDays(this.db, edges, families, edge)
+    const end = endEdge && timeRanges([s.endEdge!], b.blockSpans)
+    if (endEdge && end) await readDays(this.db, end, toEnd, endEdge)
+    if (this.built !== b || this.writes !== writes || this.writing) return undefined
+    if (families.includes('network'))
+      for (const e of s.edges) {
+        // deployment fees come from the model registrations (Postgres), held with the sums
+        const regs = b.registrations.filter((r) => r.t >= e.from.getTime() && r.t < e.to.getTime())
+        if (regs.length) edge.network.add('deployments', e.day, [BigInt(regs.length), regs.reduce((x, r) => x + r.fee, 0n)])
+      }
+    const sums = (held: Cumulative, e: Cumulative) => new EdgeSums(held, e, s.a, s.z)
+    const ids = (held: Distinct, e: EdgeIds) => new EdgeDistinct(held, e, s.a, s.z)
+    return {
+      b,
+      d0: s.d0,
+      d1: s.d1,
+      z: s.z,
+      network: sums(b.network, edge.network),
+      payers: ids(b.payers, edge.payers),
+      models: sums(b.models, edge.models),
+      datanets: sums(b.datanets, edge.datanets),
+      contributors: ids(b.contributors, edge.contributors),
+      earners: sums(b.earners, edge.earners),
+      contributorDatanets: ids(b.contributorDatanets, edge.contributorDatanets),
+      operators: sums(b.operators, edge.operators),
+      recipients: sums(b.recipients, edge.recipients),
+      slashes: sums(b.slashes, edge.slashes),
+      endEdge,
+    }
+  }
+
+  /** Whole days [a, z) from memory alone. */
+  private wholeView(b: Built, a: number, z: number): View {
+    return { ...b, b, d0: a, d1: z, z, endEdge: undefined }
+  }
+
+  async sustainability(p: Period, interval: Interval): Promise<{ totals: SustainabilityPoint; series: SustainabilityPoint[] } | undefined> {
+    const v = await this.view(p, ['network'])
+    return v && this.sustainabilityOf(v, interval)
+  }
+
+  private sustainabilityOf(v: View, interval: Interval): { totals: SustainabilityPoint; series: SustainabilityPoint[] } {
     const parts = Object.keys(NETWORK) as SustainabilityPart[]
     const rowOf = (part: SustainabilityPart, from: number, to: number): Row | undefined => {
-      const s = b.network.sum(part, from, to)
+      const s = v.network.sum(part, from, to)
       if (!s || s[0] === 0n) return undefined
       const row: Row = {}
       NETWORK[part].forEach((f, i) => (row[f] = s[i].toString()))
-      if (part === 'inf') row.payers = String(b.payers.count('', from, to))
+      if (part === 'inf') row.payers = String(v.payers.count('', from, to))
       return row
     }
     const series: SustainabilityPoint[] = []
-    for (let s = bucketStart(a, interval); s < z; s = nextBucket(s, interval)) {
-      const from = Math.max(s, a)
-      const to = Math.min(nextBucket(s, interval), z)
+    for (let s = bucketStart(v.d0, interval); s < v.d1; s = nextBucket(s, interval)) {
+      const from = Math.max(s, v.d0)
+      const to = Math.min(nextBucket(s, interval), v.d1)
       const rows = new Map(parts.map((k) => [k, rowOf(k, from, to)]))
       if ([...rows.values()].some(Boolean)) series.push(sustainabilityPoint(dayText(s), (k) => rows.get(k)))
     }
-    const totals = new Map(parts.map((k) => [k, rowOf(k, a, z)]))
-    return { totals: sustainabilityPoint(dayText(a), (k) => totals.get(k) ?? {}), series }
+    const totals = new Map(parts.map((k) => [k, rowOf(k, v.d0, v.d1)]))
+    return { totals: sustainabilityPoint(dayText(v.d0), (k) => totals.get(k) ?? {}), series }
   }
 
-  models(p: Period, limit: number): ModelRevenue[] | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const rows = b.models
-      .all(day(p.from), day(p.to))
+  async models(p: Period, limit: number): Promise<ModelRevenue[] | undefined> {
+    const v = await this.view(p, ['models'])
+    if (!v) return undefined
+    const rows = v.models
+      .all(v.d0, v.d1)
       .map(([id, s]) => ({ id, amount: s[3], s }))
       .sort(byAmountThenId)
       .slice(0, limit)
       .map(({ id, s }) => ({ model_id: id, inferences: s[1].toString(), units: s[2].toString(), fees: s[3].toString(), creator: s[4].toString(), contributors: s[5].toString(), paid: s[6].toString() }))
-    return modelRevenueOf(rows, b.modelDims)
+    return modelRevenueOf(rows, v.b.modelDims)
   }
 
-  datanets(p: Period, limit: number): DatanetRevenue[] | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const a = day(p.from)
-    const z = day(p.to)
-    const rows = b.datanets
-      .all(a, z)
+  async datanets(p: Period, limit: number): Promise<DatanetRevenue[] | undefined> {
+    const v = await this.view(p, ['datanets'])
+    if (!v) return undefined
+    const rows = v.datanets
+      .all(v.d0, v.d1)
       .map(([id, s]) => ({ id, amount: s[1], s }))
       .sort(byAmountThenId)
       .slice(0, limit)
-      .map(({ id, s }) => ({ datanet_id: id, paid: s[1].toString(), payouts: s[2].toString(), contributions: s[3].toString(), people: String(b.contributors.count(id, a, z)) }))
-    return datanetRevenueOf(rows, b.datanetNames)
+      .map(({ id, s }) => ({ datanet_id: id, paid: s[1].toString(), payouts: s[2].toString(), contributions: s[3].toString(), people: String(v.contributors.count(id, v.d0, v.d1)) }))
+    return datanetRevenueOf(rows, v.b.datanetNames)
   }
 
-  operators(p: Period): OperatorMetrics | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
+  async operators(p: Period): Promise<OperatorMetrics | undefined> {
+    const v = await this.view(p, ['operators'])
+    if (!v) return undefined
     // ORDER BY sum(infra_share) DESC, operator_id
-    const rows = b.operators
-      .all(day(p.from), day(p.to))
+    const rows = v.operators
+      .all(v.d0, v.d1)
       .sort(([x, s], [y, t]) => (s[3] !== t[3] ? (s[3] > t[3] ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0))
       .map(([id, s]) => ({ operator_id: id, n: s[1].toString(), fees: s[2].toString(), infra: s[3].toString() }))
-    return operatorMetricsOf(rows, b.operatorDims, p)
+    return operatorMetricsOf(rows, v.b.operatorDims, p)
   }
 
-  concentration(p: Period): Concentration | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    return concentrationOf(b.recipients.all(day(p.from), day(p.to)).map(([, s]) => s[0]))
+  async concentration(p: Period): Promise<Concentration | undefined> {
+    const v = await this.view(p, ['recipients'])
+    return v && concentrationOf(v.recipients.all(v.d0, v.d1).map(([, s]) => s[0]))
   }
 
   /** The sums, when they can answer for a time: midnight UTC, built after the last flush. */
@@ -397,52 +347,51 @@ export class DayAggregates {
     return at.getTime() % DAY_MS === 0 ? this.built : undefined
   }
 
-  agents(p: Period): AgentMetrics | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const a = day(p.from)
-    const z = day(p.to)
-    const inf = b.network.sumOr0('inf', a, z, NETWORK.inf.length)
-    const [n, amount, treasury, burn] = b.slashes.sumOr0('', a, z, 4)
-    const stakes: Row[] = []
-    for (const [agent, s] of b.agentStakes) {
-      const i = lowerBound(s.days, z) - 1
-      if (i >= 0) stakes.push({ agent_id: agent, stake: s.stake[i], kind: s.kind[i] })
+  async agents(p: Period): Promise<AgentMetrics | undefined> {
+    const v = await this.view(p, ['network', 'slashes'], ['agentStakes'])
+    if (!v) return undefined
+    const inf = v.network.sumOr0('inf', v.d0, v.d1, NETWORK.inf.length)
+    const [n, amount, treasury, burn] = v.slashes.sumOr0('', v.d0, v.d1, 4)
+    // stake at the end: each agent's last change on the days before z, or in z before the end
+    const last = new Map<string, Row>()
+    for (const [agent, s] of v.b.agentStakes) {
+      const i = lowerBound(s.days, v.z) - 1
+      if (i >= 0) last.set(agent, { agent_id: agent, stake: s.stake[i], kind: s.kind[i] })
     }
+    for (const [agent, s] of v.endEdge?.agentStakes ?? []) last.set(agent, { agent_id: agent, stake: s.stake[s.stake.length - 1], kind: s.kind[s.kind.length - 1] })
     return agentMetricsOf(
       { agent: inf[9].toString(), gross: inf[3].toString() },
       { n: n.toString(), amount: amount.toString(), treasury: treasury.toString(), burn: burn.toString() },
-      stakes,
+      [...last.values()],
     )
   }
 
-  retention(p: Period): RetentionCohort[] | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const z = day(p.to)
+  async retention(p: Period): Promise<RetentionCohort[] | undefined> {
+    // contributions before the end: whole days before z from memory, [midnight, to) of z from the facts
+    const v = await this.view({ from: new Date(Math.floor(p.from.getTime() / DAY_MS) * DAY_MS), to: p.to }, [], ['contributions'])
+    if (!v) return undefined
     const rows: Row[] = []
-    for (const [who, firstDays] of b.contributorMonths)
-      for (const d of firstDays) {
-        if (d >= z) break
-        rows.push({ contributor_id: who, month: dayText(bucketStart(d, 'month')) })
-      }
+    for (const who of new Set([...v.b.contributorMonths.keys(), ...(v.endEdge?.contributorMonths.keys() ?? [])])) {
+      const months = (v.b.contributorMonths.get(who) ?? []).filter((d) => d < v.z).map(monthStart)
+      for (const d of v.endEdge?.contributorMonths.get(who) ?? []) if (!months.includes(monthStart(d))) months.push(monthStart(d))
+      for (const m of months) rows.push({ contributor_id: who, month: dayText(m) })
+    }
     return retentionOf(rows, p)
   }
 
-  contributors(p: Period, limit: number, contributor?: string): ContributorEarnings[] | undefined {
-    const b = this.ready(p)
-    if (!b) return undefined
-    const a = day(p.from)
-    const z = day(p.to)
+  async contributors(p: Period, limit: number, contributor?: string): Promise<ContributorEarnings[] | undefined> {
+    const v = await this.view(p, ['earners', 'contributions'])
+    if (!v) return undefined
+    const [a, z] = [v.d0, v.d1]
     const only = contributor?.toLowerCase()
     // ORDER BY sum(attribution) DESC, who
-    const rows = (only ? [[only, b.earners.sum(only, a, z)] as const].filter((x): x is readonly [string, bigint[]] => !!x[1]) : b.earners.all(a, z))
+    const rows = (only ? [[only, v.earners.sum(only, a, z)] as const].filter((x): x is readonly [string, bigint[]] => !!x[1]) : v.earners.all(a, z))
       .filter(([, s]) => s[0] > 0n)
       .sort(([x, s], [y, t]) => (s[1] !== t[1] ? (s[1] > t[1] ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0))
       .slice(0, limit)
     const contribs = rows
       .filter(([, s]) => s[3] > 0n)
-      .map(([who, s]) => ({ contributor_id: who, n: s[3].toString(), d: String(b.contributorDatanets.count(who, a, z)) }))
+      .map(([who, s]) => ({ contributor_id: who, n: s[3].toString(), d: String(v.contributorDatanets.count(who, a, z)) }))
     return contributorEarningsOf(
       rows.map(([who, s]) => ({ who, paid: s[1].toString(), incentives: s[2].toString() })),
       contribs,
@@ -526,7 +475,7 @@ export class DayAggregates {
       flows,
       treasuryBalance: this.balance(b, treasury, z),
       distributorBalance: this.balance(b, distributor, z),
-      rewardsEmissions90: this.sustainability({ from: from90, to: at }, 'month')!.totals.rewardsEmissions!,
+      rewardsEmissions90: this.sustainabilityOf(this.wholeView(b, z - 90, z), 'month').totals.rewardsEmissions!,
       liabilities: this.owed(b, z),
     })
   }
@@ -581,6 +530,29 @@ export class DayAggregates {
     }))
   }
 
+  /** The outlook at midnight: each trailing 30-day window is whole days, so every figure comes from the held sums. */
+  async outlook(at: Date, trailing: number): Promise<Outlook | undefined> {
+    checkTrailing(trailing)
+    const b = this.readyAt(at)
+    if (!b) return undefined
+    const windows = outlookWindows(at, trailing)
+    const costs = await Promise.all(windows.map((w) => this.upkeep(w, {})))
+    if (this.built !== b) return undefined
+    return outlookOf(
+      at,
+      windows.map((w, k) => {
+        const inf = b.network.sumOr0('inf', day(w.from), day(w.to), NETWORK.inf.length)
+        return {
+          ...w,
+          // the maintainers' shares: creator, contributors, infrastructure
+          fee: inf[4] + inf[5] + inf[6],
+          incentives: b.network.sumOr0('incentives', day(w.from), day(w.to), NETWORK.incentives.length)[1],
+          cost: costs[k]!.upkeepCost,
+        }
+      }),
+    )
+  }
+
   /** Reads every day's sums from the facts (and the few dimension rows from Postgres). */
   private async read(): Promise<Built> {
     const t0 = Date.now()
@@ -588,118 +560,29 @@ export class DayAggregates {
     const t = (x: string) => db.t(x)
     const D = 'toUInt32(toDate(timestamp)) AS day'
     const [journal] = await db.q(`SELECT toString(ifNull(max(head), -1)) AS head FROM ${t('_sync')} WHERE kind = 'done'`)
-    const network = new Cumulative()
-    const big = (r: Row, names: string[]) => names.map((n) => BigInt(r[n]))
-    // one query per family (chDB answers one at a time anyway); ORDER BY day so sums accumulate in order
-    const inf = await db.q(
-      `SELECT ${D}, toString(count()) AS rows, toString(count()) AS inferences, toString(sum(units)) AS units, toString(sum(fee)) AS fees,
-         toString(sum(creator_share)) AS creator, toString(sum(contributors_share)) AS contributors, toString(sum(infra_share)) AS infra,
-         toString(sum(treasury_share)) AS treasury, toString(sum(burn_share)) AS burn, toString(sumIf(fee, payer_is_agent)) AS agent
-       FROM ${t('inference')} GROUP BY day ORDER BY day`,
-    )
-    for (const r of inf) network.add('inf', Number(r.day), big(r, NETWORK.inf))
-    const others = await db.q(
-      `SELECT * FROM (SELECT 'incentives' AS part, ${D}, toString(count()) AS rows, toString(sumIf(amount, role IN ('creator','contributor','operator'))) AS a,
-         toString(sumIf(amount, role = 'staker')) AS b, toString(sumIf(amount, role NOT IN ('creator','contributor','operator','staker'))) AS c
-       FROM ${t('incentive_payment')} GROUP BY day
-       UNION ALL SELECT 'interest', ${D}, toString(count()), toString(sum(${ACCRUED})), '0', '0' FROM ${t('stake_accrual')} GROUP BY day
-       UNION ALL SELECT 'interestPaid', ${D}, toString(count()), toString(sum(ifNull(interest, 0))), '0', '0' FROM ${t('stake_event')} WHERE kind = 'unstaked' GROUP BY day
-       UNION ALL SELECT 'unlocks', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('vesting_release')} GROUP BY day
-       UNION ALL SELECT 'burns', ${D}, toString(count()), toString(sum(amount)), '0', '0' FROM ${t('burn')} GROUP BY day)
-       ORDER BY part, day`,
-    )
-    for (const r of others) network.add(r.part, Number(r.day), [BigInt(r.rows), BigInt(r.a), BigInt(r.b), BigInt(r.c)].slice(0, NETWORK[r.part as SustainabilityPart].length))
-    const deployments = await db.pg.query<{ day: number; rows: string; amount: string }>(
-      `select floor(extract(epoch from registered_at) / 86400)::int as day, count(*)::text as rows, sum(deployment_fee)::text as amount from model group by 1 order by 1`,
-    )
-    for (const r of deployments.rows) network.add('deployments', r.day, [BigInt(r.rows), BigInt(r.amount)])
-
-    const payers = new Distinct()
-    for (const r of await db.q(`SELECT ${D}, payer_id FROM ${t('inference')} GROUP BY day, payer_id ORDER BY day`)) payers.add('', Number(r.day), r.payer_id)
-    payers.seal()
-
-    // per model: [rows, inferences, units, fees, creator, contributors, attribution paid, infrastructure fees]
-    const models = new Cumulative()
-    for (const r of await db.q(
-      `SELECT model_id, day, toString(sum(rows)) AS rows, toString(sum(n)) AS n, toString(sum(u)) AS u, toString(sum(f)) AS f, toString(sum(c)) AS c, toString(sum(k)) AS k,
-              toString(sum(a)) AS a, toString(sum(i)) AS i FROM (
-         SELECT model_id, ${D}, toUInt64(count()) AS rows, toUInt64(count()) AS n, toUInt256(sum(units)) AS u, toUInt256(sum(fee)) AS f, toUInt256(sum(creator_share)) AS c,
-                toUInt256(sum(contributors_share)) AS k, toUInt256(0) AS a, toUInt256(sum(infra_share)) AS i FROM ${t('inference')} GROUP BY model_id, day
-         UNION ALL
-         SELECT model_id, ${D}, toUInt64(count()), toUInt64(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(0), toUInt256(sum(amount)), toUInt256(0) FROM ${t('attribution_payout')} GROUP BY model_id, day
-       ) GROUP BY model_id, day ORDER BY model_id, day`,
-    ))
-      models.add(r.model_id, Number(r.day), big(r, ['rows', 'n', 'u', 'f', 'c', 'k', 'a', 'i']))
-
-    // per datanet: [rows, attribution paid, payouts, contributions] and the distinct contributors
-    const datanets = new Cumulative()
-    for (const r of await db.q(
-      `SELECT datanet_id, day, toString(sum(rows)) AS rows, toString(sum(a)) AS a, toString(sum(n)) AS n, toString(sum(c)) AS c FROM (
-         SELECT datanet_id, ${D}, toUInt64(count()) AS rows, toUInt256(sum(amount)) AS a, toUInt64(count()) AS n, toUInt64(0) AS c FROM ${t('attribution_payout')} GROUP BY datanet_id, day
-         UNION ALL
-         SELECT datanet_id, ${D}, toUInt64(count()), toUInt256(0), toUInt64(0), toUInt64(count()) FROM ${t('contribution')} GROUP BY datanet_id, day
-       ) GROUP BY datanet_id, day ORDER BY datanet_id, day`,
-    ))
-      datanets.add(r.datanet_id, Number(r.day), big(r, ['rows', 'a', 'n', 'c']))
-    const contributors = new Distinct()
-    for (const r of await db.q(`SELECT datanet_id, ${D}, contributor_id FROM ${t('contribution')} GROUP BY datanet_id, day, contributor_id ORDER BY day`))
-      contributors.add(r.datanet_id, Number(r.day), r.contributor_id)
-    contributors.seal()
-
-    // per operator: [rows, inferences, fees, infrastructure fees, units]
-    const operators = new Cumulative()
-    for (const r of await db.q(
-      `SELECT operator_id, ${D}, toString(count()) AS rows, toString(count()) AS n, toString(sum(fee)) AS f, toString(sum(infra_share)) AS i, toString(sum(units)) AS u
-       FROM ${t('inference')} GROUP BY operator_id, day ORDER BY operator_id, day`,
-    ))
-      operators.add(r.operator_id, Number(r.day), big(r, ['rows', 'n', 'f', 'i', 'u']))
-
-    // per payout recipient: [amount] of attribution, creator and operator payouts
-    const recipients = new Cumulative()
-    for (const r of await db.q(
-      `SELECT who, day, toString(sum(amount)) AS amount FROM (
-         SELECT contributor_id AS who, ${D}, amount FROM ${t('attribution_payout')}
-         UNION ALL SELECT creator_id AS who, ${D}, amount FROM ${t('creator_payout')}
-         UNION ALL SELECT account_id AS who, ${D}, amount FROM ${t('operator_payout')}
-       ) GROUP BY who, day ORDER BY who, day`,
-    ))
-      recipients.add(r.who, Number(r.day), [BigInt(r.amount)])
-
-    // per contributor: what they earned (attribution, contributor incentives) and contributed
-    const earners = new Cumulative()
-    for (const r of await db.q(
-      `SELECT who, day, toString(sum(e)) AS e, toString(sum(a)) AS a, toString(sum(i)) AS i, toString(sum(c)) AS c FROM (
-         SELECT contributor_id AS who, ${D}, toUInt64(count()) AS e, toUInt256(sum(amount)) AS a, toUInt256(0) AS i, toUInt64(0) AS c FROM ${t('attribution_payout')} GROUP BY who, day
-         UNION ALL
-         SELECT recipient_id, ${D}, toUInt64(count()), toUInt256(0), toUInt256(sum(amount)), toUInt64(0) FROM ${t('incentive_payment')} WHERE role = 'contributor' GROUP BY recipient_id, day
-         UNION ALL
-         SELECT contributor_id, ${D}, toUInt64(0), toUInt256(0), toUInt256(0), toUInt64(count()) FROM ${t('contribution')} GROUP BY contributor_id, day
-       ) GROUP BY who, day ORDER BY who, day`,
-    ))
-      earners.add(r.who, Number(r.day), big(r, ['e', 'a', 'i', 'c']))
-    const contributorDatanets = new Distinct()
-    const contributorMonths = new Map<string, number[]>()
-    for (const r of await db.q(`SELECT contributor_id, ${D}, datanet_id FROM ${t('contribution')} GROUP BY contributor_id, day, datanet_id ORDER BY day`)) {
-      const d = Number(r.day)
-      contributorDatanets.add(r.contributor_id, d, r.datanet_id)
-      const months = contributorMonths.get(r.contributor_id) ?? []
-      if (!months.length || bucketStart(months[months.length - 1], 'month') !== bucketStart(d, 'month')) months.push(d)
-      contributorMonths.set(r.contributor_id, months)
-    }
-    contributorDatanets.seal()
+    const days = emptyDayFacts(() => new Distinct())
+    await readDays(db, null, DAY_FAMILIES, days)
+    const blockSpans = await readBlockSpans(db)
+    for (const d of [days.payers, days.contributors, days.contributorDatanets]) d.seal()
+    const registrations = (
+      await db.pg.query<{ t: string; fee: string }>(`select (extract(epoch from registered_at) * 1000)::bigint::text as t, deployment_fee::text as fee from model order by registered_at`)
+    ).rows.map((r) => ({ t: Number(r.t), fee: BigInt(r.fee) }))
+    const deployments = new DayLedger()
+    for (const r of registrations) deployments.add('deployments', Math.floor(r.t / DAY_MS), r.fee)
+    deployments.into(days.network)
 
     // serving compute per (model, operator): committed CPU µs, and the inferences of batches with none committed
     const serving = new Cumulative()
     for (const r of await db.q(
       `SELECT model_id, operator_id, ${D}, toString(count()) AS rows, toString(sum(cpu_micros)) AS cpu FROM ${t('serving_cost')} GROUP BY model_id, operator_id, day ORDER BY model_id, operator_id, day`,
     ))
-      serving.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), big(r, ['rows', 'cpu']))
+      serving.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), [BigInt(r.rows), BigInt(r.cpu)])
     const uncommitted = new Cumulative()
     for (const r of await db.q(
       `SELECT model_id, operator_id, ${D}, toString(count()) AS rows, toString(sum(units)) AS units, toString(count()) AS n FROM ${t('inference')}
        WHERE concat(batch_id, '-', model_id) NOT IN (SELECT id FROM ${t('serving_cost')}) GROUP BY model_id, operator_id, day ORDER BY model_id, operator_id, day`,
     ))
-      uncommitted.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), big(r, ['rows', 'units', 'n']))
+      uncommitted.add(`${r.model_id}\u0000${r.operator_id}`, Number(r.day), [BigInt(r.rows), BigInt(r.units), BigInt(r.n)])
 
     // the ledgers behind liabilities, balances and runway
     const ledger = new DayLedger()
@@ -731,23 +614,6 @@ export class DayAggregates {
     ))
       ledger.add(r.k, Number(r.day), BigInt(r.a), BigInt(r.n))
 
-    const slashes = new Cumulative()
-    for (const r of await db.q(
-      `SELECT ${D}, toString(count()) AS n, toString(sum(amount)) AS amount, toString(sum(to_treasury)) AS treasury, toString(sum(to_burn)) AS burn FROM ${t('slash')} GROUP BY day ORDER BY day`,
-    ))
-      slashes.add('', Number(r.day), big(r, ['n', 'amount', 'treasury', 'burn']))
-    // each agent's last stake change of each day, by (block, id) as the warehouse path's argMax
-    const agentStakes = new Map<string, { days: number[]; stake: string[]; kind: string[] }>()
-    for (const r of await db.q(
-      `SELECT agent_id, ${D}, toString(argMax(stake_after, (block_number, id))) AS stake, argMax(kind, (block_number, id)) AS kind
-       FROM ${t('agent_stake_change')} GROUP BY agent_id, day ORDER BY agent_id, day`,
-    )) {
-      const a = agentStakes.get(r.agent_id) ?? { days: [], stake: [], kind: [] }
-      a.days.push(Number(r.day))
-      a.stake.push(r.stake)
-      a.kind.push(r.kind)
-      agentStakes.set(r.agent_id, a)
-    }
     const settledByPolicy = await db.q(`SELECT policy_version, count() AS n, toString(sum(fee)) AS fees FROM ${t('inference')} GROUP BY policy_version`)
 
     const [modelDims, datanetNames, operatorDims] = await Promise.all([
@@ -756,22 +622,13 @@ export class DayAggregates {
       db.pg.query<OperatorDim>('select id, account_id, active, registered_at, removed_at from operator'),
     ])
     return {
+      ...days,
       head: Number(journal?.head ?? -1),
-      network,
-      payers,
-      models,
-      datanets,
-      contributors,
-      operators,
-      recipients,
-      earners,
-      contributorDatanets,
-      contributorMonths,
+      blockSpans,
+      registrations,
       serving,
       uncommitted,
       ledger: ledger.into(new Cumulative()),
-      slashes,
-      agentStakes,
       settledByPolicy,
       modelDims: new Map(modelDims.rows.map((m) => [m.id, m])),
       datanetNames: new Map(datanetNames.rows.map((d) => [d.id, d.name])),
