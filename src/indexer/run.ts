@@ -125,9 +125,10 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const processor = createProcessor(cfg)
   serveProcessorMetricsOnLoopback(processor, opts.config.chain.prometheusPort)
   retryRpcProtocolErrors(processor)
-  // backfilling: one Postgres transaction per ~5k logs instead of per 10 blocks (only finalized
-  // batches are joined; hot blocks at the head are untouched)
-  if (opts.config.chain.coalesceBatches ?? true) coalesceFinalizedBatches(processor, opts.config.chain.backfillBatchLogs ?? BACKFILL_BATCH_LOGS, 200)
+  // UPKEEP_COALESCE_BATCHES=1 (off by default, see the README): while backfilling, one Postgres
+  // transaction per ~5k logs instead of per 10 blocks (only finalized batches are joined; hot
+  // blocks at the head are untouched)
+  if (opts.config.chain.coalesceBatches) coalesceFinalizedBatches(processor, opts.config.chain.backfillBatchLogs ?? BACKFILL_BATCH_LOGS, 200)
   processor.run(db, async (ctx) => {
     const s = await handler.handle(ctx, ctx.log)
     ctx.log.debug(`batch: ${s.blocks} blocks, ${s.logs} logs (${s.unknown} unknown), ${s.upserted} upserts, ${s.inserted} inserts`)
