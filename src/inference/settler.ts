@@ -12,7 +12,7 @@ import type { SignedCharge } from '../protocol/charge-auth'
 import type { ProtocolView } from './protocol-view'
 import type { InferenceBody, LogRecord, SettlementIntentBody, UsageLog, WeightTuple } from './usage-log'
 import { waitForRpcReceipt, type MinedReceipt } from './tx-receipt'
-import { KeepAliveRpc } from '../chain/rpc'
+import { KeepAliveRpc } from './keepalive-rpc'
 import type { KeyHandle } from '../chain/keys'
 import { ADDRESS, NodeRequestError } from './requests'
 import { keccakBytes } from '../util/hash'
@@ -296,7 +296,7 @@ export class Settler {
    * node's CPU per batch.
    */
   private async send(data: Hex, gas: bigint): Promise<Hex> {
-    const [nonce, block, tip] = await this.rpc.batch<unknown>([
+    const [nonce, block, tip] = await this.rpc.batch([
       { method: 'eth_getTransactionCount', params: [this.o.operator.address, 'pending'] },
       { method: 'eth_getBlockByNumber', params: ['latest', false] },
       { method: 'eth_maxPriorityFeePerGas' },

@@ -1,5 +1,5 @@
 import type { Address, Hex, PublicClient } from 'viem'
-import type { KeepAliveRpc } from '../chain/rpc'
+import type { KeepAliveRpc } from './keepalive-rpc'
 
 /** A mined transaction's receipt: what the node reads of it. */
 export interface MinedReceipt {

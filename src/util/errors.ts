@@ -89,8 +89,6 @@ export class RpcError extends UpkeepError {
     message: string,
     readonly rpcCode?: number,
     options?: { cause?: unknown },
-    /** the JSON-RPC error's data (a contract's revert data) */
-    readonly data?: unknown,
   ) {
     super(message, options)
   }
