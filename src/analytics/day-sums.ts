@@ -57,7 +57,11 @@ export class Cumulative {
     if (!k) this.keys.set(key, (k = { at: [], cum: [], width: values.length }))
     const base = k.cum.length - k.width
     k.at.push(at)
-    for (let f = 0; f < k.width; f++) k.cum.push(base >= 0 ? values[f] + k.cum[base + f] : values[f])
+    for (let f = 0; f < k.width; f++) {
+      const v = values[f]
+      // a field with nothing at this point keeps the previous running sum's bigint (no new one held)
+      k.cum.push(base < 0 ? v : v === 0n ? k.cum[base + f] : v + k.cum[base + f])
+    }
   }
 
   sum(key: string, a: number, b: number): bigint[] | undefined {

@@ -435,7 +435,7 @@ describe('in the serving process, through a reorg', () => {
     await waitForIndexedBlock(db2.url, head.number, head.hash, undefined, 300_000)
     await waitServedAt(urls.served, head.number)
     const day = Math.floor(Number((await devnet.publicClient.getBlock()).timestamp) / 86_400)
-    for (const { p, interval } of [...periods(seed, 4, true, day), ...periods(seed + 1, 2, false, day), ...subDayPeriods(seed + 2, 5, events, day)]) {
+    for (const { p, interval } of [...periods(seed, 3, true, day), ...periods(seed + 1, 1, false, day), ...subDayPeriods(seed + 2, 4, events, day)]) {
       expect(await ask(urls.served, p, interval), `${p.from.toISOString()} – ${p.to.toISOString()} by ${interval}`).toEqual(await ask(urls.facts, p, interval))
     }
     // a flush since the sums were read would have sent the answers to the facts: they were served from memory
