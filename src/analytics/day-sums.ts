@@ -1,8 +1,7 @@
 // The in-memory structures behind the served answers (src/analytics/served.ts): cumulative sums
-// per key and day, exact distinct ids per scope over any range of days, and the views that add a
-// period's partial edge days (read from the facts) to the whole days held in memory.
+// per key and point (a block timestamp in ms, or a day), exact distinct ids per scope over any
+// range of points, and the views that ask them for a period's days clipped to its [from, to).
 import { DAY_MS } from './sql'
-import type { Period } from './types'
 
 /** First index in sorted `xs` whose value is >= x. */
 export function lowerBound(xs: ArrayLike<number>, x: number): number {
@@ -31,24 +30,38 @@ export interface DayCounts {
   count(scope: string, a: number, b: number): number
 }
 
-/** Where (scope, day, id) triples are put: the held Distinct, or a period's edge days. */
+/** Where (scope, point, id) triples are put. */
 export interface IdSink {
-  add(scope: string, day: number, id: string): void
+  add(scope: string, at: number, id: string): void
 }
 
-const plus = (x: bigint[] | undefined, y: bigint[] | undefined): bigint[] | undefined => (x && y ? x.map((v, i) => v + y[i]) : (x ?? y))
+interface Points {
+  /** the points the key has rows at, ascending */
+  at: number[]
+  /** the running sums of its `width` fields up to and including each point, flat: entry i at [i·width, (i+1)·width) */
+  cum: bigint[]
+  width: number
+}
 
-/** Per key: the days it has rows on and the cumulative sums of its fields up to each of them. */
-export class Cumulative implements DaySums {
-  private readonly keys = new Map<string, { days: number[]; cum: bigint[][] }>()
+/**
+ * Per key: the points it has rows at and the running sums of its fields up to each of them, so
+ * the sums over any range of points [a, b) are two binary searches and a subtraction. Points are
+ * whatever the caller adds in (block timestamps in ms, or days); only points with rows are held.
+ */
+export class Cumulative {
+  private readonly keys = new Map<string, Points>()
 
-  /** Rows must come in day order per key. */
-  add(key: string, day: number, values: bigint[]): void {
+  /** Rows must come in point order per key, each point once. */
+  add(key: string, at: number, values: bigint[]): void {
     let k = this.keys.get(key)
-    if (!k) this.keys.set(key, (k = { days: [], cum: [] }))
-    const last = k.cum[k.cum.length - 1]
-    k.days.push(day)
-    k.cum.push(last ? values.map((v, i) => v + last[i]) : values.slice())
+    if (!k) this.keys.set(key, (k = { at: [], cum: [], width: values.length }))
+    const base = k.cum.length - k.width
+    k.at.push(at)
+    for (let f = 0; f < k.width; f++) {
+      const v = values[f]
+      // a field with nothing at this point keeps the previous running sum's bigint (no new one held)
+      k.cum.push(base < 0 ? v : v === 0n ? k.cum[base + f] : v + k.cum[base + f])
+    }
   }
 
   sum(key: string, a: number, b: number): bigint[] | undefined {
@@ -56,14 +69,14 @@ export class Cumulative implements DaySums {
     return k && this.sumOf(k, a, b)
   }
 
-  private sumOf(k: { days: number[]; cum: bigint[][] }, a: number, b: number): bigint[] | undefined {
-    const i = lowerBound(k.days, a)
-    const j = lowerBound(k.days, b)
+  private sumOf(k: Points, a: number, b: number): bigint[] | undefined {
+    const i = lowerBound(k.at, a)
+    const j = lowerBound(k.at, b)
     if (i >= j) return undefined
-    const hi = k.cum[j - 1]
+    const w = k.width
+    const hi = k.cum.slice((j - 1) * w, j * w)
     if (i === 0) return hi
-    const lo = k.cum[i - 1]
-    return hi.map((v, f) => v - lo[f])
+    return hi.map((v, f) => v - k.cum[(i - 1) * w + f])
   }
 
   all(a: number, b: number): [string, bigint[]][] {
@@ -79,14 +92,15 @@ export class Cumulative implements DaySums {
     return this.sum(key, a, b) ?? new Array<bigint>(width).fill(0n)
   }
 
+  /** (key, point) entries held */
   get size(): number {
     let n = 0
-    for (const k of this.keys.values()) n += k.days.length
+    for (const k of this.keys.values()) n += k.at.length
     return n
   }
 }
 
-/** Amounts per key and day, in any order, added to `c` in day order as [rows, amount]. */
+/** Amounts per key and point (a day, or a time in ms), in any order, added to `c` in point order as [rows, amount]. */
 export class DayLedger {
   private readonly m = new Map<string, Map<number, bigint[]>>()
 
@@ -107,148 +121,91 @@ export class DayLedger {
 }
 
 /**
- * Exact distinct ids per scope over any range of days. For every (day, id) the day the id was
- * last seen before, so the ids of [a, b) not seen in [a, d) are counted once each (Σ over days d
- * in [a, b) of #{prev < a}, one binary search per day); and per id the days it was seen on, so a
- * period's edge-day ids can be checked against its whole days.
+ * Exact distinct ids per scope over any range of points. For every (point, id) the point the id
+ * was last seen at before, so the ids of [a, b) not seen in [a, p) are counted once each (Σ over
+ * points p in [a, b) of #{prev < a}, one binary search per point).
  */
-export class Distinct implements DayCounts, IdSink {
-  private readonly scopes = new Map<string, { days: number[]; prev: Int32Array[]; open: number[] }>()
-  private readonly seenOn = new Map<string, number[]>()
+export class Distinct implements IdSink {
+  private readonly scopes = new Map<string, { at: number[]; prev: Float64Array[]; open: number[] }>()
+  /** per scope and id: the last point it was seen at so far */
+  private readonly last = new Map<string, number>()
 
-  /** (day, id) pairs of a scope, in day order, each pair once. */
-  add(scope: string, day: number, id: string): void {
+  /** (point, id) pairs of a scope, in point order, each pair once. */
+  add(scope: string, at: number, id: string): void {
     let s = this.scopes.get(scope)
-    if (!s) this.scopes.set(scope, (s = { days: [], prev: [], open: [] }))
-    if (s.days[s.days.length - 1] !== day) {
+    if (!s) this.scopes.set(scope, (s = { at: [], prev: [], open: [] }))
+    if (s.at[s.at.length - 1] !== at) {
       this.close(s)
-      s.days.push(day)
+      s.at.push(at)
     }
     const key = `${scope}\u0000${id}`
-    const days = this.seenOn.get(key)
-    if (days) {
-      s.open.push(days[days.length - 1])
-      days.push(day)
-    } else {
-      s.open.push(-1)
-      this.seenOn.set(key, [day])
-    }
+    s.open.push(this.last.get(key) ?? -Infinity)
+    this.last.set(key, at)
   }
 
-  private close(s: { prev: Int32Array[]; open: number[]; days: number[] }): void {
-    if (s.days.length > s.prev.length) s.prev.push(Int32Array.from(s.open).sort())
+  private close(s: { prev: Float64Array[]; open: number[]; at: number[] }): void {
+    if (s.at.length > s.prev.length) s.prev.push(Float64Array.from(s.open).sort())
     s.open = []
   }
 
   /** Call once after the last add. */
   seal(): void {
     for (const s of this.scopes.values()) this.close(s)
+    this.last.clear()
   }
 
   count(scope: string, a: number, b: number): number {
     const s = this.scopes.get(scope)
     if (!s) return 0
     let n = 0
-    for (let i = lowerBound(s.days, a); i < s.days.length && s.days[i] < b; i++) n += lowerBound(s.prev[i], a)
+    for (let i = lowerBound(s.at, a); i < s.at.length && s.at[i] < b; i++) n += lowerBound(s.prev[i], a)
     return n
   }
 
-  /** Whether the scope saw `id` on a day in [a, b). */
-  seen(scope: string, id: string, a: number, b: number): boolean {
-    const days = this.seenOn.get(`${scope}\u0000${id}`)
-    if (!days) return false
-    const i = lowerBound(days, a)
-    return i < days.length && days[i] < b
+  /** (scope, point) entries held */
+  get size(): number {
+    let n = 0
+    for (const s of this.scopes.values()) n += s.at.length
+    return n
   }
 }
 
-/** The ids seen on a period's edge days, per scope and day. */
-export class EdgeIds implements IdSink {
-  readonly scopes = new Map<string, Map<number, string[]>>()
-
-  add(scope: string, day: number, id: string): void {
-    let s = this.scopes.get(scope)
-    if (!s) this.scopes.set(scope, (s = new Map()))
-    const ids = s.get(day)
-    if (ids) ids.push(id)
-    else s.set(day, [id])
-  }
-}
-
-/** A period as days: whole days from memory, at most two partial (edge) days from the facts. */
-export interface Span {
-  /** the days the period touches, [d0, d1) */
-  d0: number
-  d1: number
-  /** the whole days inside it, [a, z) (none when a >= z); z is also the day the period ends in */
-  a: number
-  z: number
-  /** the partial days: each [from, to) inside one day, in day order */
-  edges: { day: number; from: Date; to: Date }[]
-  /** [midnight of z, to) when the period ends inside a day: what "before the end" adds to the days before z */
-  endEdge: { day: number; from: Date; to: Date } | undefined
-}
-
-export function spanOf(p: Period): Span {
-  const f = p.from.getTime()
-  const t = p.to.getTime()
-  const a = Math.ceil(f / DAY_MS)
-  const z = Math.floor(t / DAY_MS)
-  const edges: Span['edges'] = []
-  if (f % DAY_MS) edges.push({ day: Math.floor(f / DAY_MS), from: p.from, to: new Date(Math.min(t, a * DAY_MS)) })
-  // when both ends are in one day the edge above is the whole period
-  const endEdge = t % DAY_MS ? { day: z, from: new Date(z * DAY_MS), to: p.to } : undefined
-  if (endEdge && z * DAY_MS >= f) edges.push(endEdge)
-  return { d0: Math.floor(f / DAY_MS), d1: Math.ceil(t / DAY_MS), a, z, edges, endEdge }
-}
-
-/** Whole days [a, z) from memory and the edge days' sums (days outside [a, z)) read from the facts. */
-export class EdgeSums implements DaySums {
+/**
+ * Sums held per block timestamp (ms), asked by days: days [x, y) of a period [from, to) are the
+ * times [max(x·day, from), min(y·day, to)). A period that is not whole days is thereby answered
+ * from memory exactly as its whole days are: its partial first and last days are the rows with
+ * timestamps in the period's part of them.
+ */
+export class Clipped implements DaySums, DayCounts {
   constructor(
-    private readonly held: DaySums,
-    private readonly edge: Cumulative,
-    private readonly a: number,
-    private readonly z: number,
+    private readonly held: { sum?: Cumulative['sum']; all?: Cumulative['all']; count?: Distinct['count'] },
+    private readonly from = -Infinity,
+    private readonly to = Infinity,
   ) {}
 
+  private lo(x: number): number {
+    return Math.max(x * DAY_MS, this.from)
+  }
+  private hi(y: number): number {
+    return Math.min(y * DAY_MS, this.to)
+  }
+
   sum(key: string, x: number, y: number): bigint[] | undefined {
-    const lo = Math.max(x, this.a)
-    const hi = Math.min(y, this.z)
-    return plus(lo < hi ? this.held.sum(key, lo, hi) : undefined, this.edge.sum(key, x, y))
+    const [a, b] = [this.lo(x), this.hi(y)]
+    return a < b ? this.held.sum!(key, a, b) : undefined
   }
 
   all(x: number, y: number): [string, bigint[]][] {
-    const lo = Math.max(x, this.a)
-    const hi = Math.min(y, this.z)
-    const m = new Map(lo < hi ? this.held.all(lo, hi) : [])
-    for (const [k, s] of this.edge.all(x, y)) m.set(k, plus(m.get(k), s)!)
-    return [...m]
+    const [a, b] = [this.lo(x), this.hi(y)]
+    return a < b ? this.held.all!(a, b) : []
   }
 
   sumOr0(key: string, x: number, y: number, width: number): bigint[] {
     return this.sum(key, x, y) ?? new Array<bigint>(width).fill(0n)
   }
-}
-
-/** Distinct ids of the whole days [a, z) held in memory united with the edge days' ids. */
-export class EdgeDistinct implements DayCounts {
-  constructor(
-    private readonly held: Distinct,
-    private readonly edge: EdgeIds,
-    private readonly a: number,
-    private readonly z: number,
-  ) {}
 
   count(scope: string, x: number, y: number): number {
-    const lo = Math.max(x, this.a)
-    const hi = Math.min(y, this.z)
-    const whole = lo < hi
-    const n = whole ? this.held.count(scope, lo, hi) : 0
-    const extra = new Set<string>()
-    for (const [d, ids] of this.edge.scopes.get(scope) ?? []) {
-      if (d < x || d >= y) continue
-      for (const id of ids) if (!(whole && this.held.seen(scope, id, lo, hi))) extra.add(id)
-    }
-    return n + extra.size
+    const [a, b] = [this.lo(x), this.hi(y)]
+    return a < b ? this.held.count!(scope, a, b) : 0
   }
 }

@@ -16,9 +16,9 @@
 // governance.ts block range, the month's changes, self-paid traffic
 // upkeep.ts     upkeep cost with provenance, maintenance coverage, margins, real yield
 // coverage.ts   which contracts each metric needs: on a partial network, null with the reason
-// served.ts     whole-day periods (and times at midnight) from day-level sums held in memory, other
-//               periods from those plus their partial edge days (day-sums.ts, day-facts.ts);
-//               blockRange and changes (the monthly report's provenance) still read the facts
+// served.ts     any period (and times at midnight) from sums held in memory per block timestamp
+//               (day-sums.ts, day-facts.ts); upkeep of a period that is not whole days, times
+//               inside a day, blockRange and changes (the monthly report's provenance) read the facts
 // wash.ts       wash-trading signal per operator (payers it funded)
 // outlook.ts    if incentives stopped; break-even projection
 // whatif.ts     governance what-ifs: the period replayed under another split or price
@@ -63,11 +63,8 @@ export class Metrics {
       this.served = served
       // the warehouse flushed a batch (or a fork) in this process: the held sums are stale
       const off = w.onFlushed(() => served.invalidate())
-      // a write under way: partial days wait for the flush (the held sums still answer whole days)
-      const offWriting = w.onWriting(() => served.writeStarted())
       this.unsubscribe = () => {
         off()
-        offWriting()
         served.stop()
       }
       void served.rebuild()

@@ -1,17 +1,15 @@
-// Answers without a full warehouse query. chDB runs one query at a time, so under load every
-// analyst waited behind every other; the serving process instead holds day-level cumulative sums
-// (network, per model, per datanet, per operator, per payout recipient, per contributor, serving
-// cost per model and operator, the ledgers behind liabilities, balances and runway, slashes) and
-// the last stake change per agent and day, and answers a whole-day period (or a time at midnight)
-// in O(keys · log days). Contributor retention keeps, per contributor, the first day of each month
-// they contributed in (exact: a month counts when that day is before the period's end). Distinct
-// counts stay exact and mergeable (src/analytics/day-sums.ts, Distinct).
-//
-// A period that is not whole UTC days is answered from the whole days inside it (memory) and its
-// partial edge days, at most two, read from the facts by the build's own per-day queries narrowed
-// to those hours (src/analytics/day-facts.ts): sums add exactly (bigint), distinct ids of the edge
-// days are united with the held days' ids. Upkeep coverage and the metrics at a time that is not
-// midnight still go to the facts.
+// Answers without a warehouse query. chDB runs one query at a time, so under load every analyst
+// waited behind every other; the serving process instead holds running sums per block timestamp
+// (network, per model, per datanet, per operator, per payout recipient, per contributor, slashes:
+// only the timestamps with rows, so memory follows the events, not the blocks), exact distinct ids
+// per timestamp (payers, contributors per datanet, datanets per contributor), the last stake change
+// per agent and timestamp, and per contributor the time of their first contribution in each month
+// (a month counts when that time is before the period's end). Any period, whole days or not, is
+// answered from memory: its days [x, y) are the times [max(x, from), min(y, to)), each sum two
+// binary searches and a subtraction (bigint, exact), each distinct count exact over that range
+// (src/analytics/day-sums.ts). Serving cost per model and operator and the ledgers behind
+// liabilities, balances and runway are held per day: upkeep coverage of a period that is not
+// whole days, and the metrics at a time that is not midnight, still go to the facts.
 //
 // The sums are read from the facts once (rebuild) and again after every warehouse flush that
 // makes a batch's facts visible (forks included: the sink flushes the fork's deletes too); while a
@@ -27,8 +25,8 @@ import { checkPriceUsd, liabilitiesOf, priceToFeesOf, runwayOf, unlockOverhangOf
 import { upkeepOf, type AssumptionOverrides } from './upkeep'
 import { checkTrailing, outlookOf, outlookWindows } from './outlook'
 import { DAY_MS, wholeDays, type Row, type Sql } from './sql'
-import { Cumulative, DayLedger, Distinct, EdgeDistinct, EdgeIds, EdgeSums, lowerBound, spanOf, type DayCounts, type DaySums } from './day-sums'
-import { DAY_FAMILIES, NETWORK, emptyDayFacts, monthStart, readBlockSpans, readDays, timeRanges, type DayFacts, type DayFamily } from './day-facts'
+import { Clipped, Cumulative, DayLedger, Distinct, lowerBound, type DayCounts, type DaySums } from './day-sums'
+import { DAY_FAMILIES, NETWORK, emptyDayFacts, monthStart, readDays, type DayFacts } from './day-facts'
 import type {
   AgentMetrics,
   Concentration,
@@ -78,13 +76,13 @@ function byAmountThenId(a: { amount: bigint; id: string }, b: { amount: bigint; 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-interface Built extends DayFacts<Distinct> {
+interface Built {
   /** the warehouse head (journaled 'done') the sums were read at */
   head: number
-  /** per day with facts: the lowest and highest block of its rows (the edge days' reads are narrowed to it) */
-  blockSpans: Map<number, [string, string]>
-  /** model registrations (epoch ms, deployment fee), in time order: a period's edge days are summed from them */
-  registrations: { t: number; fee: bigint }[]
+  /** the families per block timestamp (ms); network's deployments are the model registrations (Postgres) */
+  held: DayFacts<Distinct>
+  /** network, models and operators by whole days (for the metrics at midnight and whole-day upkeep) */
+  days: { network: DaySums; models: DaySums; operators: DaySums }
   /** per (model, operator): [rows, committed CPU µs] and [rows, units, inferences] of batches with none committed */
   serving: Cumulative
   uncommitted: Cumulative
@@ -99,14 +97,14 @@ interface Built extends DayFacts<Distinct> {
   builtInMs: number
 }
 
-/** A period's sums: the whole days held in memory, plus its partial edge days read from the facts. */
+/** A period's sums: the families asked by days, each day clipped to the period's [from, to). */
 interface View {
   b: Built
   /** the days the period touches, [d0, d1) */
   d0: number
   d1: number
-  /** the day the period ends in (its end is midnight of z, or inside z) */
-  z: number
+  /** the period's end (ms) */
+  to: number
   network: DaySums
   payers: DayCounts
   models: DaySums
@@ -117,8 +115,6 @@ interface View {
   operators: DaySums
   recipients: DaySums
   slashes: DaySums
-  /** [midnight of z, to) when the period ends inside a day: the families asked for it, else undefined */
-  endEdge: DayFacts<EdgeIds> | undefined
 }
 
 export interface ServedStatus {
@@ -126,7 +122,7 @@ export interface ServedStatus {
   ready: boolean
   /** the warehouse head the day aggregates were read at, null before the first build */
   head: number | null
-  /** day-key entries held */
+  /** (key, timestamp) and (key, day) entries held */
   entries: number
   buildMs: number | null
   /** builds completed so far (each follows a warehouse flush) */
@@ -142,24 +138,17 @@ export class DayAggregates {
   private lastBuildMs = 0
   private stopped = false
   private builds = 0
-  /** a warehouse write is under way (its rows may be half visible): the edge days are not read then */
-  private writing = false
-  /** bumped when a write starts and when it ends: an edge read that spans either is not used */
-  private writes = 0
   private readonly log = logger('served')
 
   constructor(private readonly db: Sql) {}
 
-  /** The warehouse starts writing (a batch, a fork's deletes): partial days go to the facts until it is done. */
-  writeStarted(): void {
-    this.writing = true
-    this.writes++
+  /** Warehouse queries made through this process's query context so far (builds, and any answer that needed one). */
+  get warehouseQueries(): number {
+    return this.db.queries
   }
 
   /** The warehouse made new facts visible (a batch or a fork): stop answering from memory, rebuild. */
   invalidate(): void {
-    this.writing = false
-    this.writes++
     this.generation++
     this.built = undefined
     if (!this.stopped) void this.rebuild()
@@ -208,9 +197,13 @@ export class DayAggregates {
       ready: !!b,
       head: b?.head ?? null,
       entries: b
-        ? [b.network, b.models, b.datanets, b.operators, b.recipients, b.earners, b.serving, b.uncommitted, b.ledger, b.slashes].reduce((n, c) => n + c.size, 0) +
-          [...b.agentStakes.values()].reduce((n, a) => n + a.days.length, 0) +
-          [...b.contributorMonths.values()].reduce((n, m) => n + m.length, 0)
+        ? [b.held.network, b.held.models, b.held.datanets, b.held.operators, b.held.recipients, b.held.earners, b.serving, b.uncommitted, b.ledger, b.held.slashes].reduce(
+            (n, c) => n + c.size,
+            0,
+          ) +
+          [b.held.payers, b.held.contributors, b.held.contributorDatanets].reduce((n, d) => n + d.size, 0) +
+          [...b.held.agentStakes.values()].reduce((n, a) => n + a.at.length, 0) +
+          [...b.held.contributorMonths.values()].reduce((n, m) => n + m.length, 0)
         : 0,
       buildMs: b?.builtInMs ?? null,
       builds: this.builds,
@@ -222,62 +215,41 @@ export class DayAggregates {
     return wholeDays(p) && p.from < p.to ? this.built : undefined
   }
 
-  /**
-   * The period's sums: whole days from memory, and the partial edge days (at most two, one day
-   * each) of the families asked for read from the facts; `toEnd` families are read for
-   * [midnight, to) of the last day only (metrics "before the end" of the period). Undefined when
-   * nothing is built, or a warehouse write began or ended while the edges were read: the held
-   * sums and the edge rows would then not be one state of the facts, so the facts answer.
-   */
-  private async view(p: Period, families: readonly DayFamily[], toEnd: readonly DayFamily[] = []): Promise<View | undefined> {
+  /** The period's sums from memory (undefined when nothing is built). */
+  private view(p: Period): View | undefined {
     const b = this.built
-    if (!b || !(p.from < p.to)) return undefined
-    const s = spanOf(p)
-    if (!s.edges.length) return this.wholeView(b, s.d0, s.d1)
-    if (this.writing) return undefined
-    const writes = this.writes
-    const edge = emptyDayFacts(() => new EdgeIds())
-    const endEdge = s.endEdge && toEnd.length ? emptyDayFacts(() => new EdgeIds()) : undefined
-    // chDB answers one query at a time: the edge families one after the other (none on a day with no rows)
-    const edges = timeRanges(s.edges, b.blockSpans)
-    if (families.length && edges) await readDays(this.db, edges, families, edge)
-    const end = endEdge && timeRanges([s.endEdge!], b.blockSpans)
-    if (endEdge && end) await readDays(this.db, end, toEnd, endEdge)
-    if (this.built !== b || this.writes !== writes || this.writing) return undefined
-    if (families.includes('network'))
-      for (const e of s.edges) {
-        // deployment fees come from the model registrations (Postgres), held with the sums
-        const regs = b.registrations.filter((r) => r.t >= e.from.getTime() && r.t < e.to.getTime())
-        if (regs.length) edge.network.add('deployments', e.day, [BigInt(regs.length), regs.reduce((x, r) => x + r.fee, 0n)])
-      }
-    const sums = (held: Cumulative, e: Cumulative) => new EdgeSums(held, e, s.a, s.z)
-    const ids = (held: Distinct, e: EdgeIds) => new EdgeDistinct(held, e, s.a, s.z)
+    return b && p.from < p.to ? this.viewOf(b, p.from.getTime(), p.to.getTime()) : undefined
+  }
+
+  /** The families over [from, to) (ms), asked by days. */
+  private viewOf(b: Built, from: number, to: number): View {
+    const h = b.held
+    const c = (x: Cumulative | Distinct) => new Clipped(x, from, to)
     return {
       b,
-      d0: s.d0,
-      d1: s.d1,
-      z: s.z,
-      network: sums(b.network, edge.network),
-      payers: ids(b.payers, edge.payers),
-      models: sums(b.models, edge.models),
-      datanets: sums(b.datanets, edge.datanets),
-      contributors: ids(b.contributors, edge.contributors),
-      earners: sums(b.earners, edge.earners),
-      contributorDatanets: ids(b.contributorDatanets, edge.contributorDatanets),
-      operators: sums(b.operators, edge.operators),
-      recipients: sums(b.recipients, edge.recipients),
-      slashes: sums(b.slashes, edge.slashes),
-      endEdge,
+      d0: Math.floor(from / DAY_MS),
+      d1: Math.ceil(to / DAY_MS),
+      to,
+      network: c(h.network),
+      payers: c(h.payers),
+      models: c(h.models),
+      datanets: c(h.datanets),
+      contributors: c(h.contributors),
+      earners: c(h.earners),
+      contributorDatanets: c(h.contributorDatanets),
+      operators: c(h.operators),
+      recipients: c(h.recipients),
+      slashes: c(h.slashes),
     }
   }
 
-  /** Whole days [a, z) from memory alone. */
+  /** Whole days [a, z). */
   private wholeView(b: Built, a: number, z: number): View {
-    return { ...b, b, d0: a, d1: z, z, endEdge: undefined }
+    return this.viewOf(b, a * DAY_MS, z * DAY_MS)
   }
 
   async sustainability(p: Period, interval: Interval): Promise<{ totals: SustainabilityPoint; series: SustainabilityPoint[] } | undefined> {
-    const v = await this.view(p, ['network'])
+    const v = this.view(p)
     return v && this.sustainabilityOf(v, interval)
   }
 
@@ -303,7 +275,7 @@ export class DayAggregates {
   }
 
   async models(p: Period, limit: number): Promise<ModelRevenue[] | undefined> {
-    const v = await this.view(p, ['models'])
+    const v = this.view(p)
     if (!v) return undefined
     const rows = v.models
       .all(v.d0, v.d1)
@@ -315,7 +287,7 @@ export class DayAggregates {
   }
 
   async datanets(p: Period, limit: number): Promise<DatanetRevenue[] | undefined> {
-    const v = await this.view(p, ['datanets'])
+    const v = this.view(p)
     if (!v) return undefined
     const rows = v.datanets
       .all(v.d0, v.d1)
@@ -327,7 +299,7 @@ export class DayAggregates {
   }
 
   async operators(p: Period): Promise<OperatorMetrics | undefined> {
-    const v = await this.view(p, ['operators'])
+    const v = this.view(p)
     if (!v) return undefined
     // ORDER BY sum(infra_share) DESC, operator_id
     const rows = v.operators
@@ -338,7 +310,7 @@ export class DayAggregates {
   }
 
   async concentration(p: Period): Promise<Concentration | undefined> {
-    const v = await this.view(p, ['recipients'])
+    const v = this.view(p)
     return v && concentrationOf(v.recipients.all(v.d0, v.d1).map(([, s]) => s[0]))
   }
 
@@ -348,39 +320,36 @@ export class DayAggregates {
   }
 
   async agents(p: Period): Promise<AgentMetrics | undefined> {
-    const v = await this.view(p, ['network', 'slashes'], ['agentStakes'])
+    const v = this.view(p)
     if (!v) return undefined
     const inf = v.network.sumOr0('inf', v.d0, v.d1, NETWORK.inf.length)
     const [n, amount, treasury, burn] = v.slashes.sumOr0('', v.d0, v.d1, 4)
-    // stake at the end: each agent's last change on the days before z, or in z before the end
-    const last = new Map<string, Row>()
-    for (const [agent, s] of v.b.agentStakes) {
-      const i = lowerBound(s.days, v.z) - 1
-      if (i >= 0) last.set(agent, { agent_id: agent, stake: s.stake[i], kind: s.kind[i] })
+    // stake at the end: each agent's last change before it
+    const last: Row[] = []
+    for (const [agent, s] of v.b.held.agentStakes) {
+      const i = lowerBound(s.at, v.to) - 1
+      if (i >= 0) last.push({ agent_id: agent, stake: s.stake[i], kind: s.kind[i] })
     }
-    for (const [agent, s] of v.endEdge?.agentStakes ?? []) last.set(agent, { agent_id: agent, stake: s.stake[s.stake.length - 1], kind: s.kind[s.kind.length - 1] })
     return agentMetricsOf(
       { agent: inf[9].toString(), gross: inf[3].toString() },
       { n: n.toString(), amount: amount.toString(), treasury: treasury.toString(), burn: burn.toString() },
-      [...last.values()],
+      last,
     )
   }
 
   async retention(p: Period): Promise<RetentionCohort[] | undefined> {
-    // contributions before the end: whole days before z from memory, [midnight, to) of z from the facts
-    const v = await this.view({ from: new Date(Math.floor(p.from.getTime() / DAY_MS) * DAY_MS), to: p.to }, [], ['contributions'])
-    if (!v) return undefined
+    // the months each contributor contributed in before the end: their first contribution in it is before it
+    const b = this.built
+    if (!b || !(p.from < p.to)) return undefined
+    const to = p.to.getTime()
     const rows: Row[] = []
-    for (const who of new Set([...v.b.contributorMonths.keys(), ...(v.endEdge?.contributorMonths.keys() ?? [])])) {
-      const months = (v.b.contributorMonths.get(who) ?? []).filter((d) => d < v.z).map(monthStart)
-      for (const d of v.endEdge?.contributorMonths.get(who) ?? []) if (!months.includes(monthStart(d))) months.push(monthStart(d))
-      for (const m of months) rows.push({ contributor_id: who, month: dayText(m) })
-    }
+    for (const [who, firsts] of b.held.contributorMonths)
+      for (let i = 0; i < firsts.length && firsts[i] < to; i++) rows.push({ contributor_id: who, month: dayText(monthStart(firsts[i])) })
     return retentionOf(rows, p)
   }
 
   async contributors(p: Period, limit: number, contributor?: string): Promise<ContributorEarnings[] | undefined> {
-    const v = await this.view(p, ['earners', 'contributions'])
+    const v = this.view(p)
     if (!v) return undefined
     const [a, z] = [v.d0, v.d1]
     const only = contributor?.toLowerCase()
@@ -413,9 +382,9 @@ export class DayAggregates {
     if (!b) return undefined
     const z = day(at)
     const rows: Row[] = []
-    for (const [id] of b.models.all(z - 60, z)) {
-      const last = b.models.sumOr0(id, z - 30, z, 8)
-      const prev = b.models.sumOr0(id, z - 60, z - 30, 8)
+    for (const [id] of b.days.models.all(z - 60, z)) {
+      const last = b.days.models.sumOr0(id, z - 30, z, 8)
+      const prev = b.days.models.sumOr0(id, z - 60, z - 30, 8)
       // models with inferences in the 60 days (attribution payouts alone do not list a model)
       if (last[1] + prev[1] === 0n) continue
       rows.push({ model_id: id, last30: last[3].toString(), prev30: prev[3].toString(), ulast30: last[2].toString(), uprev30: prev[2].toString() })
@@ -440,7 +409,7 @@ export class DayAggregates {
   }
 
   private owed(b: Built, z: number): Liabilities {
-    const inf = b.network.sumOr0('inf', 0, z, NETWORK.inf.length)
+    const inf = b.days.network.sumOr0('inf', 0, z, NETWORK.inf.length)
     const x = (key: string) => this.before(b, key, z).toString()
     return liabilitiesOf(
       {
@@ -493,7 +462,7 @@ export class DayAggregates {
       const r = now.ledger.sum(`released:${s.id}`, 0, z)
       if (r) released.set(s.id, r[1])
     }
-    return unlockOverhangOf(schedules.rows, released, now.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3], at)
+    return unlockOverhangOf(schedules.rows, released, now.days.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3], at)
   }
 
   priceToFees(at: Date, priceUsd: string): PriceToFees | undefined {
@@ -501,7 +470,7 @@ export class DayAggregates {
     const b = this.readyAt(at)
     if (!b) return undefined
     const z = day(at)
-    return priceToFeesOf(priceUsd, b.network.sumOr0('burns', 0, z, 2)[1], b.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3])
+    return priceToFeesOf(priceUsd, b.days.network.sumOr0('burns', 0, z, 2)[1], b.days.network.sumOr0('inf', z - 30, z, NETWORK.inf.length)[3])
   }
 
   upkeep(p: Period, overrides: AssumptionOverrides): Promise<UpkeepCoverage> | undefined {
@@ -512,11 +481,11 @@ export class DayAggregates {
     const split = (key: string) => key.split('\u0000')
     return upkeepOf(this.db, p, overrides, async () => ({
       // models with inferences in the period (attribution payouts alone do not list a model)
-      usage: b.models
+      usage: b.days.models
         .all(a, z)
         .filter(([, s]) => s[1] > 0n)
         .map(([id, s]) => ({ model_id: id, units: s[2].toString(), income: (s[4] + s[5]).toString(), creator: s[4].toString(), contributors: s[5].toString(), infra: s[7].toString() })),
-      byOperator: b.operators
+      byOperator: b.days.operators
         .all(a, z)
         .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
         .map(([id, s]) => ({ operator_id: id, units: s[4].toString(), infra: s[3].toString() })),
@@ -524,8 +493,8 @@ export class DayAggregates {
       fallback: b.uncommitted.all(a, z).map(([k, s]) => ({ model_id: split(k)[0], operator_id: split(k)[1], units: s[1].toString(), n: s[2].toString() })),
       owed: this.owed(b, z),
       stakers: {
-        interest: b.network.sumOr0('interest', a, z, NETWORK.interest.length)[1].toString(),
-        emissions: b.network.sumOr0('incentives', a, z, NETWORK.incentives.length)[2].toString(),
+        interest: b.days.network.sumOr0('interest', a, z, NETWORK.interest.length)[1].toString(),
+        emissions: b.days.network.sumOr0('incentives', a, z, NETWORK.incentives.length)[2].toString(),
       },
     }))
   }
@@ -541,12 +510,12 @@ export class DayAggregates {
     return outlookOf(
       at,
       windows.map((w, k) => {
-        const inf = b.network.sumOr0('inf', day(w.from), day(w.to), NETWORK.inf.length)
+        const inf = b.days.network.sumOr0('inf', day(w.from), day(w.to), NETWORK.inf.length)
         return {
           ...w,
           // the maintainers' shares: creator, contributors, infrastructure
           fee: inf[4] + inf[5] + inf[6],
-          incentives: b.network.sumOr0('incentives', day(w.from), day(w.to), NETWORK.incentives.length)[1],
+          incentives: b.days.network.sumOr0('incentives', day(w.from), day(w.to), NETWORK.incentives.length)[1],
           cost: costs[k]!.upkeepCost,
         }
       }),
@@ -560,16 +529,14 @@ export class DayAggregates {
     const t = (x: string) => db.t(x)
     const D = 'toUInt32(toDate(timestamp)) AS day'
     const [journal] = await db.q(`SELECT toString(ifNull(max(head), -1)) AS head FROM ${t('_sync')} WHERE kind = 'done'`)
-    const days = emptyDayFacts(() => new Distinct())
-    await readDays(db, null, DAY_FAMILIES, days)
-    const blockSpans = await readBlockSpans(db)
-    for (const d of [days.payers, days.contributors, days.contributorDatanets]) d.seal()
-    const registrations = (
-      await db.pg.query<{ t: string; fee: string }>(`select (extract(epoch from registered_at) * 1000)::bigint::text as t, deployment_fee::text as fee from model order by registered_at`)
-    ).rows.map((r) => ({ t: Number(r.t), fee: BigInt(r.fee) }))
+    const held = emptyDayFacts(() => new Distinct())
+    await readDays(db, DAY_FAMILIES, held)
+    for (const d of [held.payers, held.contributors, held.contributorDatanets]) d.seal()
+    // deployment fees at the time of each model's registration (Postgres)
     const deployments = new DayLedger()
-    for (const r of registrations) deployments.add('deployments', Math.floor(r.t / DAY_MS), r.fee)
-    deployments.into(days.network)
+    for (const r of (await db.pg.query<{ t: string; fee: string }>(`select (extract(epoch from registered_at) * 1000)::bigint::text as t, deployment_fee::text as fee from model`)).rows)
+      deployments.add('deployments', Number(r.t), BigInt(r.fee))
+    deployments.into(held.network)
 
     // serving compute per (model, operator): committed CPU µs, and the inferences of batches with none committed
     const serving = new Cumulative()
@@ -622,10 +589,9 @@ export class DayAggregates {
       db.pg.query<OperatorDim>('select id, account_id, active, registered_at, removed_at from operator'),
     ])
     return {
-      ...days,
       head: Number(journal?.head ?? -1),
-      blockSpans,
-      registrations,
+      held,
+      days: { network: new Clipped(held.network), models: new Clipped(held.models), operators: new Clipped(held.operators) },
       serving,
       uncommitted,
       ledger: ledger.into(new Cumulative()),

@@ -13,6 +13,8 @@ export type Row = Record<string, string>
 /** The query context every metric family reads through. */
 export class Sql {
   private readonly settings: Record<string, number>
+  /** warehouse queries made so far (the served path's tests check that it made none) */
+  queries = 0
 
   constructor(
     private readonly w: Warehouse,
@@ -28,6 +30,7 @@ export class Sql {
   }
 
   async q(sql: string, params: Record<string, unknown> = {}): Promise<Row[]> {
+    this.queries++
     const rs = await this.w.client.query({
       query: sql,
       query_params: params,

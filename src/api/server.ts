@@ -32,7 +32,7 @@ export interface ApiOptions {
   corsOrigins?: string[]
   production?: boolean
   /**
-   * answer whole-day periods from day sums held in memory (src/analytics/served.ts); default on
+   * answer periods from sums held in memory (src/analytics/served.ts); default on
    * with embedded chDB, whose one-query-at-a-time engine made every analyst queue
    */
   served?: boolean

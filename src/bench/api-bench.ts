@@ -24,8 +24,8 @@ const FULL = 'from: "2025-09-01T00:00:00Z", to: "2026-12-01T00:00:00Z"'
 // 256 whole-day periods (first day 2025-09-01 + i, last day 2026-11-30), asked at random
 const PERIODS = Array.from({ length: 256 }, (_, i) => `from: "${new Date(Date.UTC(2025, 8, 1 + i)).toISOString()}", to: "2026-12-01T00:00:00Z"`)
 
-// 256 sub-day periods (a random hour and minute at both ends): the whole days inside from the day
-// sums, the two partial edge days from the facts (one narrow warehouse query per family)
+// 256 sub-day periods (a random hour and minute at both ends): on the served API from the sums held
+// per block timestamp, no warehouse query
 const SUB_DAY = Array.from({ length: 256 }, (_, i) => {
   const from = Date.UTC(2025, 8, 1 + i, (i * 7) % 24, (i * 13) % 60)
   return `from: "${new Date(from).toISOString()}", to: "${new Date(from + (30 + (i % 60)) * 86_400_000 + ((i * 5) % 24) * 3_600_000).toISOString()}"`
@@ -77,7 +77,7 @@ const UPKEEP = (p: string) => `{ upkeepCoverage(${p}) { upkeepCost maintainerFee
 // each request one of 256 periods at random: on the facts path nearly every request is a warehouse run of its own
 for (const [path, label, subDay] of [
   ['facts', 'facts (warehouse)', 'facts (warehouse)'],
-  ['served', 'day sums in memory', 'day sums + edge days from the facts'],
+  ['served', 'day sums in memory', 'sums per timestamp in memory'],
 ] as const) {
   CASES.push(
     [`network sustainability, monthly, same report, ${label}`, 'analytics', [SAME], path],
@@ -89,7 +89,7 @@ for (const [path, label, subDay] of [
     [`revenue per model, top 10, random sub-day period, ${subDay}`, 'analytics', SUB_DAY.map(MODELS), path],
   )
 }
-CASES.push(['payout concentration, random sub-day period, day sums + edge days from the facts', 'analytics', SUB_DAY.map(PAYOUTS), 'served'])
+CASES.push(['payout concentration, random sub-day period, sums per timestamp in memory', 'analytics', SUB_DAY.map(PAYOUTS), 'served'])
 
 export async function bench({ devnet, indexed, runs, log }: Args) {
   const warehouse = await openWarehouse(embeddedWarehouse(indexed.dataDir))
@@ -110,7 +110,7 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
   }
   global.gc?.()
   const rss = { before: rssBefore, after: process.memoryUsage().rss }
-  log(`api: day sums held for block ${served.head}: ${served.entries} day-key entries, built in ${served.buildMs} ms; RSS ${Math.round(rss.before / 2 ** 20)} → ${Math.round(rss.after / 2 ** 20)} MiB`)
+  log(`api: day sums held for block ${served.head}: ${served.entries} key-timestamp and key-day entries, built in ${served.buildMs} ms; RSS ${Math.round(rss.before / 2 ** 20)} → ${Math.round(rss.after / 2 ** 20)} MiB`)
   const seconds = 8
   const loadAtStart = os.loadavg()[0]
   const rows: Row[] = []
@@ -176,11 +176,11 @@ export async function bench({ devnet, indexed, runs, log }: Args) {
   const markdown = [
     '## API (`npm run bench -- api`)',
     '',
-    `GraphQL over HTTP on loopback, 32 concurrent clients (autocannon in the same process as the API, so the two share the cores), ${seconds} s per run, ${Math.max(3, runs)} runs, median. Entity queries read Postgres through the read-only role; analytics read ClickHouse ("facts (warehouse)": every period a warehouse query, as before) or, for whole-day periods, the day sums the serving process holds in memory ("day sums in memory", src/analytics/served.ts); a sub-day period on that API reads its whole days from the day sums and only its two partial edge days from the facts ("day sums + edge days from the facts"), its peer the same periods on the facts alone. "× same report" is req/s over the same-report row of the same API (targets: whole-day network ≥ 0.8×, per model and payouts ≥ 0.5×, sub-day ≥ 0.1×); "p95 × same" the p95 over that row's p95 (target for whole-day network: ≤ 2×). "failed": answers that were not a 2xx without GraphQL errors, over all timed runs, by code (an HTTP status, a GraphQL error code, \`timeout\`: no answer within 10 s); a row with failures is reported, not dropped, and its req/s counts the failed answers too.`,
+    `GraphQL over HTTP on loopback, 32 concurrent clients (autocannon in the same process as the API, so the two share the cores), ${seconds} s per run, ${Math.max(3, runs)} runs, median. Entity queries read Postgres through the read-only role; analytics read ClickHouse ("facts (warehouse)": every period a warehouse query, as before) or the sums the serving process holds in memory per block timestamp (src/analytics/served.ts): "day sums in memory" for whole-day periods, "sums per timestamp in memory" for sub-day periods (no warehouse query; their peer the same periods on the facts alone). "× same report" is req/s over the same-report row of the same API (targets: whole-day network ≥ 0.8×, per model and payouts ≥ 0.5×, sub-day ≥ 0.1×); "p95 × same" the p95 over that row's p95 (target for whole-day network: ≤ 2×). "failed": answers that were not a 2xx without GraphQL errors, over all timed runs, by code (an HTTP status, a GraphQL error code, \`timeout\`: no answer within 10 s); a row with failures is reported, not dropped, and its req/s counts the failed answers too.`,
     '',
     `1-minute load average of the machine (${os.cpus().length} cores, shared with whatever else runs on it): ${loadAtStart.toFixed(1)} when the suite started, ${os.loadavg()[0].toFixed(1)} when it ended; ratios within one run share that load.`,
     '',
-    `Serving process RSS: ${Math.round(rss.before / 2 ** 20)} MiB before the APIs started, ${Math.round(rss.after / 2 ** 20)} MiB with the bench chain's day sums loaded (${served.entries.toLocaleString('en-US')} day-key entries at block ${served.head}, built in ${served.buildMs} ms; the process also holds the embedded chDB).`,
+    `Serving process RSS: ${Math.round(rss.before / 2 ** 20)} MiB before the APIs started, ${Math.round(rss.after / 2 ** 20)} MiB with the bench chain's day sums loaded (${served.entries.toLocaleString('en-US')} key-timestamp and key-day entries at block ${served.head}, built in ${served.buildMs} ms; the process also holds the embedded chDB).`,
     '',
     '| query | kind | req/s | × same report | p50 | p95 | p95 × same | p99 | failed |',
     '|---|---|---|---|---|---|---|---|---|',

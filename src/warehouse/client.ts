@@ -34,10 +34,6 @@ export interface Warehouse {
   onFlushed(listener: (head: number) => void): () => void
   /** The sink tells listeners that facts up to `head` are visible (called after its 'done' journal row). */
   flushed(head: number): void
-  /** Listen for the start of a write (facts half visible until `flushed`): the served partial days wait for it. */
-  onWriting(listener: () => void): () => void
-  /** The sink tells listeners it starts writing (deletes or inserts). */
-  writing(): void
   close(): Promise<void>
 }
 
@@ -106,7 +102,6 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   }
   let closing: Promise<void> | undefined
   const listeners = new Set<(head: number) => void>()
-  const writers = new Set<() => void>()
   return {
     client,
     cfg,
@@ -117,13 +112,6 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
     },
     flushed(head) {
       for (const l of listeners) l(head)
-    },
-    onWriting(listener) {
-      writers.add(listener)
-      return () => writers.delete(listener)
-    },
-    writing() {
-      for (const l of writers) l()
     },
     close: () =>
       (closing ??= (async () => {

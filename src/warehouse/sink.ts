@@ -279,7 +279,6 @@ export class WarehouseSink implements BatchSink {
     }
     const fault = this.w.cfg.fault
     let lastError: unknown
-    this.w.writing()
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {
         // a retry starts from a clean slate: whatever the failed attempt inserted is removed
@@ -358,7 +357,6 @@ export class WarehouseSink implements BatchSink {
       if (r.kind === 'intent') from = Math.min(from, Number(r.keep_up_to))
     }
     from = Math.min(from, pgHead)
-    this.w.writing()
     const days = await this.deleteAbove(from)
     let exported = 0
     if (pgHead > from) exported = await this.exportFromPostgres(from, pgHead, days)
