@@ -24,6 +24,10 @@ const RETRY_DELAYS_MS = [500, 2_000, 5_000]
 const EXPORT_CHUNK = 50_000
 /** a flush also starts at this many characters queued (wide rows: the row count alone let the queue reach hundreds of MB) */
 const FLUSH_CHARS = 8 * 2 ** 20
+/** days whose last block the sink keeps as bounds for aggregate refreshes (see dayLastBlock) */
+const DAY_BOUNDS_KEPT = 64
+/** a flush holds one day's facts back for at most this long (see WarehouseSink.flush) */
+const HOLD_MAX_MS = 5_000
 
 /**
  * One table's queued facts: each row already a TabSeparated line (a string, not an object per
@@ -35,7 +39,8 @@ class FactLines {
   blocks: number[] = []
   /** characters held in lines (one byte each: the lines are ASCII) */
   chars = 0
-  readonly days = new Set<string>()
+  /** inferences: the UTC days whose aggregates the insert changes, each with its highest block here */
+  readonly days = new Map<string, number>()
 
   push(line: string, block: number): void {
     this.lines.push(line)
@@ -43,9 +48,24 @@ class FactLines {
     this.chars += line.length
   }
 
+  addDay(day: string, block: number): void {
+    const b = this.days.get(day)
+    if (b === undefined || block > b) this.days.set(day, block)
+  }
+
   append(o: FactLines): void {
     for (let i = 0; i < o.lines.length; i++) this.push(o.lines[i], o.blocks[i])
-    for (const d of o.days) this.days.add(d)
+    for (const [d, b] of o.days) this.addDay(d, b)
+  }
+
+  /** Moves the rows above `block` (and their days) into a new FactLines, returned. */
+  splitAbove(block: number): FactLines {
+    const above = new FactLines()
+    for (let i = 0; i < this.lines.length; i++) if (this.blocks[i] > block) above.push(this.lines[i], this.blocks[i])
+    // a day with rows on both sides stays in both (refreshing a day's aggregates again is harmless)
+    for (const [d, b] of this.days) if (b > block) above.addDay(d, b)
+    this.keepUpTo(block)
+    return above
   }
 
   /** Drops the rows above `block`; returns how many went. */
@@ -66,6 +86,20 @@ class FactLines {
     this.chars = chars
     return dropped
   }
+}
+
+/**
+ * The last block of the day before the newest UTC day among queued inferences (undefined with
+ * fewer than two days): every inference of that newest day, and only of it or later, lies above.
+ */
+function dayEndCut(batch: Map<FactTable, FactLines>): { day: string; block: number } | undefined {
+  const inf = batch.get(inferenceFacts())
+  if (!inf || inf.days.size < 2) return undefined
+  let newest = ''
+  for (const d of inf.days.keys()) if (d > newest) newest = d
+  let block = -1
+  for (const [d, b] of inf.days) if (d < newest && b > block) block = b
+  return { day: newest, block }
 }
 
 /** Inserts TabSeparated lines into a fact table, naming its columns (so their order in the table does not matter). */
@@ -92,6 +126,17 @@ export class WarehouseSink implements BatchSink {
   private failure: Error | undefined
   private timer: NodeJS.Timeout | undefined
   private faultDone = false
+  /**
+   * For committed inference facts (Postgres holds their blocks): UTC day -> the highest block seen
+   * with that day. Block timestamps never decrease along the chain, so no fact of a day after d
+   * lies at or below dayLastBlock[d]: an aggregate refresh reads only the facts above that block,
+   * not the whole table (a full scan per flush grew with the chain). Entries above a fork point
+   * are dropped with the fork; only this process's commits are known (after a restart the first
+   * refreshes scan everything, as before).
+   */
+  private readonly dayLastBlock = new Map<string, number>()
+  /** the day whose facts a flush last held back (see flush), since when */
+  private held: { day: string; since: number } | undefined
 
   constructor(
     private readonly w: Warehouse,
@@ -119,7 +164,7 @@ export class WarehouseSink implements BatchSink {
     const isInference = t === inferenceFacts()
     for (const r of rows as { blockNumber: number; timestamp?: Date }[]) {
       list.push(entityFactLine(t, r as unknown as Record<string, unknown>), r.blockNumber)
-      if (isInference) list.days.add(r.timestamp!.toISOString().slice(0, 10))
+      if (isInference) list.addDay(r.timestamp!.toISOString().slice(0, 10), r.blockNumber)
     }
   }
 
@@ -134,7 +179,7 @@ export class WarehouseSink implements BatchSink {
       const now = Date.now()
       // while backfilling, commits keep coming and flushes go by size; the timer is for a pause
       const idle = !this.backfilling || now - this.lastCommit >= this.flushMs
-      if (this.buffered && !this.inFlight && idle && now - this.lastFlush >= this.flushMs) void this.flush().catch((e: Error) => this.onFatal(e))
+      if (this.buffered && !this.inFlight && idle && now - this.lastFlush >= this.flushMs) void this.flush(now - this.lastCommit < this.flushMs).catch((e: Error) => this.onFatal(e))
     }, Math.max(50, Math.floor(this.flushMs / 2)))
     this.timer.unref()
   }
@@ -151,6 +196,7 @@ export class WarehouseSink implements BatchSink {
     // the fork drops blocks above keepUpTo: queued facts of those blocks go, and if ClickHouse
     // already holds some, the fork point is journaled before Postgres commits
     for (const rows of this.buffer.values()) this.buffered -= rows.keepUpTo(keepUpTo)
+    for (const [d, b] of this.dayLastBlock) if (b > keepUpTo) this.dayLastBlock.delete(d)
     // until afterCommit, Postgres is only known to hold blocks up to keepUpTo: a flush in this
     // window (the periodic timer) must journal 'done' at keepUpTo, not at the old head, or a kill
     // before the next flush would leave the fork's new blocks below the journaled head unexported
@@ -169,6 +215,12 @@ export class WarehouseSink implements BatchSink {
       if (list) list.append(rows)
       else this.buffer.set(t, rows)
       added += rows.lines.length
+      for (const [d, b] of rows.days) if (b > (this.dayLastBlock.get(d) ?? -1)) this.dayLastBlock.set(d, b)
+    }
+    // any entry is a valid bound on its own: keep the latest days (a refresh is of recent days)
+    if (this.dayLastBlock.size > 2 * DAY_BOUNDS_KEPT) {
+      const keep = [...this.dayLastBlock.keys()].sort().slice(-DAY_BOUNDS_KEPT)
+      for (const d of [...this.dayLastBlock.keys()]) if (!keep.includes(d)) this.dayLastBlock.delete(d)
     }
     this.buffered += added
     let chars = 0
@@ -184,26 +236,47 @@ export class WarehouseSink implements BatchSink {
     // waits (backpressure), so memory stays bounded when ClickHouse is slower than Postgres
     if (this.buffered >= this.flushRows * 4 || chars >= FLUSH_CHARS * 3) await this.flushing.catch(() => {})
     if (this.buffered >= this.flushRows || chars >= FLUSH_CHARS || (!this.backfilling && Date.now() - this.lastFlush >= this.flushMs)) {
-      if (!this.inFlight) void this.flush().catch((e: Error) => this.onFatal(e))
+      if (!this.inFlight) void this.flush(true).catch((e: Error) => this.onFatal(e))
     }
   }
 
-  /** Writes everything queued; serialized, idempotent, retried, then fatal. */
-  flush(): Promise<void> {
+  /**
+   * Writes everything queued; serialized, idempotent, retried, then fatal. `atDayEnd` (a flush
+   * while commits keep coming): the facts of the newest UTC day stay queued for the next flush, so
+   * that flush's aggregates are of days ClickHouse has no aggregate rows of yet and need no delete
+   * (a ClickHouse DELETE costs ~0.1-0.2 s however few rows it touches). One day is held back for
+   * at most HOLD_MAX_MS (at the chain head a day lasts hours: its facts are not held that long).
+   */
+  flush(atDayEnd = false): Promise<void> {
     this.inFlight++
-    const next = this.flushing.catch(() => {}).then(() => this.flushOnce())
+    const next = this.flushing.catch(() => {}).then(() => this.flushOnce(atDayEnd))
     this.flushing = next.finally(() => this.inFlight--)
     return this.flushing
   }
 
-  private async flushOnce(): Promise<void> {
+  private async flushOnce(atDayEnd: boolean): Promise<void> {
     if (this.failure) throw this.failure
-    const head = this.pgHead
+    let head = this.pgHead
     if (head <= this.chHead && this.forkPoint === null && !this.buffered) return
     // take what is queued now: batches committed while this flush runs queue for the next one
     const batch = this.buffer
     this.buffer = new Map()
     this.buffered = 0
+    const cut = atDayEnd && this.forkPoint === null ? dayEndCut(batch) : undefined
+    const now = Date.now()
+    if (cut && this.held?.day !== cut.day) this.held = { day: cut.day, since: now }
+    if (cut && cut.block > this.chHead && now - this.held!.since <= HOLD_MAX_MS) {
+      // facts above the cut (the newest day's blocks) go back to the queue, ahead of what commits next
+      for (const [t, rows] of batch) {
+        const held = rows.splitAbove(cut.block)
+        if (!held.lines.length) continue
+        const later = this.buffer.get(t)
+        if (later) held.append(later)
+        this.buffer.set(t, held)
+        this.buffered += held.lines.length
+      }
+      head = cut.block
+    }
     const fault = this.w.cfg.fault
     let lastError: unknown
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
@@ -220,10 +293,10 @@ export class WarehouseSink implements BatchSink {
             this.faultDone = true
             await this.outage(tables[0][0].table, tables[1][0].table, fault.outageMs)
           }
-          for (const d of rows.days) days.add(d)
+          for (const d of rows.days.keys()) days.add(d)
         }
         const t1 = performance.now()
-        await this.refreshAggregates(days)
+        await this.refreshAggregates(days, this.blockBelowDays(days))
         await this.journal('done', head, head)
         addStage('ch aggregates + journal (background)', performance.now() - t1)
         this.chHead = head
@@ -357,14 +430,31 @@ export class WarehouseSink implements BatchSink {
     return total
   }
 
-  /** Recomputes the daily aggregates of the given days from the facts (delete + insert). */
-  private async refreshAggregates(days: Set<string>): Promise<void> {
+  /** A block below every fact of `days` (dayLastBlock of an earlier day), or -1 if none is known. */
+  private blockBelowDays(days: Set<string>): number {
+    let first: string | undefined
+    for (const d of days) if (first === undefined || d < first) first = d
+    let below = -1
+    if (first !== undefined) for (const [d, b] of this.dayLastBlock) if (d < first && b > below) below = b
+    return below
+  }
+
+  /**
+   * Recomputes the daily aggregates of the given days from the facts (delete + insert); `above`:
+   * no fact of these days lies at or below this block (the read then skips the older facts' parts).
+   */
+  private async refreshAggregates(days: Set<string>, above = -1): Promise<void> {
     if (!days.size) return
     const list = [...days].sort().map((d) => `'${d}'`).join(',')
     const inf = this.w.table(inferenceFacts().table)
-    await this.w.client.command({ query: deleteStatement('agg_daily', `day IN (${list})`, this.target) })
-    await this.w.client.command({ query: deleteStatement('agg_model_daily', `day IN (${list})`, this.target) })
-    await this.w.client.command({ query: deleteStatement('agg_daily_payers', `day IN (${list})`, this.target) })
+    const where = `${above >= 0 ? `block_number > ${above} AND ` : ''}toDate(timestamp) IN (${list})`
+    // a DELETE costs ~0.1-0.2 s even when it matches nothing: only tables holding rows of these days get one
+    const tables = ['agg_daily', 'agg_model_daily', 'agg_daily_payers']
+    const held = await queryRows<{ t: string }>(
+      this.w,
+      tables.map((t) => `SELECT '${t}' AS t FROM (SELECT 1 FROM ${this.w.table(t)} WHERE day IN (${list}) LIMIT 1)`).join(' UNION ALL '),
+    )
+    for (const { t } of held) await this.w.client.command({ query: deleteStatement(t, `day IN (${list})`, this.target) })
     // the daily sums are the fold's (INFERENCE_DAILY_SUMS), so agg_daily equals DailyNetworkStats
     const sums = INFERENCE_DAILY_SUMS.map((d) => {
       const col = columnName(d.field)
@@ -373,17 +463,17 @@ export class WarehouseSink implements BatchSink {
     await this.w.client.command({
       query: `INSERT INTO ${this.w.table('agg_daily')} (day, inferences, ${sums.map((x) => x.column).join(', ')}, payers)
         SELECT toDate(timestamp) AS day, count(), ${sums.map((x) => x.expr).join(', ')}, uniqExact(payer_id)
-        FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,
+        FROM ${inf} WHERE ${where} GROUP BY day`,
     })
     await this.w.client.command({
       query: `INSERT INTO ${this.w.table('agg_model_daily')}
         SELECT toDate(timestamp) AS day, model_id, count(), sum(units), sum(fee), sum(creator_share), sum(contributors_share)
-        FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day, model_id`,
+        FROM ${inf} WHERE ${where} GROUP BY day, model_id`,
     })
     // migration 0003 ran this once as a backfill; a landed migration stays as it was
     await this.w.client.command({
       query: `INSERT INTO ${this.w.table('agg_daily_payers')}
-        SELECT toDate(timestamp) AS day, uniqExactState(payer_id) FROM ${inf} WHERE toDate(timestamp) IN (${list}) GROUP BY day`,
+        SELECT toDate(timestamp) AS day, uniqExactState(payer_id) FROM ${inf} WHERE ${where} GROUP BY day`,
     })
   }
 
