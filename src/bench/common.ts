@@ -152,3 +152,8 @@ export function cpuSeconds(pid: number): number | null {
     return null
   }
 }
+
+/** Node flags for the bench's child processes (e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them). */
+export function extraNodeArgs(): string[] {
+  return (process.env.UPKEEP_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+}

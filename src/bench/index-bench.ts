@@ -9,7 +9,7 @@ import { JsonRpc } from '../chain/rpc'
 import type { Devnet } from '../workload/devnet'
 import { writeManifest } from '../devnet/manifest'
 import { EventDecoder } from '../processor/decode'
-import { BenchPostgres, median, peakRss } from './common'
+import { BenchPostgres, extraNodeArgs, median, peakRss } from './common'
 import type { PeerKind } from './peer-squid'
 import { parseStageLine } from '../util/stage-times'
 import { stateDigest } from '../db/digest'
@@ -73,11 +73,6 @@ export async function rawCeiling(devnet: Devnet, chunk = 200): Promise<{ seconds
     }),
   )
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, logs }
-}
-
-/** Node flags for the bench's child processes (e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them). */
-function extraNodeArgs(): string[] {
-  return (process.env.UPKEEP_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 }
 
 /** Runs one indexing process to the chain's end: wall time, peak RSS and its output's tail. */

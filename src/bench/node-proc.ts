@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../util/paths'
 import { devnetPrivateKey } from '../chain/keys'
 import type { DeploymentManifest } from '../devnet/manifest'
 import { ChargeDomain, type SignedCharge } from '../protocol/charge-auth'
+import { extraNodeArgs } from './common'
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'upkeep.js')
 
@@ -24,7 +25,7 @@ export interface NodeProc {
 
 export async function startNode(manifestFile: string, contentDir: string, args: string[]): Promise<NodeProc> {
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-bench-node-')), 'usage.jsonl')
-  const child = spawn(process.execPath, [BIN, 'node', '--port', '0', '--manifest', manifestFile, '--log', logFile, '--content-dir', contentDir, ...args], {
+  const child = spawn(process.execPath, [...extraNodeArgs(), BIN, 'node', '--port', '0', '--manifest', manifestFile, '--log', logFile, '--content-dir', contentDir, ...args], {
     env: { ...process.env, OPERATOR_KEY: devnetPrivateKey(7), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -124,7 +124,8 @@ export class InferenceNode {
     this.settler = new Settler({
       manifest: this.cfg.manifest,
       view: this.view,
-      wallet: createWalletClient({ account: this.cfg.operator.account, transport: http(rpcUrl, { timeout: 60_000 }) }),
+      operator: this.cfg.operator,
+      rpcUrl,
       operatorId: this.operatorId,
       usage: this.usage,
       batchSize: this.cfg.batchSize,

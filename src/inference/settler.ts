@@ -2,7 +2,7 @@
 // on chain in batches (serialized), each batch journaled in the usage log before and after its
 // transaction so a crash in between neither loses nor doubles a receipt; and the recovery that
 // rebuilds all of it from the log on start.
-import { decodeErrorResult, decodeEventLog, type Address, type Hex, type PublicClient, type WalletClient } from 'viem'
+import { decodeErrorResult, decodeEventLog, encodeFunctionData, serializeTransaction, type Address, type Hex, type PublicClient, type TransactionSerializableEIP1559 } from 'viem'
 import type { Logger } from 'pino'
 import { artifact } from '../chain/artifacts'
 import type { DeploymentManifest } from '../devnet/manifest'
@@ -11,8 +11,11 @@ import { buildBatch } from '../protocol/receipts'
 import type { SignedCharge } from '../protocol/charge-auth'
 import type { ProtocolView } from './protocol-view'
 import type { InferenceBody, LogRecord, SettlementIntentBody, UsageLog, WeightTuple } from './usage-log'
-import { waitForReceipt } from './tx-receipt'
+import { waitForRpcReceipt, type MinedReceipt } from './tx-receipt'
+import { KeepAliveRpc } from './keepalive-rpc'
+import type { KeyHandle } from '../chain/keys'
 import { ADDRESS, NodeRequestError } from './requests'
+import { keccakBytes } from '../util/hash'
 
 /** Fault hooks that tests and benchmarks inject; production passes none. */
 export interface SettlerHooks {
@@ -54,7 +57,10 @@ export interface Unattributed {
 export interface SettlerOptions {
   manifest: DeploymentManifest
   view: ProtocolView
-  wallet: WalletClient
+  /** the operator's key: its address sends the batches, its native signer signs their transactions */
+  operator: Pick<KeyHandle, 'address' | 'signHash'>
+  /** where the batches are sent (kept-alive JSON-RPC) */
+  rpcUrl: string
   operatorId: number
   usage: UsageLog
   batchSize: number
@@ -77,8 +83,11 @@ export class Settler {
   private settling: Promise<void> = Promise.resolve()
   private readonly queued = new Set<'full' | 'due'>()
   private stopped = false
+  private readonly rpc: KeepAliveRpc
 
-  constructor(private readonly o: SettlerOptions) {}
+  constructor(private readonly o: SettlerOptions) {
+    this.rpc = new KeepAliveRpc(o.rpcUrl, 60_000)
+  }
 
   private get client(): PublicClient {
     return this.o.view.client
@@ -260,27 +269,58 @@ export class Settler {
     const usage = this.o.usage
     const intent = await usage.append({ kind: 'settlement-intent', firstSeq: String(this.nextSeq), localIds: batch.map((p) => p.localId), usageLogHead: usage.head })
     const b = buildBatch(batch.map((p) => ({ modelId: p.modelId, payerId: p.payerId, units: p.units, fee: p.fee, cpuMicros: p.cpuMicros, adapterByteSeconds: p.adapterByteSeconds, authorization: p.authorization })))
-    const abi = artifact('InferenceSettlement').abi
     let hash: Hex
+    let sentAt: number
     try {
-      hash = await this.o.wallet.writeContract({
-        address: this.o.manifest.contracts.InferenceSettlement,
-        abi,
+      const data = encodeFunctionData({
+        abi: artifact('InferenceSettlement').abi,
         functionName: 'settleBatch',
         args: [this.nextSeq, intent.usageLogHead, b.modelIds, b.payerIds, b.packed, b.cpuMicros, b.adapterByteSeconds, b.authorizations],
-        chain: null,
-        gas: 200_000n + 20_000n * BigInt(batch.length) + 40_000n * BigInt(b.payerIds.length),
       } as never)
+      sentAt = Date.now()
+      hash = await this.send(data, 200_000n + 20_000n * BigInt(batch.length) + 40_000n * BigInt(b.payerIds.length))
     } catch (e) {
       return this.rejected(batch, e)
     }
-    const receipt = await waitForReceipt(this.client, hash, 'settlement')
+    const receipt = await waitForRpcReceipt(this.rpc, hash, 'settlement')
     if (receipt.status !== 'success') return this.rejected(batch, new Error(`settlement tx ${hash} reverted`))
     this.o.hooks.afterSettlementTx?.()
-    await this.recordSettlement(intent, receipt)
+    await this.recordSettlement(intent, receipt, sentAt)
   }
 
-  private async recordSettlement(intent: SettlementIntentBody, receipt: { transactionHash: Hex; blockNumber: bigint; gasUsed: bigint; logs: { address: Address; data: Hex; topics: Hex[] }[] }): Promise<void> {
+  /**
+   * Sends a transaction of the operator to the settlement contract: its nonce and fees in one
+   * batched round trip (the fees viem's wallet would set: the latest base fee × 1.2 plus the
+   * node's priority fee), signed with the native secp256k1 binding, sent raw. What viem's
+   * writeContract did with a round trip per field and a pure-JS signature, at a fraction of the
+   * node's CPU per batch.
+   */
+  private async send(data: Hex, gas: bigint): Promise<Hex> {
+    const [nonce, block, tip] = await this.rpc.batch([
+      { method: 'eth_getTransactionCount', params: [this.o.operator.address, 'pending'] },
+      { method: 'eth_getBlockByNumber', params: ['latest', false] },
+      { method: 'eth_maxPriorityFeePerGas' },
+    ])
+    const baseFee = BigInt((block as { baseFeePerGas?: Hex | null }).baseFeePerGas ?? '0x0')
+    const maxPriorityFeePerGas = BigInt(tip as Hex)
+    const tx: TransactionSerializableEIP1559 = {
+      type: 'eip1559',
+      chainId: this.o.manifest.chainId,
+      nonce: Number(BigInt(nonce as Hex)),
+      to: this.o.manifest.contracts.InferenceSettlement,
+      data,
+      gas,
+      maxPriorityFeePerGas,
+      maxFeePerGas: (baseFee * 12n) / 10n + maxPriorityFeePerGas,
+    }
+    const unsigned = serializeTransaction(tx)
+    const sig = this.o.operator.signHash(('0x' + keccakBytes(Buffer.from(unsigned.slice(2), 'hex')).toString('hex')) as Hex)
+    const signed = serializeTransaction(tx, { r: `0x${sig.slice(2, 66)}`, s: `0x${sig.slice(66, 130)}`, yParity: parseInt(sig.slice(130), 16) - 27 })
+    return this.rpc.call<Hex>('eth_sendRawTransaction', [signed])
+  }
+
+  /** `sentAt`: when the batch's transaction was sent (a balance read before it does not include the batch's charges) */
+  private async recordSettlement(intent: SettlementIntentBody, receipt: Omit<MinedReceipt, 'status'>, sentAt?: number): Promise<void> {
     // the indexer's typed bindings decode the receipt (one decode path, and several times faster than a generic ABI decoder)
     const shares: string[] = []
     let policyVersion = 0
@@ -303,7 +343,11 @@ export class Settler {
     const done = this.pending.filter((p) => ids.has(p.localId))
     for (const p of done) {
       this.release(p.payer, p.fee)
-      this.balances.delete(p.payer)
+      // the escrow paid the fee: a balance read before the transaction was sent follows it (no round
+      // trip per batch; it is re-read within a second as any balance); one read later is read again
+      const c = this.balances.get(p.payer)
+      if (c && sentAt !== undefined && c.at < sentAt) c.balance -= p.fee
+      else this.balances.delete(p.payer)
     }
     this.o.onSettled(done.map((p, i) => [p.localId, { modelId: String(p.modelId), share: BigInt(shares[i] ?? 0), weights: p.weights }]))
     this.pending.splice(0, this.pending.length, ...this.pending.filter((p) => !ids.has(p.localId)))
@@ -315,7 +359,9 @@ export class Settler {
 
   /** A batch the contract refused: the offending receipts are logged unpaid, the rest retried. */
   private async rejected(batch: Pending[], e: unknown): Promise<void> {
-    const data = (e as { cause?: { data?: Hex }; walk?: (f: (x: unknown) => boolean) => unknown }).walk?.((x) => typeof (x as { data?: unknown }).data === 'string') as { data?: Hex } | undefined
+    // the revert data: on the RPC's error (the kept-alive client's RpcError) or somewhere in a viem error's causes
+    const hasData = (x: unknown) => typeof (x as { data?: unknown } | undefined)?.data === 'string'
+    const data = (hasData(e) ? e : (e as { walk?: (f: (x: unknown) => boolean) => unknown }).walk?.(hasData)) as { data?: Hex } | undefined
     let reason = (e as Error).message.split('\n')[0]
     let drop: Pending[] = []
     try {
@@ -341,5 +387,6 @@ export class Settler {
   async stop(): Promise<void> {
     this.stopped = true
     await this.settling.catch(() => {})
+    this.rpc.close()
   }
 }
