@@ -11,7 +11,7 @@
 // backdated, by the opening block. The value uses the config in force when the span is booked,
 // as the contract does (a config update changes the value of every running stake of it).
 import { createLogger } from '@subsquid/logger'
-import { LessThan } from 'typeorm'
+import { IsNull, Not } from 'typeorm'
 import * as M from '../../model'
 import { StakeMathError, stakeValueAt } from '../../protocol/stake-interest'
 import type { EventContext, FoldState } from './state'
@@ -122,7 +122,12 @@ export function closeDays(s: FoldState, ev: EventContext): Promise<void> | undef
 async function bookDays(s: FoldState, ev: EventContext, edge: number): Promise<void> {
   if (!s.contracts.Staking) return
   const at = new Date(edge)
-  const ids = new Set((await s.store.find(M.Stake, { where: { accruedTo: LessThan(at) } })).map((x) => x.id))
+  if (!s.accruingStakesCached) {
+    // once per start-up or rollback: afterwards the cache holds every stake that can be accruing
+    for (const x of await s.store.find(M.Stake, { where: { accruedTo: Not(IsNull()) }, relations: s.stakes.relations })) s.stakes.adopt(x)
+    s.accruingStakesCached = true
+  }
+  const ids = new Set<string>()
   for (const x of s.stakes.values()) ids.add(x.id)
   for (const id of [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))) {
     const stake = await s.stakes.get(s.store, id)

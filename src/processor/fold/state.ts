@@ -34,7 +34,7 @@ class EntityCache<E extends { id: string }> {
   private readonly dirty = new Set<string>()
   constructor(
     readonly cls: Ctor<E>,
-    private readonly relations: FindOptionsRelations<E> = {},
+    readonly relations: FindOptionsRelations<E> = {},
   ) {}
 
   // A cached entity comes back as itself, not a promise: most events touch only cached entities,
@@ -75,6 +75,19 @@ class EntityCache<E extends { id: string }> {
     }
     this.dirty.add(id)
     return e
+  }
+
+  /** Creates the entity without asking the database: only for an id known to be absent there. */
+  create(id: string, init: () => E): E {
+    let e = this.map.get(id)
+    if (e === undefined) this.map.set(id, (e = init()))
+    this.dirty.add(id)
+    return e
+  }
+
+  /** Caches a row read from the database unless the cache holds it already (the cache is newer). */
+  adopt(e: E): void {
+    if (!this.map.has(e.id)) this.map.set(e.id, e)
   }
 
   touch(e: E): void {
@@ -161,6 +174,37 @@ export class FoldState {
   invalidate(): void {
     for (const c of this.caches()) c.clear()
     this.accrualClosedTo = undefined
+    this.storedDaysEnd.clear()
+    this.accruingStakesCached = false
+  }
+
+  /**
+   * Every accruing stake of the database is in the stakes cache (read once after start-up or a
+   * rollback): the indexer is the tables' only writer and every write goes through the caches.
+   */
+  accruingStakesCached = false
+
+  /**
+   * Per daily table: the start (ms) of the UTC day after the latest day the database holds, read
+   * once after start-up or a rollback. Rows of days from there on exist only in the cache (the
+   * indexer is the only writer and every write goes through the cache), so creating one needs no
+   * lookup: nearly every new day's and operator-day's row was a round trip that found nothing.
+   */
+  private readonly storedDaysEnd = new Map<EntityCache<M.DailyNetworkStats> | EntityCache<M.DailyOperatorStats>, number>()
+
+  private async daysEnd(cache: EntityCache<M.DailyNetworkStats> | EntityCache<M.DailyOperatorStats>): Promise<number> {
+    const [last] = await this.store.find(cache.cls as Ctor<M.DailyNetworkStats>, { order: { date: 'DESC' }, take: 1 })
+    const end = last ? last.date.getTime() + DAY_MS : -Infinity
+    this.storedDaysEnd.set(cache, end)
+    return end
+  }
+
+  /** upsert of a day-keyed row: no lookup when its day is later than every day the database holds. */
+  private dailyUpsert<E extends M.DailyNetworkStats | M.DailyOperatorStats>(cache: EntityCache<E>, dayStart: number, id: string, init: () => E): E | Promise<E> {
+    const end = this.storedDaysEnd.get(cache as never)
+    if (end !== undefined && dayStart >= end) return cache.create(id, init)
+    if (end !== undefined) return cache.upsert(this.store, id, init)
+    return this.daysEnd(cache as never).then((e) => (dayStart >= e ? cache.create(id, init) : cache.upsert(this.store, id, init)))
   }
 
   /** Staking accrual is booked up to this UTC day start (ms; src/processor/fold/accrual.ts). */
@@ -208,7 +252,7 @@ export class FoldState {
 
   day(ts: Date): M.DailyNetworkStats | Promise<M.DailyNetworkStats> {
     const id = this.dayId(ts)
-    return this.daily.upsert(this.store, id, () => {
+    return this.dailyUpsert(this.daily, this.lastDay.start, id, () => {
       const d = new M.DailyNetworkStats({ id, date: new Date(id + 'T00:00:00.000Z'), inferences: 0, contributions: 0, modelsRegistered: 0 })
       for (const k of DAILY_AMOUNTS) d[k] = 0n
       return d
@@ -219,7 +263,7 @@ export class FoldState {
   operatorDay(operator: M.Operator, ts: Date): M.DailyOperatorStats | Promise<M.DailyOperatorStats> {
     const day = this.dayId(ts)
     const id = `${operator.id}-${day}`
-    return this.operatorDaily.upsert(this.store, id, () =>
+    return this.dailyUpsert(this.operatorDaily, this.lastDay.start, id, () =>
       new M.DailyOperatorStats({ id, operator, date: new Date(day + 'T00:00:00.000Z'), inferences: 0, fees: 0n, infraShare: 0n, agentFees: 0n, paidOut: 0n }),
     )
   }
