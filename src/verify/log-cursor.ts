@@ -8,7 +8,6 @@ import type { Hex } from 'viem'
 import type { AttributionBody, InferenceBody, LogRecord, WeightTuple } from '../inference/usage-log'
 import { requestId as makeRequestId } from '../protocol/receipts'
 import { LogStream } from './log-stream'
-import { countTokens } from '../protocol/units'
 
 export type Inference = LogRecord & InferenceBody
 
@@ -17,8 +16,6 @@ export interface OpenInference {
   line: number
   /** the highest block of a settlement or attribution record before it (-1: none) */
   anchorBefore: number
-  /** the input's tokens, counted when the record was read, whose input is then not held (a replay that does not re-run the model) */
-  tokens?: number
 }
 
 export interface LoggedAttribution {
@@ -128,8 +125,6 @@ export class LogCursor {
     readonly account: string | null,
     private readonly onAttribution: (a: LoggedAttribution) => void,
     private readonly onFinding: (f: LogFinding) => void,
-    /** false: an inference's input is metered as it is read and not held (only a re-run of the model needs it) */
-    private readonly keepInputs = true,
   ) {
     this.stream = new LogStream(file, account ?? undefined)
   }
@@ -167,13 +162,7 @@ export class LogCursor {
       case 'inference': {
         const earlier = this.open.get(r.localId)
         if (earlier) this.repeated.push(earlier)
-        const entry: OpenInference = { rec: r, line, anchorBefore: this.anchor }
-        if (!this.keepInputs && r.input !== undefined) {
-          // the input's few kilobytes die young instead of waiting (and being copied) until the receipt
-          entry.tokens = countTokens(r.input)
-          r.input = undefined
-        }
-        this.open.set(r.localId, entry)
+        this.open.set(r.localId, { rec: r, line, anchorBefore: this.anchor })
         break
       }
       case 'settlement-intent': {

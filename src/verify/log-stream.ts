@@ -11,7 +11,6 @@ import type { Address, Hex } from 'viem'
 import { GENESIS_PREV, contentHash, type LogProblem, type LogRecord } from '../inference/usage-log'
 import { recoverSigner } from '../util/hash'
 import { keccakOf } from './keccak'
-import { LogPrefetch, SUFFIX_LEN } from './log-prefetch'
 
 const CHUNK = 4 << 20
 const CLOSE = Buffer.from('}')
@@ -40,7 +39,7 @@ export class LogStream {
   records = 0
   private fd: number
   private readonly sha = crypto.createHash('sha256')
-  private buf: Buffer = Buffer.alloc(0)
+  private buf = Buffer.alloc(0)
   private pos = 0
   private eof = false
   private lineNo = 0
@@ -49,23 +48,16 @@ export class LogStream {
   /** the current intact stretch since its last valid checkpoint */
   private stretch: Pending[] = []
   private readonly want: string | undefined
-  /** the file read and hashed ahead in a worker thread (undefined: read here) */
-  private prefetch: LogPrefetch | undefined
-  /** per line of buf: its record content's keccak256, from the prefetch */
-  private digests: Buffer | undefined
-  private blockLine = 0
-  private fileSha: string | undefined
 
   constructor(file: string, signer?: Address | string) {
     this.fd = fs.openSync(file, 'r')
     this.totalBytes = fs.fstatSync(this.fd).size
     this.want = signer?.toLowerCase()
-    this.prefetch = LogPrefetch.open(file, CHUNK >> 1)
   }
 
   /** sha256 of the file (once every record is read) */
   digest(): string {
-    return this.fileSha ?? this.sha.digest('hex')
+    return this.sha.digest('hex')
   }
 
   get done(): boolean {
@@ -88,31 +80,13 @@ export class LogStream {
       const from = this.pos
       this.pos = end + 1
       const i = this.lineNo++
-      const inBlock = this.blockLine++
       if (end === from) continue
-      const r = this.check(from, end, i + 1, inBlock)
+      const r = this.check(from, end, i + 1)
       if (r) return r
     }
   }
 
   private fill(): void {
-    if (this.prefetch) {
-      // blocks of whole lines: nothing of the previous one is left
-      const b = this.prefetch.next()
-      this.buf = b.buf
-      this.digests = b.digests
-      this.blockLine = 0
-      this.pos = 0
-      this.bytesRead += b.buf.length
-      if (b.eof) {
-        this.eof = true
-        this.fileSha = b.sha
-        this.prefetch.close()
-        this.prefetch = undefined
-      }
-      return
-    }
-    this.digests = undefined
     const rest = this.buf.subarray(this.pos)
     const chunk = Buffer.allocUnsafe(Math.max(CHUNK, rest.length * 2))
     rest.copy(chunk, 0)
@@ -124,7 +98,7 @@ export class LogStream {
     this.pos = 0
   }
 
-  private check(from: number, end: number, line: number, inBlock: number): StreamedRecord | undefined {
+  private check(from: number, end: number, line: number): StreamedRecord | undefined {
     let r: LogRecord
     try {
       r = JSON.parse(this.buf.toString('utf8', from, end))
@@ -137,12 +111,7 @@ export class LogStream {
     // the record as written (its bytes up to its hash, closed): one native hash; anything else takes readLog's path
     const suffix = `,"hash":"${r.hash}","sig":"${r.sig}"}`
     const n = end - from
-    const fast =
-      n > suffix.length && this.buf.toString('latin1', end - suffix.length, end) === suffix
-        ? this.digests && suffix.length === SUFFIX_LEN
-          ? (('0x' + this.digests.toString('hex', 32 * inBlock, 32 * inBlock + 32)) as Hex)
-          : keccakOf(this.buf.subarray(from, end - suffix.length), CLOSE)
-        : undefined
+    const fast = n > suffix.length && this.buf.toString('latin1', end - suffix.length, end) === suffix ? keccakOf(this.buf.subarray(from, end - suffix.length), CLOSE) : undefined
     const actual = fast === r.hash ? fast : contentHash(this.buf, from, end, r)
     let linked = true
     if (actual !== r.hash) {
@@ -197,8 +166,6 @@ export class LogStream {
     if (this.fd < 0) return
     fs.closeSync(this.fd)
     this.fd = -1
-    this.prefetch?.close()
-    this.prefetch = undefined
     this.eof = true
     this.buf = Buffer.alloc(0)
     this.pos = 0

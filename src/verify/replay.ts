@@ -261,7 +261,6 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         else attributions.set(key, [{ log, record, line }])
       },
       ({ class: c, line, n, detail, expected, actual, ...where }) => add({ class: c, location: { line, n, ...where }, expected, actual, detail }, log),
-      o.rerun,
     ) as OperatorLog
     log.order = i
     log.file = l.file
@@ -317,7 +316,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   let coverTo: string | null = null
   let withheldInputs = 0
   let unanswered = 0
-  const checkLogged = async (log: OperatorLog, { rec: r, line, tokens }: OpenInference, claimed: boolean) => {
+  const checkLogged = async (log: OperatorLog, { rec: r, line }: OpenInference, claimed: boolean) => {
     if (!inRange(r.at)) return
     inferences++
     if (coverFrom === null || r.at < coverFrom) coverFrom = r.at
@@ -326,11 +325,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     checks++
     // a withheld input cannot be metered again: only units × price = fee is checked, the units are the operator's word
     const input = r.input
-    // metered when read (tokens), or here
-    const withheld = input === undefined && tokens === undefined
-    if (withheld) withheldInputs++
+    if (input === undefined) withheldInputs++
     if (r.label === null) unanswered++
-    const units = withheld ? r.units : (tokens ?? countTokens(input!)) + OUTPUT_TOKENS
+    const units = input === undefined ? r.units : countTokens(input) + OUTPUT_TOKENS
     const fee = BigInt(units) * BigInt(r.price)
     if (units !== r.units || String(fee) !== r.fee) {
       add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
