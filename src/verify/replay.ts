@@ -28,6 +28,7 @@ import type { EpochFact, Fact, FactSource, PolicyVersion, PriceFact } from './fa
 import type { ChargeDomain } from '../protocol/charge-auth'
 import { LogCursor, type OpenInference } from './log-cursor'
 import { firstLine } from './log-stream'
+import { SignerPool } from './signer-pool'
 
 export const DISCREPANCY_CLASSES = [
   'broken-chain',
@@ -131,6 +132,8 @@ export interface ReplayStats {
   recordsRead: number
   /** the most log entries held at once, all logs together: open inference records, and the weights and share of settled ones not yet paid out */
   peakRetained: number
+  /** batches of payer signatures recovered in worker threads */
+  signatureBatches?: number
 }
 
 /** blocks a log is read past a block the chain asks for when a record it needs is not there yet (a log's records may trail the chain's order) */
@@ -139,6 +142,8 @@ const LOOKAHEAD_BLOCKS = 64
 const READ_AHEAD = 20_000
 /** checked payer authorisations remembered (a payer's authorisation is reused across its receipts in a batch) */
 const SIGNER_CACHE = 20_000
+/** batches of payer signatures sent to the signer pool and not yet answered, at most, between batches of facts */
+const SIGNER_BATCHES_IN_FLIGHT = 16
 
 interface IdentifiedLog {
   file: string
@@ -274,6 +279,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   const unlogged = new Map<number, number>()
   /** authorisations whose signer was checked, by signature: the payer they recover to for the operator */
   const signers = new Map<string, string | null>()
+  /** authorisations being recovered: the checks waiting for each */
+  const recovering = new Map<string, ((signer: string | null) => void)[]>()
+  const signerPool = new SignerPool()
 
   // the chain, streamed in order; the registry is small and kept
   const policies: PolicyVersion[] = []
@@ -452,24 +460,45 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       add({ class: 'unauthorized-charge', location: loc, detail: `request ${rec.localId} was charged ${f.fee} on chain and its log record carries no authorisation of the payer` }, log)
       return
     }
-    const key = `${a.signature}:${a.cumulativeAmount}:${a.recentBlock}:${a.expiryBlock}:${f.payer}`
-    let signer = signers.get(key)
-    if (signer === undefined) {
-      signer = log.account ? o.chargeDomain.signer(f.payer, log.account, a) : null
+    // what the check needs once the signer is known (not the record: a check may wait for its batch of signatures)
+    const payer = f.payer
+    const cap = a.cumulativeAmount
+    const localId = rec.localId
+    const judge = (signer: string | null) => {
+      if (signer !== payer) {
+        add({ class: 'unauthorized-charge', location: loc, expected: payer, actual: signer ?? 'no valid signature', detail: `the authorisation logged with request ${localId} is not the payer's signature for operator ${log.operatorId}` }, log)
+      } else if (charged > BigInt(cap)) {
+        add({
+          class: 'unauthorized-charge',
+          location: loc,
+          expected: `at most ${cap}`,
+          actual: String(charged),
+          detail: `with request ${localId} the chain has charged payer ${payer} ${charged} for operator ${log.operatorId}, over the cap ${cap} of the authorisation logged with it`,
+        }, log)
+      }
+    }
+    const key = `${a.signature}:${cap}:${a.recentBlock}:${a.expiryBlock}:${payer}`
+    const signer = signers.get(key)
+    if (signer !== undefined) return judge(signer)
+    if (!log.account) {
+      signers.set(key, null)
+      return judge(null)
+    }
+    // each distinct authorisation is recovered once (off the main thread); receipts that name it meanwhile wait for the same answer
+    const waiting = recovering.get(key)
+    if (waiting) {
+      waiting.push(judge)
+      return
+    }
+    const judges = [judge]
+    recovering.set(key, judges)
+    const digest = o.chargeDomain.digest({ payer, operator: log.account, cumulativeAmount: BigInt(cap), recentBlock: a.recentBlock, expiryBlock: a.expiryBlock })
+    signerPool.recover(digest, a.signature, (recovered) => {
+      recovering.delete(key)
       if (signers.size >= SIGNER_CACHE) signers.clear()
-      signers.set(key, signer)
-    }
-    if (signer !== f.payer) {
-      add({ class: 'unauthorized-charge', location: loc, expected: f.payer, actual: signer ?? 'no valid signature', detail: `the authorisation logged with request ${rec.localId} is not the payer's signature for operator ${log.operatorId}` }, log)
-    } else if (charged > BigInt(a.cumulativeAmount)) {
-      add({
-        class: 'unauthorized-charge',
-        location: loc,
-        expected: `at most ${a.cumulativeAmount}`,
-        actual: String(charged),
-        detail: `with request ${rec.localId} the chain has charged payer ${f.payer} ${charged} for operator ${log.operatorId}, over the cap ${a.cumulativeAmount} of the authorisation logged with it`,
-      }, log)
-    }
+      signers.set(key, recovered)
+      for (const j of judges) j(recovered)
+    })
   }
 
   const onBatch = (f: Extract<Fact, { kind: 'batch' }>) => {
@@ -615,6 +644,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       retained()
       await checkDue()
       progress()
+      // the batch's signatures go to the workers (the checks waiting for them are bounded by the chain's batches), a bounded number awaiting their answers
+      signerPool.flush()
+      await signerPool.settle(SIGNER_BATCHES_IN_FLIGHT)
     }
     // the rest of every log: records the chain never reached (unsettled requests, attributions of epochs it does not have)
     for (const log of logs) {
@@ -624,6 +656,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       stats.recordsRead += log.stream.records
     }
     progress()
+    // every payer authorisation recovered and judged
+    await signerPool.drain()
+    stats.signatureBatches = signerPool.batchesSent
 
     // --source both: every fact the replay used, from the index, against the chain's
     if (o.compareWith) {
@@ -668,6 +703,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     }
   } finally {
     for (const log of logs) log.stream.close()
+    await signerPool.close()
     await runtime?.close()
   }
 

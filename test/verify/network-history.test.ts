@@ -283,6 +283,34 @@ describe('tampering injected into the history is found', () => {
     expect(bad[0].detail).toMatch(/not the payer's signature/)
   })
 
+  it('an authorisation not signed by the payer deep in a log (past the first batch of signatures recovered in worker threads) is caught', async () => {
+    let at = -1
+    const logs = variant(2, (records) => {
+      // the first record with the 700th distinct authorisation of the log: every signature before it is recovered once, 500 to a worker batch
+      const seen = new Set<string>()
+      at = records.findIndex((r) => {
+        const a = (r as { authorization?: { signature: string } }).authorization
+        if (r.kind !== 'inference' || !a) return false
+        seen.add(`${a.signature} ${r.payer as string}`)
+        return seen.size === 700
+      })
+      const rec = records[at] as Rec & { payer: string; authorization: { cumulativeAmount: string; recentBlock: number; expiryBlock: number } }
+      const domain = new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement)
+      rec.authorization = domain.sign(operatorKeyOf(2), { payer: rec.payer, operator: devnet.manifest.accounts.operators[1], cumulativeAmount: BigInt(rec.authorization.cumulativeAmount), recentBlock: rec.authorization.recentBlock, expiryBlock: rec.authorization.expiryBlock })
+      return at
+    })
+    expect(at).toBeGreaterThan(700)
+    const stats = { factBatches: 0, peakBatchFacts: 0, recordsRead: 0, peakRetained: 0, signatureBatches: 0 }
+    const source = new ChainSource({ rpcUrl: devnet.anvil.rpcUrl, contracts: devnet.manifest.contracts, startBlock: devnet.manifest.startBlock })
+    const r = await verifyUsageLogs({ logFiles: logs, source, contentDir: devnet.contentDir, rerun: false, networkHistory: true, stats, chargeDomain: new ChargeDomain(devnet.manifest.chainId, devnet.manifest.contracts.InferenceSettlement) }).finally(() => source.close())
+    // the logs' distinct authorisations (1,000 and more) went to worker threads in batches of 500
+    expect(stats.signatureBatches).toBeGreaterThanOrEqual(2)
+    const bad = r.discrepancies.filter((d) => d.class === 'unauthorized-charge')
+    expect(bad.map((d) => [d.location.operatorId, d.location.n])).toEqual([[2, at]])
+    expect(bad[0].detail).toMatch(/not the payer's signature/)
+    expect(bad[0].actual).toBe(privateKeyToAddress(operatorKeyOf(2)).toLowerCase())
+  })
+
   it('an operator that settled on chain and whose log is not given is a missing log', async () => {
     const r = await verify(stored.filter((f) => !f.endsWith('operator-4.jsonl')))
     expect(classes(r)).toEqual(['log-missing'])
