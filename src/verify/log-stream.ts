@@ -11,14 +11,20 @@ import type { Address, Hex } from 'viem'
 import { GENESIS_PREV, contentHash, type LogProblem, type LogRecord } from '../inference/usage-log'
 import { recoverSigner } from '../util/hash'
 import { keccakOf } from './keccak'
+import { LogPrefetch, SUFFIX_LEN } from './log-prefetch'
 
 const CHUNK = 4 << 20
 const CLOSE = Buffer.from('}')
+const SUFFIX = /^,"hash":"(0x[0-9a-fA-F]{64})","sig":"(0x[0-9a-fA-F]{130})"\}$/
+const WEIGHTS = Buffer.from(',"weights":')
 /** records between signature checkpoints of one intact stretch */
 const CHECKPOINT = 4096
 
 export interface StreamedRecord {
+  /** without `weights` when `weights` (its text) is given */
   record: LogRecord
+  /** an inference record's weights as written (valid JSON, parsed again only where an epoch needs them): fewer small objects held until the epoch */
+  weights?: string
   /** 1-based line in the file */
   line: number
   /** the hash the record before it claims (the log's head before this record), GENESIS_PREV for the first */
@@ -39,7 +45,7 @@ export class LogStream {
   records = 0
   private fd: number
   private readonly sha = crypto.createHash('sha256')
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private pos = 0
   private eof = false
   private lineNo = 0
@@ -48,16 +54,28 @@ export class LogStream {
   /** the current intact stretch since its last valid checkpoint */
   private stretch: Pending[] = []
   private readonly want: string | undefined
+  /** the file read and hashed ahead in a worker thread (undefined: read here) */
+  private prefetch: LogPrefetch | undefined
+  /** per line of buf: keccak256 of its bytes before the standard suffix, closed (from the prefetch) */
+  private digests: Buffer | undefined
+  private blockLine = 0
+  private fileSha: string | undefined
 
   constructor(file: string, signer?: Address | string) {
     this.fd = fs.openSync(file, 'r')
     this.totalBytes = fs.fstatSync(this.fd).size
     this.want = signer?.toLowerCase()
+    this.prefetch = LogPrefetch.open(file, CHUNK >> 1)
   }
 
   /** sha256 of the file (once every record is read) */
   digest(): string {
-    return this.sha.digest('hex')
+    return this.fileSha ?? this.sha.digest('hex')
+  }
+
+  /** blocks the prefetch thread has read and not yet handed over (at most its bound); undefined without one */
+  get prefetched(): number | undefined {
+    return this.prefetch?.ahead
   }
 
   get done(): boolean {
@@ -80,13 +98,31 @@ export class LogStream {
       const from = this.pos
       this.pos = end + 1
       const i = this.lineNo++
+      const inBlock = this.blockLine++
       if (end === from) continue
-      const r = this.check(from, end, i + 1)
+      const r = this.check(from, end, i + 1, inBlock)
       if (r) return r
     }
   }
 
   private fill(): void {
+    if (this.prefetch) {
+      // blocks of whole lines: nothing of the previous one is left
+      const b = this.prefetch.next()
+      this.buf = b.buf
+      this.digests = b.digests
+      this.blockLine = 0
+      this.pos = 0
+      this.bytesRead += b.buf.length
+      if (b.eof) {
+        this.eof = true
+        this.fileSha = b.sha
+        this.prefetch.close()
+        this.prefetch = undefined
+      }
+      return
+    }
+    this.digests = undefined
     const rest = this.buf.subarray(this.pos)
     const chunk = Buffer.allocUnsafe(Math.max(CHUNK, rest.length * 2))
     rest.copy(chunk, 0)
@@ -98,7 +134,42 @@ export class LogStream {
     this.pos = 0
   }
 
-  private check(from: number, end: number, line: number): StreamedRecord | undefined {
+  /**
+   * A record as the node writes it: the hash and signature read from the line's fixed suffix, the
+   * content hashed natively from the bytes before it, and an inference's weights (its last field)
+   * cut off and kept as text. Null for any other line (readLog's path in check() then decides).
+   * Equivalent to parsing the whole line: the head parses as an object only if the cut is at its
+   * top level, and the cut-off text must be one JSON value.
+   */
+  private standard(from: number, end: number, inBlock: number): { record: LogRecord; weights?: string } | null {
+    if (end - from <= SUFFIX_LEN) return null
+    const m = SUFFIX.exec(this.buf.toString('latin1', end - SUFFIX_LEN, end))
+    if (!m) return null
+    const body = end - SUFFIX_LEN
+    const content = this.digests ? '0x' + this.digests.toString('hex', 32 * inBlock, 32 * inBlock + 32) : keccakOf(this.buf.subarray(from, body), CLOSE)
+    if (content !== m[1]) return null
+    const w = this.buf.lastIndexOf(WEIGHTS, body - WEIGHTS.length)
+    let record: LogRecord
+    let weights: string | undefined
+    try {
+      if (w > from) {
+        record = JSON.parse(this.buf.toString('utf8', from, w) + '}')
+        weights = this.buf.toString('utf8', w + WEIGHTS.length, body)
+        JSON.parse(weights)
+      } else record = JSON.parse(this.buf.toString('utf8', from, body) + '}')
+    } catch {
+      return null
+    }
+    if (typeof record !== 'object' || record === null) return null
+    // the suffix's keys come last: they win over any earlier ones, as in a parse of the whole line
+    record.hash = m[1] as Hex
+    record.sig = m[2] as Hex
+    return { record, weights }
+  }
+
+  private check(from: number, end: number, line: number, inBlock: number): StreamedRecord | undefined {
+    const std = this.standard(from, end, inBlock)
+    if (std) return this.link(std.record, line, std.record.hash, std.weights)
     let r: LogRecord
     try {
       r = JSON.parse(this.buf.toString('utf8', from, end))
@@ -113,6 +184,11 @@ export class LogStream {
     const n = end - from
     const fast = n > suffix.length && this.buf.toString('latin1', end - suffix.length, end) === suffix ? keccakOf(this.buf.subarray(from, end - suffix.length), CLOSE) : undefined
     const actual = fast === r.hash ? fast : contentHash(this.buf, from, end, r)
+    return this.link(r, line, actual)
+  }
+
+  /** The record's place in the chain: its hash as computed (`actual`), its index and link, its signature's stretch. */
+  private link(r: LogRecord, line: number, actual: Hex, weights?: string): StreamedRecord {
     let linked = true
     if (actual !== r.hash) {
       this.problems.push({ n: r.n, line, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${r.hash}` })
@@ -129,7 +205,7 @@ export class LogStream {
     this.records++
     this.prev = r.hash
     this.expectN = r.n + 1
-    return { record: r, line, before }
+    return weights === undefined ? { record: r, line, before } : { record: r, line, before, weights }
   }
 
   private sigProblem(p: Pending): LogProblem | undefined {
@@ -166,6 +242,8 @@ export class LogStream {
     if (this.fd < 0) return
     fs.closeSync(this.fd)
     this.fd = -1
+    this.prefetch?.close()
+    this.prefetch = undefined
     this.eof = true
     this.buf = Buffer.alloc(0)
     this.pos = 0
