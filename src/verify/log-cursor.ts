@@ -155,6 +155,12 @@ export class LogCursor {
     }
   }
 
+  /** Reads up to `records` more records; false once the log is read to its end. */
+  readAhead(records: number): boolean {
+    for (let i = 0; i < records; i++) if (!this.readOne()) return false
+    return true
+  }
+
   /**
    * Reads up to `records` more records, and no further than its first settlement or attribution
    * record (what the chain's first receipts need anyway); true while there is more to read so.

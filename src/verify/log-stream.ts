@@ -11,10 +11,11 @@ import type { Address, Hex } from 'viem'
 import { GENESIS_PREV, contentHash, type LogProblem, type LogRecord } from '../inference/usage-log'
 import { recoverSigner } from '../util/hash'
 import { keccakOf } from './keccak'
-import { LogPrefetch, SUFFIX_LEN } from './log-prefetch'
 
 const CHUNK = 4 << 20
 const CLOSE = Buffer.from('}')
+/** bytes of `,"hash":"0x<64>","sig":"0x<130>"}`, how the node ends every record */
+const SUFFIX_LEN = 9 + 66 + 9 + 132 + 2
 const SUFFIX = /^,"hash":"(0x[0-9a-fA-F]{64})","sig":"(0x[0-9a-fA-F]{130})"\}$/
 const WEIGHTS = Buffer.from(',"weights":')
 /** records between signature checkpoints of one intact stretch */
@@ -45,7 +46,7 @@ export class LogStream {
   records = 0
   private fd: number
   private readonly sha = crypto.createHash('sha256')
-  private buf: Buffer = Buffer.alloc(0)
+  private buf = Buffer.alloc(0)
   private pos = 0
   private eof = false
   private lineNo = 0
@@ -54,28 +55,16 @@ export class LogStream {
   /** the current intact stretch since its last valid checkpoint */
   private stretch: Pending[] = []
   private readonly want: string | undefined
-  /** the file read and hashed ahead in a worker thread (undefined: read here) */
-  private prefetch: LogPrefetch | undefined
-  /** per line of buf: keccak256 of its bytes before the standard suffix, closed (from the prefetch) */
-  private digests: Buffer | undefined
-  private blockLine = 0
-  private fileSha: string | undefined
 
   constructor(file: string, signer?: Address | string) {
     this.fd = fs.openSync(file, 'r')
     this.totalBytes = fs.fstatSync(this.fd).size
     this.want = signer?.toLowerCase()
-    this.prefetch = LogPrefetch.open(file, CHUNK >> 1)
   }
 
   /** sha256 of the file (once every record is read) */
   digest(): string {
-    return this.fileSha ?? this.sha.digest('hex')
-  }
-
-  /** blocks the prefetch thread has read and not yet handed over (at most its bound); undefined without one */
-  get prefetched(): number | undefined {
-    return this.prefetch?.ahead
+    return this.sha.digest('hex')
   }
 
   get done(): boolean {
@@ -98,31 +87,13 @@ export class LogStream {
       const from = this.pos
       this.pos = end + 1
       const i = this.lineNo++
-      const inBlock = this.blockLine++
       if (end === from) continue
-      const r = this.check(from, end, i + 1, inBlock)
+      const r = this.check(from, end, i + 1)
       if (r) return r
     }
   }
 
   private fill(): void {
-    if (this.prefetch) {
-      // blocks of whole lines: nothing of the previous one is left
-      const b = this.prefetch.next()
-      this.buf = b.buf
-      this.digests = b.digests
-      this.blockLine = 0
-      this.pos = 0
-      this.bytesRead += b.buf.length
-      if (b.eof) {
-        this.eof = true
-        this.fileSha = b.sha
-        this.prefetch.close()
-        this.prefetch = undefined
-      }
-      return
-    }
-    this.digests = undefined
     const rest = this.buf.subarray(this.pos)
     const chunk = Buffer.allocUnsafe(Math.max(CHUNK, rest.length * 2))
     rest.copy(chunk, 0)
@@ -141,13 +112,12 @@ export class LogStream {
    * Equivalent to parsing the whole line: the head parses as an object only if the cut is at its
    * top level, and the cut-off text must be one JSON value.
    */
-  private standard(from: number, end: number, inBlock: number): { record: LogRecord; weights?: string } | null {
+  private standard(from: number, end: number): { record: LogRecord; weights?: string } | null {
     if (end - from <= SUFFIX_LEN) return null
     const m = SUFFIX.exec(this.buf.toString('latin1', end - SUFFIX_LEN, end))
     if (!m) return null
     const body = end - SUFFIX_LEN
-    const content = this.digests ? '0x' + this.digests.toString('hex', 32 * inBlock, 32 * inBlock + 32) : keccakOf(this.buf.subarray(from, body), CLOSE)
-    if (content !== m[1]) return null
+    if (keccakOf(this.buf.subarray(from, body), CLOSE) !== m[1]) return null
     const w = this.buf.lastIndexOf(WEIGHTS, body - WEIGHTS.length)
     let record: LogRecord
     let weights: string | undefined
@@ -167,8 +137,8 @@ export class LogStream {
     return { record, weights }
   }
 
-  private check(from: number, end: number, line: number, inBlock: number): StreamedRecord | undefined {
-    const std = this.standard(from, end, inBlock)
+  private check(from: number, end: number, line: number): StreamedRecord | undefined {
+    const std = this.standard(from, end)
     if (std) return this.link(std.record, line, std.record.hash, std.weights)
     let r: LogRecord
     try {
@@ -242,8 +212,6 @@ export class LogStream {
     if (this.fd < 0) return
     fs.closeSync(this.fd)
     this.fd = -1
-    this.prefetch?.close()
-    this.prefetch = undefined
     this.eof = true
     this.buf = Buffer.alloc(0)
     this.pos = 0

@@ -141,6 +141,8 @@ export interface ReplayStats {
 const LOOKAHEAD_BLOCKS = 64
 /** records a log is read in one go (then the source's I/O may run) while the source prepares its first answer */
 const READ_AHEAD_STEP = 256
+/** inference records a log may be read ahead while a source that answers whole (the index) prepares its answer */
+const READ_AHEAD = 20_000
 /** checked payer authorisations remembered (a payer's authorisation is reused across its receipts in a batch) */
 const SIGNER_CACHE = 20_000
 /** batches of payer signatures sent to the signer pool and not yet answered, at most, between batches of facts */
@@ -632,9 +634,10 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     if (n > stats.peakRetained) stats.peakRetained = n
   }
   try {
-    // the source starts answering (its queries, the first ranges) while each log is read up to its first settlement record,
-    // no further: what is held stays within the settlement window however long the source takes (a log's prefetch thread
-    // hashes on meanwhile, a bounded number of blocks ahead)
+    // the source starts answering (its queries, the first ranges) while the logs are read: a source that streams (the chain)
+    // gets each log read up to its first settlement record, no further, so what is held stays within the settlement window
+    // however long it takes; one that answers whole (the index) a bounded number of inference records, metered and
+    // without their inputs unless re-run
     const facts = o.source.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })[Symbol.asyncIterator]()
     const first = facts.next()
     let answered = false
@@ -643,7 +646,8 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       () => (answered = true),
     )
     for (const log of logs) {
-      while (!answered && log.readToFirstAnchor(READ_AHEAD_STEP)) await new Promise((r) => setImmediate(r))
+      const more = o.source.wholeAnswer ? () => log.open.size < READ_AHEAD && log.readAhead(READ_AHEAD_STEP) : () => log.readToFirstAnchor(READ_AHEAD_STEP)
+      while (!answered && more()) await new Promise((r) => setImmediate(r))
     }
     for (let next = await first; !next.done; next = await facts.next()) {
       const batch = next.value

@@ -1,8 +1,8 @@
 // The usage log as the replay streams it (src/verify/log-stream.ts, log-cursor.ts): records the
 // node writes take a fast path (hash and signature read from the line's suffix, the content
-// hashed in a read-ahead thread, an inference's weights kept as text, its input metered when read);
-// every record still comes out as JSON.parse gives it, every problem readLog finds is found at the
-// same record, and the read-ahead thread stays within its bound of blocks ahead of the reader.
+// hashed from the bytes before it, an inference's weights kept as text, its input metered when
+// read); every record still comes out as JSON.parse gives it, and every problem readLog finds is
+// found at the same record.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -15,7 +15,6 @@ import { keccakUtf8, signHash } from '../../src/util/hash'
 import { devnetPrivateKey, keyHandle } from '../../src/chain/keys'
 import { LogStream, type StreamedRecord } from '../../src/verify/log-stream'
 import { LogCursor, weightsOf } from '../../src/verify/log-cursor'
-import { AHEAD_BLOCKS } from '../../src/verify/log-prefetch'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-log-stream-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -165,30 +164,4 @@ describe('the streamed log', () => {
     expect(keeping.open.get(1)!.rec.input).toBe(lines.find((x) => x.localId === 1).input)
     expect(keeping.open.get(1)!.tokens).toBeUndefined()
   })
-
-  it('reads ahead in a thread at most a bounded number of blocks, however long the reader pauses', async () => {
-    // about 12 MB: several of the read-ahead's blocks
-    const big = 'spam '.repeat(2000)
-    const file = await nodeLog('big.jsonl', 1200, (i) => `${i} ${big}`)
-    const size = fs.statSync(file).size
-    expect(size).toBeGreaterThan(10 << 20)
-    const stream = new LogStream(file, SIGNER)
-    try {
-      expect(stream.next()!.record.n).toBe(0)
-      for (let i = 0; i < 20; i++) {
-        await new Promise((r) => setTimeout(r, 25))
-        expect(stream.prefetched).toBeLessThanOrEqual(AHEAD_BLOCKS)
-      }
-      // it did read ahead, up to its bound
-      expect(stream.prefetched).toBe(AHEAD_BLOCKS)
-      let n = 1
-      while (stream.next()) n++
-      expect(n).toBe(1202)
-      expect(stream.problems).toEqual([])
-      expect(stream.bytesRead).toBe(size)
-      expect(stream.digest()).toBe(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'))
-    } finally {
-      stream.close()
-    }
-  }, 60_000)
 })
