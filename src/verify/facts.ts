@@ -58,6 +58,13 @@ export interface FactSource {
    * reconciled with the contributors' shares settled since the model's previous epoch.
    */
   readonly everyReceipt: boolean
+  /**
+   * true: the first answer is every fact at once (the index), held whole anyway, so the logs may be
+   * read ahead a bounded number of records while it is prepared. Otherwise (the chain, streamed in
+   * ranges) a log is read only as far as the first receipts need, so what is held follows the
+   * settlement window however long the first answer takes.
+   */
+  readonly wholeAnswer?: boolean
   /** registered operators: lowercase account -> operator id */
   operators(): Promise<Map<string, number>>
   /** every fact in chain order, in batches */

@@ -8,6 +8,7 @@ import { comparePositions, type Fact, type FactQuery, type FactSource } from './
 export class IndexSource implements FactSource {
   readonly name = 'index' as const
   readonly everyReceipt = false
+  readonly wholeAnswer = true
   private client: pg.Client | undefined
 
   constructor(private readonly dbUrl: string) {}

@@ -8,14 +8,26 @@ import type { Hex } from 'viem'
 import type { AttributionBody, InferenceBody, LogRecord, WeightTuple } from '../inference/usage-log'
 import { requestId as makeRequestId } from '../protocol/receipts'
 import { LogStream } from './log-stream'
+import { countInputTokens } from './tokens'
 
-export type Inference = LogRecord & InferenceBody
+/** an inference record as held: its weights apart (OpenInference.weights) */
+export type Inference = Omit<LogRecord & InferenceBody, 'weights'>
+/** an answer's attribution weights: parsed, or the text the log holds (weightsOf parses it) */
+export type Weights = WeightTuple[] | null | string
+
+export function weightsOf(w: Weights): WeightTuple[] | null {
+  return typeof w === 'string' ? (JSON.parse(w) as WeightTuple[] | null) : w
+}
 
 export interface OpenInference {
+  /** without its input when the replay does not keep inputs (then `tokens` holds its metering) */
   rec: Inference
   line: number
   /** the highest block of a settlement or attribution record before it (-1: none) */
   anchorBefore: number
+  weights: Weights
+  /** the input's tokens, counted when the record was read (undefined: the log withholds the input, or the record keeps it) */
+  tokens?: number
 }
 
 export interface LoggedAttribution {
@@ -105,7 +117,7 @@ export class LogCursor {
   /** an earlier record of a local id the log repeats (checked at the end) */
   readonly repeated: OpenInference[] = []
   /** settled on chain, not yet paid out by an epoch: the answer's weights and the contributors' share */
-  readonly awaiting = new Map<number, { weights: WeightTuple[] | null; share: bigint }>()
+  readonly awaiting = new Map<number, { weights: Weights; share: bigint }>()
   /** request id -> local id, from the log's settlement records, until its receipt is seen on chain */
   readonly localOf = new Map<bigint, number>()
   /** request ids the log settles a second time */
@@ -125,6 +137,8 @@ export class LogCursor {
     readonly account: string | null,
     private readonly onAttribution: (a: LoggedAttribution) => void,
     private readonly onFinding: (f: LogFinding) => void,
+    /** false (no model re-run): an input is metered when read and not held until its receipt (no kilobyte strings promoted to the old generation) */
+    private readonly keepInputs = true,
   ) {
     this.stream = new LogStream(file, account ?? undefined)
   }
@@ -147,6 +161,15 @@ export class LogCursor {
     return true
   }
 
+  /**
+   * Reads up to `records` more records, and no further than its first settlement or attribution
+   * record (what the chain's first receipts need anyway); true while there is more to read so.
+   */
+  readToFirstAnchor(records: number): boolean {
+    for (let i = 0; i < records; i++) if (this.anchor >= 0 || !this.readOne()) return false
+    return this.anchor < 0
+  }
+
   /** Reads the rest of the log. */
   drain(): void {
     while (this.readOne()) {
@@ -162,7 +185,12 @@ export class LogCursor {
       case 'inference': {
         const earlier = this.open.get(r.localId)
         if (earlier) this.repeated.push(earlier)
-        this.open.set(r.localId, { rec: r, line, anchorBefore: this.anchor })
+        const entry: OpenInference = { rec: r, line, anchorBefore: this.anchor, weights: s.weights ?? r.weights }
+        if (!this.keepInputs && r.input !== undefined) {
+          entry.tokens = countInputTokens(r.input)
+          r.input = undefined
+        }
+        this.open.set(r.localId, entry)
         break
       }
       case 'settlement-intent': {

@@ -14,11 +14,18 @@ import { keccakOf } from './keccak'
 
 const CHUNK = 4 << 20
 const CLOSE = Buffer.from('}')
+/** bytes of `,"hash":"0x<64>","sig":"0x<130>"}`, how the node ends every record */
+const SUFFIX_LEN = 9 + 66 + 9 + 132 + 2
+const SUFFIX = /^,"hash":"(0x[0-9a-fA-F]{64})","sig":"(0x[0-9a-fA-F]{130})"\}$/
+const WEIGHTS = Buffer.from(',"weights":')
 /** records between signature checkpoints of one intact stretch */
 const CHECKPOINT = 4096
 
 export interface StreamedRecord {
+  /** without `weights` when `weights` (its text) is given */
   record: LogRecord
+  /** an inference record's weights as written (valid JSON, parsed again only where an epoch needs them): fewer small objects held until the epoch */
+  weights?: string
   /** 1-based line in the file */
   line: number
   /** the hash the record before it claims (the log's head before this record), GENESIS_PREV for the first */
@@ -98,7 +105,41 @@ export class LogStream {
     this.pos = 0
   }
 
+  /**
+   * A record as the node writes it: the hash and signature read from the line's fixed suffix, the
+   * content hashed natively from the bytes before it, and an inference's weights (its last field)
+   * cut off and kept as text. Null for any other line (readLog's path in check() then decides).
+   * Equivalent to parsing the whole line: the head parses as an object only if the cut is at its
+   * top level, and the cut-off text must be one JSON value.
+   */
+  private standard(from: number, end: number): { record: LogRecord; weights?: string } | null {
+    if (end - from <= SUFFIX_LEN) return null
+    const m = SUFFIX.exec(this.buf.toString('latin1', end - SUFFIX_LEN, end))
+    if (!m) return null
+    const body = end - SUFFIX_LEN
+    if (keccakOf(this.buf.subarray(from, body), CLOSE) !== m[1]) return null
+    const w = this.buf.lastIndexOf(WEIGHTS, body - WEIGHTS.length)
+    let record: LogRecord
+    let weights: string | undefined
+    try {
+      if (w > from) {
+        record = JSON.parse(this.buf.toString('utf8', from, w) + '}')
+        weights = this.buf.toString('utf8', w + WEIGHTS.length, body)
+        JSON.parse(weights)
+      } else record = JSON.parse(this.buf.toString('utf8', from, body) + '}')
+    } catch {
+      return null
+    }
+    if (typeof record !== 'object' || record === null) return null
+    // the suffix's keys come last: they win over any earlier ones, as in a parse of the whole line
+    record.hash = m[1] as Hex
+    record.sig = m[2] as Hex
+    return { record, weights }
+  }
+
   private check(from: number, end: number, line: number): StreamedRecord | undefined {
+    const std = this.standard(from, end)
+    if (std) return this.link(std.record, line, std.record.hash, std.weights)
     let r: LogRecord
     try {
       r = JSON.parse(this.buf.toString('utf8', from, end))
@@ -113,6 +154,11 @@ export class LogStream {
     const n = end - from
     const fast = n > suffix.length && this.buf.toString('latin1', end - suffix.length, end) === suffix ? keccakOf(this.buf.subarray(from, end - suffix.length), CLOSE) : undefined
     const actual = fast === r.hash ? fast : contentHash(this.buf, from, end, r)
+    return this.link(r, line, actual)
+  }
+
+  /** The record's place in the chain: its hash as computed (`actual`), its index and link, its signature's stretch. */
+  private link(r: LogRecord, line: number, actual: Hex, weights?: string): StreamedRecord {
     let linked = true
     if (actual !== r.hash) {
       this.problems.push({ n: r.n, line, kind: 'broken-chain', detail: `record ${r.n} was altered: its content hashes to ${actual}, it claims ${r.hash}` })
@@ -129,7 +175,7 @@ export class LogStream {
     this.records++
     this.prev = r.hash
     this.expectN = r.n + 1
-    return { record: r, line, before }
+    return weights === undefined ? { record: r, line, before } : { record: r, line, before, weights }
   }
 
   private sigProblem(p: Pending): LogProblem | undefined {

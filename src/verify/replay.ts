@@ -14,7 +14,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import type { Address, Hex } from 'viem'
 import type { AttributionBody, LogRecord } from '../inference/usage-log'
-import { countTokens, OUTPUT_TOKENS } from '../protocol/units'
+import { OUTPUT_TOKENS } from '../protocol/units'
 import { splitFee } from '../protocol/split'
 import { combineEpochWeights, ContributionIndex } from '../inference/attribution'
 import { ModelRuntime } from '../inference/model/runtime'
@@ -26,7 +26,8 @@ import { recoverSigner } from '../util/hash'
 import { InputError } from '../util/errors'
 import type { EpochFact, Fact, FactSource, PolicyVersion, PriceFact } from './facts'
 import type { ChargeDomain } from '../protocol/charge-auth'
-import { LogCursor, type OpenInference } from './log-cursor'
+import { LogCursor, weightsOf, type OpenInference } from './log-cursor'
+import { countInputTokens } from './tokens'
 import { firstLine } from './log-stream'
 import { SignerPool } from './signer-pool'
 
@@ -138,7 +139,9 @@ export interface ReplayStats {
 
 /** blocks a log is read past a block the chain asks for when a record it needs is not there yet (a log's records may trail the chain's order) */
 const LOOKAHEAD_BLOCKS = 64
-/** inference records a log may be read ahead while the source prepares its first answer */
+/** records a log is read in one go (then the source's I/O may run) while the source prepares its first answer */
+const READ_AHEAD_STEP = 256
+/** inference records a log may be read ahead while a source that answers whole (the index) prepares its answer */
 const READ_AHEAD = 20_000
 /** checked payer authorisations remembered (a payer's authorisation is reused across its receipts in a batch) */
 const SIGNER_CACHE = 20_000
@@ -261,6 +264,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         else attributions.set(key, [{ log, record, line }])
       },
       ({ class: c, line, n, detail, expected, actual, ...where }) => add({ class: c, location: { line, n, ...where }, expected, actual, detail }, log),
+      o.rerun,
     ) as OperatorLog
     log.order = i
     log.file = l.file
@@ -316,7 +320,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   let coverTo: string | null = null
   let withheldInputs = 0
   let unanswered = 0
-  const checkLogged = async (log: OperatorLog, { rec: r, line }: OpenInference, claimed: boolean) => {
+  const checkLogged = async (log: OperatorLog, { rec: r, line, tokens, weights }: OpenInference, claimed: boolean) => {
     if (!inRange(r.at)) return
     inferences++
     if (coverFrom === null || r.at < coverFrom) coverFrom = r.at
@@ -325,9 +329,10 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     checks++
     // a withheld input cannot be metered again: only units × price = fee is checked, the units are the operator's word
     const input = r.input
-    if (input === undefined) withheldInputs++
+    const counted = tokens ?? (input === undefined ? undefined : countInputTokens(input))
+    if (counted === undefined) withheldInputs++
     if (r.label === null) unanswered++
-    const units = input === undefined ? r.units : countTokens(input) + OUTPUT_TOKENS
+    const units = counted === undefined ? r.units : counted + OUTPUT_TOKENS
     const fee = BigInt(units) * BigInt(r.price)
     if (units !== r.units || String(fee) !== r.fee) {
       add({ class: 'fee-mismatch', location: { ...loc, modelId: r.modelId }, expected: String(fee), actual: r.fee, detail: `logged ${r.units} units at fee ${r.fee}; ${units} units at the logged price ${r.price} cost ${fee}` }, log)
@@ -347,8 +352,9 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
         checks++
         const members = attribution.members((modelDatanets.get(r.modelId) ?? []).map(BigInt), version.blockNumber)
         const w = attribution.weights(members, res.h1, res.p, LABELS.indexOf(res.label as never)).map((e) => [String(e.datanetId), e.contributor, e.weight])
-        if (JSON.stringify(w) !== JSON.stringify(r.weights)) {
-          add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: JSON.stringify(r.weights), detail: `the answer's attribution weights differ from a recomputation` }, log)
+        const logged = JSON.stringify(weightsOf(weights))
+        if (JSON.stringify(w) !== logged) {
+          add({ class: 'weight-mismatch', location: { ...loc, modelId: r.modelId }, expected: JSON.stringify(w), actual: logged, detail: `the answer's attribution weights differ from a recomputation` }, log)
         }
       }
     }
@@ -394,7 +400,7 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     const localId = rec.localId
     log.localOf.delete(f.requestId)
     log.open.delete(localId)
-    log.awaiting.set(localId, { weights: rec.weights, share: f.contributorsShare })
+    log.awaiting.set(localId, { weights: entry.weights, share: f.contributorsShare })
     due.push({ log, entry, claimed: true })
     checkAuthorization(log, entry, f, charged)
     const counts = unattributed.get(f.modelId) ?? new Map<OperatorLog, number>()
@@ -562,7 +568,10 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       checks++
       const where = { line, n: a.n, ...loc }
       // the answers it pays: settled ones' weights and shares; one not settled has no share
-      const answers = a.localIds.map((id) => log.awaiting.get(id) ?? (log.open.has(id) ? { weights: log.open.get(id)!.rec.weights, share: 0n } : undefined))
+      const answers = a.localIds.map((id) => {
+        const x = log.awaiting.get(id) ?? (log.open.has(id) ? { weights: log.open.get(id)!.weights, share: 0n } : undefined)
+        return x && { weights: weightsOf(x.weights), share: x.share }
+      })
       for (const id of a.localIds) log.awaiting.delete(id)
       if (answers.length && answers.every((x) => x && x.weights === null)) {
         // synthetic traffic: no answer carries weights, the epoch pays the attributor's; the log must record what was paid
@@ -625,7 +634,10 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
     if (n > stats.peakRetained) stats.peakRetained = n
   }
   try {
-    // the source starts answering (its queries, the first ranges) while the logs' first records are read, a bounded number
+    // the source starts answering (its queries, the first ranges) while the logs are read: a source that streams (the chain)
+    // gets each log read up to its first settlement record, no further, so what is held stays within the settlement window
+    // however long it takes; one that answers whole (the index) a bounded number of inference records, metered and
+    // without their inputs unless re-run
     const facts = o.source.facts({ operatorIds: [...byOperator.keys()], contributions: o.rerun })[Symbol.asyncIterator]()
     const first = facts.next()
     let answered = false
@@ -634,7 +646,8 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       () => (answered = true),
     )
     for (const log of logs) {
-      while (!answered && log.open.size < READ_AHEAD && log.readAhead(256)) await new Promise((r) => setImmediate(r))
+      const more = o.source.wholeAnswer ? () => log.open.size < READ_AHEAD && log.readAhead(READ_AHEAD_STEP) : () => log.readToFirstAnchor(READ_AHEAD_STEP)
+      while (!answered && more()) await new Promise((r) => setImmediate(r))
     }
     for (let next = await first; !next.done; next = await facts.next()) {
       const batch = next.value
