@@ -12,7 +12,7 @@ import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from '../processor/handler'
 import { createProcessor } from '../processor/processor'
-import { STAGE_LINE, memoryPeaksMiB, stageTotals, timeStage, watchGc } from '../util/stage-times'
+import { STAGE_LINE, detailOn, detailTotals, memoryPeaksMiB, stageTotals, timeStage, watchGc } from '../util/stage-times'
 import { coalesceFinalizedBatches, retryRpcProtocolErrors, serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
 /** While backfilling, finalized batches are joined up to this many logs unless configured (see coalesceFinalizedBatches). */
@@ -113,6 +113,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
     if (cfg.toBlock !== undefined && committed >= cfg.toBlock) {
       await timeStage('ch final flush', () => sink?.flush())
       log.info(`${STAGE_LINE}${JSON.stringify({ wall: Math.round(performance.now()), ...stageTotals() })}`)
+      if (detailOn) log.info(`stage detail: ${JSON.stringify(detailTotals())}`)
       log.info(`memory peaks at batch ends (MiB): ${JSON.stringify(memoryPeaksMiB())}`)
       log.info(`${COMMITTED_LINE}${JSON.stringify(db.committed)}`)
       log.info(`reached block ${committed}, exiting`)

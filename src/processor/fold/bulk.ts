@@ -11,6 +11,7 @@ import type { EntityManager } from 'typeorm'
 import type { PoolClient } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { untrackedEntityManager } from '../../squid/compat'
+import { addDetail, detailOn } from '../../util/stage-times'
 
 const PG_ARRAY: Record<string, string> = {
   numeric: 'numeric[]',
@@ -89,7 +90,10 @@ async function copyRows(em: EntityManager, table: string, cols: Col[], rows: Rec
   // ~1 MB of text per chunk: the COPY stream is fed as it drains, never the batch's whole text at once
   // lines are joined from arrays, not concatenated: `+=` builds ropes of small strings that cost
   // more to collect than to write
+  let build = 0
+  let bytes = 0
   function* text(): Generator<string> {
+    let b0 = performance.now()
     let lines: string[] = []
     let size = 0
     const values = new Array<string>(cols.length)
@@ -99,14 +103,25 @@ async function copyRows(em: EntityManager, table: string, cols: Col[], rows: Rec
       lines.push(line)
       size += line.length + 1
       if (size >= 1 << 20) {
-        yield lines.join('\n') + '\n'
+        const chunk = lines.join('\n') + '\n'
+        build += performance.now() - b0
+        bytes += chunk.length
+        yield chunk
+        b0 = performance.now()
         lines = []
         size = 0
       }
     }
-    if (lines.length) yield lines.join('\n') + '\n'
+    if (lines.length) {
+      const chunk = lines.join('\n') + '\n'
+      bytes += chunk.length
+      build += performance.now() - b0
+      yield chunk
+    }
   }
+  const t0 = performance.now()
   await pipeline(Readable.from(text(), { objectMode: false }), stream)
+  if (detailOn) addDetail(table, { ms: performance.now() - t0, build, rows: rows.length, bytes, copies: 1 })
 }
 
 async function bulkWrite(store: Store, rows: object[], upsert: boolean): Promise<boolean> {
@@ -141,7 +156,9 @@ async function bulkWrite(store: Store, rows: object[], upsert: boolean): Promise
       }
       return out + '}'
     })
+    const q0 = performance.now()
     await em.query(sql, params)
+    if (detailOn) addDetail(`upsert ${table}`, { ms: performance.now() - q0, rows: part.length })
   }
   return true
 }
