@@ -62,7 +62,7 @@ export function parseStageLine(text: string): Record<string, number> | null {
   return m ? (JSON.parse(m[0]) as Record<string, number>) : null
 }
 
-/** UPKEEP_STAGE_DETAIL=1: per-table counters (COPY time, text building, rows, bytes), printed at exit. */
+/** UPKEEP_STAGE_DETAIL=<file>: per-table counters (COPY and upsert ms, text building, rows, bytes; lookups), appended to the file at exit. */
 export const detailOn = !!process.env.UPKEEP_STAGE_DETAIL
 const details = new Map<string, Record<string, number>>()
 

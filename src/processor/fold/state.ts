@@ -6,7 +6,7 @@ import { MoreThan, type FindOptionsRelations } from 'typeorm'
 import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
-import { bulkInsert, bulkUpsert } from './bulk'
+import { bulkWriter } from './bulk'
 import { IdFilter } from './id-filter'
 import { emptyRows, type EventRows } from '../tables'
 import { IndexStateError } from '../../util/errors'
@@ -138,15 +138,15 @@ class EntityCache<E extends { id: string }> {
     this.dirty.add(e.id)
   }
 
-  async flush(store: Store): Promise<number> {
-    if (!this.dirty.size) return 0
+  /** The rows to write (dirty ones), marked clean. */
+  take(): E[] {
+    if (!this.dirty.size) return []
     const rows = [...this.dirty].map((id) => this.map.get(id)!)
     // every id that reaches the table passes here: the filter stays a superset of the table's ids
     // (an id added before its transaction commits, or whose transaction fails, is a false positive)
     if (this.filtered) for (const id of this.dirty) this.addKnown(id)
     this.dirty.clear()
-    if (!(await bulkUpsert(store, rows))) await store.upsert(rows)
-    return rows.length
+    return rows
   }
 
   private addKnown(id: string): void {
@@ -336,15 +336,56 @@ export class FoldState {
     const s = this.store
     if (this.pendingInferences.size) throw new IndexStateError(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
     if (this.pendingAttribution.size) throw new IndexStateError(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
+    const w = await bulkWriter(s)
+    if (!w) return this.flushTracked(onRows)
+    // every statement is queued at once (in this order: parents first) and awaited at the end, so
+    // Postgres runs one while the next one's text and the ClickHouse lines are built
     let upserted = 0
     let t = performance.now()
-    for (const c of this.caches()) upserted += await c.flush(s)
+    for (const c of this.caches()) {
+      const rows = c.take()
+      if (rows.length) w.upsert(rows)
+      upserted += rows.length
+    }
     addStage('pg upserts', performance.now() - t)
     let inserted = 0
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
         t = performance.now()
-        if (!(await bulkInsert(s, rows))) await s.insert(rows as never[])
+        w.insert(rows)
+        // a turn of the event loop: the connection sends what is queued and takes the answers
+        await new Promise(setImmediate)
+        const t2 = performance.now()
+        addStage('pg inserts', t2 - t)
+        onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
+        addStage('ch rows', performance.now() - t2)
+        inserted += rows.length
+        // the COPY text was built when queued: the buffer can be reused
+        rows.length = 0
+      }
+    }
+    t = performance.now()
+    await w.done()
+    addStage('pg write wait', performance.now() - t)
+    return { upserted, inserted }
+  }
+
+  /** Hot blocks: through typeorm-store, which records each change for a rollback. */
+  private async flushTracked(onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void): Promise<{ upserted: number; inserted: number }> {
+    const s = this.store
+    let upserted = 0
+    let t = performance.now()
+    for (const c of this.caches()) {
+      const rows = c.take()
+      if (rows.length) await s.upsert(rows as never[])
+      upserted += rows.length
+    }
+    addStage('pg upserts', performance.now() - t)
+    let inserted = 0
+    for (const rows of Object.values(this.rows) as { id: string }[][]) {
+      if (rows.length) {
+        t = performance.now()
+        await s.insert(rows as never[])
         const t2 = performance.now()
         addStage('pg inserts', t2 - t)
         onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
