@@ -337,47 +337,36 @@ export class FoldState {
     if (this.pendingInferences.size) throw new IndexStateError(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
     if (this.pendingAttribution.size) throw new IndexStateError(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
     const w = await bulkWriter(s)
-    if (!w) return this.flushTracked(onRows)
+    // hot blocks: through typeorm-store, which records each change for a rollback
+    if (!w) return this.write((rows) => s.upsert(rows as never[]), (rows) => s.insert(rows as never[]), onRows)
     // every statement is queued at once (in this order: parents first) and awaited at the end, so
     // Postgres runs one while the next one's text and the ClickHouse lines are built
-    let upserted = 0
-    let t = performance.now()
-    for (const c of this.caches()) {
-      const rows = c.take()
-      if (rows.length) w.upsert(rows)
-      upserted += rows.length
-    }
-    addStage('pg upserts', performance.now() - t)
-    let inserted = 0
-    for (const rows of Object.values(this.rows) as { id: string }[][]) {
-      if (rows.length) {
-        t = performance.now()
+    const written = await this.write(
+      (rows) => w.upsert(rows),
+      (rows) => {
         w.insert(rows)
         // a turn of the event loop: the connection sends what is queued and takes the answers
-        await new Promise(setImmediate)
-        const t2 = performance.now()
-        addStage('pg inserts', t2 - t)
-        onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
-        addStage('ch rows', performance.now() - t2)
-        inserted += rows.length
-        // the COPY text was built when queued: the buffer can be reused
-        rows.length = 0
-      }
-    }
-    t = performance.now()
+        return new Promise(setImmediate)
+      },
+      onRows,
+    )
+    const t = performance.now()
     await w.done()
     addStage('pg write wait', performance.now() - t)
-    return { upserted, inserted }
+    return written
   }
 
-  /** Hot blocks: through typeorm-store, which records each change for a rollback. */
-  private async flushTracked(onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void): Promise<{ upserted: number; inserted: number }> {
-    const s = this.store
+  /** Mutable tables (upsert) then event tables (insert), parents first. */
+  private async write(
+    upsert: (rows: object[]) => Promise<void> | void,
+    insert: (rows: object[]) => Promise<void>,
+    onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void,
+  ): Promise<{ upserted: number; inserted: number }> {
     let upserted = 0
     let t = performance.now()
     for (const c of this.caches()) {
       const rows = c.take()
-      if (rows.length) await s.upsert(rows as never[])
+      if (rows.length) await upsert(rows)
       upserted += rows.length
     }
     addStage('pg upserts', performance.now() - t)
@@ -385,12 +374,13 @@ export class FoldState {
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
         t = performance.now()
-        await s.insert(rows as never[])
+        await insert(rows)
         const t2 = performance.now()
         addStage('pg inserts', t2 - t)
         onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
         addStage('ch rows', performance.now() - t2)
         inserted += rows.length
+        // the rows are written (or their COPY text built): the buffer is reused
         rows.length = 0
       }
     }
