@@ -1,12 +1,15 @@
 // The bench chain cache is keyed by what built it: the contracts' sources, the code that deploys
 // them and runs the workload (every source file src/workload/devnet.ts reaches through relative
 // imports), the compiler, library and anvil versions pinned in package.json, the workload, the
-// seed and the scenario (steady, the default, hashes as before scenarios existed). A changed protocol or workload gets a new key, so a stale chain is never reused.
+// seed, the scenario (steady, the default, hashes as before scenarios existed) and the scale (1, the
+// default, hashes as before scales existed; a scaled chain's key also covers ./scaled-chain.ts, which
+// scales the workload). A changed protocol or workload gets a new key, so a stale chain is never reused.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
 const ENTRY = 'src/workload/devnet.ts'
+const SCALED_ENTRY = 'src/bench/scaled-chain.ts'
 const PINNED = ['solc', '@openzeppelin/contracts', 'solady', '@foundry-rs/anvil']
 
 function resolveImport(fromFile: string, spec: string): string | null {
@@ -42,14 +45,16 @@ function filesUnder(dir: string, ext: string): string[] {
     .sort()
 }
 
-/** The cache key (16 hex digits) of the chain `workload` with `seed` and `scenario` built by the checkout at `root`. */
-export function benchChainKey(root: string, workload: string, seed: number, scenario = 'steady'): string {
+/** The cache key (16 hex digits) of the chain `workload` with `seed`, `scenario` and `scale` built by the checkout at `root`. */
+export function benchChainKey(root: string, workload: string, seed: number, scenario = 'steady', scale = 1): string {
   const h = crypto.createHash('sha256')
   h.update(`workload=${workload}\nseed=${seed}\n`)
   if (scenario !== 'steady') h.update(`scenario=${scenario}\n`)
+  if (scale !== 1) h.update(`scale=${scale}\n`)
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
   for (const name of PINNED) h.update(`${name}@${pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? 'none'}\n`)
-  const files = [...filesUnder(path.join(root, 'contracts'), '.sol'), ...importClosure(path.join(root, ENTRY))]
+  const code = new Set([ENTRY, ...(scale === 1 ? [] : [SCALED_ENTRY])].flatMap((e) => importClosure(path.join(root, e))))
+  const files = [...filesUnder(path.join(root, 'contracts'), '.sol'), ...[...code].sort()]
   for (const f of files) {
     h.update(`${path.relative(root, f)}\n`)
     h.update(fs.readFileSync(f))

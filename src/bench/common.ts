@@ -9,6 +9,7 @@ import { startDevnet, manifestPathFor, type Devnet } from '../workload/devnet'
 import { startEmbeddedPostgres, type PostgresHandle } from '../db/postgres'
 import { externalDbUrl, testPostgresUrl } from '../config'
 import { benchChainKey } from './chain-key'
+import { generateScaledChain } from './scaled-chain'
 import { DEFAULT_SCENARIO, type ScenarioName } from '../workload/scenarios'
 
 export const BENCH_DIR = path.join(PROJECT_ROOT, 'bench')
@@ -17,43 +18,47 @@ export const CACHE_DIR = path.join(BENCH_DIR, 'cache')
 export interface BenchChain {
   key: string
   scenario: ScenarioName
+  /** the workload ran this many times the bench size's days (1: the bench chain itself) */
+  scale: number
   stateFile: string
   manifestFile: string
   contentDir: string
 }
 
+/** Scales whose chains share the cache: `--scale 3` needs the 1x chain beside its own. */
+const KEPT_SCALES = [1, 3]
+
 /**
- * The bench chain (>= 1M events), generated once per cache key (./chain-key: contracts, workload
- * code, pinned versions, seed, scenario) and reused (anvil state + manifest + content). The cache
- * holds one chain (they are large): another scenario or seed regenerates it.
+ * The bench chain (>= 1M events; `scale` times that for a scaled run), generated once per cache
+ * key (./chain-key: contracts, workload code, pinned versions, seed, scenario, scale) and reused
+ * (anvil state + manifest + content). The cache holds one seed and scenario (chains are large):
+ * another scenario or seed, or changed code, regenerates it; the 1x and 3x chains of the same
+ * code, seed and scenario are kept side by side.
  */
-export async function ensureBenchChain(seed: number, log: (s: string) => void, scenario: ScenarioName = DEFAULT_SCENARIO): Promise<BenchChain> {
-  const key = benchChainKey(PROJECT_ROOT, 'bench', seed, scenario)
-  const stateFile = path.join(CACHE_DIR, `bench-${scenario === DEFAULT_SCENARIO ? '' : scenario + '-'}${seed}-${key}.state.json`)
+export async function ensureBenchChain(seed: number, log: (s: string) => void, scenario: ScenarioName = DEFAULT_SCENARIO, scale = 1): Promise<BenchChain> {
+  const key = benchChainKey(PROJECT_ROOT, 'bench', seed, scenario, scale)
+  const name = `bench-${scenario === DEFAULT_SCENARIO ? '' : scenario + '-'}${scale === 1 ? '' : `x${scale}-`}${seed}-${key}`
+  const stateFile = path.join(CACHE_DIR, `${name}.state.json`)
   const contentDir = path.join(CACHE_DIR, `content-${key}`)
   if (!fs.existsSync(stateFile) || !fs.existsSync(manifestPathFor(stateFile))) {
-    log(`generating the bench chain (seed ${seed}, scenario ${scenario}, key ${key}) into ${stateFile}; this takes a few minutes, once per key`)
+    log(`generating the bench chain (seed ${seed}, scenario ${scenario}, scale ${scale}, key ${key}) into ${stateFile}; this takes a few minutes (times the scale), once per key`)
     fs.mkdirSync(CACHE_DIR, { recursive: true })
     // chains other code built are stale: drop them (they are large)
-    for (const f of fs.readdirSync(CACHE_DIR)) if (!f.includes(key)) fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true })
+    const keep = new Set([scale, ...KEPT_SCALES].map((x) => benchChainKey(PROJECT_ROOT, 'bench', seed, scenario, x)))
+    for (const f of fs.readdirSync(CACHE_DIR)) if (![...keep].some((k) => f.includes(k))) fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true })
     let last = 0
-    const d = await startDevnet({
-      workload: 'bench',
-      seed,
-      scenario,
-      contentDir,
-      stateOut: stateFile,
-      onProgress: (day, days, info) => {
-        if (Date.now() - last > 5_000) {
-          last = Date.now()
-          log(`  day ${day}/${days}, ${info.txs} txs, ${info.blocks} blocks`)
-        }
-      },
-    })
+    const onProgress = (day: number, days: number, info: { txs: number; blocks: number }) => {
+      if (Date.now() - last > 5_000) {
+        last = Date.now()
+        log(`  day ${day}/${days}, ${info.txs} txs, ${info.blocks} blocks`)
+      }
+    }
+    const o = { workload: 'bench', seed, scenario, contentDir, stateOut: stateFile, onProgress }
+    const d = scale === 1 ? await startDevnet(o) : await generateScaledChain({ ...o, scale })
     log(`  generated in ${d.stats?.seconds.toFixed(0)} s: ${d.stats?.txs} txs, ${d.stats?.blocks} blocks`)
     await d.anvil.stop()
   }
-  return { key, scenario, stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
+  return { key, scenario, scale, stateFile, manifestFile: manifestPathFor(stateFile), contentDir }
 }
 
 export async function loadBenchChain(c: BenchChain, seed: number): Promise<Devnet> {

@@ -2,7 +2,10 @@
 // only the sections of the suites it ran (between <!-- bench:<suite> --> markers), each stamped
 // with its own date, commit, machine and bench chain; every other section is kept as it was.
 import fs from 'node:fs'
-import type { BenchResults } from './run'
+import type { BenchResults, ScaledIndex } from './run'
+
+/** BENCHMARKS.md section of `npm run bench -- index --scale N` */
+export const SCALED_SECTION = 'index-scaled'
 
 const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 const mib = (b: number | null | undefined) => (b ? `${n(b / 2 ** 20)} MiB` : 'n/a')
@@ -52,12 +55,49 @@ export function renderSection(r: BenchResults, suite: string): string[] | null {
       ...(i.digest ? ['', `State digest of the last Upkeep run (src/db/digest.ts): \`${i.digest}\`.`] : []),
       ...stageTable(i.endToEnd),
     ]
+  } else if (suite === SCALED_SECTION && r.indexScaled && i) {
+    lines = scaledSection(r.indexScaled, i, r.chain)
   } else if (suite !== 'index') {
     lines = (r as unknown as Record<string, { markdown?: string[] } | undefined>)[suite]?.markdown
   }
   if (!lines?.length) return null
   const [heading, ...body] = lines
   return [heading, '', stamp(r), ...(body[0] === '' ? body : ['', ...body])]
+}
+
+/**
+ * How cost grows with work: the index suite on the 1x chain and on the chain `scale` times its
+ * days, from the same `npm run bench -- index --scale N`. Targets (issue 19): events/s within 15 %
+ * and peak RSS within 10 % of the 1x figures.
+ */
+function scaledSection(x: ScaledIndex, one: NonNullable<BenchResults['index']>, chain: BenchResults['chain']): string[] {
+  const a = one.median
+  const b = x.index.median
+  const pct = (v: number) => `${v >= 0 ? '+' : ''}${n(100 * v, 1)} %`
+  const rate = b.eventsPerSec / a.eventsPerSec - 1
+  const rss = a.peakRssBytes && b.peakRssBytes ? b.peakRssBytes / a.peakRssBytes - 1 : null
+  const row = (what: string, p: number, q: number, unit = '') => `| ${what} | ${n(p)}${unit} | ${n(q)}${unit} | ${n(q / p, 2)} |`
+  return [
+    `## Indexing a chain ${x.scale} times the size (\`npm run bench -- index --scale ${x.scale}\`)`,
+    '',
+    `The same index suite, in the same run, first on the bench chain and then on the chain whose workload runs ${x.scale} times as many days (the same actors and demand curve stretched; cache key ${x.chainKey}). Medians of ${x.index.endToEnd.length} runs each; 1-minute load average at the runs' start: ${one.loadAverage.map((v) => n(v, 1)).join(', ')} (1x), ${x.index.loadAverage.map((v) => n(v, 1)).join(', ')} (${x.scale}x).`,
+    '',
+    `| figure | 1x | ${x.scale}x | ${x.scale}x ÷ 1x |`,
+    '|---|---|---|---|',
+    row('blocks', chain.blocks, x.chain.blocks),
+    row('protocol events', chain.events, x.chain.events),
+    row('raw ceiling, logs/s', a.ceilingLogsPerSec, b.ceilingLogsPerSec),
+    row('plain squid, events/s', a.plainSquidEventsPerSec, b.plainSquidEventsPerSec),
+    row('**Upkeep, events/s**', a.eventsPerSec, b.eventsPerSec),
+    `| **Upkeep, peak RSS** | ${mib(a.peakRssBytes)} | ${mib(b.peakRssBytes)} | ${a.peakRssBytes && b.peakRssBytes ? n(b.peakRssBytes / a.peakRssBytes, 2) : 'n/a'} |`,
+    `| Upkeep ÷ plain squid | ${n(a.eventsPerSec / a.plainSquidEventsPerSec, 2)} | ${n(b.eventsPerSec / b.plainSquidEventsPerSec, 2)} | – |`,
+    `| Upkeep ÷ raw ceiling | ${n(a.ratioToCeiling, 2)} | ${n(b.ratioToCeiling, 2)} | – |`,
+    '',
+    `Upkeep's events/s at ${x.scale}x: ${pct(rate)} against 1x (target: within 15 %, ${Math.abs(rate) <= 0.15 || rate > 0 ? 'met' : 'not met'}); peak RSS ${rss === null ? 'n/a' : pct(rss)} (target: within 10 %, ${rss === null ? 'n/a' : rss <= 0.1 ? 'met' : 'not met'}).`,
+    '',
+    `${x.scale}x Upkeep runs: ${x.index.endToEnd.map((e) => `${n(e.eventsPerSec)} events/s in ${n(e.seconds, 1)} s, ${mib(e.peakRssBytes)}`).join('; ')}. Plain squid: ${x.index.plainSquid.map((e) => `${n(e.eventsPerSec)} events/s, ${mib(e.peakRssBytes)}`).join('; ')}. State digest of the last ${x.scale}x run: \`${x.index.digest}\`.`,
+    ...stageTable(x.index.endToEnd),
+  ]
 }
 
 /** Where Upkeep's time went: the indexer's own stage totals (src/util/stage-times), per event, median run. */

@@ -4,9 +4,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PROJECT_ROOT } from '../util/paths'
-import { BenchPostgres, BENCH_DIR, ensureBenchChain, loadBenchChain, machine } from './common'
+import { BenchPostgres, BENCH_DIR, ensureBenchChain, loadBenchChain, machine, type BenchChain } from './common'
+import { UsageError } from '../util/errors'
 import { benchIndex, type IndexBench } from './index-bench'
-import { writeBenchmarksMd } from './report'
+import { SCALED_SECTION, writeBenchmarksMd } from './report'
 import type { ScenarioName } from '../workload/scenarios'
 
 // verify runs before node: its replay expects operator 1's settlements on chain to be its own node's
@@ -25,16 +26,29 @@ export interface BenchResults {
   chainKey?: string
   chain: { blocks: number; events: number }
   index?: Omit<IndexBench, 'dbUrl' | 'dataDir'>
+  /** `--scale N`: the index suite again, in the same run, on the chain N times the bench chain's days */
+  indexScaled?: ScaledIndex
   analytics?: unknown
   api?: unknown
   node?: unknown
   verify?: unknown
 }
 
-export async function runBench(suites: Suite[], opts: { seed: number; runs: number; scenario?: ScenarioName; log?: (s: string) => void }): Promise<BenchResults> {
+export interface ScaledIndex {
+  scale: number
+  chainKey: string
+  chain: { blocks: number; events: number }
+  index: Omit<IndexBench, 'dbUrl' | 'dataDir'>
+}
+
+export async function runBench(suites: Suite[], opts: { seed: number; runs: number; scenario?: ScenarioName; scale?: number; log?: (s: string) => void }): Promise<BenchResults> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'))
   if (suites.every((s) => CHAIN_FREE.includes(s))) return runChainFree(suites, opts, log)
+  const scale = opts.scale ?? 1
+  if (scale !== 1 && (suites.length !== 1 || suites[0] !== 'index')) throw new UsageError(`--scale ${scale} runs the index suite only (got: ${suites.join(', ')})`)
   const chain = await ensureBenchChain(opts.seed, log, opts.scenario)
+  // generated up front, so a long generation does not sit between the two chains' runs
+  const scaledChain = scale === 1 ? null : await ensureBenchChain(opts.seed, log, opts.scenario, scale)
   const summary = JSON.parse(fs.readFileSync(chain.manifestFile, 'utf8')) as { startBlock: number }
   log(`loading the bench chain (${(fs.statSync(chain.stateFile).size / 2 ** 30).toFixed(1)} GiB of anvil state)`)
   const devnet = await loadBenchChain(chain, opts.seed)
@@ -63,13 +77,38 @@ export async function runBench(suites: Suite[], opts: { seed: number; runs: numb
     }
   } finally {
     await devnet.anvil.stop()
-    await pg.close()
+    if (!scaledChain) await pg.close()
+  }
+  if (scaledChain) {
+    try {
+      results.indexScaled = await benchScaled(scaledChain, opts, pg, log)
+    } finally {
+      await pg.close()
+    }
   }
   fs.mkdirSync(BENCH_DIR, { recursive: true })
   fs.writeFileSync(file, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n')
-  writeBenchmarksMd(results, suites, SUITES, path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
+  writeBenchmarksMd(results, scaledChain ? [...suites, SCALED_SECTION] : suites, [...SUITES, SCALED_SECTION], path.join(PROJECT_ROOT, 'BENCHMARKS.md'))
   log(`wrote ${file} and BENCHMARKS.md`)
   return results
+}
+
+/** The index suite on the scaled chain (after the 1x chain's run, so both share the run's hour). */
+async function benchScaled(chain: BenchChain, opts: { seed: number; runs: number }, pg: BenchPostgres, log: (s: string) => void): Promise<ScaledIndex> {
+  log(`loading the ${chain.scale}x bench chain (${(fs.statSync(chain.stateFile).size / 2 ** 30).toFixed(1)} GiB of anvil state)`)
+  const devnet = await loadBenchChain(chain, opts.seed)
+  try {
+    const summary = JSON.parse(fs.readFileSync(chain.manifestFile, 'utf8')) as { startBlock: number }
+    const events = await countProtocolEvents(devnet)
+    const blocks = devnet.endBlock - summary.startBlock + 1
+    log(`${chain.scale}x bench chain: ${blocks} blocks, ${events} protocol events`)
+    const { dbUrl: _d, dataDir: _x, ...index } = await benchIndex(devnet, pg, opts.runs, events, log, true)
+    void _d
+    void _x
+    return { scale: chain.scale, chainKey: chain.key, chain: { blocks, events }, index }
+  } finally {
+    await devnet.anvil.stop()
+  }
 }
 
 /**

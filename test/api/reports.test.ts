@@ -11,6 +11,7 @@ import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
 import { indexTo, newDataDir } from '../helpers/indexer'
 import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
+import { runUpkeep } from '../helpers/cli'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 const MONTH = '2026-10'
@@ -25,16 +26,7 @@ let api: { url: string } | undefined
 /** what `upkeep report` printed with the warehouse free, per format */
 const direct: Record<string, string> = {}
 
-function upkeep(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DB_URL: db.url, UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    c.stdout!.on('data', (b: Buffer) => (stdout += b.toString()))
-    c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
-    c.once('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const upkeep = (args: string[]) => runUpkeep(args, { DB_URL: db.url, UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'info' })
 
 const report = (format: string) => upkeep(['report', '--month', MONTH, '--format', format, '--manifest', devnet.manifestFile])
 

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { expect, inject } from 'vitest'
 import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem'
 import { foundry } from 'viem/chains'
-import { startDevnet } from '../../src/workload/devnet'
+import { startDevnet, type Devnet } from '../../src/workload/devnet'
 import { writeManifest, type DeploymentManifest } from '../../src/devnet/manifest'
 import type { Anvil } from '../../src/devnet/anvil'
 import type { DevnetFixture } from '../global-setup'
@@ -25,6 +25,11 @@ export interface LoadedDevnet {
 /** A saved chain (by default the small seed-7 steady chain global setup built) in an anvil of its own. */
 export async function loadDevnet(fx: Pick<DevnetFixture, 'stateFile' | 'contentDir'> = inject('devnet')): Promise<LoadedDevnet> {
   const devnet = await startDevnet({ workload: 'small', seed: 7, contentDir: fx.contentDir, stateIn: fx.stateFile })
+  return writeDevnetManifest(devnet, fx.contentDir)
+}
+
+/** A devnet this test started (generated or loaded), with its manifest written and viem clients on it. */
+export function writeDevnetManifest(devnet: Pick<Devnet, 'anvil' | 'manifest' | 'endBlock'>, contentDir: string): LoadedDevnet {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upkeep-manifest-'))
   const manifestFile = path.join(dir, 'manifest.json')
   writeManifest(manifestFile, devnet.manifest)
@@ -34,7 +39,7 @@ export async function loadDevnet(fx: Pick<DevnetFixture, 'stateFile' | 'contentD
     anvil: devnet.anvil,
     manifest: devnet.manifest,
     manifestFile,
-    contentDir: fx.contentDir,
+    contentDir,
     endBlock: devnet.endBlock,
     publicClient: createPublicClient({ chain, transport, pollingInterval: 50 }),
     testClient: createTestClient({ chain, transport, mode: 'anvil' }),

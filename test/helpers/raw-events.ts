@@ -33,12 +33,12 @@ export async function blockTimes(client: LoadedDevnet['publicClient'], blocks: I
   return out
 }
 
-export async function rawEvents(devnet: LoadedDevnet, toBlock = devnet.endBlock): Promise<RawEvent[]> {
+export async function rawEvents(devnet: LoadedDevnet, toBlock = devnet.endBlock, chunk = 500): Promise<RawEvent[]> {
   const byAddress = new Map<string, { contract: string; abi: Abi }>()
   for (const [contract, address] of Object.entries(devnet.manifest.contracts)) {
     byAddress.set(address.toLowerCase(), { contract, abi: JSON.parse(fs.readFileSync(path.join(ABI_DIR, `${contract}.json`), 'utf8')) })
   }
-  const logs = await rawLogs(devnet.publicClient, Object.values(devnet.manifest.contracts) as Address[], devnet.manifest.startBlock, toBlock, 500)
+  const logs = await rawLogs(devnet.publicClient, Object.values(devnet.manifest.contracts) as Address[], devnet.manifest.startBlock, toBlock, chunk)
   const times = await blockTimes(
     devnet.publicClient,
     logs.map((l) => Number(l.blockNumber)),

@@ -7,7 +7,6 @@
 // still refused. A token-only manifest (the ethereum profile) on the same data nulls staking too.
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { freshDatabase, type TestDatabase } from '../helpers/pg'
@@ -18,9 +17,9 @@ import { openWarehouse, type Warehouse } from '../../src/warehouse/client'
 import { startApi, type ApiServer } from '../../src/api/server'
 import { apiOptions } from '../../src/api/config'
 import { readManifest, writeManifest, type NetworkManifest } from '../../src/devnet/manifest'
-import { BIN } from './helpers'
 import { postGraphQL, type GraphQLAnswer } from '../helpers/api'
 import { launchChromium } from '../helpers/browser'
+import { runUpkeep } from '../helpers/cli'
 
 let devnet: LoadedDevnet
 let db: TestDatabase
@@ -36,16 +35,7 @@ const printed: Record<string, { code: number | null; stdout: string; stderr: str
 const MONTH_NAME = MONTH.from.toISOString().slice(0, 7)
 const SETTINGS = { port: 0, host: '127.0.0.1', limits: {}, production: false }
 
-function upkeep(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DB_URL: db.url, UPKEEP_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    c.stdout!.on('data', (b: Buffer) => (stdout += b.toString()))
-    c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
-    c.once('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const upkeep = (args: string[]) => runUpkeep(args, { DB_URL: db.url, UPKEEP_DATA_DIR: dataDir })
 
 beforeAll(async () => {
   devnet = await loadDevnet()

@@ -4,7 +4,6 @@
 // with viem, not from our metrics), and an unknown scenario is one clear CLI line with nothing
 // started. The saved scenario chains are shared with the other scenario test files
 // (test/helpers/scenario.ts); this file builds each a second time from scratch.
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,21 +13,10 @@ import { SCENARIOS, scenarioName, type ScenarioName } from '../../src/workload/s
 import { expectSameChain, loadDevnet, type LoadedDevnet } from '../helpers/devnet'
 import { loadScenario } from '../helpers/scenario'
 import { rawEvents, type RawEvent } from '../helpers/raw-events'
+import { runUpkeep } from '../helpers/cli'
 
-const BIN = path.resolve(__dirname, '..', '..', 'bin', 'upkeep.js')
 const WINDOW = 30 * 86_400
 
-function upkeep(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now()
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    c.stdout!.on('data', (b: Buffer) => (stdout += b.toString()))
-    c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
-    c.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }))
-  })
-}
 
 /** Maintainers' fee income (creator + contributors + infrastructure shares) per 30-day window from the first block, from raw InferenceSettled logs. */
 function feeIncomeByWindow(events: RawEvent[]): bigint[] {
@@ -61,7 +49,7 @@ describe('scenario names', () => {
         ['start', '--scenario', 'hype'],
         ['bench', '--scenario', 'hype'],
       ]) {
-        const r = await upkeep(args, { UPKEEP_DATA_DIR: dataDir })
+        const r = await runUpkeep(args, { UPKEEP_DATA_DIR: dataDir })
         expect(r.code, args.join(' ')).toBe(2)
         expect(r.stdout).toBe('')
         const lines = r.stderr.trim().split('\n')
