@@ -111,7 +111,8 @@ export class BulkWriter {
     for (const c of chunks) stream.write(c)
     stream.end()
     const t1 = performance.now()
-    this.track(finished(stream), detailOn ? (ms) => addDetail(table, { ms, build: t1 - t0, rows: rows.length, bytes: chunks.reduce((n, c) => n + c.length, 0), copies: 1 }) : undefined, t0)
+    const n = rows.length // the caller reuses the array once this returns
+    this.track(finished(stream), detailOn ? (ms) => addDetail(table, { ms, build: t1 - t0, rows: n, bytes: chunks.reduce((n, c) => n + c.length, 0), copies: 1 }) : undefined, t0)
   }
 
   /** Queues inserts-or-updates (by id) of rows of one entity class. */
