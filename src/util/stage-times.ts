@@ -61,3 +61,17 @@ export function parseStageLine(text: string): Record<string, number> | null {
   const m = /^\{[^}]*\}/.exec(text.slice(i + STAGE_LINE.length).replace(/\\"/g, '"'))
   return m ? (JSON.parse(m[0]) as Record<string, number>) : null
 }
+
+/** UPKEEP_STAGE_DETAIL=<file>: per-table counters (COPY and upsert ms, text building, rows, bytes; lookups), appended to the file at exit. */
+export const detailOn = !!process.env.UPKEEP_STAGE_DETAIL
+const details = new Map<string, Record<string, number>>()
+
+export function addDetail(key: string, add: Record<string, number>): void {
+  const d = details.get(key) ?? {}
+  for (const [k, v] of Object.entries(add)) d[k] = (d[k] ?? 0) + v
+  details.set(key, d)
+}
+
+export function detailTotals(): Record<string, Record<string, number>> {
+  return Object.fromEntries([...details].map(([k, d]) => [k, Object.fromEntries(Object.entries(d).map(([n, v]) => [n, Math.round(v)]))]))
+}

@@ -2,14 +2,12 @@
 // like array syntax, NULL or SQL survives byte for byte; amounts beyond 2^64 stay exact; an
 // upsert updates in place; a store that tracks changes (hot blocks) is left to typeorm-store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DataSource } from 'typeorm'
-import { createOrmConfig } from '@subsquid/typeorm-config'
+import type { DataSource } from 'typeorm'
 import { Store } from '@subsquid/typeorm-store'
-import { PROJECT_ROOT } from '../../src/util/paths'
-import { applyMigrations } from '../../src/db/postgres'
 import { bulkInsert, bulkUpsert } from '../../src/processor/fold/bulk'
 import * as M from '../../src/model'
-import { freshDatabase, query, type TestDatabase } from '../helpers/pg'
+import { query, type TestDatabase } from '../helpers/pg'
+import { migratedDataSource } from '../helpers/orm'
 
 let db: TestDatabase
 let ds: DataSource
@@ -17,15 +15,7 @@ let ds: DataSource
 const AWKWARD = ['a "quoted", name', 'back\\slash\\', 'NULL', '{braces}', '  spaced  ', 'ünïcödé ✓', "it's; drop table account; --", '']
 
 beforeAll(async () => {
-  db = await freshDatabase('bulk')
-  await applyMigrations(db.url)
-  const saved = process.env.DB_URL
-  process.env.DB_URL = db.url
-  // the entities as this test imports them (the ORM config would load the compiled ones)
-  ds = new DataSource({ ...createOrmConfig({ projectDir: PROJECT_ROOT }), entities: Object.values(M).filter((v) => typeof v === 'function'), migrationsRun: false } as never)
-  await ds.initialize()
-  if (saved === undefined) delete process.env.DB_URL
-  else process.env.DB_URL = saved
+  ;({ db, ds } = await migratedDataSource('bulk'))
 })
 
 afterAll(async () => {

@@ -2,14 +2,15 @@
 // batches, dropped on a rollback), event rows accumulate in arrays, and everything is written
 // once per batch: one upsert per mutable table, one insert per event table, parents first.
 import type { Store } from '@subsquid/typeorm-store'
-import type { FindOptionsRelations } from 'typeorm'
+import { MoreThan, type FindOptionsRelations } from 'typeorm'
 import * as M from '../../model'
 import type { ContractName } from '../../chain/artifacts'
 import type { ProtocolEvent } from '../decode'
-import { bulkInsert, bulkUpsert } from './bulk'
+import { bulkWriter } from './bulk'
+import { IdFilter } from './id-filter'
 import { emptyRows, type EventRows } from '../tables'
 import { IndexStateError } from '../../util/errors'
-import { addStage } from '../../util/stage-times'
+import { addDetail, addStage, detailOn } from '../../util/stage-times'
 
 export interface EventContext {
   /** "<block:10>-<logIndex:6>", sorts in chain order */
@@ -29,26 +30,67 @@ export interface DecodedLog {
 
 type Ctor<E> = new (props?: Partial<E>) => E
 
+/** ids per page when an id filter reads its table */
+const ID_PAGE = 50_000
+
 class EntityCache<E extends { id: string }> {
   private readonly map = new Map<string, E>()
   private readonly dirty = new Set<string>()
+  /**
+   * With `filtered`: a superset of the ids the table holds (src/processor/fold/id-filter.ts),
+   * read from the table at the first miss after start-up and kept across rollbacks (a rollback
+   * only restores rows whose ids it holds already); every id written is added at flush. An id it
+   * does not hold is absent from the table, so a miss for it needs no lookup.
+   */
+  private known?: IdFilter
+  private building?: Promise<IdFilter>
+  private flushedWhileBuilding: string[] = []
   constructor(
     readonly cls: Ctor<E>,
     readonly relations: FindOptionsRelations<E> = {},
+    readonly filtered = false,
   ) {}
 
   // A cached entity comes back as itself, not a promise: most events touch only cached entities,
   // and an async call per lookup (several per event) was a measurable part of the fold.
   get(store: Store, id: string): E | undefined | Promise<E | undefined> {
     const e = this.map.get(id)
-    return e !== undefined ? e : this.load(store, id)
+    if (e !== undefined) return e
+    if (!this.filtered) return this.load(store, id)
+    if (this.known) return this.known.mayHave(id) ? this.load(store, id) : undefined
+    return this.filter(store).then((k) => (k.mayHave(id) ? this.load(store, id) : undefined))
   }
 
   private async load(store: Store, id: string): Promise<E | undefined> {
     // relations are loaded too: an upsert of an entity whose relation is unset would null its FK
+    const l0 = performance.now()
     const e = await store.get(this.cls, { where: { id } as never, relations: this.relations })
+    if (detailOn) addDetail(`lookup ${this.cls.name}`, { ms: performance.now() - l0, n: 1, empty: e ? 0 : 1 })
     if (e) this.map.set(id, e)
     return e
+  }
+
+  /** The id filter, read from the table (keyset pages of ids) on first use. */
+  private filter(store: Store): Promise<IdFilter> {
+    if (this.known) return Promise.resolve(this.known)
+    return (this.building ??= (async () => {
+      const f0 = performance.now()
+      const ids: string[] = []
+      for (let last = ''; ; ) {
+        const page = await store.find(this.cls, { select: { id: true }, where: last ? { id: MoreThan(last) } : {}, order: { id: 'ASC' }, take: ID_PAGE } as never)
+        for (const r of page) ids.push(r.id)
+        if (page.length < ID_PAGE) break
+        last = page[page.length - 1].id
+      }
+      const k = new IdFilter(ids.length + this.flushedWhileBuilding.length)
+      for (const id of ids) k.add(id)
+      // written while the read ran: the read may not have seen them
+      for (const id of this.flushedWhileBuilding) k.add(id)
+      this.flushedWhileBuilding = []
+      this.known = k
+      if (detailOn) addDetail(`id filter ${this.cls.name}`, { ms: performance.now() - f0, ids: ids.length })
+      return k
+    })().finally(() => (this.building = undefined)))
   }
 
   async must(store: Store, id: string, what: string): Promise<E> {
@@ -64,11 +106,12 @@ class EntityCache<E extends { id: string }> {
       this.dirty.add(id)
       return e
     }
+    if (this.known && !this.known.mayHave(id)) return this.create(id, init)
     return this.loadOrInit(store, id, init)
   }
 
   private async loadOrInit(store: Store, id: string, init: () => E): Promise<E> {
-    let e = await this.load(store, id)
+    let e = await this.get(store, id)
     if (!e) {
       e = init()
       this.map.set(id, e)
@@ -95,12 +138,22 @@ class EntityCache<E extends { id: string }> {
     this.dirty.add(e.id)
   }
 
-  async flush(store: Store): Promise<number> {
-    if (!this.dirty.size) return 0
+  /** The rows to write (dirty ones), marked clean. */
+  take(): E[] {
+    if (!this.dirty.size) return []
     const rows = [...this.dirty].map((id) => this.map.get(id)!)
+    // every id that reaches the table passes here: the filter stays a superset of the table's ids
+    // (an id added before its transaction commits, or whose transaction fails, is a false positive)
+    if (this.filtered) for (const id of this.dirty) this.addKnown(id)
     this.dirty.clear()
-    if (!(await bulkUpsert(store, rows))) await store.upsert(rows)
-    return rows.length
+    return rows
+  }
+
+  private addKnown(id: string): void {
+    if (this.known) this.known.add(id)
+    // being read: the read may or may not see this id (it is not written yet)
+    else if (this.building) this.flushedWhileBuilding.push(id)
+    // not read yet: the read at the first miss will find the row in the table
   }
 
   /** The entities held now (loaded or created), dirty or not. */
@@ -115,13 +168,13 @@ class EntityCache<E extends { id: string }> {
 }
 
 export class FoldState {
-  readonly accounts = new EntityCache(M.Account)
+  readonly accounts = new EntityCache(M.Account, {}, true)
   readonly datanets = new EntityCache(M.Datanet, { owner: true })
-  readonly datanetContributors = new EntityCache(M.DatanetContributor, { datanet: true, contributor: true })
+  readonly datanetContributors = new EntityCache(M.DatanetContributor, { datanet: true, contributor: true }, true)
   readonly policies = new EntityCache(M.FeePolicyVersion)
   readonly models = new EntityCache(M.Model, { owner: true })
   readonly operators = new EntityCache(M.Operator, { account: true })
-  readonly escrows = new EntityCache(M.EscrowAccount, { account: true })
+  readonly escrows = new EntityCache(M.EscrowAccount, { account: true }, true)
   readonly stakeConfigs = new EntityCache(M.StakeConfig)
   readonly stakes = new EntityCache(M.Stake, { config: true, staker: true })
   readonly schedules = new EntityCache(M.VestingSchedule, { beneficiary: true })
@@ -283,20 +336,51 @@ export class FoldState {
     const s = this.store
     if (this.pendingInferences.size) throw new IndexStateError(`InferenceSettled without BatchSettled in tx ${[...this.pendingInferences.keys()][0]}`)
     if (this.pendingAttribution.size) throw new IndexStateError(`AttributionPaid without EpochClosed in tx ${[...this.pendingAttribution.keys()][0]}`)
+    const w = await bulkWriter(s)
+    // hot blocks: through typeorm-store, which records each change for a rollback
+    if (!w) return this.write((rows) => s.upsert(rows as never[]), (rows) => s.insert(rows as never[]), onRows)
+    // every statement is queued at once (in this order: parents first) and awaited at the end, so
+    // Postgres runs one while the next one's text and the ClickHouse lines are built
+    const written = await this.write(
+      (rows) => w.upsert(rows),
+      (rows) => {
+        w.insert(rows)
+        // a turn of the event loop: the connection sends what is queued and takes the answers
+        return new Promise(setImmediate)
+      },
+      onRows,
+    )
+    const t = performance.now()
+    await w.done()
+    addStage('pg write wait', performance.now() - t)
+    return written
+  }
+
+  /** Mutable tables (upsert) then event tables (insert), parents first. */
+  private async write(
+    upsert: (rows: object[]) => Promise<void> | void,
+    insert: (rows: object[]) => Promise<void>,
+    onRows?: (entity: new (...a: never[]) => object, rows: object[]) => void,
+  ): Promise<{ upserted: number; inserted: number }> {
     let upserted = 0
     let t = performance.now()
-    for (const c of this.caches()) upserted += await c.flush(s)
+    for (const c of this.caches()) {
+      const rows = c.take()
+      if (rows.length) await upsert(rows)
+      upserted += rows.length
+    }
     addStage('pg upserts', performance.now() - t)
     let inserted = 0
     for (const rows of Object.values(this.rows) as { id: string }[][]) {
       if (rows.length) {
         t = performance.now()
-        if (!(await bulkInsert(s, rows))) await s.insert(rows as never[])
+        await insert(rows)
         const t2 = performance.now()
         addStage('pg inserts', t2 - t)
         onRows?.(rows[0].constructor as new (...a: never[]) => object, rows)
         addStage('ch rows', performance.now() - t2)
         inserted += rows.length
+        // the rows are written (or their COPY text built): the buffer is reused
         rows.length = 0
       }
     }
