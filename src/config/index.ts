@@ -213,6 +213,7 @@ export function chainSettings(env: Env = process.env): ChainSettings {
     prometheusPort: int(env, 'PROCESSOR_PROMETHEUS_PORT', 0, 65535) ?? 0,
     coalesceBatches: onOff(env, 'UPKEEP_COALESCE_BATCHES', false),
     backfillBatchLogs: int(env, 'UPKEEP_BACKFILL_BATCH_LOGS', 1),
+    stageDetailFile: set(env, 'UPKEEP_STAGE_DETAIL'),
   }
 }
 

@@ -13,7 +13,7 @@ import { migrateWarehouse } from '../warehouse/migrate'
 import { WarehouseSink } from '../warehouse/sink'
 import { BatchHandler } from '../processor/handler'
 import { createProcessor } from '../processor/processor'
-import { STAGE_LINE, detailOn, detailTotals, memoryPeaksMiB, stageTotals, timeStage, watchGc } from '../util/stage-times'
+import { STAGE_LINE, collectStageDetail, detailTotals, memoryPeaksMiB, stageTotals, timeStage, watchGc } from '../util/stage-times'
 import { coalesceFinalizedBatches, retryRpcProtocolErrors, serveProcessorMetricsOnLoopback, setSquidDbUrl } from '../squid/compat'
 
 /** While backfilling, finalized batches are joined up to this many logs unless configured (see coalesceFinalizedBatches). */
@@ -83,6 +83,8 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
   const log = createLogger('upkeep:indexer')
   watchGc()
   const cfg = indexerConfig(opts.manifest, opts.config.chain, opts.toBlock)
+  const stageDetailFile = opts.config.chain.stageDetailFile
+  collectStageDetail(!!stageDetailFile)
   const head = await preflight(cfg)
   const pg = await ensurePostgres(opts.config.dataDir, opts.config.postgresUrl)
   // open every store before changing any, so a bad config changes nothing
@@ -115,7 +117,7 @@ export async function runIndexer(opts: IndexerOptions): Promise<RunningIndexer> 
       await timeStage('ch final flush', () => sink?.flush())
       log.info(`${STAGE_LINE}${JSON.stringify({ wall: Math.round(performance.now()), ...stageTotals() })}`)
       // to a file: a long line here would push the stage line out of the tail the index bench reads
-      if (detailOn) fs.appendFileSync(process.env.UPKEEP_STAGE_DETAIL!, JSON.stringify(detailTotals()) + '\n')
+      if (stageDetailFile) fs.appendFileSync(stageDetailFile, JSON.stringify(detailTotals()) + '\n')
       log.info(`memory peaks at batch ends (MiB): ${JSON.stringify(memoryPeaksMiB())}`)
       log.info(`${COMMITTED_LINE}${JSON.stringify(db.committed)}`)
       log.info(`reached block ${committed}, exiting`)

@@ -48,6 +48,8 @@ export interface ChainSettings {
   coalesceBatches?: boolean
   /** UPKEEP_BACKFILL_BATCH_LOGS: a joined batch's size in logs */
   backfillBatchLogs?: number
+  /** UPKEEP_STAGE_DETAIL: a file the indexer appends its per-table write counters to at exit (diagnostics) */
+  stageDetailFile?: string
 }
 
 /** RPC_URL, or the manifest's endpoint, must be http(s) or ws(s). */

@@ -62,8 +62,11 @@ export function parseStageLine(text: string): Record<string, number> | null {
   return m ? (JSON.parse(m[0]) as Record<string, number>) : null
 }
 
-/** UPKEEP_STAGE_DETAIL=<file>: per-table counters (COPY and upsert ms, text building, rows, bytes; lookups), appended to the file at exit. */
-export const detailOn = !!process.env.UPKEEP_STAGE_DETAIL
+/** Per-table counters (COPY and upsert ms, text building, rows, bytes; lookups): on when the indexer is given UPKEEP_STAGE_DETAIL (src/config). */
+export let detailOn = false
+export function collectStageDetail(on: boolean): void {
+  detailOn = on
+}
 const details = new Map<string, Record<string, number>>()
 
 export function addDetail(key: string, add: Record<string, number>): void {
