@@ -19,9 +19,16 @@ export function weightsOf(w: Weights): WeightTuple[] | null {
   return typeof w === 'string' ? (JSON.parse(w) as WeightTuple[] | null) : w
 }
 
+/**
+ * What a replay that does not re-run the model reads of an inference record: its metering, charge
+ * and authorisation. Held instead of the whole record (hashes, signature, input) while the record
+ * waits for its receipt, so a replay promotes a fraction of the bytes to the old generation.
+ */
+export type MeteredInference = Pick<Inference, 'kind' | 'n' | 'localId' | 'at' | 'modelId' | 'payer' | 'units' | 'price' | 'fee' | 'label' | 'authorization'> & { input?: undefined }
+
 export interface OpenInference {
-  /** without its input when the replay does not keep inputs (then `tokens` holds its metering) */
-  rec: Inference
+  /** the whole record when the replay keeps inputs (to re-run them); else its metered part (then `tokens` holds its input's metering) */
+  rec: Inference | MeteredInference
   line: number
   /** the highest block of a settlement or attribution record before it (-1: none) */
   anchorBefore: number
@@ -186,9 +193,9 @@ export class LogCursor {
         const earlier = this.open.get(r.localId)
         if (earlier) this.repeated.push(earlier)
         const entry: OpenInference = { rec: r, line, anchorBefore: this.anchor, weights: s.weights ?? r.weights }
-        if (!this.keepInputs && r.input !== undefined) {
-          entry.tokens = countInputTokens(r.input)
-          r.input = undefined
+        if (!this.keepInputs) {
+          if (r.input !== undefined) entry.tokens = countInputTokens(r.input)
+          entry.rec = { kind: r.kind, n: r.n, localId: r.localId, at: r.at, modelId: r.modelId, payer: r.payer, units: r.units, price: r.price, fee: r.fee, label: r.label, authorization: r.authorization }
         }
         this.open.set(r.localId, entry)
         break

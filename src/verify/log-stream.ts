@@ -14,6 +14,8 @@ import { keccakOf } from './keccak'
 
 const CHUNK = 4 << 20
 const CLOSE = Buffer.from('}')
+const CLOSE_BYTE = 0x7d
+const COMMA_BYTE = 0x2c
 /** bytes of `,"hash":"0x<64>","sig":"0x<130>"}`, how the node ends every record */
 const SUFFIX_LEN = 9 + 66 + 9 + 132 + 2
 const SUFFIX = /^,"hash":"(0x[0-9a-fA-F]{64})","sig":"(0x[0-9a-fA-F]{130})"\}$/
@@ -121,14 +123,20 @@ export class LogStream {
     const w = this.buf.lastIndexOf(WEIGHTS, body - WEIGHTS.length)
     let record: LogRecord
     let weights: string | undefined
+    // the head is closed in place (the byte at the cut is a comma, put back at once) and decoded
+    // once: appending '}' to the decoded text makes a second, flattened copy of every record
+    const cut = w > from ? w : body
     try {
+      this.buf[cut] = CLOSE_BYTE
+      record = JSON.parse(this.buf.toString('utf8', from, cut + 1))
       if (w > from) {
-        record = JSON.parse(this.buf.toString('utf8', from, w) + '}')
         weights = this.buf.toString('utf8', w + WEIGHTS.length, body)
         JSON.parse(weights)
-      } else record = JSON.parse(this.buf.toString('utf8', from, body) + '}')
+      }
     } catch {
       return null
+    } finally {
+      this.buf[cut] = COMMA_BYTE
     }
     if (typeof record !== 'object' || record === null) return null
     // the suffix's keys come last: they win over any earlier ones, as in a parse of the whole line

@@ -147,6 +147,8 @@ const READ_AHEAD = 20_000
 const SIGNER_CACHE = 20_000
 /** batches of payer signatures sent to the signer pool and not yet answered, at most, between batches of facts */
 const SIGNER_BATCHES_IN_FLIGHT = 16
+/** facts of one batch consumed between sends of the signatures they asked for (a power of two) */
+const SIGNER_FLUSH_FACTS = 2048
 
 interface IdentifiedLog {
   file: string
@@ -286,6 +288,8 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
   /** authorisations being recovered: the checks waiting for each */
   const recovering = new Map<string, ((signer: string | null) => void)[]>()
   const signerPool = new SignerPool()
+  // the workers boot (about 0.1 s each) while the source prepares its first answer, not when the first signatures are due
+  signerPool.start()
 
   // the chain, streamed in order; the registry is small and kept
   const policies: PolicyVersion[] = []
@@ -653,7 +657,11 @@ export async function verifyUsageLogs(o: VerifyOptions): Promise<VerificationRep
       const batch = next.value
       stats.factBatches++
       stats.peakBatchFacts = Math.max(stats.peakBatchFacts, batch.length)
-      for (const f of batch) consume(f)
+      for (let i = 0; i < batch.length; i++) {
+        consume(batch[i])
+        // a source that answers whole gives one long batch: its signatures go to the workers as it is consumed, not all at its end
+        if ((i & (SIGNER_FLUSH_FACTS - 1)) === SIGNER_FLUSH_FACTS - 1) signerPool.flush()
+      }
       retained()
       await checkDue()
       progress()

@@ -67,6 +67,14 @@ export class SignerPool {
     readonly batchSize = 500,
   ) {}
 
+  /**
+   * Starts the worker threads now (a thread takes ~0.1 s to boot): a replay calls it before its
+   * source answers, so the first batch of signatures does not wait for a boot at the end.
+   */
+  start(): void {
+    while (!this.broken && this.workers.length < this.threads) this.spawn()
+  }
+
   /** signatures handed to workers and not yet answered */
   get pending(): number {
     let n = this.current.callbacks.length
@@ -117,46 +125,48 @@ export class SignerPool {
 
   private worker(): Worker | undefined {
     if (this.broken) return undefined
-    if (this.workers.length < this.threads) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { secp256k1: require.resolve('secp256k1'), keccak: require.resolve('keccak') } })
-      w.on('message', ({ id, signers }: { id: number; signers: (string | null)[] }) => {
-        const f = this.inFlight.get(id)
-        if (!f) return
+    if (this.workers.length < this.threads) return this.spawn()
+    return this.workers[this.next++ % this.workers.length]
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { secp256k1: require.resolve('secp256k1'), keccak: require.resolve('keccak') } })
+    w.on('message', ({ id, signers }: { id: number; signers: (string | null)[] }) => {
+      const f = this.inFlight.get(id)
+      if (!f) return
+      this.inFlight.delete(id)
+      const cbs = f.batch.callbacks
+      try {
+        if (signers.length !== cbs.length) throw new Error(`a signer worker answered ${signers.length} of ${cbs.length} signatures`)
+        for (let i = 0; i < cbs.length; i++) cbs[i](signers[i])
+      } catch (e) {
+        this.failure ??= e as Error
+      }
+      this.wake()
+    })
+    // a worker that fails or stops: its batches are recovered here instead, none is dropped
+    const lost = () => {
+      const at = this.workers.indexOf(w)
+      if (at >= 0) this.workers.splice(at, 1)
+      for (const [id, f] of [...this.inFlight]) {
+        if (f.worker !== w) continue
         this.inFlight.delete(id)
-        const cbs = f.batch.callbacks
+        this.broken = true
         try {
-          if (signers.length !== cbs.length) throw new Error(`a signer worker answered ${signers.length} of ${cbs.length} signatures`)
-          for (let i = 0; i < cbs.length; i++) cbs[i](signers[i])
+          this.inline(f.batch)
         } catch (e) {
           this.failure ??= e as Error
         }
-        this.wake()
-      })
-      // a worker that fails or stops: its batches are recovered here instead, none is dropped
-      const lost = () => {
-        const at = this.workers.indexOf(w)
-        if (at >= 0) this.workers.splice(at, 1)
-        for (const [id, f] of [...this.inFlight]) {
-          if (f.worker !== w) continue
-          this.inFlight.delete(id)
-          this.broken = true
-          try {
-            this.inline(f.batch)
-          } catch (e) {
-            this.failure ??= e as Error
-          }
-        }
-        this.wake()
       }
-      w.on('error', () => {
-        this.broken = true
-        lost()
-      })
-      w.on('exit', lost)
-      this.workers.push(w)
-      return w
+      this.wake()
     }
-    return this.workers[this.next++ % this.workers.length]
+    w.on('error', () => {
+      this.broken = true
+      lost()
+    })
+    w.on('exit', lost)
+    this.workers.push(w)
+    return w
   }
 
   private send(): void {
